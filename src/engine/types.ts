@@ -1,0 +1,173 @@
+// Types of the rule engine (rules, findings, causes) and of the versioned Report every reporter renders.
+import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo } from '../model/types.js';
+
+export type Severity = 'error' | 'warn' | 'info';
+export type SeveritySetting = Severity | 'off';
+
+export const CAUSE_IDS = [
+  'discriminator-too-strong',
+  'grl-coefficient-too-low',
+  'trade-off-too-high',
+  'learning-rate-too-high',
+  'learning-rate-mismatch',
+  'class-imbalance-or-label-shift',
+  'conditional-shift',
+  'label-space-mismatch',
+  'tiny-batch-batchnorm',
+  'discriminator-not-learning',
+  'insufficient-capacity-or-underfit',
+  'crash',
+] as const;
+export type CauseId = (typeof CAUSE_IDS)[number];
+
+/** A pointer to the numbers behind a finding. `observed` is what was seen, `threshold` what it crossed. */
+export interface Evidence {
+  file: string;
+  line?: number;
+  endLine?: number;
+  series?: string;
+  /** step (or epoch for epoch series) range */
+  from?: number;
+  to?: number;
+  unit?: 'step' | 'epoch';
+  observed: string | number | boolean | null;
+  threshold?: string | number;
+  note?: string;
+}
+
+export interface RuleMeta<Options extends Record<string, number> = Record<string, number>, MessageIds extends string = string> {
+  id: string;
+  description: string;
+  defaultSeverity: Severity;
+  /** canonical series keys / inputs the rule needs (for "not applicable" and docs) */
+  needs: string[];
+  messages: Record<MessageIds, string>;
+  /** causes this rule's findings support, with weights in [0,1] used by diagnose */
+  causes: { id: CauseId; weight: number }[];
+  /** generic fixes; diagnose writes run-specific ones */
+  fixes: string[];
+  /** named thresholds with defaults; overridable from config */
+  options: Options;
+  /** a line per option saying why the default is what it is */
+  optionDocs: Record<keyof Options & string, string>;
+}
+
+export interface FindingDraft<MessageIds extends string = string> {
+  messageId: MessageIds;
+  data?: Record<string, string | number>;
+  evidence: Evidence[];
+  /** override the meta causes/weights for this finding (e.g. evidence-dependent) */
+  causes?: { id: CauseId; weight: number }[];
+}
+
+export interface RuleContext<Options extends Record<string, number> = Record<string, number>, MessageIds extends string = string> {
+  run: Readonly<Run>;
+  options: Options;
+  /** other runs the user gave (baseline for no-adaptation-gain) */
+  baseline?: Readonly<Run>;
+  report(finding: FindingDraft<MessageIds>): void;
+}
+
+export type CheckResult = void | { notApplicable: string };
+
+export interface Rule<Options extends Record<string, number> = Record<string, number>, MessageIds extends string = string> {
+  meta: RuleMeta<Options, MessageIds>;
+  check(ctx: RuleContext<Options, MessageIds>): CheckResult;
+}
+
+export interface Finding {
+  ruleId: string;
+  messageId: string;
+  severity: Severity;
+  message: string;
+  data: Record<string, string | number>;
+  evidence: Evidence[];
+  causes: CauseId[];
+  /** stable across reruns of the same run: hash of ruleId + run id + messageId + first evidence file/series */
+  fingerprint: string;
+  /** set when a baseline file suppresses this finding */
+  suppressed?: boolean;
+}
+
+export interface RankedCause {
+  id: CauseId;
+  confidence: number;
+  /** one line each: what raised or lowered the confidence */
+  evidence: string[];
+  /** concrete, with this run's values */
+  fixes: string[];
+  /** a cheap experiment that tells this cause apart from the runner-up */
+  experiment?: string;
+}
+
+export interface SeriesSummary {
+  key: string;
+  rawName: string;
+  unit: string;
+  points: number;
+  first: number | null;
+  last: number | null;
+  min: number | null;
+  max: number | null;
+  nonFinite: number;
+  /** per-epoch means (or the last running average of each epoch for tllib meters) */
+  epochMeans: { epoch: number; mean: number }[];
+}
+
+export interface RunReport {
+  id: string;
+  path: string;
+  formats: string[];
+  files: string[];
+  earlierAttempts: string[];
+  status: RunStatus;
+  crash?: CrashInfo;
+  algorithm: Algorithm;
+  hyperparameters: Record<string, HyperValue>;
+  epochsCompleted?: number;
+  itersPerEpoch?: number;
+  /** headline numbers, percent */
+  metrics: {
+    finalSourceAcc?: number;
+    finalTargetAcc?: number;
+    bestTargetAcc?: number;
+    bestEpoch?: number;
+    testAcc?: number;
+    finalDomainAcc?: number;
+  };
+  series: SeriesSummary[];
+  evaluations: Evaluation[];
+  perClass: PerClassTable[];
+  checkpoints: Run['checkpoints'];
+  features?: Run['features'];
+  eval?: EvalResults;
+  findings: Finding[];
+  causes: RankedCause[];
+  notApplicable: { ruleId: string; reason: string }[];
+  /** one-liners of what was checked and was fine (ux: "healthy is an answer too") */
+  checked: string[];
+  /** what could not be checked and why */
+  notChecked: string[];
+  notes: Note[];
+}
+
+export const SCHEMA_VERSION = 1;
+
+export interface Report {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: 'dann-doctor'; version: string };
+  generatedAt: string;
+  runs: RunReport[];
+  /** input errors that did not stop the other runs (one bad file never stops the run) */
+  errors: { path: string; message: string }[];
+}
+
+/** Per-run options resolved from defaults, config file and CLI flags. */
+export interface EngineConfig {
+  /** rule id -> severity override */
+  rules: Record<string, SeveritySetting>;
+  /** rule id -> option overrides */
+  ruleOptions: Record<string, Record<string, number>>;
+  /** extra raw-name -> canonical key aliases */
+  metricAliases: Record<string, string>;
+}

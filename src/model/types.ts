@@ -1,0 +1,217 @@
+// The normalized, read-only data model every reader produces and every rule consumes.
+// Readers emit RunFragments; src/model/build-run.ts merges them into one Run.
+
+/** A place in an input file that a claim points at. Lines are 1-based; offsets are byte offsets. */
+export interface SourceRef {
+  file: string;
+  line?: number;
+  endLine?: number;
+  offset?: number;
+}
+
+/** Something a reader skipped, repaired or found unusual. Reporters show them; nothing is dropped silently. */
+export interface Note extends Partial<SourceRef> {
+  level: 'info' | 'warn';
+  message: string;
+}
+
+/**
+ * One observation of a metric. `step` is the global training iteration (epoch * itersPerEpoch + i for tllib),
+ * or the epoch index for per-epoch series. Non-finite values are kept: in training logs a NaN is a symptom.
+ */
+export interface Point {
+  step: number;
+  value: number;
+  /** tllib AverageMeter running mean since the start of the current epoch, when the log has it. */
+  avg?: number;
+  epoch?: number;
+  /** iteration inside the epoch */
+  iter?: number;
+  line?: number;
+  wallTime?: number;
+}
+
+export type SeriesUnit = 'percent' | 'fraction' | 'loss' | 'lr' | 'coefficient' | 'other';
+
+/**
+ * A named metric over time. Accuracies are stored in percent (0..100) whatever the source used;
+ * `scaledFrom` says when a fraction was converted.
+ */
+export interface Series {
+  /** canonical key, e.g. 'train/domain_acc' (see src/model/metric-keys.ts) or the raw name for unknown metrics */
+  key: string;
+  /** name as written in the source, e.g. 'Domain Acc', 'disc_acc' */
+  rawName: string;
+  file: string;
+  unit: SeriesUnit;
+  /** 'iteration' for per-step training meters, 'epoch' for one value per epoch (validation) */
+  granularity: 'iteration' | 'epoch';
+  scaledFrom?: 'fraction';
+  points: Point[];
+}
+
+export type RunStatus = 'finished' | 'crashed' | 'incomplete' | 'running' | 'failed' | 'killed' | 'unknown';
+
+export type Algorithm =
+  | 'dann' | 'cdan' | 'mdd' | 'erm' | 'dan' | 'jan' | 'mcd' | 'adda' | 'afn' | 'bsp' | 'mcc'
+  | 'self_ensemble' | 'fixmatch' | 'cc_loss' | 'deepda' | 'dassl' | 'unknown';
+
+export type HyperValue = string | number | boolean | null | HyperValue[];
+
+export interface CrashInfo extends SourceRef {
+  /** e.g. 'RuntimeError' */
+  type: string;
+  message: string;
+}
+
+export interface PerClassRow {
+  name: string;
+  /** percent; NaN when the class had no samples */
+  acc: number;
+  iou?: number;
+}
+
+/** A per-class accuracy table, from a log (`--per-class-eval`) or from re-evaluation. */
+export interface PerClassTable extends SourceRef {
+  domain: 'source' | 'target';
+  origin: 'log' | 'evaluation';
+  /** epoch the table belongs to; undefined for the final test-phase table */
+  epoch?: number;
+  phase: 'val' | 'test';
+  globalCorrect?: number;
+  meanCorrect?: number;
+  meanIoU?: number;
+  rows: PerClassRow[];
+}
+
+/** One validation/test pass as logged (` * Acc@1 ...`). Accuracies in percent. */
+export interface Evaluation extends SourceRef {
+  phase: 'val' | 'test';
+  domain: 'source' | 'target';
+  epoch?: number;
+  acc1?: number;
+  acc5?: number;
+  /** MCD logs two heads */
+  acc2?: number;
+  loss?: number;
+}
+
+/** Facts from one .pth checkpoint (see src/ingest/pth). */
+export interface CheckpointInfo {
+  path: string;
+  /** 'latest' | 'best' | 'pretrain' | other basename */
+  name: string;
+  format: 'zip' | 'legacy' | 'unknown';
+  tensors: { name: string; shape: number[]; dtype: string }[];
+  /** e.g. bottleneck BatchNorm present, num classes, iterations trained */
+  facts: {
+    numClasses?: number;
+    bottleneckBatchNorm?: boolean;
+    discriminatorBatchNorm?: boolean;
+    discriminatorHidden?: number;
+    iterationsTrained?: number;
+    epochsTrained?: number;
+    featureDim?: number;
+  };
+  notes: Note[];
+}
+
+/** A feature dump found beside the run (features.npz or .npy files). */
+export interface FeatureDumpInfo {
+  path: string;
+  arrays: { name: string; shape: number[]; dtype: string }[];
+}
+
+export interface DomainEval {
+  n: number;
+  accuracy: number;
+  /** percent per class, NaN where the class has no samples */
+  perClassAcc: number[];
+  confusion: number[][];
+  predHistogram: number[];
+  labelHistogram: number[];
+  /** entropy of the prediction histogram divided by ln(numClasses): 1 = spread evenly, 0 = one class */
+  predEntropyNorm: number;
+  /** how the predictions were obtained */
+  predictionsFrom: 'logits' | 'predictions' | 'rebuilt-head' | 'probe';
+}
+
+/** What src/evaluate measured from checkpoints and feature dumps. */
+export interface EvalResults {
+  backend: string;
+  backendReason: string;
+  numClasses: number;
+  classNames?: string[];
+  source?: DomainEval;
+  target?: DomainEval;
+  /** fresh linear probe separating source from target features */
+  domainProbe?: { accuracy: number; aDistance: number; heldOut: number; seed: number };
+  /** source class c vs target class c; high values = conditional misalignment */
+  perClassADistance?: number[];
+  /** the run's discriminator shape trained with and without BatchNorm on the dumped features */
+  discriminatorCounterfactual?: {
+    withBatchNorm: { stepsToSeparate: number | null; finalAccuracy: number };
+    withoutBatchNorm: { stepsToSeparate: number | null; finalAccuracy: number };
+    budgetSteps: number;
+  };
+  /** estimated target label distribution (from predictions), and source's */
+  targetLabelDistribution?: number[];
+  sourceLabelDistribution?: number[];
+  seconds: number;
+  notes: Note[];
+}
+
+export type RunSourceFormat =
+  | 'tllib' | 'tfevents' | 'mlflow' | 'lightning-csv' | 'keras-csv' | 'deepda-csv' | 'csv' | 'jsonl'
+  | 'deepda-log' | 'dassl-log' | 'keras-log' | 'unknown';
+
+/** What one reader produced from one file or store. Everything optional; build-run merges. */
+export interface RunFragment {
+  format: RunSourceFormat;
+  files: string[];
+  series?: Series[];
+  hyperparameters?: Record<string, HyperValue>;
+  /** where the hyperparameters were read (Namespace line, hparams.yaml, params/) */
+  hyperparametersFrom?: SourceRef;
+  algorithm?: Algorithm;
+  status?: RunStatus;
+  crash?: CrashInfo;
+  evaluations?: Evaluation[];
+  perClass?: PerClassTable[];
+  bestAcc1?: number;
+  testAcc1?: number;
+  /** A-distance lines from a tllib analysis log */
+  aDistance?: { value: number; ref: SourceRef };
+  epochsCompleted?: number;
+  itersPerEpoch?: number;
+  notes?: Note[];
+}
+
+export interface Run {
+  /** stable id: path relative to the root the user gave, or the basename */
+  id: string;
+  /** absolute path of the run directory or file */
+  path: string;
+  formats: RunSourceFormat[];
+  files: string[];
+  /** earlier attempts in the same directory (older train-*.txt), newest last */
+  earlierAttempts: string[];
+  status: RunStatus;
+  crash?: CrashInfo;
+  algorithm: Algorithm;
+  hyperparameters: Record<string, HyperValue>;
+  hyperparametersFrom?: SourceRef;
+  /** by canonical key */
+  series: Record<string, Series>;
+  evaluations: Evaluation[];
+  perClass: PerClassTable[];
+  bestAcc1?: number;
+  testAcc1?: number;
+  aDistance?: { value: number; ref: SourceRef };
+  epochsCompleted?: number;
+  itersPerEpoch?: number;
+  checkpoints: CheckpointInfo[];
+  features?: FeatureDumpInfo;
+  eval?: EvalResults;
+  notes: Note[];
+}
