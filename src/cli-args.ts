@@ -1,0 +1,179 @@
+// Parses argv for the main command into typed options; usage errors are UsageError (exit 2, one line).
+import { parseArgs } from 'node:util';
+import type { Severity, SeveritySetting } from './engine/types.js';
+import type { RunSourceFormat } from './model/types.js';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'html'] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+export type FailOn = Severity | 'never';
+
+export interface CliOptions {
+  paths: string[];
+  /** each reporter and where it goes (undefined file = stdout) */
+  outputs: { format: OutputFormat; file?: string }[];
+  /** true when the user named no --format (TTY -> interactive UI) */
+  formatGiven: boolean;
+  failOn: FailOn;
+  configFile?: string;
+  ruleOverrides: Record<string, SeveritySetting>;
+  evaluate: boolean;
+  backend?: string;
+  baselineRun?: string;
+  plotsDir?: string;
+  formatHint?: RunSourceFormat;
+  maxDepth?: number;
+  maxBytes?: number;
+  maxPoints?: number;
+  writeBaseline?: string;
+  baselineFile?: string;
+  color?: boolean;
+  verbose: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+const SEVERITIES: SeveritySetting[] = ['off', 'info', 'warn', 'error'];
+const HINTS: RunSourceFormat[] = ['tllib', 'tfevents', 'mlflow', 'lightning-csv', 'keras-csv', 'deepda-csv', 'csv', 'jsonl', 'deepda-log', 'dassl-log', 'keras-log'];
+
+function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} expects a positive integer, got "${v}"`);
+  return n;
+}
+
+/** "--max-bytes 512M" style sizes. */
+function bytes(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)b?$/i.exec(v.trim());
+  if (!m) throw new UsageError(`--max-bytes expects a size like 200M or 2G, got "${v}"`);
+  const mult = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Math.floor(Number(m[1]) * mult);
+}
+
+export function parseCliArgs(argv: string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f', multiple: true },
+        output: { type: 'string', short: 'o' },
+        'fail-on': { type: 'string' },
+        config: { type: 'string', short: 'c' },
+        rule: { type: 'string', multiple: true },
+        eval: { type: 'boolean' },
+        backend: { type: 'string' },
+        baseline: { type: 'string' },
+        plots: { type: 'string' },
+        'format-hint': { type: 'string' },
+        'max-depth': { type: 'string' },
+        'max-bytes': { type: 'string' },
+        'max-points': { type: 'string' },
+        'write-baseline': { type: 'string' },
+        'baseline-file': { type: 'string' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        verbose: { type: 'boolean', short: 'v' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/\. To specify a positional.*$/s, ''));
+  }
+  const v = parsed.values;
+  const outputs: CliOptions['outputs'] = [];
+  for (const spec of (v.format ?? []).flatMap((f) => f.split(','))) {
+    const [name, file] = spec.split('=', 2) as [string, string | undefined];
+    if (!(FORMATS as readonly string[]).includes(name)) throw new UsageError(`unknown --format "${name}" (one of ${FORMATS.join(', ')}; add =FILE to send it to a file)`);
+    outputs.push({ format: name as OutputFormat, file: file || undefined });
+  }
+  const formatGiven = outputs.length > 0;
+  if (!formatGiven) outputs.push({ format: 'text' });
+  if (v.output) {
+    const target = outputs.find((o) => !o.file);
+    if (!target) throw new UsageError('--output given but every --format already names its file');
+    target.file = v.output;
+  }
+  if (outputs.filter((o) => !o.file).length > 1) throw new UsageError('several --format values would all go to stdout; give each but one a file: --format sarif=report.sarif');
+  const failOn = (v['fail-on'] ?? 'error') as FailOn;
+  if (!['error', 'warn', 'info', 'never'].includes(failOn)) throw new UsageError(`--fail-on expects error|warn|info|never, got "${v['fail-on']}"`);
+  const ruleOverrides: Record<string, SeveritySetting> = {};
+  for (const r of v.rule ?? []) {
+    const m = /^([a-z0-9-]+)=(\w+)$/.exec(r);
+    if (!m || !SEVERITIES.includes(m[2] as SeveritySetting)) throw new UsageError(`--rule expects id=off|info|warn|error, got "${r}"`);
+    ruleOverrides[m[1]] = m[2] as SeveritySetting;
+  }
+  const hint = v['format-hint'] as RunSourceFormat | undefined;
+  if (hint && !HINTS.includes(hint)) throw new UsageError(`unknown --format-hint "${hint}" (one of ${HINTS.join(', ')})`);
+  return {
+    paths: parsed.positionals,
+    outputs,
+    formatGiven,
+    failOn,
+    configFile: v.config,
+    ruleOverrides,
+    evaluate: !!v.eval || !!v.backend,
+    backend: v.backend,
+    baselineRun: v.baseline,
+    plotsDir: v.plots,
+    formatHint: hint,
+    maxDepth: positiveInt('max-depth', v['max-depth']),
+    maxBytes: bytes(v['max-bytes']),
+    maxPoints: positiveInt('max-points', v['max-points']),
+    writeBaseline: v['write-baseline'],
+    baselineFile: v['baseline-file'],
+    color: v['no-color'] ? false : v.color ? true : undefined,
+    verbose: !!v.verbose,
+    help: !!v.help,
+    version: !!v.version,
+  };
+}
+
+export const HELP = `dann-doctor — diagnose domain-adversarial training runs (DANN, CDAN, MDD, ...)
+
+Usage
+  dann-doctor [options] PATH...          diagnose runs (a run dir, a log file, or a folder of runs)
+  dann-doctor compare A B [--format F]   compare two runs (or --baseline B)
+  dann-doctor watch DIR [--on-finding CMD]  follow a run that is still training
+
+Output
+  -f, --format NAME[=FILE]   text | json | markdown | sarif | html; repeat or comma-separate,
+                             =FILE sends one to a file (default: interactive UI on a terminal, else text)
+  -o, --output FILE          write the (single) report to FILE instead of stdout
+      --plots DIR            write t-SNE and curve plots (SVG + PNG) to DIR
+      --fail-on LEVEL        exit 1 if a finding at or above LEVEL exists: error (default) | warn | info | never
+      --no-color             plain text (NO_COLOR is honoured too)
+  -v, --verbose              list every ingest note
+
+Analysis
+      --eval                 re-run evaluation from checkpoints and features.npz (TF.js)
+      --backend NAME         force a TF.js backend: tfjs-node-gpu | tfjs-node | webgpu | wasm | cpu
+      --baseline RUN         a source-only run to measure the adaptation gain against
+  -c, --config FILE          dann-doctor.config.json (default: ./dann-doctor.config.json if present)
+      --rule ID=LEVEL        override a rule's severity: off | info | warn | error
+      --format-hint FMT      force a reader: tllib | tfevents | mlflow | lightning-csv | csv | jsonl | ...
+      --write-baseline FILE  record current findings so later runs don't fail on them
+      --baseline-file FILE   apply such a file (suppressed findings don't count for --fail-on)
+
+Limits
+      --max-depth N  --max-bytes SIZE  --max-points N
+
+Exit codes: 0 no finding at/above --fail-on · 1 findings · 2 usage or unreadable input
+
+Examples
+  dann-doctor fixtures/runs/label_shift
+  dann-doctor runs/ --format markdown=summary.md --format sarif=dann.sarif --fail-on warn
+  dann-doctor logs/dann/Office31_A2W --eval --plots out/
+  dann-doctor compare logs/dann/A2W logs/src_only/A2W
+`;

@@ -1,0 +1,157 @@
+// The only file that touches process: argv -> options -> diagnose -> reporters/UI -> exit code.
+import { writeFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { CliIO } from './cli-io.js';
+import type { Report, Severity, EngineConfig } from './engine/types.js';
+import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli-args.js';
+import { InputError } from './ingest/input-error.js';
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, error: 2 };
+
+/** Exit 1 when an unsuppressed finding is at or above --fail-on. */
+export function exitCodeFor(report: Report, failOn: FailOn): number {
+  if (failOn === 'never') return 0;
+  const bar = SEVERITY_RANK[failOn];
+  return report.runs.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= bar)) ? 1 : 0;
+}
+
+function useColor(opts: CliOptions, io: CliIO, toFile: boolean): boolean {
+  if (toFile) return false;
+  if (opts.color !== undefined) return opts.color;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR) return true;
+  return io.isTTY;
+}
+
+async function render(report: Report, format: OutputFormat, opts: CliOptions, io: CliIO, toFile: boolean): Promise<string> {
+  switch (format) {
+    case 'text': {
+      const { renderText } = await import('./reporters/text.js');
+      return renderText(report, { color: useColor(opts, io, toFile), verboseNotes: opts.verbose });
+    }
+    case 'json': {
+      const { renderJson } = await import('./reporters/json.js');
+      return renderJson(report);
+    }
+    case 'markdown': {
+      const { renderMarkdown } = await import('./reporters/markdown.js');
+      return renderMarkdown(report);
+    }
+    case 'sarif': {
+      const { renderSarif } = await import('./reporters/sarif.js');
+      const { RULES } = await import('./engine/registry.js');
+      return renderSarif(report, RULES.map((r) => r.meta), { baseDir: io.cwd, toolVersion: report.tool.version });
+    }
+    case 'html': {
+      const { renderHtml } = await import('./reporters/html.js');
+      return renderHtml(report);
+    }
+  }
+}
+
+/** Never write into a run directory: refuse an output path inside any run we read. */
+function assertOutsideRuns(file: string, report: Report): void {
+  const abs = resolve(file);
+  for (const r of report.runs) {
+    const dir = r.files.length && r.path.endsWith(r.files[0]) ? dirname(r.path) : r.path;
+    if (abs.startsWith(resolve(dir) + '/')) throw new UsageError(`refusing to write ${file} inside the run directory ${dir}; dann-doctor never writes into a run`);
+  }
+}
+
+async function loadEngineConfig(opts: CliOptions, io: CliIO): Promise<Partial<EngineConfig>> {
+  const { loadConfig } = await import('./engine/config.js');
+  const file = opts.configFile ?? (existsSync(resolve(io.cwd, 'dann-doctor.config.json')) ? resolve(io.cwd, 'dann-doctor.config.json') : undefined);
+  const base: Partial<EngineConfig> = file ? await loadConfig(file) : {};
+  return { ...base, rules: { ...base.rules, ...opts.ruleOverrides } };
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  try {
+    if (argv[0] === 'compare') {
+      const { compareCommand } = await import('./commands/compare.js');
+      return await compareCommand(argv.slice(1), io);
+    }
+    if (argv[0] === 'watch') {
+      const { watchCommand } = await import('./commands/watch.js');
+      return await watchCommand(argv.slice(1), io);
+    }
+    const opts = parseCliArgs(argv);
+    if (opts.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    if (opts.version) {
+      const { VERSION } = await import('./index.js');
+      io.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    if (opts.paths.length === 0) throw new UsageError('no run given. Try: dann-doctor ./runs/exp42   (dann-doctor --help for more)');
+    const config = await loadEngineConfig(opts, io);
+    const { diagnose } = await import('./index.js');
+    const interactive = !opts.formatGiven && !opts.outputs[0].file && io.isTTY && !io.env.CI && io.env.TERM !== 'dumb';
+    const progress = io.isTTY && !interactive ? (m: string) => io.stderr.write(`\r\u001b[2K${m}`) : undefined;
+    const report = await diagnose(opts.paths, {
+      config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
+      maxDepth: opts.maxDepth, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, onProgress: progress,
+    });
+    if (progress) io.stderr.write('\r\u001b[2K');
+    if (opts.baselineFile) {
+      const { applyBaselineFile } = await import('./baseline/index.js');
+      await applyBaselineFile(report, opts.baselineFile);
+    }
+    if (opts.writeBaseline) {
+      assertOutsideRuns(opts.writeBaseline, report);
+      const { writeBaselineFile } = await import('./baseline/index.js');
+      await writeBaselineFile(report, opts.writeBaseline);
+      io.stderr.write(`wrote ${opts.writeBaseline}\n`);
+    }
+    if (opts.plotsDir) {
+      assertOutsideRuns(resolve(opts.plotsDir, 'x'), report);
+      const { writeReportPlots } = await import('./plot/write-report-plots.js');
+      const written = await writeReportPlots(report, resolve(opts.plotsDir), { maxPoints: opts.maxPoints });
+      io.stderr.write(`wrote ${written.length} plot files to ${opts.plotsDir}\n`);
+    }
+    for (const e of report.errors) io.stderr.write(`dann-doctor: ${e.message}\n`);
+    if (report.runs.length === 0) return 2;
+    if (interactive) {
+      const { startUi } = await import('./ui/index.js');
+      const { uiLoaders } = await import('./ui-loaders.js');
+      return await startUi(report, { io, ...uiLoaders(report, opts) });
+    }
+    for (const out of opts.outputs) {
+      const text = await render(report, out.format, opts, io, !!out.file);
+      if (out.file) {
+        assertOutsideRuns(out.file, report);
+        await mkdir(dirname(resolve(out.file)), { recursive: true });
+        await writeFile(out.file, text);
+        io.stderr.write(`wrote ${out.format} report to ${out.file}\n`);
+      } else io.stdout.write(text);
+    }
+    if (report.errors.length) return 2;
+    return exitCodeFor(report, opts.failOn);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof InputError) {
+      io.stderr.write(`dann-doctor: ${err.message}\n`);
+      return 2;
+    }
+    throw err; // a bug: keep the stack
+  }
+}
+
+const isEntry = process.argv[1] && /dann-doctor(\.js)?$|cli\.(js|ts)$/.test(process.argv[1]);
+if (isEntry) {
+  const interrupted = new Promise<void>((res) => process.once('SIGINT', () => res()));
+  main(process.argv.slice(2), {
+    stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env,
+    isTTY: !!process.stdout.isTTY, cwd: process.cwd(), interrupted,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`dann-doctor: internal error (please report): ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,100 @@
+// Reads one discovered run: sniffs and reads each log file with the right reader, lists checkpoints and feature
+// dumps, and merges everything into a Run. One unreadable file becomes a note; the rest of the run still comes through.
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { DiscoveredRun } from './discover/discover-runs.js';
+import type { RunFragment, Note, CheckpointInfo, FeatureDumpInfo, RunSourceFormat } from './model/types.js';
+import type { Run } from './model/types.js';
+import { buildRun } from './model/build-run.js';
+import { InputError } from './ingest/input-error.js';
+import { detectFormat } from './ingest/detect.js';
+import { readTfeventsDir } from './ingest/tfevents/index.js';
+import { readMlflowRun } from './ingest/mlflow/index.js';
+
+export interface LoadRunOptions {
+  metricAliases?: Record<string, string>;
+  formatHint?: RunSourceFormat;
+  maxBytes?: number;
+  /** read checkpoints larger than this only when asked (evaluation); their facts are cheap, their bytes are not */
+  checkpointFactsMaxBytes?: number;
+}
+
+/** A ResNet-50 tllib checkpoint is ~100 MB; reading it for a few facts would break "an answer within a second". */
+export const DEFAULT_CHECKPOINT_FACTS_MAX_BYTES = 32 * 1024 * 1024;
+
+function errMessage(err: unknown): string {
+  return err instanceof InputError ? err.message : err instanceof Error ? err.message : String(err);
+}
+
+async function checkpointFacts(path: string, itersPerEpoch: number | undefined, maxBytes: number, notes: Note[]): Promise<CheckpointInfo | null> {
+  try {
+    const size = (await stat(path)).size;
+    if (size > maxBytes) {
+      notes.push({ level: 'info', file: path, message: `checkpoint is ${(size / 2 ** 20).toFixed(0)} MB; not read for facts (raise --max-checkpoint-mb or use --eval)` });
+      return null;
+    }
+    const { readPth } = await import('./ingest/pth/index.js');
+    const { checkpointInfo } = await import('./ingest/checkpoint-facts.js');
+    const res = await readPth(path);
+    return checkpointInfo(path, res, { itersPerEpoch });
+  } catch (err) {
+    notes.push({ level: 'warn', file: path, message: `checkpoint not readable: ${errMessage(err)}` });
+    return null;
+  }
+}
+
+async function featureDumpInfo(path: string, notes: Note[]): Promise<FeatureDumpInfo | undefined> {
+  try {
+    if (path.toLowerCase().endsWith('.npz')) {
+      const { listNpz } = await import('./ingest/npy/index.js');
+      const arrays = await listNpz(path);
+      return { path, arrays };
+    }
+    return undefined;
+  } catch (err) {
+    notes.push({ level: 'warn', file: path, message: `feature dump not readable: ${errMessage(err)}` });
+    return undefined;
+  }
+}
+
+export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Promise<Run> {
+  const notes: Note[] = [];
+  const fragments: RunFragment[] = [];
+  const readOpts = { metricAliases: opts.metricAliases, maxBytes: opts.maxBytes };
+  for (const file of d.logFiles) {
+    try {
+      const reader = await detectFormat(file, opts.formatHint);
+      if (!reader) {
+        // Unknown text beside a run (README.txt, requirements.txt) is normal; only say so when it is all there is.
+        if (d.logFiles.length === 1 && !d.tfeventsDir && !d.mlflowDir) notes.push({ level: 'warn', file, message: 'not a training log dann-doctor recognises (use --format-hint to force a reader)' });
+        continue;
+      }
+      fragments.push(await reader.read(file, readOpts));
+    } catch (err) {
+      notes.push({ level: 'warn', file, message: errMessage(err) });
+    }
+  }
+  if (d.tfeventsDir) {
+    try {
+      fragments.push(await readTfeventsDir(d.tfeventsDir, readOpts));
+    } catch (err) {
+      notes.push({ level: 'warn', file: d.tfeventsDir, message: errMessage(err) });
+    }
+  }
+  if (d.mlflowDir) {
+    try {
+      fragments.push(await readMlflowRun(d.mlflowDir, readOpts));
+    } catch (err) {
+      notes.push({ level: 'warn', file: d.mlflowDir, message: errMessage(err) });
+    }
+  }
+  const itersPerEpoch = fragments.find((f) => f.itersPerEpoch !== undefined)?.itersPerEpoch;
+  const checkpoints: CheckpointInfo[] = [];
+  for (const c of d.checkpoints) {
+    const info = await checkpointFacts(c, itersPerEpoch, opts.checkpointFactsMaxBytes ?? DEFAULT_CHECKPOINT_FACTS_MAX_BYTES, notes);
+    if (info) checkpoints.push(info);
+  }
+  const npz = d.featureDumps.find((f) => basename(f) === 'features.npz') ?? d.featureDumps.find((f) => f.endsWith('.npz'));
+  const features = npz ? await featureDumpInfo(npz, notes) : undefined;
+  return buildRun({ id: d.id, path: d.path, fragments, earlierAttempts: d.earlierAttempts, checkpoints, features, notes });
+}

@@ -1,0 +1,72 @@
+// Turns a Run plus its findings and causes into the RunReport that the JSON contract and every reporter use.
+import type { Run } from '../model/types.js';
+import type { Finding, RankedCause, RunReport } from '../engine/types.js';
+import { KEY } from '../model/metric-keys.js';
+import { summarizeSeries, epochMeans } from './summarize-series.js';
+
+export interface RunVerdictParts {
+  findings: Finding[];
+  causes: RankedCause[];
+  notApplicable: { ruleId: string; reason: string }[];
+  checked: string[];
+  notChecked: string[];
+}
+
+function lastEpochMean(run: Run, key: string): number | undefined {
+  const s = run.series[key];
+  if (!s) return undefined;
+  return epochMeans(s, run.itersPerEpoch).at(-1)?.mean ?? s.points.at(-1)?.value;
+}
+
+/** Headline numbers: final source (training batch acc, last epoch mean, or re-evaluated), target (last validation), best, test. */
+export function headlineMetrics(run: Run): RunReport['metrics'] {
+  const val = run.series[KEY.valAcc];
+  const valPts = val?.points ?? [];
+  const targetEvals = run.evaluations.filter((e) => e.domain === 'target' && e.phase === 'val' && e.acc1 !== undefined);
+  const finalTargetAcc = valPts.at(-1)?.value ?? targetEvals.at(-1)?.acc1 ?? run.eval?.target?.accuracy;
+  let bestTargetAcc = run.bestAcc1;
+  let bestEpoch: number | undefined;
+  if (valPts.length) {
+    let bi = 0;
+    for (let i = 1; i < valPts.length; i++) if (valPts[i].value > valPts[bi].value) bi = i;
+    bestTargetAcc ??= valPts[bi].value;
+    bestEpoch = valPts[bi].epoch ?? valPts[bi].step;
+  }
+  return {
+    finalSourceAcc: run.eval?.source?.accuracy ?? lastEpochMean(run, KEY.sourceValAcc) ?? lastEpochMean(run, KEY.clsAcc),
+    finalTargetAcc,
+    bestTargetAcc,
+    bestEpoch,
+    testAcc: run.testAcc1,
+    finalDomainAcc: lastEpochMean(run, KEY.domainAcc),
+  };
+}
+
+export function buildRunReport(run: Run, parts: RunVerdictParts): RunReport {
+  return {
+    id: run.id,
+    path: run.path,
+    formats: run.formats,
+    files: run.files,
+    earlierAttempts: run.earlierAttempts,
+    status: run.status,
+    crash: run.crash,
+    algorithm: run.algorithm,
+    hyperparameters: run.hyperparameters,
+    epochsCompleted: run.epochsCompleted,
+    itersPerEpoch: run.itersPerEpoch,
+    metrics: headlineMetrics(run),
+    series: Object.values(run.series).map((s) => summarizeSeries(s, run.itersPerEpoch)),
+    evaluations: run.evaluations,
+    perClass: run.perClass,
+    checkpoints: run.checkpoints,
+    features: run.features,
+    eval: run.eval,
+    findings: parts.findings,
+    causes: parts.causes,
+    notApplicable: parts.notApplicable,
+    checked: parts.checked,
+    notChecked: parts.notChecked,
+    notes: run.notes,
+  };
+}

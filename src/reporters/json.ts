@@ -1,0 +1,7 @@
+// The versioned JSON report (schema documented in README "JSON report"); NaN/Infinity become strings so it stays valid JSON.
+
+import type { Report } from '../engine/types.js';
+
+export function renderJson(report: Report): string {
+  return JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+}

@@ -1,0 +1,54 @@
+// Markdown for PR comments and CI job summaries: a table of runs, then each run's verdict, findings and fixes.
+import { basename } from 'node:path';
+import type { Report, RunReport } from '../engine/types.js';
+import { pct, SEVERITY_GLYPH } from './style.js';
+import { headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+
+const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function runSection(run: RunReport): string {
+  const out: string[] = [];
+  const v = verdictOf(run);
+  out.push(`### ${v.kind === 'problems' ? '❌' : '✅'} \`${run.id}\` — ${esc(v.text)}`, '');
+  out.push(`${headerFacts(run)}  `);
+  const m = run.metrics;
+  out.push(`source ${pct(m.finalSourceAcc)} · target ${pct(m.finalTargetAcc)}${m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)})` : ''}${m.finalDomainAcc !== undefined ? ` · domain acc ${pct(m.finalDomainAcc)}` : ''}`, '');
+  if (run.crash) out.push(`> **${esc(run.crash.type)}**: ${esc(run.crash.message)} (\`${locationOf(run.crash, (f) => basename(f))}\`)`, '');
+  const findings = sortedFindings(run);
+  if (findings.length) {
+    out.push('| | rule | finding | evidence |', '|---|---|---|---|');
+    for (const f of findings) {
+      const ev = f.evidence[0] ? `\`${locationOf(f.evidence[0], (p) => basename(p))}\`` : '';
+      out.push(`| ${SEVERITY_GLYPH[f.severity]} | \`${f.ruleId}\` | ${esc(f.message)}${f.suppressed ? ' _(suppressed)_' : ''} | ${ev} |`);
+    }
+    out.push('');
+  }
+  const serious = run.findings.some((f) => f.severity !== 'info' && !f.suppressed);
+  if (serious && run.causes.length) {
+    out.push('**Likely causes**', '');
+    for (const c of run.causes.slice(0, 3)) {
+      out.push(`- **${c.id}** (${c.confidence.toFixed(2)}): ${esc(c.evidence.slice(0, 2).join('; '))}`);
+      for (const fx of c.fixes) out.push(`  - try: ${esc(fx)}`);
+      if (c.experiment) out.push(`  - to tell apart: ${esc(c.experiment)}`);
+    }
+    out.push('');
+  }
+  if (run.checked.length) out.push(`<sub>checked: ${esc(run.checked.join(' · '))}</sub>  `);
+  if (run.notChecked.length) out.push(`<sub>not checked: ${esc(run.notChecked.join(' · '))}</sub>`);
+  return out.join('\n');
+}
+
+export function renderMarkdown(report: Report): string {
+  const out: string[] = ['## dann-doctor', ''];
+  if (report.runs.length > 1) {
+    out.push('| run | algorithm | status | target acc | top finding | top cause |', '|---|---|---|---|---|---|');
+    for (const r of report.runs) {
+      const top = sortedFindings(r).find((f) => !f.suppressed && f.severity !== 'info');
+      out.push(`| \`${r.id}\` | ${r.algorithm} | ${r.status} | ${pct(r.metrics.finalTargetAcc)} | ${top ? `${SEVERITY_GLYPH[top.severity]} ${top.ruleId}` : '✅'} | ${top && r.causes[0] ? r.causes[0].id : ''} |`);
+    }
+    out.push('');
+  }
+  for (const r of report.runs) out.push(runSection(r), '');
+  for (const e of report.errors) out.push(`> ❌ ${esc(e.message)}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,45 @@
+// The one-line verdict and the header facts of a run, shared by the text and Markdown reporters.
+import type { RunReport, Finding } from '../engine/types.js';
+import { SEVERITY_ORDER } from './style.js';
+
+export type Verdict = { kind: 'healthy' | 'problems' | 'minor'; text: string };
+
+/** Findings worst first, suppressed ones last. */
+export function sortedFindings(run: RunReport): Finding[] {
+  return [...run.findings].sort((a, b) => Number(!!a.suppressed) - Number(!!b.suppressed) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+}
+
+/** Verdict first (docs/ux.md): healthy, or the single most likely cause with its confidence. */
+export function verdictOf(run: RunReport): Verdict {
+  const active = run.findings.filter((f) => !f.suppressed);
+  const serious = active.filter((f) => f.severity !== 'info');
+  const top = run.causes[0];
+  if (serious.length === 0) {
+    const infos = active.length;
+    return { kind: infos ? 'minor' : 'healthy', text: infos ? `no problems found (${infos} note${infos > 1 ? 's' : ''})` : 'no problems found' };
+  }
+  if (top) return { kind: 'problems', text: `likely cause: ${top.id} (confidence ${top.confidence.toFixed(2)})` };
+  const worst = sortedFindings(run)[0];
+  return { kind: 'problems', text: `${worst.ruleId}: ${worst.message}` };
+}
+
+const KEY_HPARAMS = ['trade_off', 'lr', 'batch_size', 'bottleneck_dim', 'arch', 'seed'];
+
+/** "DANN · finished · 15 epochs × 300 it · batch 32 · trade_off 1.0" */
+export function headerFacts(run: RunReport): string {
+  const parts: string[] = [run.algorithm === 'unknown' ? 'algorithm unknown' : run.algorithm.toUpperCase()];
+  parts.push(run.status === 'crashed' && run.crash ? `crashed (${run.crash.type})` : run.status);
+  if (run.epochsCompleted !== undefined) parts.push(`${run.epochsCompleted} epoch${run.epochsCompleted === 1 ? '' : 's'}${run.itersPerEpoch ? ` × ${run.itersPerEpoch} it` : ''}`);
+  const hp = run.hyperparameters;
+  for (const k of KEY_HPARAMS) {
+    if (k in hp && hp[k] !== null && k !== 'batch_size') parts.push(`${k} ${String(hp[k])}`);
+    else if (k === 'batch_size' && k in hp) parts.push(`batch ${String(hp[k])}`);
+  }
+  return parts.join(' · ');
+}
+
+export function locationOf(e: { file: string; line?: number; endLine?: number }, relativeTo?: (p: string) => string): string {
+  const f = relativeTo ? relativeTo(e.file) : e.file;
+  if (e.line === undefined) return f;
+  return e.endLine !== undefined && e.endLine !== e.line ? `${f}:${e.line}-${e.endLine}` : `${f}:${e.line}`;
+}

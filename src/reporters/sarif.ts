@@ -1,0 +1,70 @@
+// SARIF 2.1.0 for code scanning: rules from each rule's meta, results pointing at log file lines.
+import { relative } from 'node:path';
+import type { Report, RuleMeta, Severity } from '../engine/types.js';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warn: 'warning', info: 'note' };
+
+export interface SarifOptions {
+  /** artifact URIs are made relative to this directory (the repository root in CI) */
+  baseDir: string;
+  toolVersion: string;
+}
+
+function uriOf(file: string, baseDir: string): string {
+  const rel = relative(baseDir, file).split('\\').join('/');
+  return encodeURI(rel.startsWith('..') ? `file://${file}` : rel);
+}
+
+export function renderSarif(report: Report, rules: RuleMeta[], opts: SarifOptions): string {
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const results = report.runs.flatMap((run) =>
+    run.findings.map((f) => {
+      const locs = f.evidence
+        .filter((e) => e.file)
+        .slice(0, 5)
+        .map((e) => ({
+          physicalLocation: {
+            artifactLocation: { uri: uriOf(e.file, opts.baseDir) },
+            ...(e.line !== undefined ? { region: { startLine: Math.max(1, e.line), ...(e.endLine !== undefined && e.endLine >= e.line ? { endLine: e.endLine } : {}) } } : {}),
+          },
+        }));
+      return {
+        ruleId: f.ruleId,
+        ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
+        level: LEVEL[f.severity],
+        message: { text: `${run.id}: ${f.message}` },
+        locations: locs.length ? locs : [{ physicalLocation: { artifactLocation: { uri: uriOf(run.path, opts.baseDir) } } }],
+        partialFingerprints: { 'dannDoctor/v1': f.fingerprint },
+        ...(f.suppressed ? { suppressions: [{ kind: 'external', justification: 'listed in dann-doctor.baseline.json' }] } : {}),
+        properties: { runId: run.id, causes: f.causes },
+      };
+    }),
+  );
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'dann-doctor',
+            version: opts.toolVersion,
+            informationUri: 'https://www.npmjs.com/package/dann-doctor',
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
+              shortDescription: { text: r.description },
+              fullDescription: { text: `${r.description} Fixes: ${r.fixes.join('; ')}` },
+              defaultConfiguration: { level: LEVEL[r.defaultSeverity] },
+              help: { text: r.fixes.join('\n') || r.description },
+              properties: { causes: r.causes.map((c) => c.id) },
+            })),
+          },
+        },
+        results,
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.errors.map((e) => ({ level: 'error', message: { text: e.message } })) }],
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}

@@ -1,0 +1,77 @@
+// Plain-text report for terminals and logs: verdict first, evidence, then what to change (docs/ux.md).
+import { basename } from 'node:path';
+import type { Report, RunReport, Evidence } from '../engine/types.js';
+import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
+import { headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** show info-level findings (default true) */
+  showInfo?: boolean;
+  /** list ingest notes (default: only a count) */
+  verboseNotes?: boolean;
+}
+
+function evidenceLine(e: Evidence): string {
+  const where = locationOf(e, (p) => basename(p));
+  const span = e.series ? ` (${e.series}${e.from !== undefined ? ` ${e.unit === 'epoch' ? 'epochs' : 'steps'} ${e.from}..${e.to ?? e.from}` : ''})` : '';
+  const obs = e.observed !== null && e.observed !== undefined && e.observed !== '' ? ` observed ${e.observed}` : '';
+  const thr = e.threshold !== undefined ? ` vs ${e.threshold}` : '';
+  return `${where}${span}${obs}${thr}${e.note ? ` — ${e.note}` : ''}`;
+}
+
+export function renderRunText(run: RunReport, opts: TextOptions): string {
+  const p = paint(opts.color);
+  const out: string[] = [];
+  const v = verdictOf(run);
+  const mark = v.kind === 'problems' ? p.red('✖') : p.green('✔');
+  out.push(`${mark} ${p.bold(run.id)}  ${v.text}`);
+  out.push(`  ${headerFacts(run)}`);
+  if (run.crash) out.push(`  ${p.red(`${run.crash.type}: ${run.crash.message}`)}  ${p.dim(locationOf(run.crash, (f) => basename(f)))}`);
+  const m = run.metrics;
+  const best = m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)}${m.bestEpoch !== undefined ? ` at epoch ${m.bestEpoch}` : ''})` : '';
+  const test = m.testAcc !== undefined ? `  test ${pct(m.testAcc)}` : '';
+  const dom = m.finalDomainAcc !== undefined ? `  domain acc ${pct(m.finalDomainAcc)} (last epoch)` : '';
+  out.push(`  source ${pct(m.finalSourceAcc)}  target ${pct(m.finalTargetAcc)}${best}${test}${dom}`);
+  if (run.eval) out.push(p.dim(`  evaluation: ${run.eval.backend} backend (${run.eval.backendReason}), ${run.eval.seconds.toFixed(1)} s`));
+  if (run.earlierAttempts.length) out.push(p.dim(`  earlier attempts: ${run.earlierAttempts.map((f) => basename(f)).join(', ')}`));
+
+  const findings = sortedFindings(run).filter((f) => opts.showInfo !== false || f.severity !== 'info');
+  if (findings.length) out.push('');
+  const width = Math.max(...findings.map((f) => f.ruleId.length), 10);
+  for (const f of findings) {
+    const badge = paintSeverity(p, f.severity, SEVERITY_GLYPH[f.severity]);
+    const sup = f.suppressed ? p.dim(' (suppressed by baseline)') : '';
+    out.push(`  ${badge} ${f.ruleId.padEnd(width)}  ${f.message}${sup}`);
+    for (const e of f.evidence.slice(0, 3)) out.push(p.dim(`      evidence  ${evidenceLine(e)}`));
+  }
+  const serious = run.findings.some((f) => f.severity !== 'info' && !f.suppressed);
+  if (run.causes.length && serious) {
+    out.push('');
+    run.causes.slice(0, 3).forEach((c, i) => {
+      const label = i === 0 ? 'likely cause' : 'also possible';
+      out.push(`  ${p.bold(label.padEnd(13))} ${c.id}  (${c.confidence.toFixed(2)})`);
+      for (const ev of c.evidence.slice(0, 3)) out.push(p.dim(`      ${ev}`));
+      if (i === 0) {
+        c.fixes.forEach((fx, j) => out.push(`  ${(j === 0 ? 'try' : '').padEnd(13)} ${fx}`));
+        if (c.experiment) out.push(`  ${'to tell apart'.padEnd(13)} ${c.experiment}`);
+      }
+    });
+  }
+  if (run.checked.length) out.push(`  ${p.green('also checked'.padEnd(13))} ${run.checked.join(' · ')}`);
+  if (run.notChecked.length) out.push(`  ${p.dim('not checked'.padEnd(13))} ${p.dim(run.notChecked.join(' · '))}`);
+  const warnNotes = run.notes.filter((n) => n.level === 'warn');
+  if (opts.verboseNotes) for (const n of run.notes) out.push(p.dim(`  note  ${n.file ? `${locationOf({ file: n.file, line: n.line }, (f) => basename(f))}: ` : ''}${n.message}`));
+  else if (run.notes.length) out.push(p.dim(`  ${run.notes.length} ingest note${run.notes.length > 1 ? 's' : ''}${warnNotes.length ? ` (${warnNotes.length} warning${warnNotes.length > 1 ? 's' : ''})` : ''}; --verbose lists them`));
+  return out.join('\n');
+}
+
+export function renderText(report: Report, opts: TextOptions): string {
+  const p = paint(opts.color);
+  const parts = report.runs.map((r) => renderRunText(r, opts));
+  const errors = report.errors.map((e) => p.red(`✖ ${e.message}`));
+  const total = report.runs.length;
+  const bad = report.runs.filter((r) => verdictOf(r).kind === 'problems').length;
+  const summary = total > 1 ? [p.bold(`${total} runs: ${bad} with problems, ${total - bad} without`)] : [];
+  return [...summary, ...parts, ...errors].join('\n\n') + '\n';
+}
