@@ -126,9 +126,10 @@ export async function discoverRuns(paths: string[], opts: { maxDepth?: number } 
       });
       continue;
     }
-    const before = result.runs.length;
+    const runsBefore = result.runs.length;
+    const errorsBefore = result.errors.length;
     await walk(root, root, 0);
-    if (result.runs.length === before && !result.errors.some((e) => e.path.startsWith(root))) {
+    if (result.runs.length === runsBefore && result.errors.length === errorsBefore) {
       result.errors.push({ path: given, message: new InputError(given, 'no training logs found (looked for train-*.txt, log.txt, *.log, metrics.csv, *.jsonl, events.out.tfevents.*, MLflow runs)').message });
     }
 
