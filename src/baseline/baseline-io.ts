@@ -1,0 +1,31 @@
+// Reading and writing dann-doctor.baseline.json for the CLI (`--baseline-file`, `--write-baseline`).
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Report } from '../engine/types.js';
+import { inputErrorFromFs } from '../ingest/input-error.js';
+import { applyBaseline, baselineText, parseBaseline, type AppliedBaseline } from './baseline-file.js';
+
+/**
+ * Reads `file` and marks the report's known findings `suppressed: true`, IN PLACE (the CLI keeps using the same
+ * report object). Returns how many were suppressed and which entries are stale. Unreadable/invalid file -> InputError.
+ */
+export async function applyBaselineFile(report: Report, file: string): Promise<AppliedBaseline> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw inputErrorFromFs(file, err);
+  }
+  const applied = applyBaseline(report, parseBaseline(text, file));
+  report.runs.forEach((run, i) => {
+    run.findings = applied.report.runs[i].findings;
+  });
+  return { ...applied, report };
+}
+
+/** Writes the baseline of every current finding to `file` (folders created). The caller checks it is outside any run. */
+export async function writeBaselineFile(report: Report, file: string): Promise<void> {
+  const abs = resolve(file);
+  await mkdir(dirname(abs), { recursive: true });
+  await writeFile(abs, baselineText(report));
+}

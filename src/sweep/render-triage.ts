@@ -1,0 +1,78 @@
+// Renders the sweep triage table as aligned terminal text (optionally coloured) or as a Markdown table.
+import type { TriageTable, TriageRow } from './triage-table.js';
+import type { SeedGroup } from '../seeds/group-by-seed.js';
+import { compareSeedGroups, formatInterval } from '../seeds/group-by-seed.js';
+
+/** Widest a cell may get in text output before it is cut with an ellipsis (keeps rows on a 160-column terminal). */
+export const MAX_CELL_CHARS = 44;
+
+const ANSI = { red: '\x1b[31m', yellow: '\x1b[33m', green: '\x1b[32m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
+
+export interface RenderTriageOptions {
+  color?: boolean;
+  maxCellChars?: number;
+}
+
+function cut(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+function rowColor(row: TriageRow): string {
+  if (row.topFinding?.severity === 'error' || row.status === 'crashed' || row.status === 'failed') return ANSI.red;
+  if (row.topFinding?.severity === 'warn') return ANSI.yellow;
+  if (!row.topFinding) return ANSI.green;
+  return '';
+}
+
+/** Aligned columns, worst run first, input errors listed below. Pads before colouring so ANSI codes don't skew widths. */
+export function renderTriageText(table: TriageTable, opts: RenderTriageOptions = {}): string {
+  const max = opts.maxCellChars ?? MAX_CELL_CHARS;
+  const rows = table.rows.map((r) => r.cells.map((c) => cut(c, max)));
+  const head = table.columns.map((c) => cut(c, max));
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const out: string[] = [];
+  out.push(opts.color ? `${ANSI.bold}${line(head)}${ANSI.reset}` : line(head));
+  table.rows.forEach((row, i) => {
+    const text = line(rows[i]);
+    const c = opts.color ? rowColor(row) : '';
+    out.push(c ? `${c}${text}${ANSI.reset}` : text);
+  });
+  const bad = table.rows.filter((r) => r.topFinding && r.topFinding.severity !== 'info').length;
+  out.push('');
+  out.push(`${table.rows.length} run${table.rows.length === 1 ? '' : 's'}, ${bad} with warnings or errors`);
+  for (const e of table.errors) out.push(`${opts.color ? ANSI.red : ''}error: ${e.path}: ${e.message}${opts.color ? ANSI.reset : ''}`);
+  return `${out.join('\n')}\n`;
+}
+
+function mdCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** GitHub-flavoured Markdown table (for $GITHUB_STEP_SUMMARY and PR comments). */
+export function renderTriageMarkdown(table: TriageTable): string {
+  const out = [
+    `| ${table.columns.map(mdCell).join(' | ')} |`,
+    `|${table.columns.map(() => '---').join('|')}|`,
+    ...table.rows.map((r) => `| ${r.cells.map(mdCell).join(' | ')} |`),
+  ];
+  if (table.errors.length) {
+    out.push('', '**Input errors**', '');
+    for (const e of table.errors) out.push(`- \`${mdCell(e.path)}\`: ${mdCell(e.message)}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * Seed-group lines for a sweep: each config's mean +- CI, and each multi-seed group against the best group
+ * (is the gap seed noise?). Empty when no config has two seeds.
+ */
+export function renderSeedGroupsText(groups: SeedGroup[]): string {
+  const multi = groups.filter((g) => g.values.length >= 2);
+  if (multi.length === 0) return '';
+  const out = ['seed groups (runs equal but for seed/paths; final target acc):'];
+  for (const g of groups) out.push(`  ${g.label}: ${formatInterval(g.interval)}  [${g.runIds.join(', ')}]`);
+  const best = [...groups].filter((g) => g.values.length > 0).sort((x, y) => y.interval.mean - x.interval.mean)[0];
+  if (best) for (const g of groups) if (g !== best && g.values.length > 0 && (g.values.length >= 2 || best.values.length >= 2)) out.push(`  ${compareSeedGroups(g, best).summary}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,111 @@
+// The sweep triage table: one row per run, worst first, with the hyperparameters that vary across the sweep as columns.
+import type { HyperValue } from '../model/types.js';
+import type { Finding, Report, RunReport, Severity } from '../engine/types.js';
+import { hyperText, isNonConfigKey } from '../seeds/group-by-seed.js';
+
+/** Status ranks: a run that crashed or died says less than one that finished, so it sorts first among equals. */
+const STATUS_BADNESS: Record<string, number> = { crashed: 3, failed: 3, killed: 2, incomplete: 1, unknown: 1, running: 0, finished: 0 };
+const SEVERITY_RANK: Record<Severity, number> = { error: 3, warn: 2, info: 1 };
+
+export const FIXED_COLUMNS = ['run', 'algorithm', 'status', 'target acc', 'top finding', 'top cause'] as const;
+
+export interface TriageRow {
+  runId: string;
+  algorithm: string;
+  status: string;
+  finalTargetAcc?: number;
+  /** worst unsuppressed finding (severity first, then the rule engine's order) */
+  topFinding?: { ruleId: string; severity: Severity; message: string };
+  topCause?: { id: string; confidence: number };
+  /** unsuppressed findings by severity */
+  counts: Record<Severity, number>;
+  /** values of the varying hyperparameters, in `varying` order */
+  hyper: Record<string, HyperValue | undefined>;
+  /** cell texts in `columns` order */
+  cells: string[];
+}
+
+export interface TriageTable {
+  columns: string[];
+  /** hyperparameters that differ between runs (extra columns after the fixed ones) */
+  varying: string[];
+  rows: TriageRow[];
+  /** input errors from the report, shown under the table */
+  errors: Report['errors'];
+}
+
+/** Findings that count: a baseline file marks known ones `suppressed` so they do not fail a build or top a table. */
+export function activeFindings(run: RunReport): Finding[] {
+  return run.findings.filter((f) => !f.suppressed);
+}
+
+function topFindingOf(run: RunReport): Finding | undefined {
+  let best: Finding | undefined;
+  for (const f of activeFindings(run)) if (!best || SEVERITY_RANK[f.severity] > SEVERITY_RANK[best.severity]) best = f;
+  return best;
+}
+
+/**
+ * Hyperparameter keys whose value differs between at least two runs (a key missing in one run counts as a
+ * difference), in first-seen order. Path and logging keys (log, root, workers...) are left out: they always differ
+ * and say nothing about the result. The seed is kept: in a seed sweep it is the column a reader looks for.
+ */
+export function varyingHyperparameters(runs: RunReport[]): string[] {
+  if (runs.length < 2) return [];
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  for (const r of runs) for (const k of Object.keys(r.hyperparameters)) if (!seen.has(k)) { seen.add(k); keys.push(k); }
+  return keys.filter((k) => {
+    if (isNonConfigKey(k) && k.toLowerCase() !== 'seed') return false;
+    const first = hyperText(runs[0].hyperparameters[k]);
+    return runs.some((r) => hyperText(r.hyperparameters[k]) !== first);
+  });
+}
+
+function fmtAcc(v: number | undefined): string {
+  return v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(1);
+}
+
+/** Sort key pieces: worst severity, then how many at it, then crashed-ness, then lower accuracy first. */
+function compareRows(a: TriageRow, b: TriageRow): number {
+  const sev = (r: TriageRow) => (r.topFinding ? SEVERITY_RANK[r.topFinding.severity] : 0);
+  if (sev(a) !== sev(b)) return sev(b) - sev(a);
+  const cnt = (r: TriageRow) => (r.topFinding ? r.counts[r.topFinding.severity] : 0);
+  if (cnt(a) !== cnt(b)) return cnt(b) - cnt(a);
+  const st = (r: TriageRow) => STATUS_BADNESS[r.status] ?? 1;
+  if (st(a) !== st(b)) return st(b) - st(a);
+  // a run without a number is less known than one with a low number: after it, but before the good ones? Unknown
+  // accuracy sorts as worst, since "we cannot tell" deserves a look before "85% and clean".
+  const acc = (r: TriageRow) => (r.finalTargetAcc !== undefined && Number.isFinite(r.finalTargetAcc) ? r.finalTargetAcc : -Infinity);
+  if (acc(a) !== acc(b)) return acc(a) - acc(b);
+  return a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0;
+}
+
+/** Build the triage table of a report. Pure; cost O(runs * (findings + hyperparameters)) plus the sort. */
+export function triageTable(report: Report): TriageTable {
+  const varying = varyingHyperparameters(report.runs);
+  const columns = [...FIXED_COLUMNS, ...varying];
+  const rows = report.runs.map((run): TriageRow => {
+    const top = topFindingOf(run);
+    const counts: Record<Severity, number> = { error: 0, warn: 0, info: 0 };
+    for (const f of activeFindings(run)) counts[f.severity]++;
+    const cause = run.causes[0];
+    const finalTargetAcc = run.metrics.finalTargetAcc ?? run.metrics.testAcc;
+    const hyper: Record<string, HyperValue | undefined> = {};
+    for (const k of varying) hyper[k] = run.hyperparameters[k];
+    const row: TriageRow = {
+      runId: run.id, algorithm: run.algorithm, status: run.status, finalTargetAcc, counts, hyper, cells: [],
+      topFinding: top ? { ruleId: top.ruleId, severity: top.severity, message: top.message } : undefined,
+      topCause: cause ? { id: cause.id, confidence: cause.confidence } : undefined,
+    };
+    row.cells = [
+      run.id, run.algorithm, run.status, fmtAcc(finalTargetAcc),
+      top ? `${top.severity} ${top.ruleId}` : 'ok',
+      cause ? `${cause.id} (${Math.round(cause.confidence * 100)}%)` : '-',
+      ...varying.map((k) => hyperText(hyper[k])),
+    ];
+    return row;
+  });
+  rows.sort(compareRows);
+  return { columns, varying, rows, errors: report.errors };
+}
