@@ -1,0 +1,260 @@
+// TensorBoard tfevents reader: framing -> Event decoding -> per-tag accumulation with restart purge -> RunFragment.
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import { InputError, inputErrorFromFs } from '../input-error.js';
+import { readTfRecords } from './record-reader.js';
+import { decodeEvent, isNumericDtype, type DecodedValue } from './event.js';
+import { ProtoError } from './protobuf.js';
+import { maskedCrc32c } from './crc32c.js';
+import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../model/metric-aliases.js';
+import { readHparamsYaml } from '../csv/hparams.js';
+import type { FormatReader, ReadOptions } from '../format-reader.js';
+import type { HyperValue, Note, Point, RunFragment } from '../../model/types.js';
+
+/** A tfevents file name always contains this (events.out.tfevents.<time>.<host>...). */
+const NAME_MARK = 'tfevents';
+/** How deep readTfeventsDir looks for event files (logdir/<add_scalars child>/ or logdir/train/, plus one more). */
+const MAX_DIR_DEPTH = 3;
+/** After this many undecodable records in a file only a count is noted. */
+const MAX_DECODE_NOTES = 5;
+
+export interface TfeventsOptions extends ReadOptions {
+  /** default true */
+  verifyCrc?: boolean;
+}
+
+/** Per-tag scalar points of one stream (one directory's files, in order), with TensorBoard's restart purge. */
+class ScalarAccumulator {
+  readonly points = new Map<string, Point[]>();
+  /** plugin of each tag, from the first value that carried metadata (TF2 writes it only once per tag) */
+  private readonly plugin = new Map<string, string | undefined>();
+  private readonly purgeNoted = new Set<string>();
+  private readonly lastFile = new Map<string, string>();
+  constructor(private readonly notes: Note[]) {}
+
+  scalarOf(v: DecodedValue): number | undefined {
+    if (v.plugin !== undefined || v.scalarDataClass) this.plugin.set(v.tag, v.scalarDataClass ? 'scalars' : v.plugin);
+    if (v.simpleValue !== undefined) return v.simpleValue;
+    const t = v.tensor;
+    if (!t || t.numbers.length !== 1 || !isNumericDtype(t.dtype)) return undefined;
+    const plugin = this.plugin.get(v.tag);
+    // a rank-0 numeric tensor with no plugin ever named is a TF2 scalar written without metadata
+    if (plugin === 'scalars' || (plugin === undefined && t.rank === 0)) return t.numbers[0];
+    return undefined;
+  }
+
+  add(tag: string, p: Point, file: string, offset: number): void {
+    let list = this.points.get(tag);
+    if (!list) this.points.set(tag, (list = []));
+    const last = list.at(-1);
+    const prevFile = this.lastFile.get(tag);
+    this.lastFile.set(tag, file);
+    // Like TensorBoard, only a step that goes back purges; a repeated step inside one file is kept (Lightning logs
+    // `epoch` twice at an epoch's last step). A new file repeating the last step is a resumed job: newest wins.
+    if (last && (p.step < last.step || (p.step === last.step && prevFile !== file))) {
+      // restart (or a rewritten step): keep the newest values, drop what the restarted job overwrote
+      let i = list.length;
+      while (i > 0 && list[i - 1].step >= p.step) i--;
+      const dropped = list.length - i;
+      list.length = i;
+      const noteKey = `${tag}\u0000${file}`;
+      if (!this.purgeNoted.has(noteKey)) {
+        this.purgeNoted.add(noteKey);
+        this.notes.push({
+          level: 'warn', file, offset,
+          message: `tag "${tag}": step went from ${last.step} back to ${p.step} (restart?); kept the newer values, dropped ${dropped} older point(s) at steps >= ${p.step}`,
+        });
+      }
+    }
+    list.push(p);
+  }
+
+  /** SessionLog.START at `step`: TensorBoard drops every tag's points at or after it. */
+  purgeFrom(step: number, file: string, offset: number): void {
+    let dropped = 0;
+    for (const list of this.points.values()) {
+      let i = list.length;
+      while (i > 0 && list[i - 1].step >= step) i--;
+      dropped += list.length - i;
+      list.length = i;
+    }
+    if (dropped > 0) this.notes.push({ level: 'warn', file, offset, message: `session restarted at step ${step}; dropped ${dropped} point(s) logged at steps >= ${step} before the restart` });
+  }
+}
+
+/** Decodes the scalars of one event file into `acc` under `tagName(tag)`. */
+async function accumulateFile(file: string, acc: ScalarAccumulator, tagName: (tag: string) => string, notes: Note[], opts: TfeventsOptions): Promise<void> {
+  let bad = 0;
+  for await (const rec of readTfRecords(file, { notes, verifyCrc: opts.verifyCrc, maxBytes: opts.maxBytes })) {
+    let ev;
+    try {
+      ev = decodeEvent(rec.buf, rec.start, rec.end);
+    } catch (err) {
+      if (!(err instanceof ProtoError)) throw err;
+      bad++;
+      if (bad <= MAX_DECODE_NOTES) notes.push({ level: 'warn', file, offset: rec.offset, message: `undecodable Event record (${err.message}); skipped` });
+      continue;
+    }
+    if (ev.sessionStart) acc.purgeFrom(ev.step, file, rec.offset);
+    for (const v of ev.values) {
+      const x = acc.scalarOf(v);
+      if (x === undefined) continue;
+      acc.add(tagName(v.tag), { step: ev.step, value: x, ...(ev.wallTime !== undefined ? { wallTime: ev.wallTime } : {}) }, file, rec.offset);
+    }
+  }
+  if (bad > MAX_DECODE_NOTES) notes.push({ level: 'warn', file, message: `${bad} Event records in all could not be decoded` });
+}
+
+/**
+ * Tag -> series name for a file in `relDir` under the log dir. `add_scalars(main, {k: v})` writes child dirs named
+ * `<main with / as _>_<k>` whose files use tag = main: those become `main/k`. Other subdirs (Keras `train/`,
+ * `validation/`) prefix the tag with the subdir.
+ */
+export function tagNameFor(relDir: string, tag: string): string {
+  if (relDir === '') return tag;
+  const parts = relDir.split(/[\\/]/);
+  const leaf = parts.pop()!;
+  const parent = parts.length ? `${parts.join('/')}/` : '';
+  const flat = `${tag.replace(/\//g, '_')}_`;
+  if (leaf.startsWith(flat) && leaf.length > flat.length) return `${parent}${tag}/${leaf.slice(flat.length)}`;
+  return `${parent}${leaf}/${tag}`;
+}
+
+/**
+ * Lightning logs an `epoch` scalar at every logging step: epoch-level series logged at the global step are moved to
+ * step = epoch index, and every point gets its epoch. Without an `epoch` tag, steps are kept as written.
+ */
+function assignEpochs(tags: Map<string, Point[]>): Set<string> {
+  const epochTag = [...tags.keys()].find((t) => t === 'epoch' || t.endsWith('/epoch'));
+  const epochLevel = new Set<string>();
+  for (const tag of tags.keys()) if (tag !== epochTag && isEpochLevelName(tag, canonicalKey(tag))) epochLevel.add(tag);
+  if (!epochTag) return epochLevel;
+  const ep = tags.get(epochTag)!;
+  const epochAt = (step: number): number | undefined => {
+    // last epoch point at or before `step` (binary search; ep is in step order)
+    let lo = 0;
+    let hi = ep.length - 1;
+    let ans: number | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (ep[mid].step <= step) { ans = ep[mid].value; lo = mid + 1; } else hi = mid - 1;
+    }
+    return ans;
+  };
+  for (const [tag, pts] of tags) {
+    if (tag === epochTag) continue;
+    for (const p of pts) {
+      const e = epochAt(p.step);
+      if (e === undefined || !Number.isFinite(e)) continue;
+      p.epoch = Math.round(e);
+    }
+    if (epochLevel.has(tag) && pts.every((p) => p.epoch !== undefined)) {
+      tags.set(tag, pts.map((p) => ({ ...p, step: p.epoch! })));
+    }
+  }
+  return epochLevel;
+}
+
+function toFragment(files: string[], tags: Map<string, Point[]>, tagFile: Map<string, string>, notes: Note[], opts: TfeventsOptions, hparams?: { values: Record<string, HyperValue>; file: string }): RunFragment {
+  const epochLevel = assignEpochs(tags);
+  const raws: RawSeries[] = [...tags].map(([tag, points]) => ({
+    rawName: tag, file: tagFile.get(tag) ?? files[0], granularity: epochLevel.has(tag) ? 'epoch' : 'iteration', points,
+  }));
+  const built = buildSeries(raws, opts.metricAliases);
+  const frag: RunFragment = { format: 'tfevents', files, series: built.series, notes: [...notes, ...built.notes] };
+  if (hparams) {
+    frag.hyperparameters = hparams.values;
+    frag.hyperparametersFrom = { file: hparams.file };
+  }
+  const g = guessAlgorithm(frag.hyperparameters, built.series.map((s) => s.key), files[0]);
+  if (g.algorithm) frag.algorithm = g.algorithm;
+  if (g.note) frag.notes!.push(g.note);
+  const val = built.series.find((s) => s.key === 'val/acc1');
+  if (val && val.points.length > 0) {
+    const finite = val.points.map((p) => p.value).filter(Number.isFinite);
+    if (finite.length) frag.bestAcc1 = Math.max(...finite);
+  }
+  return frag;
+}
+
+/** Reads one event file. Several files of one run (restarts, add_scalars children) go through readTfeventsDir. */
+export async function readTfeventsFile(file: string, opts: TfeventsOptions = {}): Promise<RunFragment> {
+  const notes: Note[] = [];
+  const acc = new ScalarAccumulator(notes);
+  await accumulateFile(file, acc, (t) => t, notes, opts);
+  const tagFile = new Map([...acc.points.keys()].map((t) => [t, file]));
+  return toFragment([file], acc.points, tagFile, notes, opts);
+}
+
+async function findEventFiles(dir: string, depth: number, out: string[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    throw inputErrorFromFs(dir, err);
+  }
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const p = join(dir, e.name);
+    if (e.isFile() && e.name.includes(NAME_MARK)) out.push(p);
+    else if (e.isDirectory() && depth < MAX_DIR_DEPTH && !e.name.startsWith('.')) await findEventFiles(p, depth + 1, out);
+  }
+}
+
+/**
+ * Reads every event file under a run's log dir into one fragment. Files of the same directory are one stream,
+ * read in name order (the name starts with the creation time), so a restarted job's new file overrides the steps it
+ * rewrote. `hparams.yaml` beside the files (Lightning) gives the hyperparameters.
+ */
+export async function readTfeventsDir(dir: string, opts: TfeventsOptions = {}): Promise<RunFragment> {
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new InputError(dir, 'not a directory');
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw inputErrorFromFs(dir, err);
+  }
+  const files: string[] = [];
+  await findEventFiles(dir, 0, files);
+  if (files.length === 0) throw new InputError(dir, 'no tfevents files in this directory');
+  const notes: Note[] = [];
+  const byDir = new Map<string, string[]>();
+  for (const f of files) {
+    const rel = relative(dir, f).split(sep).slice(0, -1).join('/');
+    (byDir.get(rel) ?? byDir.set(rel, []).get(rel)!).push(f);
+  }
+  const tags = new Map<string, Point[]>();
+  const tagFile = new Map<string, string>();
+  for (const [rel, group] of byDir) {
+    const acc = new ScalarAccumulator(notes);
+    if (group.length > 1) notes.push({ level: 'info', file: join(dir, rel), message: `${group.length} event files merged in name (time) order: ${group.map((g) => basename(g)).join(', ')}` });
+    for (const f of group) {
+      await accumulateFile(f, acc, (t) => tagNameFor(rel, t), notes, opts);
+      for (const t of acc.points.keys()) if (!tagFile.has(t)) tagFile.set(t, f);
+    }
+    for (const [t, pts] of acc.points) tags.set(t, pts);
+  }
+  let hparams: { values: Record<string, HyperValue>; file: string } | undefined;
+  const hp = join(dir, 'hparams.yaml');
+  if (await stat(hp).then((s) => s.isFile(), () => false)) {
+    try {
+      hparams = { values: await readHparamsYaml(hp), file: hp };
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      notes.push({ level: 'warn', file: hp, message: err.message });
+    }
+  }
+  return toFragment(files, tags, tagFile, notes, opts, hparams);
+}
+
+/** True when the first 12 bytes are a TFRecord header whose masked CRC matches (a content check, not a name check). */
+export function looksLikeTfRecord(head: Buffer): boolean {
+  return head.length >= 12 && maskedCrc32c(head, 0, 8) === head.readUInt32LE(8);
+}
+
+export const tfeventsReader: FormatReader = {
+  format: 'tfevents',
+  sniff(name: string, head: Buffer): boolean {
+    if (head.length >= 12) return looksLikeTfRecord(head);
+    return head.length === 0 && basename(name).includes(NAME_MARK);
+  },
+  read: (path: string, opts?: ReadOptions) => readTfeventsFile(path, opts),
+};
