@@ -83,6 +83,8 @@ export interface Finding {
   data: Record<string, string | number>;
   evidence: Evidence[];
   causes: CauseId[];
+  /** the weights behind `causes` (rule meta, or the finding's own override); diagnose combines them */
+  causeWeights?: { id: CauseId; weight: number }[];
   /** stable across reruns of the same run: hash of ruleId + run id + messageId + first evidence file/series */
   fingerprint: string;
   /** set when a baseline file suppresses this finding */
