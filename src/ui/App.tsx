@@ -1,0 +1,240 @@
+// The Ink app: wires the reducer to keys, background loads (evaluation, t-SNE) and the terminal size, and lays
+// out the presentational panes. All decisions live in state/; this file only connects them.
+import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import type { Report } from '../engine/types.js';
+import type { EvalResults } from '../model/types.js';
+import { initialState, reduce, type UiState, type Action, type TsneResult, type ExportFormat } from './state/ui-state.js';
+import { keyToAction } from './state/keys.js';
+import { computeLayout, findingsListWidth, type Layout } from './state/layout.js';
+import { sortedFindings, findingEpochRange, severityCounts, isHealthy } from './state/report-view.js';
+import { Header } from './components/Header.js';
+import { FindingsList } from './components/FindingsList.js';
+import { FindingDetail } from './components/FindingDetail.js';
+import { CurvesPane } from './components/CurvesPane.js';
+import { PerClassPane } from './components/PerClassPane.js';
+import { TsnePane } from './components/TsnePane.js';
+import { RunList } from './components/RunList.js';
+import { RunPreview } from './components/RunPreview.js';
+import { HelpPane } from './components/HelpPane.js';
+import { Footer } from './components/Footer.js';
+import { useTheme, accent, severityColour } from './theme.js';
+
+export interface UiLoaders {
+  evaluate?: (runId: string) => Promise<EvalResults | null>;
+  tsne?: (runId: string, onProgress: (fraction: number) => void) => Promise<TsneResult | null>;
+}
+
+export interface AppProps {
+  report: Report;
+  load?: UiLoaders;
+  /** writes the export and resolves with the path written */
+  onExport?: (format: ExportFormat, runId: string) => Promise<string>;
+  /** called once with the exit code when the user quits */
+  onExit?: (code: number) => void;
+}
+
+/** Fallback size when stdout does not say (pipes, test streams): the classic 80×24. */
+const DEFAULT_COLUMNS = 80;
+const DEFAULT_ROWS = 24;
+/** Progress ticks closer than this are not worth a re-render. */
+const PROGRESS_STEP = 0.01;
+
+/** The terminal size, followed on 'resize' (Ink re-lays out on its own; this re-runs our layout maths). */
+function useTerminalSize(): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ columns: stdout.columns || DEFAULT_COLUMNS, rows: stdout.rows || DEFAULT_ROWS });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return size;
+}
+
+/** Seconds since `active` became true (0 otherwise), ticking once a second so long work visibly progresses. */
+function useElapsed(active: boolean): number {
+  const [seconds, setSeconds] = useState(0);
+  useEffect(() => {
+    if (!active) return;
+    setSeconds(0);
+    const started = Date.now();
+    const t = setInterval(() => setSeconds(Math.round((Date.now() - started) / 1000)), 1000);
+    return () => clearInterval(t);
+  }, [active]);
+  return active ? seconds : 0;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Starts evaluation and t-SNE for the open run, once per run, and feeds results back as actions. */
+function useBackgroundLoads(report: Report, state: UiState, dispatch: (a: Action) => void, load: UiLoaders | undefined) {
+  const started = useRef(new Set<string>());
+  const alive = useRef(true);
+  useEffect(() => () => {
+    alive.current = false;
+  }, []);
+  useEffect(() => {
+    if (state.active === null || !load) return;
+    const runId = report.runs[state.active].id;
+    const safe = (a: Action) => {
+      if (alive.current) dispatch(a);
+    };
+    if (load.evaluate && !started.current.has(`eval:${runId}`)) {
+      started.current.add(`eval:${runId}`);
+      safe({ type: 'evalStarted', runId });
+      load.evaluate(runId).then(
+        (value) => safe({ type: 'evalDone', runId, value }),
+        (e) => safe({ type: 'evalFailed', runId, message: message(e) }),
+      );
+    }
+    if (load.tsne && !started.current.has(`tsne:${runId}`)) {
+      started.current.add(`tsne:${runId}`);
+      safe({ type: 'tsneStarted', runId });
+      let last = 0;
+      const onProgress = (fraction: number) => {
+        if (Math.abs(fraction - last) < PROGRESS_STEP && fraction < 1) return;
+        last = fraction;
+        safe({ type: 'tsneProgress', runId, fraction });
+      };
+      load.tsne(runId, onProgress).then(
+        (value) => safe({ type: 'tsneDone', runId, value }),
+        (e) => safe({ type: 'tsneFailed', runId, message: message(e) }),
+      );
+    }
+  }, [state.active, load, report]);
+}
+
+function RunsHeader({ report, width }: { report: Report; width: number }) {
+  const theme = useTheme();
+  const bad = report.runs.filter((r) => severityCounts(r).error > 0).length;
+  const warn = report.runs.filter((r) => severityCounts(r).error === 0 && severityCounts(r).warn > 0).length;
+  const healthy = report.runs.filter(isHealthy).length;
+  return (
+    <Box borderStyle="round" borderColor={accent(theme, 'gray')} width={width} height={6} flexDirection="column" flexShrink={0}>
+      <Text wrap="truncate-end"><Text bold>dann-doctor</Text> ─ {report.runs.length} runs</Text>
+      <Text wrap="truncate-end">
+        <Text color={severityColour(theme, 'error')}>✖ {bad} with errors</Text>  <Text color={severityColour(theme, 'warn')}>⚠ {warn} with warnings</Text>  <Text color={severityColour(theme, 'ok')}>✔ {healthy} healthy</Text>
+      </Text>
+      <Text wrap="truncate-end" dimColor>{report.errors.length ? `${report.errors.length} input error(s), listed under the runs` : 'pick a run with ↑↓ and Enter'}</Text>
+    </Box>
+  );
+}
+
+export function App({ report, load, onExport, onExit }: AppProps) {
+  const { exit } = useApp();
+  const [state, dispatch] = useReducer((s: UiState, a: Action) => reduce(report, s, a), report, initialState);
+  const size = useTerminalSize();
+  useBackgroundLoads(report, state, dispatch, load);
+  const run = state.active !== null ? report.runs[state.active] : undefined;
+  const evaluation = run ? state.evaluation[run.id] : undefined;
+  const elapsed = useElapsed(evaluation?.status === 'loading');
+
+  const startExport = (format: ExportFormat) => {
+    if (!run) return;
+    if (!onExport) {
+      dispatch({ type: 'exportFailed', message: 'export is not available here' });
+      return;
+    }
+    dispatch({ type: 'exportStarted', format });
+    onExport(format, run.id).then(
+      (path) => dispatch({ type: 'exportDone', path }),
+      (e) => dispatch({ type: 'exportFailed', message: message(e) }),
+    );
+  };
+
+  useInput((input, key) => {
+    const r = keyToAction(input, key, state);
+    if (!r) return;
+    if (r.type === 'quit') {
+      onExit?.(r.code);
+      exit();
+      return;
+    }
+    if (r.type === 'export') {
+      startExport(r.format);
+      return;
+    }
+    dispatch(r);
+  });
+
+  const layout: Layout = computeLayout(size.columns, size.rows, state.focus, state.zoomed, state.active === null);
+  const bodyHeight = layout.panes.reduce((h, p) => (p.row === 0 ? Math.max(h, p.box.height) : h), 0) +
+    layout.panes.reduce((h, p) => (p.row === 1 ? Math.max(h, p.box.height) : h), 0);
+
+  let body: ReactNode;
+  if (state.help) {
+    body = <HelpPane width={layout.columns} height={bodyHeight} />;
+  } else if (!run) {
+    const preview = report.runs[state.order[state.runCursor]];
+    body = (
+      <Box>
+        {layout.panes.map((p) =>
+          p.id === 'runs'
+            ? <RunList key="runs" report={report} order={state.order} cursor={state.runCursor} focused width={p.box.width} height={p.box.height} />
+            : preview ? <RunPreview key="preview" run={preview} width={p.box.width} height={p.box.height} /> : null,
+        )}
+      </Box>
+    );
+  } else {
+    const findings = sortedFindings(run);
+    const selected = findings[state.findingCursor];
+    const range = findingEpochRange(run, selected);
+    const paneOf = (p: Layout['panes'][number]) => {
+      const focused = state.focus === p.id;
+      const { width, height } = p.box;
+      switch (p.id) {
+        case 'findings': {
+          if (width < 80) {
+            // too narrow for side by side: list above, detail below
+            const listH = Math.max(4, Math.min(findings.length + 3, Math.floor(height / 3)));
+            return (
+              <Box key="findings" flexDirection="column">
+                <FindingsList findings={findings} cursor={state.findingCursor} focused={focused} width={width} height={listH} />
+                <FindingDetail run={run} finding={selected} focused={false} width={width} height={height - listH} />
+              </Box>
+            );
+          }
+          const listW = findingsListWidth(width);
+          return (
+            <Box key="findings">
+              <FindingsList findings={findings} cursor={state.findingCursor} focused={focused} width={listW} height={height} />
+              <FindingDetail run={run} finding={selected} focused={false} width={width - listW} height={height} />
+            </Box>
+          );
+        }
+        case 'curves':
+          return <CurvesPane key="curves" run={run} cursor={state.curveCursor} range={range} focused={focused} zoomed={state.zoomed} width={width} height={height} />;
+        case 'perClass':
+          return <PerClassPane key="perClass" run={run} evaluation={evaluation} cursor={state.perClassScroll} focused={focused} width={width} height={height} />;
+        case 'tsne':
+          return <TsnePane key="tsne" tsne={state.tsne[run.id]} available={Boolean(load?.tsne)} colour={state.tsneColour} focused={focused} width={width} height={height} />;
+        default:
+          return null;
+      }
+    };
+    const top = layout.panes.filter((p) => p.row === 0);
+    const bottom = layout.panes.filter((p) => p.row === 1);
+    body = (
+      <Box flexDirection="column">
+        <Box>{top.map(paneOf)}</Box>
+        {bottom.length ? <Box>{bottom.map(paneOf)}</Box> : null}
+      </Box>
+    );
+  }
+
+  return (
+    <Box flexDirection="column" width={layout.columns}>
+      {run
+        ? <Header run={run} evaluation={evaluation} elapsed={elapsed} evaluationOff={!load?.evaluate} width={layout.columns} />
+        : <RunsHeader report={report} width={layout.columns} />}
+      {body}
+      <Footer exportPrompt={state.exportPrompt} message={state.message} multiRun={report.runs.length > 1} runOpen={Boolean(run)} width={layout.columns} />
+    </Box>
+  );
+}

@@ -1,0 +1,105 @@
+// Curves per epoch (source/target/domain accuracy, losses, lr) as aligned sparklines, with the selected
+// finding's epoch range marked under them; zoomed, the selected curve becomes a block chart.
+import { Box, Text } from 'ink';
+import type { RunReport } from '../../engine/types.js';
+import { curvesOf, alignCurves, formatNumber } from '../state/report-view.js';
+import { sparkline, markRow, blockChart, type Sample } from '../draw/sparkline.js';
+import { useTheme, accent } from '../theme.js';
+import { Pane, innerSize } from './Pane.js';
+
+export interface CurvesPaneProps {
+  run: RunReport;
+  cursor: number;
+  /** epoch range of the selected finding (marked under the curves) */
+  range: { from: number; to: number; series?: string } | null;
+  focused: boolean;
+  zoomed: boolean;
+  width: number;
+  height: number;
+}
+
+/** Label column: 'transfer loss' is the longest built-in label. */
+const LABEL_WIDTH = 13;
+/** Room for "  52.0 (50.2–59.6)" after the sparkline. */
+const VALUE_WIDTH = 22;
+
+function finiteOf(values: Sample[]): number[] {
+  return values.filter((v): v is number => v !== null && Number.isFinite(v));
+}
+
+function lastOf(values: Sample[]): Sample {
+  for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null) return values[i];
+  return null;
+}
+
+function valueText(values: Sample[]): string {
+  const f = finiteOf(values);
+  const last = lastOf(values);
+  const lastText = last === null ? '—' : formatNumber(last);
+  if (f.length === 0) return lastText;
+  return `${lastText} (${formatNumber(Math.min(...f))}–${formatNumber(Math.max(...f))})`;
+}
+
+export function CurvesPane({ run, cursor, range, focused, zoomed, width, height }: CurvesPaneProps) {
+  const theme = useTheme();
+  const inner = innerSize(width, height);
+  const curves = curvesOf(run);
+  const { epochs, values } = alignCurves(curves);
+  const sparkW = Math.max(4, inner.width - LABEL_WIDTH - 3 - VALUE_WIDTH);
+  const title = `Curves per epoch${epochs.length ? ` (${epochs[0]}..${epochs.at(-1)})` : ''}`;
+  if (curves.length === 0) {
+    return (
+      <Pane title={title} focused={focused} width={width} height={height}>
+        <Text dimColor wrap="wrap">no per-epoch series in this run</Text>
+      </Pane>
+    );
+  }
+  const fromIdx = range ? epochs.findIndex((e) => e >= range.from) : -1;
+  const toIdx = range ? epochs.length - 1 - [...epochs].reverse().findIndex((e) => e <= range.to) : -1;
+  const hasMark = range !== null && fromIdx >= 0 && toIdx >= fromIdx && toIdx < epochs.length;
+  const mark = hasMark ? markRow(epochs.length, sparkW, fromIdx, toIdx) : '';
+  const markLabel = hasMark ? `finding: epochs ${range!.from}..${range!.to}${range!.series ? ` (${range!.series})` : ''}` : '';
+
+  if (zoomed) {
+    const sel = Math.min(cursor, curves.length - 1);
+    const c = curves[sel];
+    const chartH = Math.max(3, inner.height - 4);
+    const chartW = Math.max(4, inner.width - 10);
+    const rows = blockChart(values[sel], chartW, chartH);
+    const f = finiteOf(values[sel]);
+    const hi = f.length ? Math.max(...f) : 0;
+    const lo = f.length ? Math.min(...f) : 0;
+    return (
+      <Pane title={`${c.label} — ${c.series.key} (${c.series.rawName})`} hint="↑↓ curve · Enter back" focused={focused} width={width} height={height}>
+        {rows.map((r, i) => (
+          <Text key={i} wrap="truncate-end">
+            <Text dimColor>{(i === 0 ? formatNumber(hi) : i === rows.length - 1 ? formatNumber(lo) : '').padStart(8)} </Text>
+            <Text color={accent(theme, 'cyan')}>{r}</Text>
+          </Text>
+        ))}
+        {hasMark ? <Text wrap="truncate-end" color={accent(theme, 'yellow')}>{' '.repeat(9)}{markRow(epochs.length, chartW, fromIdx, toIdx)}</Text> : null}
+        <Text wrap="truncate-end" dimColor>{' '.repeat(9)}epochs {epochs[0]}..{epochs.at(-1)} · last {valueText(values[sel])}{hasMark ? ` · ${markLabel}` : ''}</Text>
+      </Pane>
+    );
+  }
+
+  return (
+    <Pane title={title} hint={focused ? '↑↓ select · Enter zoom' : undefined} focused={focused} width={width} height={height}>
+      {curves.slice(0, Math.max(0, inner.height - (hasMark ? 1 : 0))).map((c, i) => (
+        <Box key={c.key}>
+          <Text wrap="truncate-end" inverse={focused && i === cursor}>
+            <Text>{focused && i === cursor ? '▸' : ' '}</Text>
+            <Text>{c.label.slice(0, LABEL_WIDTH).padEnd(LABEL_WIDTH)} </Text>
+            <Text color={accent(theme, 'cyan')}>{sparkline(values[i], sparkW).padEnd(sparkW)}</Text>
+            <Text> {valueText(values[i])}</Text>
+          </Text>
+        </Box>
+      ))}
+      {hasMark ? (
+        <Text wrap="truncate-end" color={accent(theme, 'yellow')}>
+          {' '.repeat(LABEL_WIDTH + 2)}{mark.padEnd(sparkW)} {markLabel}
+        </Text>
+      ) : null}
+    </Pane>
+  );
+}

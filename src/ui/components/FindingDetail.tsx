@@ -1,0 +1,105 @@
+// The selected finding: message, evidence, ranked causes with confidence bars and reasons, fixes; or, for a
+// healthy run, the numbers that show it is healthy. Always ends with what was not checked.
+import type { ReactNode } from 'react';
+import { Box, Text } from 'ink';
+import type { RunReport, Finding } from '../../engine/types.js';
+import { causesOf, evidenceText, evidenceLocation, SEVERITY_BADGE, isHealthy } from '../state/report-view.js';
+import { confidenceBar } from '../draw/bar.js';
+import { useTheme, severityColour, accent } from '../theme.js';
+import { Pane } from './Pane.js';
+
+export interface FindingDetailProps {
+  run: RunReport;
+  finding: Finding | undefined;
+  width: number;
+  height: number;
+  focused: boolean;
+}
+
+function Section({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Box flexDirection="row">
+      <Box width={12} flexShrink={0}><Text dimColor>{label}</Text></Box>
+      <Box flexDirection="column" flexGrow={1} flexShrink={1}>{children}</Box>
+    </Box>
+  );
+}
+
+function NotChecked({ run }: { run: RunReport }) {
+  if (run.notChecked.length === 0) return null;
+  return (
+    <Section label="not checked">
+      {run.notChecked.map((n, i) => <Text key={i} wrap="truncate-end" dimColor>{n}</Text>)}
+    </Section>
+  );
+}
+
+function Healthy({ run }: { run: RunReport }) {
+  const theme = useTheme();
+  return (
+    <>
+      <Text color={severityColour(theme, 'ok')} bold>✔ No problems found in this run.</Text>
+      {run.checked.length ? (
+        <Section label="checked">
+          {run.checked.map((c, i) => <Text key={i} wrap="truncate-end">{c}</Text>)}
+        </Section>
+      ) : null}
+      <NotChecked run={run} />
+    </>
+  );
+}
+
+export function FindingDetail({ run, finding, width, height, focused }: FindingDetailProps) {
+  const theme = useTheme();
+  if (!finding) {
+    return (
+      <Pane title={isHealthy(run) ? 'Verdict' : 'No finding selected'} focused={focused} width={width} height={height}>
+        {isHealthy(run) ? <Healthy run={run} /> : <NotChecked run={run} />}
+      </Pane>
+    );
+  }
+  const causes = causesOf(run, finding);
+  const fixes = [...new Set(causes.flatMap((c) => c.fixes))];
+  const idWidth = Math.max(0, ...causes.map((c) => c.id.length));
+  const experiment = causes.find((c) => c.experiment)?.experiment;
+  return (
+    <Pane title={`${SEVERITY_BADGE[finding.severity]} ${finding.ruleId}`} hint={finding.severity} focused={focused} width={width} height={height}>
+      <Text wrap="wrap" color={severityColour(theme, finding.severity)}>{finding.message}</Text>
+      {finding.evidence.length ? (
+        <Section label="evidence">
+          {finding.evidence.map((ev, i) => (
+            <Text key={i} wrap="truncate-end">
+              <Text color={accent(theme, 'cyan')}>{evidenceLocation(ev)}</Text>
+              {evidenceText(ev) ? `  ${evidenceText(ev)}` : ''}
+            </Text>
+          ))}
+        </Section>
+      ) : null}
+      {causes.length ? (
+        <Section label="causes">
+          {causes.map((c) => (
+            <Box key={c.id} flexDirection="column">
+              <Text wrap="truncate-end">
+                <Text>{c.id.padEnd(idWidth)} </Text>
+                <Text color={accent(theme, 'magenta')}>{confidenceBar(c.confidence)}</Text>
+                <Text> {c.confidence.toFixed(2)}</Text>
+              </Text>
+              {c.evidence.map((e, j) => <Text key={j} wrap="truncate-end" dimColor>  {e}</Text>)}
+            </Box>
+          ))}
+        </Section>
+      ) : null}
+      {fixes.length ? (
+        <Section label="fix">
+          {fixes.map((f, i) => <Text key={i} wrap="wrap" color={accent(theme, 'green')}>{f}</Text>)}
+        </Section>
+      ) : null}
+      {experiment ? (
+        <Section label="tell apart">
+          <Text wrap="wrap">{experiment}</Text>
+        </Section>
+      ) : null}
+      <NotChecked run={run} />
+    </Pane>
+  );
+}

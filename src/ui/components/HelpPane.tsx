@@ -1,0 +1,36 @@
+// `?`: every key binding and what each pane shows.
+import { Box, Text } from 'ink';
+import { KEY_HELP } from '../state/keys.js';
+import { Pane } from './Pane.js';
+
+export interface HelpPaneProps {
+  width: number;
+  height: number;
+}
+
+const PANE_HELP: [string, string][] = [
+  ['Findings', 'worst first; the detail shows evidence (file:line, epochs, observed vs threshold), causes and fixes'],
+  ['Curves', 'per-epoch means; the selected finding\'s epochs are marked ▔ underneath; × = NaN/Inf'],
+  ['Per-class', 'target vs source accuracy per class; ! = target class below 35%'],
+  ['t-SNE', 'features of both domains; by domain ◦ source • target ◉ both in one cell'],
+];
+
+export function HelpPane({ width, height }: HelpPaneProps) {
+  return (
+    <Pane title="Help" hint="? or Esc to close" focused width={width} height={height}>
+      {KEY_HELP.map(([k, d]) => (
+        <Box key={k}>
+          <Box width={14} flexShrink={0}><Text bold>{k}</Text></Box>
+          <Text wrap="truncate-end">{d}</Text>
+        </Box>
+      ))}
+      <Text> </Text>
+      {PANE_HELP.map(([k, d]) => (
+        <Box key={k}>
+          <Box width={14} flexShrink={0}><Text bold>{k}</Text></Box>
+          <Text wrap="truncate-end">{d}</Text>
+        </Box>
+      ))}
+    </Pane>
+  );
+}

@@ -1,0 +1,58 @@
+// Entry of the interactive terminal UI: renders a Report with Ink on a TTY and resolves with the exit code.
+// Only src/cli.ts imports this (lazily), so the non-interactive path never loads Ink or React.
+import { render } from 'ink';
+import type { Report } from '../engine/types.js';
+import type { CliIO } from '../cli-io.js';
+import { App, type UiLoaders } from './App.js';
+import { ThemeContext, colourEnabled } from './theme.js';
+import type { ExportFormat } from './state/ui-state.js';
+
+export type { UiLoaders } from './App.js';
+export type { TsneResult } from './state/ui-state.js';
+export { exportPath } from './export-path.js';
+
+export interface StartUiOptions {
+  io: CliIO;
+  load?: UiLoaders;
+  /** writes the report of one run as Markdown/HTML and resolves with the path written (see exportPath) */
+  exportReport?: (format: ExportFormat, runId: string) => Promise<string>;
+}
+
+/** Exit code when the UI itself failed (an internal error, as for the rest of the CLI). */
+const EXIT_INTERNAL = 2;
+/** Alternate screen: the UI draws full-screen and the shell's scrollback is left as it was on quit. */
+const ENTER_ALT_SCREEN = '\x1b[?1049h';
+const LEAVE_ALT_SCREEN = '\x1b[?1049l';
+
+export async function startUi(report: Report, opts: StartUiOptions): Promise<number> {
+  const { io } = opts;
+  let code = 0;
+  const stdout = io.stdout as NodeJS.WriteStream;
+  const alt = io.isTTY;
+  if (alt) stdout.write(ENTER_ALT_SCREEN);
+  try {
+    const instance = render(
+      <ThemeContext.Provider value={{ color: colourEnabled(io.env) }}>
+        <App report={report} load={opts.load} onExport={opts.exportReport} onExit={(c) => { code = c; }} />
+      </ThemeContext.Provider>,
+      {
+        stdout,
+        stdin: (io.stdin ?? process.stdin) as NodeJS.ReadStream,
+        stderr: io.stderr as NodeJS.WriteStream,
+        exitOnCtrlC: false,
+        patchConsole: false,
+      },
+    );
+    io.interrupted?.then(() => {
+      code = 130;
+      instance.unmount();
+    });
+    await instance.waitUntilExit();
+    return code;
+  } catch (e) {
+    io.stderr.write(`dann-doctor: the terminal UI failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    return EXIT_INTERNAL;
+  } finally {
+    if (alt) stdout.write(LEAVE_ALT_SCREEN);
+  }
+}

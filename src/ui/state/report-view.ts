@@ -1,0 +1,280 @@
+// Pure views of a Report that the UI needs (ordering, headline numbers, per-class rows, ranges); no Ink, no I/O.
+import type { Report, RunReport, Finding, RankedCause, Severity, Evidence, SeriesSummary } from '../../engine/types.js';
+import type { EvalResults, HyperValue } from '../../model/types.js';
+import { KEY } from '../../model/metric-keys.js';
+
+/** Lower is worse, so sorting ascending puts the worst first. */
+export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warn: 1, info: 2 };
+
+export const SEVERITY_BADGE: Record<Severity, string> = { error: '✖', warn: '⚠', info: 'ℹ' };
+
+/** Findings worst first; suppressed ones go last (they are shown dimmed, not hidden). Stable within a severity. */
+export function sortedFindings(run: RunReport): Finding[] {
+  return run.findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => {
+      const sa = a.f.suppressed ? 1 : 0;
+      const sb = b.f.suppressed ? 1 : 0;
+      if (sa !== sb) return sa - sb;
+      const d = SEVERITY_RANK[a.f.severity] - SEVERITY_RANK[b.f.severity];
+      return d !== 0 ? d : a.i - b.i;
+    })
+    .map((x) => x.f);
+}
+
+export interface SeverityCounts { error: number; warn: number; info: number }
+
+export function severityCounts(run: RunReport): SeverityCounts {
+  const c: SeverityCounts = { error: 0, warn: 0, info: 0 };
+  for (const f of run.findings) if (!f.suppressed) c[f.severity]++;
+  return c;
+}
+
+/** A crashed or failed run is worse than any finding list: the user must see it first. */
+const BAD_STATUS = new Set(['crashed', 'failed', 'killed']);
+
+/** Run indices worst first: bad status, then most errors, then most warnings, then lowest target accuracy. */
+export function runOrder(report: Report): number[] {
+  const key = (r: RunReport) => {
+    const c = severityCounts(r);
+    return [BAD_STATUS.has(r.status) ? 0 : 1, -c.error, -c.warn, r.metrics.finalTargetAcc ?? Infinity];
+  };
+  return report.runs
+    .map((r, i) => ({ i, k: key(r) }))
+    .sort((a, b) => {
+      for (let j = 0; j < a.k.length; j++) if (a.k[j] !== b.k[j]) return a.k[j] - b.k[j];
+      return a.i - b.i;
+    })
+    .map((x) => x.i);
+}
+
+/** Healthy = nothing at warn or above (info findings are advice, not problems). */
+export function isHealthy(run: RunReport): boolean {
+  const c = severityCounts(run);
+  return c.error === 0 && c.warn === 0 && !BAD_STATUS.has(run.status);
+}
+
+/** One line that answers "what went wrong" (ux principle 1: verdict first). */
+export function verdict(run: RunReport): { severity: Severity | 'ok'; text: string } {
+  if (run.status === 'crashed' || run.status === 'failed') {
+    const c = run.crash;
+    return { severity: 'error', text: c ? `crashed: ${c.type}: ${c.message}` : `run ${run.status}` };
+  }
+  const top = topCause(run);
+  const counts = severityCounts(run);
+  if (counts.error === 0 && counts.warn === 0) {
+    return { severity: 'ok', text: 'no problems found' + (counts.info ? ` (${counts.info} note${counts.info > 1 ? 's' : ''})` : '') };
+  }
+  const worst: Severity = counts.error > 0 ? 'error' : 'warn';
+  if (top) return { severity: worst, text: `likely cause ${top.id} (${top.confidence.toFixed(2)})` };
+  const f = sortedFindings(run)[0];
+  return { severity: worst, text: f ? f.message : 'problems found' };
+}
+
+export function topCause(run: RunReport): RankedCause | undefined {
+  return [...run.causes].sort((a, b) => b.confidence - a.confidence)[0];
+}
+
+/** The ranked causes a finding supports, most confident first; causes diagnose did not rank are listed at 0. */
+export function causesOf(run: RunReport, finding: Finding): RankedCause[] {
+  return finding.causes
+    .map((id) => run.causes.find((c) => c.id === id) ?? { id, confidence: 0, evidence: [], fixes: [] })
+    .sort((a, b) => b.confidence - a.confidence);
+}
+
+/** Display name of an algorithm id ('dann' -> 'DANN'). */
+export function algorithmName(run: RunReport): string {
+  const a = run.algorithm;
+  if (a === 'unknown') return 'algorithm ?';
+  if (a === 'self_ensemble') return 'Self-Ensemble';
+  if (a === 'fixmatch') return 'FixMatch';
+  if (a === 'cc_loss') return 'CC-Loss';
+  if (a === 'deepda') return 'DeepDA';
+  if (a === 'dassl') return 'Dassl';
+  return a.toUpperCase();
+}
+
+export function statusText(run: RunReport): string {
+  if (run.status === 'crashed' && run.crash) return `crashed (${run.crash.type})`;
+  return run.status;
+}
+
+/** Hyperparameters worth a glance in the header, in the order a DANN practitioner reads them. */
+export const KEY_HYPERPARAMETERS = [
+  'arch', 'batch_size', 'lr', 'trade_off', 'lr_gamma', 'lr_decay', 'bottleneck_dim', 'disc_hidden',
+  'disc_batch_norm', 'disc_lr_mult', 'grl_hi', 'grl_max_iters', 'entropy', 'randomized', 'margin', 'seed',
+];
+
+export function formatHyper(v: HyperValue): string {
+  if (Array.isArray(v)) return `[${v.map(formatHyper).join(',')}]`;
+  if (v === null) return 'None';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(+v.toPrecision(4));
+  return String(v);
+}
+
+/** "15 ep × 300 it · batch 32 · lr 0.01 · trade_off 1" from what the run recorded. */
+export function hyperLine(run: RunReport): string {
+  const parts: string[] = [];
+  const h = run.hyperparameters;
+  const epochs = run.epochsCompleted ?? (typeof h.epochs === 'number' ? h.epochs : undefined);
+  const iters = run.itersPerEpoch ?? (typeof h.iters_per_epoch === 'number' ? h.iters_per_epoch : undefined);
+  if (epochs !== undefined) parts.push(`${epochs} ep` + (iters !== undefined ? ` × ${iters} it` : ''));
+  for (const k of KEY_HYPERPARAMETERS) {
+    if (!(k in h)) continue;
+    parts.push(k === 'batch_size' ? `batch ${formatHyper(h[k])}` : `${k} ${formatHyper(h[k])}`);
+  }
+  return parts.join(' · ');
+}
+
+export function pct(v: number | undefined | null, digits = 1): string {
+  return v === undefined || v === null || !Number.isFinite(v) ? '—' : v.toFixed(digits);
+}
+
+/** Epoch range an evidence item covers, converting steps to epochs when the run knows iterations per epoch. */
+export function evidenceEpochRange(run: RunReport, ev: Evidence): { from: number; to: number } | null {
+  if (ev.from === undefined && ev.to === undefined) return null;
+  let from = ev.from ?? ev.to!;
+  let to = ev.to ?? ev.from!;
+  if (ev.unit === 'step') {
+    if (!run.itersPerEpoch) return null;
+    from = Math.floor(from / run.itersPerEpoch);
+    to = Math.floor(to / run.itersPerEpoch);
+  }
+  return { from: Math.min(from, to), to: Math.max(from, to) };
+}
+
+/** The first evidence range of the finding (what the curves pane marks). */
+export function findingEpochRange(run: RunReport, f: Finding | undefined): { from: number; to: number; series?: string } | null {
+  if (!f) return null;
+  for (const ev of f.evidence) {
+    const r = evidenceEpochRange(run, ev);
+    if (r) return { ...r, series: ev.series };
+  }
+  return null;
+}
+
+/** "train-…txt:812-826" style pointer. */
+export function evidenceLocation(ev: Evidence): string {
+  const base = ev.file.split(/[\\/]/).at(-1) ?? ev.file;
+  if (ev.line === undefined) return base;
+  return `${base}:${ev.line}${ev.endLine !== undefined && ev.endLine !== ev.line ? `-${ev.endLine}` : ''}`;
+}
+
+export function evidenceText(ev: Evidence): string {
+  const parts: string[] = [];
+  if (ev.series) {
+    const unit = ev.unit === 'step' ? 'steps' : 'epochs';
+    const range = ev.from !== undefined || ev.to !== undefined ? ` ${unit} ${ev.from ?? ev.to}..${ev.to ?? ev.from}` : '';
+    parts.push(`${ev.series}${range}`);
+  }
+  if (ev.observed !== null && ev.observed !== undefined && ev.observed !== '') {
+    const obs = typeof ev.observed === 'number' ? formatNumber(ev.observed) : String(ev.observed);
+    parts.push(ev.threshold !== undefined ? `observed ${obs} vs threshold ${typeof ev.threshold === 'number' ? formatNumber(ev.threshold) : ev.threshold}` : `observed ${obs}`);
+  }
+  if (ev.note) parts.push(ev.note);
+  return parts.join(' · ');
+}
+
+export function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v !== 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-3)) return v.toExponential(2);
+  return String(+v.toPrecision(4));
+}
+
+/** Curves in the order a person reads a DANN run, then any other series the run has. */
+export const CURVE_ORDER: { key: string; label: string }[] = [
+  { key: KEY.clsAcc, label: 'source acc' },
+  { key: KEY.valAcc, label: 'target acc' },
+  { key: KEY.domainAcc, label: 'domain acc' },
+  { key: KEY.sourceValAcc, label: 'source val' },
+  { key: KEY.loss, label: 'loss' },
+  { key: KEY.clsLoss, label: 'cls loss' },
+  { key: KEY.transferLoss, label: 'transfer loss' },
+  { key: KEY.valLoss, label: 'val loss' },
+  { key: KEY.lr, label: 'lr' },
+  { key: KEY.grlCoeff, label: 'grl coeff' },
+];
+
+export interface Curve { key: string; label: string; series: SeriesSummary }
+
+export function curvesOf(run: RunReport): Curve[] {
+  const byKey = new Map(run.series.map((s) => [s.key, s]));
+  const out: Curve[] = [];
+  for (const c of CURVE_ORDER) {
+    const s = byKey.get(c.key);
+    if (s && s.epochMeans.length > 0) out.push({ ...c, series: s });
+  }
+  const known = new Set(CURVE_ORDER.map((c) => c.key));
+  for (const s of run.series) {
+    if (!known.has(s.key) && s.epochMeans.length > 0) out.push({ key: s.key, label: s.rawName || s.key, series: s });
+  }
+  return out;
+}
+
+export interface PerClassView {
+  names: string[];
+  target?: number[];
+  source?: number[];
+  /** where each side came from, shown under the bars */
+  targetFrom?: string;
+  sourceFrom?: string;
+  /** target predictions per class, when evaluation ran (shows collapse / label shift at a glance) */
+  targetPredHistogram?: number[];
+}
+
+/**
+ * Per-class accuracy for the pane: evaluation results when they exist (same model for both domains),
+ * otherwise the last per-class table of each domain in the log (the final epoch, which is what the
+ * header's "target" number is).
+ */
+export function perClassView(run: RunReport, evalResults: EvalResults | undefined): PerClassView | null {
+  const ev = evalResults ?? run.eval;
+  const lastTable = (domain: 'source' | 'target') => {
+    const tables = run.perClass.filter((t) => t.domain === domain && t.rows.length > 0);
+    // val tables of the last epoch over test-phase (best model) tables: they match the final numbers
+    const val = tables.filter((t) => t.phase === 'val');
+    const pool = val.length ? val : tables;
+    return pool.reduce<typeof pool[number] | undefined>((best, t) => (!best || (t.epoch ?? -1) >= (best.epoch ?? -1) ? t : best), undefined);
+  };
+  const tTable = lastTable('target');
+  const sTable = lastTable('source');
+  const view: PerClassView = { names: [] };
+  const n = ev?.numClasses ?? tTable?.rows.length ?? sTable?.rows.length ?? 0;
+  if (n === 0) return null;
+  view.names = ev?.classNames?.slice(0, n) ?? tTable?.rows.map((r) => r.name) ?? sTable?.rows.map((r) => r.name) ?? [];
+  while (view.names.length < n) view.names.push(String(view.names.length));
+  if (ev?.target) {
+    view.target = ev.target.perClassAcc;
+    view.targetFrom = `re-evaluated (${ev.target.predictionsFrom}, n=${ev.target.n})`;
+    view.targetPredHistogram = ev.target.predHistogram;
+  } else if (tTable) {
+    view.target = tTable.rows.map((r) => r.acc);
+    view.targetFrom = `log ${tTable.phase}${tTable.epoch !== undefined ? ` epoch ${tTable.epoch}` : ''}` + (tTable.line ? ` (${evidenceLocation({ file: tTable.file, line: tTable.line, observed: null })})` : '');
+  }
+  if (ev?.source) {
+    view.source = ev.source.perClassAcc;
+    view.sourceFrom = `re-evaluated (${ev.source.predictionsFrom}, n=${ev.source.n})`;
+  } else if (sTable) {
+    view.source = sTable.rows.map((r) => r.acc);
+    view.sourceFrom = `log ${sTable.phase}${sTable.epoch !== undefined ? ` epoch ${sTable.epoch}` : ''}`;
+  }
+  if (!view.target && !view.source) return null;
+  return view;
+}
+
+/**
+ * Puts every curve on one epoch axis (the union of their epochs) so sparklines line up under one range mark;
+ * an epoch a series has no value for is null (a gap), a NaN stays NaN (drawn as a symptom).
+ */
+export function alignCurves(curves: Curve[]): { epochs: number[]; values: (number | null)[][] } {
+  const set = new Set<number>();
+  for (const c of curves) for (const p of c.series.epochMeans) set.add(p.epoch);
+  const epochs = [...set].sort((a, b) => a - b);
+  const index = new Map(epochs.map((e, i) => [e, i]));
+  const values = curves.map((c) => {
+    const row: (number | null)[] = new Array(epochs.length).fill(null);
+    for (const p of c.series.epochMeans) row[index.get(p.epoch)!] = p.mean;
+    return row;
+  });
+  return { epochs, values };
+}

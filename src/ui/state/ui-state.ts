@@ -1,0 +1,172 @@
+// UI state and its reducer: every key press and background result becomes an action; pure, tested without Ink.
+import type { Report } from '../../engine/types.js';
+import type { EvalResults } from '../../model/types.js';
+import { runOrder, sortedFindings, curvesOf, perClassView } from './report-view.js';
+
+/** What the t-SNE callback gives back: 2-D points (x,y interleaved) with labels and domains. */
+export interface TsneResult {
+  points: Float32Array;
+  labels: Int32Array;
+  /** 0 source, 1 target */
+  domains: Uint8Array;
+  classNames?: string[];
+  /** set when the features were subsampled to this many points */
+  capped?: number;
+}
+
+export type Load<T> =
+  | { status: 'loading'; progress?: number }
+  | { status: 'done'; value: T | null }
+  | { status: 'error'; message: string };
+
+export type PaneId = 'runs' | 'findings' | 'curves' | 'perClass' | 'tsne';
+/** Panes Tab cycles through inside one run (the run list is reached with Esc). */
+export const RUN_PANES: PaneId[] = ['findings', 'curves', 'perClass', 'tsne'];
+
+export type ExportFormat = 'markdown' | 'html';
+
+export interface UiState {
+  /** report.runs indices, worst first */
+  order: number[];
+  /** cursor in `order` on the run list */
+  runCursor: number;
+  /** report.runs index of the open run; null while the run list is shown */
+  active: number | null;
+  focus: PaneId;
+  findingCursor: number;
+  curveCursor: number;
+  perClassScroll: number;
+  /** Enter: the focused pane fills the screen */
+  zoomed: boolean;
+  tsneColour: 'class' | 'domain';
+  help: boolean;
+  /** 'e' pressed: waiting for m/h */
+  exportPrompt: boolean;
+  exporting: boolean;
+  /** one line in the footer: export path, errors */
+  message: string | null;
+  evaluation: Record<string, Load<EvalResults>>;
+  tsne: Record<string, Load<TsneResult>>;
+}
+
+export type Action =
+  | { type: 'move'; delta: number }
+  | { type: 'moveTo'; where: 'first' | 'last' }
+  | { type: 'focusNext' }
+  | { type: 'focusPrev' }
+  | { type: 'open' }
+  | { type: 'back' }
+  | { type: 'tsneColour'; colour: 'class' | 'domain' }
+  | { type: 'toggleHelp' }
+  | { type: 'exportPrompt' }
+  | { type: 'exportCancel' }
+  | { type: 'exportStarted'; format: ExportFormat }
+  | { type: 'exportDone'; path: string }
+  | { type: 'exportFailed'; message: string }
+  | { type: 'evalStarted'; runId: string }
+  | { type: 'evalDone'; runId: string; value: EvalResults | null }
+  | { type: 'evalFailed'; runId: string; message: string }
+  | { type: 'tsneStarted'; runId: string }
+  | { type: 'tsneProgress'; runId: string; fraction: number }
+  | { type: 'tsneDone'; runId: string; value: TsneResult | null }
+  | { type: 'tsneFailed'; runId: string; message: string };
+
+export function initialState(report: Report): UiState {
+  const order = runOrder(report);
+  const single = report.runs.length === 1;
+  return {
+    order,
+    runCursor: 0,
+    active: single ? 0 : null,
+    focus: single ? 'findings' : 'runs',
+    findingCursor: 0,
+    curveCursor: 0,
+    perClassScroll: 0,
+    zoomed: false,
+    tsneColour: 'class',
+    help: false,
+    exportPrompt: false,
+    exporting: false,
+    message: null,
+    evaluation: {},
+    tsne: {},
+  };
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, v));
+}
+
+/** How many rows the focused list has (the cursor wraps within it). */
+function listLength(report: Report, s: UiState): number {
+  if (s.focus === 'runs') return report.runs.length;
+  if (s.active === null) return 0;
+  const run = report.runs[s.active];
+  if (s.focus === 'findings') return sortedFindings(run).length;
+  if (s.focus === 'curves') return curvesOf(run).length;
+  if (s.focus === 'perClass') {
+    const ev = s.evaluation[run.id];
+    return perClassView(run, ev?.status === 'done' ? ev.value ?? undefined : undefined)?.names.length ?? 0;
+  }
+  return 0;
+}
+
+function moveCursor(report: Report, s: UiState, next: (cur: number, len: number) => number): UiState {
+  const len = listLength(report, s);
+  if (len === 0) return s;
+  switch (s.focus) {
+    case 'runs': return { ...s, runCursor: clamp(next(s.runCursor, len), 0, len - 1) };
+    case 'findings': return { ...s, findingCursor: clamp(next(s.findingCursor, len), 0, len - 1) };
+    case 'curves': return { ...s, curveCursor: clamp(next(s.curveCursor, len), 0, len - 1) };
+    case 'perClass': return { ...s, perClassScroll: clamp(next(s.perClassScroll, len), 0, len - 1) };
+    default: return s;
+  }
+}
+
+function cycleFocus(s: UiState, dir: 1 | -1): UiState {
+  if (s.active === null) return s;
+  const i = RUN_PANES.indexOf(s.focus);
+  const next = RUN_PANES[(i + dir + RUN_PANES.length) % RUN_PANES.length];
+  return { ...s, focus: next };
+}
+
+function openRun(s: UiState, index: number): UiState {
+  return { ...s, active: index, focus: 'findings', findingCursor: 0, curveCursor: 0, perClassScroll: 0, zoomed: false };
+}
+
+export function reduce(report: Report, s: UiState, a: Action): UiState {
+  switch (a.type) {
+    case 'move': return moveCursor(report, s, (cur) => cur + a.delta);
+    case 'moveTo': return moveCursor(report, s, (_cur, len) => (a.where === 'first' ? 0 : len - 1));
+    case 'focusNext': return cycleFocus({ ...s, zoomed: false }, 1);
+    case 'focusPrev': return cycleFocus({ ...s, zoomed: false }, -1);
+    case 'open':
+      if (s.focus === 'runs') return s.order.length ? openRun(s, s.order[s.runCursor]) : s;
+      return { ...s, zoomed: !s.zoomed };
+    case 'back':
+      if (s.help) return { ...s, help: false };
+      if (s.exportPrompt) return { ...s, exportPrompt: false };
+      if (s.zoomed) return { ...s, zoomed: false };
+      if (report.runs.length > 1 && s.active !== null) return { ...s, active: null, focus: 'runs' };
+      return s;
+    case 'tsneColour': return { ...s, tsneColour: a.colour };
+    case 'toggleHelp': return { ...s, help: !s.help };
+    case 'exportPrompt': return s.active === null || s.exporting ? s : { ...s, exportPrompt: true, message: null };
+    case 'exportCancel': return { ...s, exportPrompt: false };
+    case 'exportStarted': return { ...s, exportPrompt: false, exporting: true, message: `exporting ${a.format}…` };
+    case 'exportDone': return { ...s, exporting: false, message: `exported to ${a.path}` };
+    case 'exportFailed': return { ...s, exporting: false, message: `export failed: ${a.message}` };
+    case 'evalStarted': return { ...s, evaluation: { ...s.evaluation, [a.runId]: { status: 'loading' } } };
+    case 'evalDone': return { ...s, evaluation: { ...s.evaluation, [a.runId]: { status: 'done', value: a.value } } };
+    case 'evalFailed': return { ...s, evaluation: { ...s.evaluation, [a.runId]: { status: 'error', message: a.message } } };
+    case 'tsneStarted': return { ...s, tsne: { ...s.tsne, [a.runId]: { status: 'loading', progress: 0 } } };
+    case 'tsneProgress': {
+      const cur = s.tsne[a.runId];
+      // a late progress tick must not turn a finished result back into "loading"
+      if (cur && cur.status !== 'loading') return s;
+      return { ...s, tsne: { ...s.tsne, [a.runId]: { status: 'loading', progress: clamp(a.fraction, 0, 1) } } };
+    }
+    case 'tsneDone': return { ...s, tsne: { ...s.tsne, [a.runId]: { status: 'done', value: a.value } } };
+    case 'tsneFailed': return { ...s, tsne: { ...s.tsne, [a.runId]: { status: 'error', message: a.message } } };
+  }
+}
