@@ -1,0 +1,320 @@
+// Reads a PyTorch .pth checkpoint (zip or legacy torch.save) into named NdArrays without executing anything.
+import { open } from 'node:fs/promises';
+import type { NdArray } from '../../model/ndarray.js';
+import type { Note } from '../../model/types.js';
+import { InputError, inputErrorFromFs } from '../input-error.js';
+import { openZipBuffer, withZip, type ZipArchive, type ZipLimits } from '../zip.js';
+import { ITEMSIZE, decodeElements, gatherToC, isCContiguous, stridedSpan } from '../npy/elements.js';
+import { isQuantizedStorage, KnownGlobal, type CallContext } from './allow-list.js';
+import { unpickle, type PickleLimits } from './pickle-vm.js';
+import { NumpyDtype, Placeholder, PyObject, StorageRef, StorageType, TensorRef, Truncated } from './values.js';
+
+/**
+ * Default bound on the bytes of all tensors materialised from one checkpoint. A ResNet-50 tllib checkpoint is ~100 MB,
+ * ViT-L ~1.2 GB; beyond 4 GiB we refuse rather than exhaust memory. Override with `maxBytes`.
+ */
+export const DEFAULT_MAX_TENSOR_BYTES = 4 * 1024 ** 3;
+/** Nesting depth we follow when flattening/convert values (a checkpoint dict nests 2-4 levels). */
+const MAX_VALUE_DEPTH = 64;
+/** Nodes we convert into `extra` before cutting: bounds the cost of a shared-reference ("billion laughs") bomb. */
+const MAX_EXTRA_NODES = 200_000;
+/** Legacy torch.save magic number (LONG1 0x1950a86a20f9469cfc6c) and protocol version. */
+const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
+const LEGACY_PROTOCOL = 1001;
+
+export interface PthOptions extends ZipLimits {
+  /** bound on the total bytes of materialised tensors (default 4 GiB) */
+  maxBytes?: number;
+  pickleLimits?: PickleLimits;
+}
+
+export interface PthResult {
+  /** every tensor reachable in the checkpoint, by its dotted path ('head.weight', or 'G.conv1.weight' for nested dicts) */
+  stateDict: Map<string, NdArray>;
+  /** non-tensor values (epoch, args Namespace, metrics...) converted to plain JSON-like data */
+  extra: Record<string, unknown>;
+  format: 'zip' | 'legacy';
+  notes: Note[];
+  /** non-allow-listed globals the pickle referenced (os.system ...): each became an inert placeholder */
+  placeholders: string[];
+  /** facts per tensor that the NdArray does not carry */
+  tensorInfo: Map<string, { storageKey: string; isParameter: boolean; quantized?: boolean }>;
+}
+
+/** Reads a .pth file. Unreadable container -> InputError; unreadable parts inside -> notes, the rest comes through. */
+export async function readPth(path: string, opts: PthOptions = {}): Promise<PthResult> {
+  let head: Buffer;
+  try {
+    const fh = await open(path, 'r');
+    try {
+      head = Buffer.alloc(8);
+      const { bytesRead } = await fh.read(head, 0, 8, 0);
+      head = head.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    throw inputErrorFromFs(path, err);
+  }
+  if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) return withZip(path, (zip) => readZipCheckpoint(zip, opts), opts);
+  if (head.length >= 2 && head[0] === 0x80) {
+    const { readFile, stat } = await import('node:fs/promises');
+    const size = (await stat(path)).size;
+    const limit = (opts.maxBytes ?? DEFAULT_MAX_TENSOR_BYTES) + 64 * 1024 ** 2;
+    if (size > limit) throw new InputError(path, `legacy checkpoint of ${size} bytes is over the ${limit}-byte limit (maxBytes)`);
+    return readLegacyCheckpoint(path, await readFile(path), opts);
+  }
+  if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]))) {
+    throw new InputError(path, 'this is a NumPy .npy file, not a PyTorch checkpoint', { offset: 0 });
+  }
+  const tar = head.length >= 1; // the pre-0.4 tar format starts with a file name; we only name it in the message
+  throw new InputError(path, `not a PyTorch checkpoint (no ZIP or pickle magic${tar ? '; the pre-1.0 tar format is not supported' : ''})`, { offset: 0 });
+}
+
+/** Reads a checkpoint held in memory (tests, fuzzing); `file` names it in errors. */
+export async function readPthBuffer(buf: Buffer, file: string, opts: PthOptions = {}): Promise<PthResult> {
+  if (buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50) {
+    const zip = await openZipBuffer(buf, file, opts);
+    try { return await readZipCheckpoint(zip, opts); } finally { await zip.close(); }
+  }
+  if (buf.length >= 2 && buf[0] === 0x80) return readLegacyCheckpoint(file, buf, opts);
+  throw new InputError(file, 'not a PyTorch checkpoint (no ZIP or pickle magic)', { offset: 0 });
+}
+
+/** Resolves a persistent id tuple into a StorageRef; storages are shared by key. */
+function storageLoader(storages: Map<string, StorageRef>, legacy: boolean) {
+  return (pid: unknown, ctx: CallContext): unknown => {
+    if (!Array.isArray(pid) || pid[0] !== 'storage') {
+      ctx.note('persistent id that is not a storage tuple; kept as a placeholder');
+      const p = new Placeholder('persistent_load');
+      p.args = pid;
+      return p;
+    }
+    const [, type, key, location, numel, view] = pid as unknown[];
+    if (!(type instanceof StorageType)) {
+      ctx.note(`storage '${String(key)}' of non-storage type ${type instanceof Placeholder ? type.__global__ : typeof type}; its tensors are skipped`);
+      const p = new Placeholder(type instanceof Placeholder ? type.__global__ : 'storage');
+      p.args = pid;
+      return p;
+    }
+    if (typeof key !== 'string' || !/^[\w.-]{1,200}$/.test(key)) ctx.fail(`storage key ${JSON.stringify(String(key)).slice(0, 40)} is not a plain name`);
+    if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) ctx.fail(`storage '${key as string}' has a bad element count`);
+    let ref = storages.get(key as string);
+    if (!ref) {
+      ref = new StorageRef(key as string, type, String(location), numel as number);
+      storages.set(key as string, ref);
+    }
+    // Legacy views: (view_key, offset, size) into the root storage.
+    if (legacy && Array.isArray(view)) {
+      const [vkey, voff, vsize] = view as unknown[];
+      if (typeof voff !== 'number' || typeof vsize !== 'number' || voff < 0 || vsize < 0 || voff + vsize > ref.numel) {
+        ctx.fail(`storage view '${String(vkey)}' lies outside its root storage '${key as string}'`);
+      }
+      return new StorageRef(ref.key, type, ref.location, vsize as number, voff as number);
+    }
+    return ref;
+  };
+}
+
+async function readZipCheckpoint(zip: ZipArchive, opts: PthOptions): Promise<PthResult> {
+  const file = zip.file;
+  const notes: Note[] = [...zip.notes];
+  const first = zip.entries[0];
+  if (!first) throw new InputError(file, 'empty ZIP: no checkpoint records');
+  const slash = first.name.indexOf('/');
+  const prefix = slash >= 0 ? first.name.slice(0, slash + 1) : '';
+  const pkl = zip.get(`${prefix}data.pkl`) ?? zip.entries.find((e) => e.name.endsWith('/data.pkl') || e.name === 'data.pkl');
+  if (!pkl) throw new InputError(file, `no data.pkl in the archive (prefix '${prefix}'); not a torch.save file`);
+  const recPrefix = pkl.name.slice(0, -'data.pkl'.length);
+  const bo = zip.get(`${recPrefix}byteorder`);
+  const littleEndian = bo ? (await zip.read(bo)).toString('latin1').trim() !== 'big' : true;
+  const storages = new Map<string, StorageRef>();
+  const pickleBuf = await zip.read(pkl);
+  const { value, placeholders } = unpickle(pickleBuf, {
+    file, base: pkl.method === 0 ? pkl.dataOffset : 0, notes, limits: opts.pickleLimits,
+    persistentLoad: storageLoader(storages, false),
+  });
+  const loadStorage = async (ref: StorageRef): Promise<Buffer> => {
+    const e = zip.get(`${recPrefix}data/${ref.key}`);
+    if (!e) throw new Error(`storage record 'data/${ref.key}' is missing from the archive`);
+    return zip.read(e);
+  };
+  const res = await materialise(file, value, loadStorage, littleEndian, opts, notes);
+  for (const n of zip.notes) if (!res.notes.includes(n)) res.notes.push(n);
+  return { ...res, format: 'zip', placeholders };
+}
+
+function readLegacyCheckpoint(file: string, buf: Buffer, opts: PthOptions): Promise<PthResult> {
+  const notes: Note[] = [];
+  const limits = opts.pickleLimits;
+  const magic = unpickle(buf, { file, notes, limits });
+  if (magic.value !== LEGACY_MAGIC) {
+    // Not torch.save's legacy stream: a plain pickle (pickle.dump of a dict). Read it, with no storages.
+    notes.push({ level: 'info', file, offset: 0, message: 'plain pickle, not a torch.save stream: read without tensor storages' });
+    return materialise(file, magic.value, async () => { throw new Error('no storages in a plain pickle'); }, true, opts, notes)
+      .then((r) => ({ ...r, format: 'legacy' as const, placeholders: magic.placeholders }));
+  }
+  const proto = unpickle(buf, { file, notes, limits, start: magic.end });
+  if (proto.value !== LEGACY_PROTOCOL) throw new InputError(file, `legacy checkpoint protocol ${String(proto.value)} (expected ${LEGACY_PROTOCOL})`, { offset: magic.end });
+  const sys = unpickle(buf, { file, notes, limits, start: proto.end });
+  const littleEndian = !(sys.value instanceof Map) || sys.value.get('little_endian') !== false;
+  const storages = new Map<string, StorageRef>();
+  const main = unpickle(buf, { file, notes, limits, start: sys.end, persistentLoad: storageLoader(storages, true) });
+  const keysP = unpickle(buf, { file, notes, limits, start: main.end });
+  const keys = keysP.value;
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw new InputError(file, 'legacy checkpoint: storage key list is not a list of strings', { offset: main.end });
+  // After the key list: per key, an int64 LE element count then the raw bytes.
+  const data = new Map<string, Buffer>();
+  let pos = keysP.end;
+  for (const key of keys as string[]) {
+    const ref = storages.get(key);
+    if (!ref || !ref.type.dtype) {
+      notes.push({ level: 'warn', file, offset: pos, message: `legacy checkpoint: storage '${key}' was never referenced, so its size is unknown; later storages are not read` });
+      break;
+    }
+    if (pos + 8 > buf.length) { notes.push({ level: 'warn', file, offset: pos, message: `legacy checkpoint truncated before storage '${key}'` }); break; }
+    const count = buf.readBigInt64LE(pos);
+    const nbytes = Number(count) * ITEMSIZE[ref.type.dtype];
+    if (count < 0n || !Number.isSafeInteger(nbytes) || pos + 8 + nbytes > buf.length) {
+      notes.push({ level: 'warn', file, offset: pos, message: `legacy checkpoint: storage '${key}' declares ${count} elements, more than the file holds; it and later storages are not read` });
+      break;
+    }
+    data.set(key, buf.subarray(pos + 8, pos + 8 + nbytes));
+    pos += 8 + nbytes;
+  }
+  const loadStorage = async (ref: StorageRef): Promise<Buffer> => {
+    const d = data.get(ref.key);
+    if (!d) throw new Error(`storage '${ref.key}' has no data in the file`);
+    return d;
+  };
+  const placeholders = [...new Set([...sys.placeholders, ...main.placeholders, ...keysP.placeholders])];
+  return materialise(file, main.value, loadStorage, littleEndian, opts, notes).then((r) => ({ ...r, format: 'legacy' as const, placeholders }));
+}
+
+/** Turns the unpickled value into the state dict (tensors read from their storages) and the plain `extra`. */
+async function materialise(
+  file: string, root: unknown, loadStorage: (ref: StorageRef) => Promise<Buffer>, littleEndian: boolean, opts: PthOptions, notes: Note[],
+): Promise<Omit<PthResult, 'format' | 'placeholders'>> {
+  const tensors: [string, TensorRef][] = [];
+  collectTensors(root, '', 0, tensors, notes, file, new Set());
+  const stateDict = new Map<string, NdArray>();
+  const tensorInfo: PthResult['tensorInfo'] = new Map();
+  const cache = new Map<string, Buffer | Error>();
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_TENSOR_BYTES;
+  let total = 0;
+  const skip = (name: string, why: string): void => { notes.push({ level: 'warn', file, message: `tensor '${name}' skipped: ${why}` }); };
+  for (const [name, t] of tensors) {
+    if (stateDict.has(name)) { skip(name, 'duplicate name'); continue; }
+    const dtype = t.storage.type.dtype;
+    if (!dtype) { skip(name, `storage type ${t.storage.type.name} has no known element type`); continue; }
+    const itemsize = ITEMSIZE[dtype];
+    let numel = 1;
+    for (const d of t.shape) numel *= d;
+    const span = stridedSpan(t.shape, t.stride);
+    const first = t.storage.viewOffset + t.offset;
+    if (span > 0 && t.offset + span > t.storage.numel) {
+      skip(name, `view (offset ${t.offset}, ${span} elements) reaches past its storage '${t.storage.key}' of ${t.storage.numel} elements`);
+      continue;
+    }
+    const outBytes = numel * itemsize * (dtype === 'f2' || dtype === 'bf16' ? 2 : 1);
+    if (!Number.isSafeInteger(outBytes) || total + outBytes > maxBytes) { skip(name, `would pass the ${maxBytes}-byte limit (maxBytes)`); continue; }
+    let bytes = cache.get(t.storage.key);
+    if (bytes === undefined) {
+      try { bytes = await loadStorage(t.storage); } catch (err) { bytes = err instanceof Error ? err : new Error(String(err)); }
+      cache.set(t.storage.key, bytes);
+    }
+    if (bytes instanceof Error) { skip(name, bytes.message); continue; }
+    if (span > 0 && (first + span) * itemsize > bytes.length) {
+      skip(name, `storage '${t.storage.key}' holds ${bytes.length} bytes, the view needs ${(first + span) * itemsize}`);
+      continue;
+    }
+    const el = { dtype, itemsize, littleEndian };
+    const slice = bytes.subarray(first * itemsize, (first + span) * itemsize);
+    let data = decodeElements(slice, el, span);
+    if (!isCContiguous(t.shape, t.stride) && numel > 0) data = gatherToC(data, dtype, t.shape, t.stride, 0);
+    else if (span !== numel) data = data.subarray(0, numel * (dtype === 'c8' || dtype === 'c16' ? 2 : 1));
+    stateDict.set(name, { dtype, shape: [...t.shape], data });
+    const quantized = isQuantizedStorage(t.storage.type);
+    tensorInfo.set(name, { storageKey: t.storage.key, isParameter: t.isParameter, ...(quantized ? { quantized } : {}) });
+    if (quantized) notes.push({ level: 'info', file, message: `tensor '${name}' is quantized (${t.storage.type.name}); raw integers, not dequantized` });
+    total += outBytes;
+  }
+  const budget = { nodes: MAX_EXTRA_NODES, cut: false };
+  let extra: Record<string, unknown> = {};
+  const plain = toPlainWithoutTensors(root, 0, budget, new Set());
+  if (plain !== OMIT) extra = isRecord(plain) ? plain : { value: plain };
+  if (budget.cut) notes.push({ level: 'warn', file, message: `non-tensor content cut after ${MAX_EXTRA_NODES} values or ${MAX_VALUE_DEPTH} levels of nesting (shared-reference or recursion bomb?)` });
+  return { stateDict, extra, notes, tensorInfo };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function joinPath(prefix: string, key: string): string {
+  return prefix === '' ? key : `${prefix}.${key}`;
+}
+
+/** Finds every tensor under `v` with its dotted path. Depth-bounded; cycles are skipped. */
+function collectTensors(v: unknown, path: string, depth: number, out: [string, TensorRef][], notes: Note[], file: string, seen: Set<unknown>): void {
+  if (v instanceof TensorRef) { out.push([path === '' ? 'tensor' : path, v]); return; }
+  if (typeof v !== 'object' || v === null || seen.has(v)) return;
+  if (depth >= MAX_VALUE_DEPTH) return;
+  seen.add(v);
+  if (v instanceof Map) for (const [k, x] of v) collectTensors(x, joinPath(path, String(k)), depth + 1, out, notes, file, seen);
+  else if (Array.isArray(v)) v.forEach((x, i) => collectTensors(x, joinPath(path, String(i)), depth + 1, out, notes, file, seen));
+  else if (v instanceof PyObject) for (const [k, x] of v.attrs) collectTensors(x, joinPath(path, k), depth + 1, out, notes, file, seen);
+  // torch.save(model) pickles the module class (not allow-listed) with its state: the tensors inside still come through.
+  else if (v instanceof Placeholder && v.state !== undefined) collectTensors(v.state, path, depth + 1, out, notes, file, seen);
+  seen.delete(v);
+}
+
+const OMIT = Symbol('omit');
+
+/** Plain JSON-like copy of the non-tensor content. Returns OMIT for subtrees that hold only tensors. */
+function toPlainWithoutTensors(v: unknown, depth: number, budget: { nodes: number; cut: boolean }, stack: Set<unknown>): unknown {
+  if (v instanceof TensorRef) return OMIT;
+  if (--budget.nodes < 0 || depth > MAX_VALUE_DEPTH) { budget.cut = true; return '[cut]'; }
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return v.toString();
+  if (v === undefined) return null;
+  if (typeof v !== 'object') return String(v);
+  if (stack.has(v)) return '[circular]';
+  stack.add(v);
+  try {
+    if (v instanceof Placeholder) {
+      const o: Record<string, unknown> = { __global__: v.__global__ };
+      if (v.args !== undefined) { const a = toPlainWithoutTensors(v.args, depth + 1, budget, stack); if (a !== OMIT) o.args = a; }
+      return o;
+    }
+    if (v instanceof Truncated) return { __truncated__: v.why };
+    if (v instanceof StorageRef) return { __storage__: v.key };
+    if (v instanceof StorageType || v instanceof KnownGlobal) return { __global__: v instanceof StorageType ? `torch.${v.name}` : v.name };
+    if (v instanceof NumpyDtype) return { __dtype__: v.descr };
+    if (v instanceof Uint8Array) return { __bytes__: v.length };
+    if (v instanceof Map) {
+      const o: Record<string, unknown> = {};
+      let any = v.size === 0;
+      for (const [k, x] of v) {
+        const p = toPlainWithoutTensors(x, depth + 1, budget, stack);
+        if (p !== OMIT) { o[String(k)] = p; any = true; }
+      }
+      return any ? o : OMIT;
+    }
+    if (v instanceof PyObject) {
+      const o: Record<string, unknown> = { __class__: v.className };
+      for (const [k, x] of v.attrs) { const p = toPlainWithoutTensors(x, depth + 1, budget, stack); if (p !== OMIT) o[k] = p; }
+      return o;
+    }
+    const list = v instanceof Set ? [...v] : v;
+    if (Array.isArray(list)) {
+      const arr = list.map((x) => toPlainWithoutTensors(x, depth + 1, budget, stack));
+      const kept = arr.filter((x) => x !== OMIT);
+      return kept.length === 0 && arr.length > 0 ? OMIT : kept;
+    }
+    return String(v);
+  } finally {
+    stack.delete(v);
+  }
+}
+
