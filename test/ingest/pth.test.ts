@@ -1,0 +1,179 @@
+// Tests for the .pth reader and checkpoint facts: the real tllib-style checkpoints in ../shared/runs and fixtures/pth
+// (written by fixtures/pth/make.py in torch.save's zip and legacy layouts, with the GLOBALs torch emits).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { readPth, readPthBuffer } from '../../src/ingest/pth/index.js';
+import { checkpointInfo } from '../../src/ingest/checkpoint-facts.js';
+import { readNpz } from '../../src/ingest/npy/index.js';
+import { InputError } from '../../src/ingest/input-error.js';
+import { FIXTURES, SHARED_RUNS, hasShared } from '../helpers/shared.js';
+
+const PTH = resolve(FIXTURES, 'pth');
+const ckpt = (run: string, name: string): string => resolve(SHARED_RUNS, run, 'checkpoints', `${name}.pth`);
+
+const DANN_KEYS = ['backbone.0.weight', 'backbone.0.bias', 'backbone.3.weight', 'backbone.3.bias', 'backbone.8.weight', 'backbone.8.bias',
+  'bottleneck.0.weight', 'bottleneck.0.bias', 'bottleneck.1.weight', 'bottleneck.1.bias', 'bottleneck.1.running_mean',
+  'bottleneck.1.running_var', 'bottleneck.1.num_batches_tracked', 'head.weight', 'head.bias'];
+
+test('real DANN checkpoints: tllib key names in order, shapes and dtypes', { skip: !hasShared }, async () => {
+  for (const run of ['healthy', 'diverged', 'label_shift', 'strong_disc', 'healthy_lightning']) {
+    const r = await readPth(ckpt(run, 'latest'));
+    assert.equal(r.format, 'zip');
+    assert.deepEqual([...r.stateDict.keys()], DANN_KEYS, run);
+    assert.deepEqual(r.stateDict.get('backbone.0.weight')!.shape, [16, 1, 3, 3]);
+    assert.deepEqual(r.stateDict.get('backbone.8.weight')!.shape, [128, 512]);
+    assert.deepEqual(r.stateDict.get('head.weight')!.shape, [10, 128]);
+    assert.equal(r.stateDict.get('head.weight')!.dtype, 'f4');
+    assert.equal(r.stateDict.get('bottleneck.1.num_batches_tracked')!.dtype, 'i8');
+    assert.deepEqual(r.stateDict.get('bottleneck.1.num_batches_tracked')!.shape, []);
+    assert.deepEqual(r.placeholders, []);
+    assert.deepEqual(r.notes, []);
+  }
+  // erm-style source_only: no bottleneck (formats.md 1.2: Classifier without bottleneck)
+  const so = await readPth(ckpt('source_only', 'latest'));
+  assert.deepEqual([...so.stateDict.keys()], DANN_KEYS.filter((k) => !k.startsWith('bottleneck')));
+});
+
+test('real checkpoints: head applied to features.npz reproduces the dumped logits (independent check of every value)', { skip: !hasShared }, async () => {
+  for (const run of ['healthy', 'label_shift', 'strong_disc', 'source_only']) {
+    const sd = (await readPth(ckpt(run, 'latest'))).stateDict;
+    const npz = await readNpz(resolve(SHARED_RUNS, run, 'features.npz'), { names: ['target_features', 'target_logits'] });
+    const W = sd.get('head.weight')!.data;
+    const b = sd.get('head.bias')!.data;
+    const F = npz.get('target_features')!.data;
+    const L = npz.get('target_logits')!.data;
+    let maxErr = 0;
+    for (let i = 0; i < 225; i++) {
+      for (let c = 0; c < 10; c++) {
+        let z = b[c];
+        for (let j = 0; j < 128; j++) z += W[c * 128 + j] * F[i * 128 + j];
+        maxErr = Math.max(maxErr, Math.abs(z - L[i * 10 + c]));
+      }
+    }
+    assert.ok(maxErr < 1e-3, `${run}: max |head(features) - logits| = ${maxErr}`);
+  }
+});
+
+test('real checkpoints: num_batches_tracked gives iterations, and best.pth the best epoch (truth.json val_acc_per_epoch argmax + 1)', { skip: !hasShared }, async () => {
+  // truth.json: best epoch (0-based) diverged 0, healthy 14, label_shift 1, strong_disc 7; 300 iters/epoch (log Namespace)
+  const expected: [string, string, number, number][] = [
+    ['healthy', 'latest', 4500, 15], ['healthy', 'best', 4500, 15], ['diverged', 'best', 300, 1], ['diverged', 'latest', 4500, 15],
+    ['label_shift', 'best', 600, 2], ['strong_disc', 'best', 2400, 8], ['strong_disc', 'latest', 3000, 10],
+  ];
+  for (const [run, name, iters, epochs] of expected) {
+    const path = ckpt(run, name);
+    const info = checkpointInfo(path, await readPth(path), { itersPerEpoch: 300 });
+    assert.equal(info.name, name);
+    assert.equal(info.facts.iterationsTrained, iters, `${run}/${name}`);
+    assert.equal(info.facts.epochsTrained, epochs, `${run}/${name}`);
+    assert.equal(info.facts.numClasses, 10);
+    assert.equal(info.facts.featureDim, 128);
+    assert.equal(info.facts.bottleneckBatchNorm, true);
+    assert.equal(info.facts.discriminatorHidden, undefined, 'tllib does not save the discriminator');
+    assert.equal(info.tensors.length, 15);
+  }
+  const so = checkpointInfo(ckpt('source_only', 'best'), await readPth(ckpt('source_only', 'best')));
+  assert.equal(so.facts.bottleneckBatchNorm, undefined);
+  assert.equal(so.facts.iterationsTrained, undefined);
+  assert.equal(so.facts.numClasses, 10);
+});
+
+test('real checkpoint values spot-checked (bytes read by hand: python3 zipfile + numpy.frombuffer of latest/data/<key>)', { skip: !hasShared }, async () => {
+  // python3 -c "import zipfile,numpy as np; z=zipfile.ZipFile('healthy/checkpoints/latest.pth'); print(np.frombuffer(z.read('latest/data/0'),'<f4')[:3].tolist())"
+  // -> [-0.33582815527915955, 0.14686532318592072, -0.06384262442588806]
+  const sd = (await readPth(ckpt('healthy', 'latest'))).stateDict;
+  const w = sd.get('backbone.0.weight')!.data;
+  assert.deepEqual(Array.from(w.slice(0, 3)), [-0.33582815527915955, 0.14686532318592072, -0.06384262442588806]);
+  // BatchNorm running_var is positive everywhere
+  assert.ok(Array.from(sd.get('bottleneck.1.running_var')!.data).every((v) => v > 0));
+});
+
+test('every storage dtype decodes, little and big endian (byteorder record)', async () => {
+  for (const f of ['dtypes.pth', 'dtypes-big-endian.pth']) {
+    const r = await readPth(resolve(PTH, f));
+    const got = Object.fromEntries([...r.stateDict].map(([k, v]) => [k, [v.dtype, Array.from(v.data)]]));
+    const half = [-1, -0.5, 0, 0.5, 1, 1.5];
+    const ints = [-2, -1, 0, 1, 2, 3];
+    const cplx = [-2, 0, -1, 1, 0, 2, 1, 3, 2, 4, 3, 5];
+    assert.deepEqual(got, {
+      FloatStorage: ['f4', half], DoubleStorage: ['f8', half], HalfStorage: ['f2', half], BFloat16Storage: ['bf16', half],
+      LongStorage: ['i8', ints], IntStorage: ['i4', ints], ShortStorage: ['i2', ints], CharStorage: ['i1', ints],
+      ByteStorage: ['u1', [0, 1, 2, 3, 4, 5]], BoolStorage: ['b1', [0, 1, 0, 1, 0, 1]],
+      ComplexFloatStorage: ['c8', cplx], ComplexDoubleStorage: ['c16', cplx],
+    }, f);
+  }
+});
+
+test('views: offsets, strides, transposes, broadcast (stride 0) and 0-dim tensors sharing one storage', async () => {
+  const r = await readPth(resolve(PTH, 'views.pth'));
+  const g = (k: string): number[] => Array.from(r.stateDict.get(k)!.data);
+  assert.deepEqual(g('whole'), Array.from({ length: 24 }, (_, i) => i));
+  assert.deepEqual(r.stateDict.get('transposed')!.shape, [6, 4]);
+  assert.deepEqual(g('transposed').slice(0, 8), [0, 6, 12, 18, 1, 7, 13, 19]);
+  assert.deepEqual(g('rows'), Array.from({ length: 12 }, (_, i) => i + 6));
+  assert.deepEqual(g('column'), [2, 8, 14, 20]);
+  assert.deepEqual(g('scalar'), [5]);
+  assert.deepEqual(g('expanded'), [1, 2, 1, 2, 1, 2]);
+  assert.equal(new Set([...r.tensorInfo.values()].map((t) => t.storageKey)).size, 1);
+});
+
+for (const proto of [2, 4, 5]) {
+  test(`full training checkpoint dict, pickle protocol ${proto}: nested state dicts, numpy scalars, Namespace, device, sets, bytes`, async () => {
+    const r = await readPth(resolve(PTH, `checkpoint-p${proto}.pth`));
+    assert.equal(r.stateDict.size, 28);
+    assert.deepEqual(Array.from(r.stateDict.get('model.head.bias')!.data), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(Array.from(r.stateDict.get('param')!.data), [1.5, 2.5]);
+    assert.equal(r.tensorInfo.get('param')!.isParameter, true);
+    assert.deepEqual(Array.from(r.stateDict.get('subclass')!.data), [7]);
+    assert.deepEqual(r.extra, {
+      epoch: 7, best_acc1: 85.5, lr: 0.25, device: 'cuda:0', tags: ['dann', 'tllib'], frozen: [3], blob: { __bytes__: 3 },
+      args: { __class__: 'argparse.Namespace', lr: 0.01, trade_off: 1, arch: 'lenet_small' },
+      big: String(2n ** 70n), neg: -(2 ** 40),
+    });
+    assert.deepEqual(r.placeholders, []);
+    assert.deepEqual(r.notes, []);
+    const info = checkpointInfo('x/checkpoint.pth', r, { itersPerEpoch: 300 });
+    assert.deepEqual(info.facts, { numClasses: 10, featureDim: 8, bottleneckBatchNorm: true, iterationsTrained: 4500, epochsTrained: 15, discriminatorHidden: 32, discriminatorBatchNorm: true });
+  });
+}
+
+test('legacy (non-zip) torch.save stream, and a truncated one keeps the tensors before the cut', async () => {
+  const r = await readPth(resolve(PTH, 'legacy.pth'));
+  assert.equal(r.format, 'legacy');
+  assert.equal(r.stateDict.size, 10);
+  assert.deepEqual(Array.from(r.stateDict.get('head.bias')!.data), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(Array.from(r.stateDict.get('bottleneck.1.num_batches_tracked')!.data), [4500]);
+  const t = await readPth(resolve(PTH, 'legacy-truncated.pth'));
+  assert.equal(t.stateDict.size, 8);
+  assert.ok(!t.stateDict.has('head.weight'));
+  assert.ok(t.notes.some((n) => /storage '1008' declares 80 elements, more than the file holds/.test(n.message)));
+  assert.ok(t.notes.some((n) => /tensor 'head.weight' skipped/.test(n.message)));
+});
+
+test('archive prefix comes from the first entry (latest/, dtypes/, archive/)', async () => {
+  for (const [f, n] of [['tllib-like.pth', 10], ['dtypes.pth', 12], ['views.pth', 6]] as const) {
+    assert.equal((await readPth(resolve(PTH, f))).stateDict.size, n, f);
+  }
+});
+
+test('maxBytes bounds the tensors materialised; the rest is skipped with a note', async () => {
+  const r = await readPth(resolve(PTH, 'tllib-like.pth'), { maxBytes: 600 });
+  // backbone.0.weight 64 B + bottleneck.0.weight 512 B fit; the next ones would pass 600 B
+  assert.ok(r.stateDict.has('bottleneck.0.weight'));
+  assert.ok(!r.stateDict.has('head.weight'));
+  assert.ok(r.notes.some((n) => /head.weight' skipped: would pass the 600-byte limit/.test(n.message)));
+});
+
+test('not a checkpoint: npy, text, empty, missing -> one-line InputError', async () => {
+  await assert.rejects(readPth(resolve(FIXTURES, 'npy', 'scalar.npy')), /NumPy .npy file, not a PyTorch checkpoint/);
+  await assert.rejects(readPthBuffer(Buffer.from('hello'), 'x.pth'), (e: unknown) => e instanceof InputError && e.offset === 0);
+  await assert.rejects(readPthBuffer(Buffer.alloc(0), 'x.pth'), InputError);
+  await assert.rejects(readPth('/nonexistent/latest.pth'), /no such file/);
+  // a zip that is not a torch.save archive
+  await assert.rejects(readPth(resolve(FIXTURES, 'npy', 'dtypes.npz')), /no data.pkl/);
+  // a pickle cut in the middle names the offset
+  const buf = readFileSync(resolve(PTH, 'legacy.pth'));
+  await assert.rejects(readPthBuffer(buf.subarray(0, 300), 'cut.pth'), (e: unknown) => e instanceof InputError && /truncated|without STOP/.test(e.message) && e.offset !== undefined);
+});
