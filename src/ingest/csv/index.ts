@@ -1,0 +1,219 @@
+// CSV metric logs: Lightning CSVLogger (sparse rows, step/epoch, hparams.yaml), Keras CSVLogger, DeepDA's headerless
+// train_log.csv, pytorch-adapt record-keeper CSVs and generic CSVs with a header. Streamed with csv-parse.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parse, CsvError } from 'csv-parse';
+import { InputError, inputErrorFromFs } from '../input-error.js';
+import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
+import { KEY } from '../../model/metric-keys.js';
+import { readHparamsYaml } from './hparams.js';
+import type { FormatReader, ReadOptions } from '../format-reader.js';
+import type { Evaluation, HyperValue, Note, Point, RunFragment, RunSourceFormat } from '../../model/types.js';
+
+/** DeepDA's train_log.csv columns (code/DeepDA/main.py writes `%.6f` of these three, no header). */
+export const DEEPDA_COLUMNS = ['cls_loss', 'transfer_loss', 'total_loss'] as const;
+const STEP_COLUMNS = ['step', 'global_step', '~iteration~', 'iteration', 'iter', '_step', 'trainer/global_step'];
+const EPOCH_COLUMNS = ['epoch', 'epochs'];
+const TIME_COLUMNS = ['time', 'timestamp', 'wall_time', '_timestamp', 'walltime'];
+/** Notes per column about unparsable cells before only a count is given. */
+const MAX_CELL_NOTES = 3;
+
+type CsvKind = Extract<RunSourceFormat, 'lightning-csv' | 'keras-csv' | 'deepda-csv' | 'csv'>;
+
+interface Column {
+  name: string;
+  points: Point[];
+  bad: number;
+}
+
+function isNumericRow(row: string[]): boolean {
+  return row.length > 0 && row.every((c) => parseNumber(c) !== null);
+}
+
+/** Decides the flavour from the header (or its absence) and the file name. */
+export function classifyCsv(name: string, firstRow: string[]): CsvKind {
+  if (isNumericRow(firstRow)) return firstRow.length === DEEPDA_COLUMNS.length ? 'deepda-csv' : 'csv';
+  const cols = firstRow.map((c) => c.trim().toLowerCase());
+  if (cols.includes('step') && (cols.includes('epoch') || basename(name) === 'metrics.csv')) return 'lightning-csv';
+  if (cols[0] === 'epoch' && !cols.some((c) => STEP_COLUMNS.includes(c))) return 'keras-csv';
+  return 'csv';
+}
+
+async function hparamsBeside(file: string, notes: Note[]): Promise<{ values: Record<string, HyperValue>; file: string } | undefined> {
+  const hp = join(dirname(file), 'hparams.yaml');
+  if (!(await stat(hp).then((s) => s.isFile(), () => false))) return undefined;
+  try {
+    return { values: await readHparamsYaml(hp), file: hp };
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    notes.push({ level: 'warn', file: hp, message: err.message });
+    return undefined;
+  }
+}
+
+/**
+ * A column is epoch-level when the file has an epoch column and the metric has at most one value per epoch while
+ * some other metric has several (Lightning's validation rows), or when its name says so (`val_*`, `*_epoch`).
+ */
+function epochLevelColumns(cols: Column[], hasEpoch: boolean): Set<Column> {
+  const out = new Set<Column>();
+  const perEpochMax = (c: Column): number => {
+    const counts = new Map<number, number>();
+    for (const p of c.points) if (p.epoch !== undefined) counts.set(p.epoch, (counts.get(p.epoch) ?? 0) + 1);
+    return Math.max(0, ...counts.values());
+  };
+  const maxes = new Map(cols.map((c) => [c, hasEpoch ? perEpochMax(c) : Infinity]));
+  const anyDense = [...maxes.values()].some((m) => m > 1 && Number.isFinite(m));
+  for (const c of cols) {
+    const m = maxes.get(c)!;
+    if (hasEpoch && m <= 1 && (anyDense || isEpochLevelName(c.name, canonicalKey(c.name)))) out.add(c);
+  }
+  return out;
+}
+
+/** Reads one CSV file into a fragment. Throws InputError (with the line) when csv-parse cannot frame the file. */
+export async function readCsvLog(file: string, opts: ReadOptions = {}): Promise<RunFragment> {
+  const notes: Note[] = [];
+  try {
+    const st = await stat(file);
+    if (st.isDirectory()) throw new InputError(file, 'is a directory');
+    if (opts.maxBytes !== undefined && st.size > opts.maxBytes) notes.push({ level: 'warn', file, message: `read only the first ${opts.maxBytes} of ${st.size} bytes (size limit)` });
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw inputErrorFromFs(file, err);
+  }
+  const input = createReadStream(file, opts.maxBytes !== undefined ? { end: Math.max(0, opts.maxBytes - 1) } : {});
+  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, relax_quotes: true, trim: true, info: true }));
+  let kind: CsvKind | undefined;
+  let header: string[] = [];
+  let cols: Column[] = [];
+  let stepIdx = -1;
+  let epochIdx = -1;
+  let timeIdx = -1;
+  let rowIndex = 0;
+  let repeatedHeaders = 0;
+  let ragged = 0;
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const row = rec.record;
+      const line = rec.info.lines;
+      if (kind === undefined) {
+        kind = classifyCsv(file, row);
+        if (kind === 'deepda-csv') header = [...DEEPDA_COLUMNS];
+        else if (isNumericRow(row)) {
+          header = row.map((_, i) => `col${i}`);
+          notes.push({ level: 'warn', file, line, message: `no header row; columns named col0..col${row.length - 1}` });
+        } else header = row.map((c) => c.trim());
+        const lower = header.map((h) => h.toLowerCase());
+        stepIdx = lower.findIndex((h) => STEP_COLUMNS.includes(h));
+        epochIdx = lower.findIndex((h) => EPOCH_COLUMNS.includes(h));
+        timeIdx = lower.findIndex((h) => TIME_COLUMNS.includes(h));
+        // pytorch-adapt's record-keeper writes `<group>.csv` with `~iteration~`: the group names the series
+        const group = lower.includes('~iteration~') ? basename(file).replace(/\.csv$/i, '') : '';
+        cols = header.map((h) => ({ name: group ? `${group}/${h}` : h, points: [], bad: 0 }));
+        if (kind !== 'deepda-csv' && !isNumericRow(row)) continue;
+      } else if (row.length === header.length && row.every((c, i) => c === header[i])) {
+        repeatedHeaders++; // appended after a restart: the header is written again
+        continue;
+      }
+      if (row.length > header.length) ragged++;
+      const num = (i: number): number | null => (i >= 0 && i < row.length ? parseNumber(row[i]) : null);
+      const epoch = num(epochIdx);
+      const stepCell = num(stepIdx);
+      const wall = num(timeIdx);
+      const epochIndex = kind === 'deepda-csv' ? rowIndex : epoch !== null && Number.isFinite(epoch) ? Math.round(epoch) : undefined;
+      const step = stepCell !== null && Number.isFinite(stepCell) ? stepCell : kind === 'keras-csv' && epochIndex !== undefined ? epochIndex : rowIndex;
+      for (let i = 0; i < Math.min(row.length, header.length); i++) {
+        if (i === stepIdx || i === epochIdx || i === timeIdx) continue;
+        const cell = row[i];
+        if (cell === '') continue; // sparse Lightning rows
+        const v = parseNumber(cell);
+        const c = cols[i];
+        if (v === null) {
+          c.bad++;
+          if (c.bad <= MAX_CELL_NOTES) notes.push({ level: 'warn', file, line, message: `column "${c.name}": "${cell.slice(0, 40)}" is not a number; skipped` });
+          continue;
+        }
+        c.points.push({ step, value: v, line, ...(epochIndex !== undefined ? { epoch: epochIndex } : {}), ...(wall !== null ? { wallTime: wall } : {}) });
+      }
+      rowIndex++;
+    }
+  } catch (err) {
+    if (err instanceof CsvError) throw new InputError(file, `CSV: ${err.message}`, { line: (err as { lines?: number }).lines });
+    if ((err as NodeJS.ErrnoException).code) throw inputErrorFromFs(file, err);
+    throw err;
+  }
+  if (kind === undefined) throw new InputError(file, 'empty CSV file');
+  for (const c of cols) if (c.bad > MAX_CELL_NOTES) notes.push({ level: 'warn', file, message: `column "${c.name}": ${c.bad} cells in all were not numbers` });
+  if (repeatedHeaders) notes.push({ level: 'info', file, message: `header row repeated ${repeatedHeaders} time(s) (appended after a restart); skipped` });
+  if (ragged) notes.push({ level: 'warn', file, message: `${ragged} row(s) have more cells than the header; extra cells ignored` });
+  if (kind === 'deepda-csv') notes.push({ level: 'info', file, message: `headerless 3-column CSV read as DeepDA train_log.csv (${DEEPDA_COLUMNS.join(', ')}), one row per epoch` });
+
+  const metricCols = cols.filter((_, i) => i !== stepIdx && i !== epochIdx && i !== timeIdx);
+  const allEpoch = kind === 'keras-csv' || kind === 'deepda-csv' || (stepIdx < 0 && epochIdx >= 0 && metricCols.every((c) => c.points.every((p, j) => j === 0 || p.epoch !== c.points[j - 1].epoch)));
+  const epochCols = allEpoch ? new Set(metricCols) : epochLevelColumns(metricCols, epochIdx >= 0);
+  const raws: RawSeries[] = metricCols.map((c) => ({
+    rawName: c.name, file,
+    granularity: epochCols.has(c) ? 'epoch' : 'iteration',
+    // epoch-level values are indexed by epoch (the text logs' convention); the logged step stays on `iter`-less points
+    points: epochCols.has(c) ? c.points.map((p) => ({ ...p, step: p.epoch ?? p.step })) : c.points,
+  }));
+  const built = buildSeries(raws, opts.metricAliases);
+  const frag: RunFragment = { format: kind, files: [file], series: built.series, notes: [...notes, ...built.notes] };
+  const hp = kind === 'lightning-csv' || kind === 'csv' ? await hparamsBeside(file, frag.notes!) : undefined;
+  if (hp) {
+    frag.hyperparameters = hp.values;
+    frag.hyperparametersFrom = { file: hp.file };
+    frag.files.push(hp.file);
+  }
+  const ipe = hp?.values.iters_per_epoch;
+  if (typeof ipe === 'number' && ipe > 0) {
+    frag.itersPerEpoch = ipe;
+    for (const s of frag.series!) {
+      if (s.granularity !== 'iteration') continue;
+      for (const p of s.points) if (p.epoch !== undefined) p.iter = p.step - p.epoch * ipe;
+    }
+  }
+  const g = guessAlgorithm(frag.hyperparameters, built.series.map((s) => s.key), file);
+  if (g.algorithm) frag.algorithm = g.algorithm;
+  else if (kind === 'deepda-csv') frag.algorithm = 'deepda';
+  if (g.note) frag.notes!.push(g.note);
+  addEvaluations(frag, file);
+  return frag;
+}
+
+/** Per-epoch target validation rows become Evaluations, and their maximum the best accuracy. */
+function addEvaluations(frag: RunFragment, file: string): void {
+  const val = frag.series!.find((s) => s.key === KEY.valAcc && s.granularity === 'epoch');
+  if (!val) return;
+  const loss = frag.series!.find((s) => s.key === KEY.valLoss);
+  const lossAt = new Map((loss?.points ?? []).map((p) => [p.step, p.value]));
+  const evals: Evaluation[] = val.points.map((p) => ({
+    phase: 'val', domain: 'target', file, ...(p.line !== undefined ? { line: p.line } : {}), epoch: p.step, acc1: p.value,
+    ...(lossAt.has(p.step) ? { loss: lossAt.get(p.step) } : {}),
+  }));
+  frag.evaluations = evals;
+  const finite = val.points.map((p) => p.value).filter(Number.isFinite);
+  if (finite.length) frag.bestAcc1 = Math.max(...finite);
+  frag.epochsCompleted = new Set(val.points.map((p) => p.step)).size;
+}
+
+/** Header shapes this reader recognises, for detection by content. */
+export function sniffCsv(name: string, head: Buffer): boolean {
+  const text = head.toString('utf8').replace(/^\uFEFF/, '');
+  const first = text.split(/\r?\n/, 1)[0] ?? '';
+  if (!first.includes(',') || first.length > 16384) return /\.csv$/i.test(name) && text.trim() === '';
+  const cells = first.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+  if (cells.some((c) => c.includes('{') || c.includes('['))) return false;
+  if (isNumericRow(cells)) return /\.csv$/i.test(name) || cells.length === DEEPDA_COLUMNS.length;
+  // a header of identifiers with at least one metric-looking or step/epoch column
+  const lower = cells.map((c) => c.toLowerCase());
+  return lower.some((c) => STEP_COLUMNS.includes(c) || EPOCH_COLUMNS.includes(c)) || /\.csv$/i.test(name);
+}
+
+export const csvReader: FormatReader = {
+  format: 'csv',
+  sniff: sniffCsv,
+  read: (path: string, opts?: ReadOptions) => readCsvLog(path, opts),
+};
