@@ -1,0 +1,150 @@
+// Benchmark: readTllibLog throughput on a generated ~200 MB tllib log vs `grep -c Epoch` on the same file, and peak RSS.
+import { open, rm, stat } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { readTllibLog } from '../src/ingest/tllib/index.js';
+
+/** Size of the generated log; big enough that fixed costs vanish, small enough for a CI disk. */
+const TARGET_BYTES = 200 * 1024 * 1024;
+/** The issue's target: ingest at least a tenth of grep's speed. */
+const TARGET_RATIO = 0.1;
+const ITERS_PER_EPOCH = 1000;
+/** print_freq 1: every iteration logged, the worst case for a reader */
+const PRINT_FREQ = 1;
+
+const HEADER = [
+  "Namespace(root='data/office31', data='Office31', source=['A'], target=['W'], train_resizing='default', val_resizing='default', resize_size=224, scale=[0.08, 1.0], ratio=[0.75, 1.3333333333333333], no_hflip=False, norm_mean=(0.485, 0.456, 0.406), norm_std=(0.229, 0.224, 0.225), arch='resnet50', bottleneck_dim=256, no_pool=False, scratch=False, trade_off=1.0, batch_size=32, lr=0.01, lr_gamma=0.001, lr_decay=0.75, momentum=0.9, weight_decay=0.001, workers=2, epochs=1000, iters_per_epoch=1000, print_freq=1, seed=1, per_class_eval=True, log='logs/dann/Office31_A2W', phase='train')",
+  "dann.py:40: UserWarning: You have chosen to seed training. This will turn on the CUDNN deterministic setting, which can slow down your training considerably! You may see unexpected behavior when restarting from checkpoints.",
+  "  warnings.warn('You have chosen to seed training. '",
+  'train_transform:  Compose(',
+  '    ResizeImage(size=(256, 256))',
+  '    ToTensor()',
+  ')',
+  "=> using model 'resnet50'",
+];
+
+/** Deterministic LCG so every run of the bench parses the same bytes. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const f = (x: number, w: number, d: number) => x.toFixed(d).padStart(w);
+
+/** Writes the log in 4 MB chunks (bounded memory); returns its size and the number of `Epoch` lines. */
+export async function generateTllibLog(path: string, targetBytes = TARGET_BYTES): Promise<{ bytes: number; epochLines: number }> {
+  const fh = await open(path, 'w');
+  const r = rng(42);
+  let bytes = 0;
+  let epochLines = 0;
+  let chunk: string[] = [];
+  let chunkLen = 0;
+  const emit = async (line: string) => {
+    chunk.push(line);
+    chunkLen += line.length + 1;
+    if (chunkLen > 4 << 20) await flush();
+  };
+  const flush = async () => {
+    const buf = Buffer.from(chunk.join('\n') + '\n');
+    await fh.write(buf);
+    bytes += buf.length;
+    chunk = [];
+    chunkLen = 0;
+  };
+  try {
+    for (const h of HEADER) await emit(h);
+    const W = String(ITERS_PER_EPOCH).length;
+    for (let e = 0; bytes + chunkLen < targetBytes; e++) {
+      await emit(`lr: ${0.001 * (1 + 0.001 * ITERS_PER_EPOCH * e) ** -0.75}`);
+      let avgL = 0;
+      let avgC = 0;
+      let avgD = 0;
+      for (let i = 0; i < ITERS_PER_EPOCH; i += PRINT_FREQ) {
+        const loss = 0.5 + r() * 2;
+        const cls = Math.round(r() * 32) * 3.125;
+        const dom = Math.round(r() * 64) * 1.5625;
+        const k = i / PRINT_FREQ + 1;
+        avgL += (loss - avgL) / k;
+        avgC += (cls - avgC) / k;
+        avgD += (dom - avgD) / k;
+        await emit(
+          `Epoch: [${e}][${String(i).padStart(W)}/${ITERS_PER_EPOCH}]\tTime ${f(r(), 5, 2)} (${f(0.3, 5, 2)})\tData ${f(r() * 0.2, 5, 2)} (${f(0.1, 5, 2)})\t` +
+            `Loss ${f(loss, 6, 2)} (${f(avgL, 6, 2)})\tCls Acc ${cls.toFixed(1)} (${avgC.toFixed(1)})\tDomain Acc ${dom.toFixed(1)} (${avgD.toFixed(1)})`,
+        );
+        epochLines++;
+      }
+      await emit(`Test: [ 0/25]\tTime  0.788 ( 0.788)\tLoss 3.1701e-01 (3.1701e-01)\tAcc@1  96.88 ( 96.88)`);
+      await emit(` * Acc@1 ${(70 + r() * 20).toFixed(3)}`);
+      await emit('global correct: 80.6');
+      await emit('mean correct:79.1');
+      await emit('mean IoU: 66.0');
+      await emit('+------------------+-------------------+--------------------+');
+      await emit('|      class       |        acc        |        iou         |');
+      await emit('+------------------+-------------------+--------------------+');
+      for (const c of ['back_pack', 'bike', 'desk chair', 'letter tray']) await emit(`| ${c.padStart(16)} | ${String(r() * 100).padEnd(17)} | ${String(r() * 100).padEnd(18)} |`);
+      await emit('+------------------+-------------------+--------------------+');
+    }
+    await emit('best_acc1 = 89.7');
+    await emit('test_acc1 = 89.7');
+    await flush();
+  } finally {
+    await fh.close();
+  }
+  return { bytes, epochLines };
+}
+
+function grepCount(path: string): { seconds: number; count: number } {
+  const t0 = performance.now();
+  const res = spawnSync('grep', ['-c', 'Epoch', path], { encoding: 'utf8' });
+  const seconds = (performance.now() - t0) / 1000;
+  if (res.status !== 0 && res.status !== 1) throw new Error(`grep failed: ${res.stderr}`);
+  return { seconds, count: Number(res.stdout.trim()) };
+}
+
+/** Runs the benchmark; returns the lines to print. */
+export async function benchIngest(targetBytes = TARGET_BYTES): Promise<string[]> {
+  const path = join(tmpdir(), `dann-doctor-bench-${process.pid}.txt`);
+  const out: string[] = [];
+  try {
+    const gen = await generateTllibLog(path, targetBytes);
+    const mb = (await stat(path)).size / (1024 * 1024);
+    // warm the page cache so neither side pays for the disk; best of 3 for grep (it is short and noisy)
+    grepCount(path);
+    const greps = [grepCount(path), grepCount(path), grepCount(path)];
+    const grep = greps.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+
+    let peakRss = process.memoryUsage().rss;
+    const rssBefore = peakRss;
+    const timer = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 20);
+    const t0 = performance.now();
+    const frag = await readTllibLog(path);
+    const seconds = (performance.now() - t0) / 1000;
+    clearInterval(timer);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+    const pointsRead = frag.series?.find((s) => s.key === 'train/loss')?.points.length ?? 0;
+    const readerMBs = mb / seconds;
+    const grepMBs = mb / grep.seconds;
+    const ratio = readerMBs / grepMBs;
+    out.push(`ingest: generated ${mb.toFixed(1)} MB tllib log (${gen.epochLines} Epoch lines, print_freq ${PRINT_FREQ})`);
+    out.push(`ingest: grep -c Epoch   ${grep.seconds.toFixed(3)} s  ${grepMBs.toFixed(0)} MB/s  (count ${grep.count})`);
+    out.push(`ingest: readTllibLog    ${seconds.toFixed(3)} s  ${readerMBs.toFixed(0)} MB/s  (status ${frag.status}, ${frag.epochsCompleted} epochs, train/loss kept ${pointsRead} points)`);
+    out.push(`ingest: ratio ${ratio.toFixed(3)}x of grep (target >= ${TARGET_RATIO}x) ${ratio >= TARGET_RATIO ? 'OK' : 'BELOW TARGET'}`);
+    out.push(`ingest: RSS before read ${(rssBefore / 2 ** 20).toFixed(0)} MB, peak during read ${(peakRss / 2 ** 20).toFixed(0)} MB, process max ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  } finally {
+    await rm(path, { force: true });
+  }
+  return out;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const mb = Number(process.env.BENCH_MB);
+  for (const l of await benchIngest(Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : undefined)) console.log(l);
+}

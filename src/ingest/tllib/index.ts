@@ -1,0 +1,15 @@
+// The tllib text-log reader as a FormatReader (sniff + read), plus its parts for direct use.
+import type { FormatReader } from '../format-reader.js';
+import { readTllibLog } from './read-tllib-log.js';
+import { sniffTllib } from './sniff.js';
+
+export const tllibReader: FormatReader = {
+  format: 'tllib',
+  sniff: sniffTllib,
+  read: readTllibLog,
+};
+
+export { readTllibLog, MAX_NOTES_PER_KIND, MAX_TABLES } from './read-tllib-log.js';
+export { sniffTllib } from './sniff.js';
+export { inferAlgorithm, algorithmFromLogPath, algorithmFromMeters } from './algorithm.js';
+export { MAX_POINTS_PER_SERIES } from './point-buffer.js';

@@ -1,0 +1,154 @@
+// Bounded storage for one metric's points while a log streams in: typed arrays, thinned by stride past a budget.
+import type { Point } from '../../model/types.js';
+
+/**
+ * Points kept per series before thinning. 100k points x 6 numbers is ~5 MB of typed arrays per series, and far more
+ * resolution than any rule needs (a 1 GB log at print_freq 1 has ~7M lines; kept whole as Point objects it would
+ * need gigabytes).
+ */
+export const MAX_POINTS_PER_SERIES = 100_000;
+
+/**
+ * Pinned points (epoch ends, finite<->non-finite transitions) may use at most this share of the budget, so a log
+ * that flips between nan and numbers on every line cannot defeat thinning.
+ */
+const MAX_PINNED_SHARE = 0.5;
+
+const INITIAL_CAPACITY = 256;
+
+/**
+ * Appends points in stream order. Always keeps: the newest point, the last point of every epoch (its running
+ * average is the epoch mean tllib reports) and the first point of every run of non-finite values (a NaN is a
+ * symptom). The rest are kept when their sequence number is a multiple of `stride`; `stride` doubles whenever the
+ * budget fills. Cost: amortised O(1) per push.
+ */
+export class PointBuffer {
+  private cap = INITIAL_CAPACITY;
+  private n = 0;
+  private seq = 0;
+  private stride = 1;
+  private pinnedCount = 0;
+  private lastNonFinite = false;
+  private step = new Float64Array(this.cap);
+  private value = new Float64Array(this.cap);
+  private avg = new Float64Array(this.cap);
+  private epoch = new Int32Array(this.cap);
+  private iter = new Int32Array(this.cap);
+  private line = new Float64Array(this.cap);
+  private seqs = new Float64Array(this.cap);
+  private pinned = new Uint8Array(this.cap);
+  /** whether the tail point is only held because it is the newest */
+  private tailTentative = false;
+  private hasAvg = false;
+  private hasIter = false;
+  /** points seen, kept or not */
+  total = 0;
+
+  constructor(private readonly budget = MAX_POINTS_PER_SERIES) {}
+
+  get thinned(): boolean {
+    return this.stride > 1;
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  push(p: { step: number; value: number; avg?: number; epoch?: number; iter?: number; line?: number }): void {
+    if (p.avg !== undefined) this.hasAvg = true;
+    if (p.iter !== undefined) this.hasIter = true;
+    this.add(p.step, p.value, p.avg ?? NaN, p.epoch ?? -1, p.iter ?? -1, p.line ?? -1);
+  }
+
+  /** push() without the object: the reader's hot path. avg NaN / epoch, iter, line -1 mean "not given". */
+  add(step: number, value: number, avg: number, epoch: number, iter: number, line: number): void {
+    if (iter >= 0) this.hasIter = true;
+    if (!Number.isNaN(avg)) this.hasAvg = true;
+    const s = this.seq++;
+    this.total++;
+    if (this.tailTentative) {
+      // The previous newest point: keep it when it closes an epoch, drop it otherwise.
+      const t = this.n - 1;
+      if (this.epoch[t] !== epoch && this.pinnedCount < this.budget * MAX_PINNED_SHARE) {
+        this.pinned[t] = 1;
+        this.pinnedCount++;
+      } else this.n--;
+      this.tailTentative = false;
+    }
+    const nonFinite = !Number.isFinite(value);
+    let pin = false;
+    if (nonFinite !== this.lastNonFinite && this.pinnedCount < this.budget * MAX_PINNED_SHARE) pin = true;
+    this.lastNonFinite = nonFinite;
+    if (this.n >= this.budget) this.compact();
+    if (this.n >= this.cap) this.grow();
+    const i = this.n++;
+    this.step[i] = step;
+    this.value[i] = value;
+    this.avg[i] = avg;
+    this.epoch[i] = epoch;
+    this.iter[i] = iter;
+    this.line[i] = line;
+    this.seqs[i] = s;
+    this.pinned[i] = pin ? 1 : 0;
+    if (pin) this.pinnedCount++;
+    this.tailTentative = !pin && s % this.stride !== 0;
+  }
+
+  private grow(): void {
+    const cap = Math.min(Math.max(this.cap * 2, INITIAL_CAPACITY), this.budget + 1);
+    const copy = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a.subarray(0, this.n));
+      return b;
+    };
+    this.step = copy(this.step, (k) => new Float64Array(k));
+    this.value = copy(this.value, (k) => new Float64Array(k));
+    this.avg = copy(this.avg, (k) => new Float64Array(k));
+    this.epoch = copy(this.epoch, (k) => new Int32Array(k));
+    this.iter = copy(this.iter, (k) => new Int32Array(k));
+    this.line = copy(this.line, (k) => new Float64Array(k));
+    this.seqs = copy(this.seqs, (k) => new Float64Array(k));
+    this.pinned = copy(this.pinned, (k) => new Uint8Array(k));
+    this.cap = cap;
+  }
+
+  /** Doubles the stride until the kept points fit in half the budget (pinned ones always stay). */
+  private compact(): void {
+    while (this.n >= this.budget / 2) {
+      this.stride *= 2;
+      let w = 0;
+      for (let r = 0; r < this.n; r++) {
+        const keep = this.pinned[r] === 1 || this.seqs[r] % this.stride === 0 || r === this.n - 1;
+        if (!keep) continue;
+        if (w !== r) {
+          this.step[w] = this.step[r];
+          this.value[w] = this.value[r];
+          this.avg[w] = this.avg[r];
+          this.epoch[w] = this.epoch[r];
+          this.iter[w] = this.iter[r];
+          this.line[w] = this.line[r];
+          this.seqs[w] = this.seqs[r];
+          this.pinned[w] = this.pinned[r];
+        }
+        w++;
+      }
+      const shrunk = w < this.n;
+      this.n = w;
+      if (!shrunk && this.stride > 1 << 30) break;
+    }
+  }
+
+  /** The kept points as Point objects (what the Run model stores). */
+  toPoints(): Point[] {
+    const out: Point[] = new Array(this.n);
+    for (let i = 0; i < this.n; i++) {
+      const p: Point = { step: this.step[i], value: this.value[i] };
+      if (this.hasAvg) p.avg = this.avg[i];
+      if (this.epoch[i] >= 0) p.epoch = this.epoch[i];
+      if (this.hasIter && this.iter[i] >= 0) p.iter = this.iter[i];
+      if (this.line[i] >= 0) p.line = this.line[i];
+      out[i] = p;
+    }
+    return out;
+  }
+}

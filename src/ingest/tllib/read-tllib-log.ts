@@ -1,0 +1,765 @@
+// Reads one Transfer-Learning-Library text log (train/test/analysis phase, every script's format) into a RunFragment.
+import { stat } from 'node:fs/promises';
+import { inputErrorFromFs } from '../input-error.js';
+import type { ReadOptions } from '../format-reader.js';
+import { canonicalKey, unitOf } from '../../model/metric-aliases.js';
+import { KEY } from '../../model/metric-keys.js';
+import type {
+  Algorithm, CrashInfo, Evaluation, HyperValue, Note, PerClassRow, PerClassTable, RunFragment, RunStatus, Series,
+  SeriesUnit, SourceRef,
+} from '../../model/types.js';
+import { parseNamespace } from '../python-literal.js';
+import {
+  TEST_PREFIX, TRAIN_PREFIX, numberAfter, parseADistance, parseAnalysisEpoch, parseBareNumber, parseBestAcc,
+  parseExceptionLine, parseLrLine, parseLrList, parseMeterNumber, parseNamedScore, parseNumberTuple, parseSummary,
+  parseTableRow, meterFieldIn, meterFields, testHead, trainHead, type MeterSlot, type Summary,
+} from './line-parsers.js';
+import { PointBuffer } from './point-buffer.js';
+import { bytesEqual, meterFieldBytes, trainHeadBytes, type FieldSlot, type HeadSlot } from './byte-parsers.js';
+import { scanLines } from './line-scanner.js';
+import { inferAlgorithm, type MeterEvidence } from './algorithm.js';
+
+/** Notes of one kind beyond this many are counted, not listed (a 1 GB log of bad lines must not fill memory). */
+export const MAX_NOTES_PER_KIND = 20;
+/** Per-class tables kept; DomainNet (345 classes) x 100s of epochs is still far below this. */
+export const MAX_TABLES = 5000;
+/** Evaluations kept (one per epoch, plus test). */
+export const MAX_EVALUATIONS = 100_000;
+/**
+ * A bare float printed after a summary is the test-phase `print(acc1)` when it equals the summary's accuracy up to
+ * the summary's rounding (`{:.3f}` -> 0.0005; the dao fork prints 5 decimals); otherwise it is a dalib-era lr line.
+ */
+const TEST_PRINT_TOLERANCE = 0.0006;
+/** Meters per training line the fast path handles (tllib scripts print at most 8). */
+const MAX_FAST_COLUMNS = 64;
+/** Lines of a transform repr (`train_transform:  Compose(` ...) tolerated before giving up on finding its end. */
+const MAX_TRANSFORM_LINES = 200;
+
+type NoteKind =
+  | 'unparsed-train' | 'unparsed-test' | 'unparsed-other' | 'warning' | 'unrecognised' | 'epoch-restart'
+  | 'iters-change' | 'table' | 'misc' | 'cut-line' | 'binary';
+
+interface SeriesAcc {
+  key: string;
+  rawName: string;
+  unit: SeriesUnit;
+  granularity: 'iteration' | 'epoch';
+  buf: PointBuffer;
+}
+
+interface PendingTable {
+  startLine: number;
+  endLine: number;
+  globalCorrect?: number;
+  meanCorrect?: number;
+  meanIoU?: number;
+  borders: number;
+  header?: string[];
+  rows: PerClassRow[];
+  epoch?: number;
+  phase: 'val' | 'test';
+}
+
+/** All the state of one pass over a log. One instance per file. */
+class TllibLogParser {
+  readonly notes: Note[] = [];
+  private readonly noteCounts = new Map<NoteKind, number>();
+  private readonly firstOf = new Map<NoteKind, number>();
+  private readonly series = new Map<string, SeriesAcc>();
+  private readonly keyCache = new Map<string, string>();
+  readonly evaluations: Evaluation[] = [];
+  readonly perClass: PerClassTable[] = [];
+  hyper?: Record<string, HyperValue>;
+  hyperFrom?: SourceRef;
+  private phaseArg?: string;
+  status: RunStatus = 'unknown';
+  crash?: CrashInfo;
+  bestAcc1?: number;
+  testAcc1?: number;
+  aDistance?: { value: number; ref: SourceRef };
+  private readonly meterEvidence: MeterEvidence = { meters: new Set(), twoHeadSummary: false, pretraining: false };
+  private readonly scriptNames = new Set<string>();
+  /** series of each meter column of the last training line, to skip name lookups on the hot path */
+  private readonly trainColumns: SeriesAcc[] = [];
+  private readonly pretrainColumns: SeriesAcc[] = [];
+  private readonly slot: MeterSlot = { nameEnd: 0, value: 0, avg: 0 };
+  private readonly head: HeadSlot = { epoch: 0, iter: 0, total: 0, fieldsFrom: 0 };
+  private readonly fieldSlot: FieldSlot = { nameStart: 0, nameEnd: 0, value: 0, avg: 0 };
+  private readonly scratchValue = new Float64Array(MAX_FAST_COLUMNS);
+  private readonly scratchAvg = new Float64Array(MAX_FAST_COLUMNS);
+
+  // position in the run
+  private curEpoch?: number;
+  private maxEpoch = -1;
+  private lastLrEpoch?: number;
+  private lrLines = 0;
+  private itersPerEpoch?: number;
+  private inPretraining = false;
+  private pretrainEpoch?: number;
+  private pretrainIters?: number;
+  private afterBest = false;
+  private sawTrainLine = false;
+  private sawAnything = false;
+  private finishedBy?: string;
+  private readonly valEpochs = new Set<number>();
+
+  // multi-line constructs
+  private testBlockStart?: number;
+  /** the last ` * Acc@1` summary, while a bare-float test print may still follow it */
+  private lastSummary?: { summary: Summary; line: number; evalIndex: number };
+  private table?: PendingTable;
+  private transformDepth = 0;
+  private transformLines = 0;
+  private inTraceback = false;
+  private tracebackLine = 0;
+  private pendingWarning = false;
+  private tablesDropped = 0;
+  private unrecognised = 0;
+
+  constructor(readonly file: string, private readonly aliases: Record<string, string>) {}
+
+  note(kind: NoteKind, level: Note['level'], line: number | undefined, message: string): void {
+    const n = (this.noteCounts.get(kind) ?? 0) + 1;
+    this.noteCounts.set(kind, n);
+    if (n === 1 && line !== undefined) this.firstOf.set(kind, line);
+    if (n <= MAX_NOTES_PER_KIND) this.notes.push({ level, file: this.file, line, message });
+  }
+
+  private key(raw: string): string {
+    let k = this.keyCache.get(raw);
+    if (k === undefined) {
+      k = canonicalKey(raw, this.aliases);
+      this.keyCache.set(raw, k);
+    }
+    return k;
+  }
+
+  private seriesFor(key: string, rawName: string, granularity: 'iteration' | 'epoch', unit?: SeriesUnit): SeriesAcc {
+    let s = this.series.get(key);
+    if (!s) {
+      s = { key, rawName, unit: unit ?? unitOf(key), granularity, buf: new PointBuffer() };
+      this.series.set(key, s);
+    }
+    return s;
+  }
+
+  /** One physical line. Dispatch on the first characters so most lines cost one or two comparisons. */
+  line(no: number, raw: string): void {
+    let text = raw;
+    if (no === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.length === 0) return;
+    this.sawAnything = true;
+
+    const afterWarning = this.pendingWarning;
+    this.pendingWarning = false;
+    if (this.inTraceback && this.tracebackStep(no, text)) return;
+    if (this.transformDepth > 0 && this.transformStep(text)) return;
+
+    const c0 = text.charCodeAt(0);
+    if (c0 === 69 /* E */ && text.startsWith(TRAIN_PREFIX)) return this.trainLine(no, text);
+    if (c0 === 84 /* T */) {
+      if (text.startsWith(TEST_PREFIX)) return this.testLine(no, text);
+      if (text.startsWith('Traceback (most recent call last)')) return this.startTraceback(no);
+    }
+    if (c0 === 32 /* space */) {
+      if (text.startsWith(' * ')) return this.starLine(no, text);
+      if (afterWarning) return; // the source line Python prints under a warning
+    }
+    if (c0 === 124 /* | */ || c0 === 43 /* + */) {
+      if (this.tableLine(no, text)) return;
+    }
+    if (c0 === 108 /* l */ && text.startsWith('lr:')) return this.lrLine(no, text, parseLrLine(text), 'lr: ');
+    if (c0 === 91 /* [ */ && text.endsWith(']')) {
+      const lrs = parseLrList(text.slice(1, -1));
+      if (lrs) return this.lrLine(no, text, lrs, 'list');
+    }
+    this.otherLine(no, text);
+  }
+
+  /** State changes shared by both training-line paths. */
+  private enterTrainLine(no: number, epoch: number, total: number): void {
+    if (this.table) this.closeTable();
+    this.lastSummary = undefined;
+    this.testBlockStart = undefined;
+    if (this.inPretraining) {
+      this.pretrainEpoch = epoch;
+      this.pretrainIters = total;
+    } else {
+      this.sawTrainLine = true;
+      if (this.curEpoch !== undefined && epoch < this.curEpoch) {
+        this.note('epoch-restart', 'warn', no, `epoch number went back from ${this.curEpoch} to ${epoch}: the log may hold a restarted run; steps overlap`);
+      }
+      if (this.itersPerEpoch !== undefined && total !== this.itersPerEpoch) {
+        this.note('iters-change', 'warn', no, `iterations per epoch changed from ${this.itersPerEpoch} to ${total}`);
+      }
+      this.itersPerEpoch = total;
+      this.curEpoch = epoch;
+      if (epoch > this.maxEpoch) this.maxEpoch = epoch;
+    }
+    if (this.status === 'unknown') this.status = 'incomplete';
+  }
+
+  /**
+   * The byte-level fast path for the lines that make up most of a big log: a training line whose meters are the
+   * same, in the same order, as the previous training line's. Reads numbers straight from the buffer; returns false
+   * (nothing changed) for anything else, which then takes the text path.
+   */
+  bytesLine(buf: Buffer, start: number, end: number, no: number): boolean {
+    if (buf[start] !== 69 /* E */ || this.inTraceback || this.transformDepth > 0) return false;
+    if (end > start && buf[end - 1] === 13) end--; // CRLF
+    const h = this.head;
+    if (!trainHeadBytes(buf, start, end, h)) return false;
+    const columns = this.inPretraining ? this.pretrainColumns : this.trainColumns;
+    const f = this.fieldSlot;
+    let col = 0;
+    let s = h.fieldsFrom;
+    while (s < end) {
+      let tab = s;
+      while (tab < end && buf[tab] !== 9) tab++;
+      let b = s;
+      while (b < tab && buf[b] === 32) b++;
+      const a = s;
+      s = tab + 1;
+      if (b === tab) continue;
+      if (col >= columns.length || !meterFieldBytes(buf, a, tab, f) || !bytesEqual(buf, f.nameStart, f.nameEnd, columns[col].rawName)) return false;
+      this.scratchValue[col] = f.value;
+      this.scratchAvg[col] = f.avg;
+      col++;
+    }
+    if (col !== columns.length || col === 0) return false;
+    this.pendingWarning = false;
+    this.sawAnything = true;
+    this.enterTrainLine(no, h.epoch, h.total);
+    const step = h.epoch * h.total + h.iter;
+    for (let k = 0; k < col; k++) columns[k].buf.add(step, this.scratchValue[k], this.scratchAvg[k], h.epoch, h.iter, no);
+    return true;
+  }
+
+  /** The text path for training lines (first line of a run, changed meters, odd bytes, unparsable fields). */
+  private trainLine(no: number, text: string): void {
+    const h = trainHead(text);
+    if (!h) {
+      this.note('unparsed-train', 'warn', no, `training line not understood: ${clip(text)}`);
+      return;
+    }
+    this.enterTrainLine(no, h.epoch, h.total);
+    const epoch = h.epoch;
+    const pre = this.inPretraining;
+    const step = epoch * h.total + h.iter;
+    const columns = pre ? this.pretrainColumns : this.trainColumns;
+    let bad: string[] | undefined;
+    let col = 0;
+    let start = h.fieldsFrom;
+    const len = text.length;
+    while (start < len) {
+      let tab = text.indexOf('\t', start);
+      if (tab === -1) tab = len;
+      const a = start;
+      start = tab + 1;
+      let b = a;
+      while (b < tab && text.charCodeAt(b) === 32) b++;
+      if (b === tab) continue;
+      const f = this.slot;
+      if (!meterFieldIn(text, b, tab, f)) {
+        (bad ??= []).push(text.slice(a, tab));
+        continue;
+      }
+      let acc = columns[col];
+      if (acc === undefined || acc.rawName.length !== f.nameEnd - b || !text.startsWith(acc.rawName, b)) {
+        acc = this.meterSeries(text.slice(b, f.nameEnd), pre);
+        columns[col] = acc;
+      }
+      col++;
+      acc.buf.add(step, f.value, f.avg, epoch, h.iter, no);
+    }
+    // a line with a bad field never feeds the fast path's column check
+    columns.length = bad ? 0 : col;
+    if (bad) {
+      this.note('unparsed-train', 'warn', no, `training line: could not read ${bad.map((x) => `'${clip(x, 40)}'`).join(', ')}${col > 0 ? ' (the other meters were kept)' : ''}`);
+    }
+  }
+
+  /** Series of a training meter, by raw name (pretraining meters get their own 'pretrain/' series). */
+  private meterSeries(rawName: string, pretraining: boolean): SeriesAcc {
+    if (!pretraining) this.meterEvidence.meters.add(rawName);
+    const canonical = this.key(rawName);
+    return this.seriesFor((pretraining ? 'pretrain/' : '') + canonical, rawName, 'iteration', unitOf(canonical));
+  }
+
+  private testLine(no: number, text: string): void {
+    const h = testHead(text);
+    if (!h) {
+      this.note('unparsed-test', 'warn', no, `validation line not understood: ${clip(text)}`);
+      return;
+    }
+    this.closeTable();
+    const { bad } = meterFields(text, h.fieldsFrom);
+    if (bad.length > 0) this.note('unparsed-test', 'warn', no, `validation line: could not read ${bad.map((b) => `'${clip(b, 40)}'`).join(', ')}`);
+    if (this.testBlockStart === undefined || h.iter === 0) this.testBlockStart = no;
+    if (this.status === 'unknown') this.status = 'incomplete';
+  }
+
+  private evalEpoch(): number | undefined {
+    const e = Math.max(this.curEpoch ?? -1, this.lastLrEpoch ?? -1);
+    return e >= 0 ? e : undefined;
+  }
+
+  private evalPhase(): 'val' | 'test' {
+    return this.afterBest || this.phaseArg === 'test' ? 'test' : 'val';
+  }
+
+  private starLine(no: number, text: string): void {
+    if (text.startsWith(' * Acc')) {
+      const s = parseSummary(text);
+      if (!s) {
+        this.note('unparsed-test', 'warn', no, `validation summary not understood: ${clip(text)}`);
+        return;
+      }
+      this.summary(no, s);
+      return;
+    }
+    const score = parseNamedScore(text);
+    if (score) {
+      // dao fork's F1 / precision / recall lines: fractions, one per validation
+      const epoch = this.evalEpoch();
+      if (!this.inPretraining && this.evalPhase() === 'val' && epoch !== undefined) {
+        const key = 'val/' + score.name.toLowerCase().replace(/[\s-]+/g, '_');
+        this.seriesFor(key, score.name, 'epoch', 'fraction').buf.push({ step: epoch, value: score.value, epoch, line: no });
+      }
+      return;
+    }
+    this.note('unparsed-other', 'info', no, `line not understood: ${clip(text)}`);
+  }
+
+  private summary(no: number, s: Summary): void {
+    this.closeTable();
+    if (s.acc2 !== undefined) this.meterEvidence.twoHeadSummary = true;
+    const phase = this.evalPhase();
+    const start = this.testBlockStart ?? no;
+    this.testBlockStart = undefined;
+    if (this.inPretraining) {
+      this.note('misc', 'info', no, `validation during source pretraining (${s.rawName} ${s.acc1}) is not counted as a target evaluation`);
+      return;
+    }
+    const epoch = phase === 'val' ? this.evalEpoch() : undefined;
+    const ev: Evaluation = { file: this.file, line: start, endLine: no, phase, domain: 'target', acc1: s.acc1 };
+    if (epoch !== undefined) ev.epoch = epoch;
+    if (s.acc5 !== undefined) ev.acc5 = s.acc5;
+    if (s.acc2 !== undefined) ev.acc2 = s.acc2;
+    if (this.evaluations.length < MAX_EVALUATIONS) this.evaluations.push(ev);
+    this.lastSummary = { summary: s, line: no, evalIndex: this.evaluations.length - 1 };
+    if (this.status === 'unknown') this.status = 'incomplete';
+    if (phase === 'val' && epoch !== undefined) {
+      this.valEpochs.add(epoch);
+      this.seriesFor(KEY.valAcc, s.rawName, 'epoch', 'percent').buf.push({ step: epoch, value: s.acc1, epoch, line: no });
+      if (s.acc2 !== undefined) this.seriesFor('val/acc2', 'Acc2', 'epoch', 'percent').buf.push({ step: epoch, value: s.acc2, epoch, line: no });
+      if (s.acc5 !== undefined) this.seriesFor('val/acc5', 'Acc@5', 'epoch', 'percent').buf.push({ step: epoch, value: s.acc5, epoch, line: no });
+    }
+  }
+
+  private lrLine(no: number, text: string, lrs: number[] | undefined, shape: 'lr: ' | 'list' | 'bare'): void {
+    if (!lrs) {
+      this.note('unparsed-other', 'warn', no, `lr line not understood: ${clip(text)}`);
+      return;
+    }
+    this.closeTable();
+    this.lastSummary = undefined;
+    const list = shape === 'list' || text.includes('[');
+    if (!this.inPretraining) this.meterEvidence.lrKind = list ? 'list' : 'float';
+    // lr is printed at the start of an epoch: it belongs to the epoch after the last one seen
+    let epoch: number;
+    if (this.inPretraining) epoch = this.pretrainEpoch === undefined ? 0 : this.pretrainEpoch + 1;
+    else {
+      epoch = Math.max(this.lrLines, this.curEpoch === undefined ? 0 : this.curEpoch + 1);
+      this.lrLines = epoch + 1;
+      this.lastLrEpoch = epoch;
+    }
+    const key = (this.inPretraining ? 'pretrain/' : '') + KEY.lr;
+    this.seriesFor(key, 'lr', 'epoch', 'lr').buf.push({ step: epoch, value: lrs[0], epoch, line: no });
+    if (this.status === 'unknown') this.status = 'incomplete';
+  }
+
+  private tableLine(no: number, text: string): boolean {
+    if (text.charCodeAt(0) === 43 /* + */) {
+      if (!/^\+[-+]+\+$/.test(text) || text.length > 4096) return false;
+      if (!this.table) this.table = this.newTable(no);
+      const t = this.table;
+      t.borders++;
+      t.endLine = no;
+      if (t.borders === 3) this.closeTable();
+      return true;
+    }
+    const row = parseTableRow(text);
+    if (!row || !this.table) return false;
+    const t = this.table;
+    t.endLine = no;
+    const cells = row.cells;
+    if (t.borders === 1 && !t.header) {
+      t.header = cells.map((c) => c.toLowerCase());
+      return true;
+    }
+    if (cells.length < 2) {
+      this.note('table', 'warn', no, `per-class table row not understood: ${clip(text)}`);
+      return true;
+    }
+    // names may contain '|': the numbers are the last cells
+    const hasIou = (t.header?.length ?? cells.length) >= 3 && cells.length >= 3;
+    const numCells = hasIou ? 2 : 1;
+    const name = cells.slice(0, cells.length - numCells).join('|');
+    const acc = parseMeterNumber(cells[cells.length - numCells]);
+    const iou = hasIou ? parseMeterNumber(cells[cells.length - 1]) : undefined;
+    if (acc === undefined || (hasIou && iou === undefined)) {
+      this.note('table', 'warn', no, `per-class table row not understood: ${clip(text)}`);
+      return true;
+    }
+    const r: PerClassRow = { name, acc };
+    if (iou !== undefined) r.iou = iou;
+    t.rows.push(r);
+    return true;
+  }
+
+  private newTable(no: number): PendingTable {
+    const phase = this.evalPhase();
+    return { startLine: no, endLine: no, borders: 0, rows: [], phase, epoch: phase === 'val' ? this.evalEpoch() : undefined };
+  }
+
+  /** Ends the pending per-class table (at its last border, or when another kind of line arrives). */
+  private closeTable(): void {
+    const t = this.table;
+    if (!t) return;
+    this.table = undefined;
+    if (this.inPretraining) return;
+    if (t.rows.length === 0 && t.globalCorrect === undefined) return;
+    if (t.borders < 3 && t.rows.length > 0) this.note('table', 'warn', t.endLine, 'per-class table ends early (cut log?)');
+    if (this.perClass.length >= MAX_TABLES) {
+      this.tablesDropped++;
+      return;
+    }
+    const table: PerClassTable = {
+      file: this.file, line: t.startLine, endLine: t.endLine, domain: 'target', origin: 'log', phase: t.phase, rows: t.rows,
+    };
+    if (t.epoch !== undefined) table.epoch = t.epoch;
+    if (t.globalCorrect !== undefined) table.globalCorrect = t.globalCorrect;
+    if (t.meanCorrect !== undefined) table.meanCorrect = t.meanCorrect;
+    if (t.meanIoU !== undefined) table.meanIoU = t.meanIoU;
+    this.perClass.push(table);
+  }
+
+  private lrEpochFromBare(no: number, v: number, text: string): void {
+    this.lrLine(no, text, [v], 'bare');
+  }
+
+  private otherLine(no: number, text: string): void {
+    const c0 = text.charCodeAt(0);
+    // per-class header lines
+    if (c0 === 103 /* g */ && text.startsWith('global correct:')) {
+      this.closeTable();
+      this.table = this.newTable(no);
+      this.table.globalCorrect = numberAfter(text, 'global correct:');
+      return;
+    }
+    if (c0 === 109 /* m */ && text.startsWith('mean correct:')) {
+      if (!this.table) this.table = this.newTable(no);
+      this.table.meanCorrect = numberAfter(text, 'mean correct:');
+      this.table.endLine = no;
+      return;
+    }
+    if (c0 === 109 && text.startsWith('mean IoU:')) {
+      if (!this.table) this.table = this.newTable(no);
+      this.table.meanIoU = numberAfter(text, 'mean IoU:');
+      this.table.endLine = no;
+      return;
+    }
+    this.closeTable();
+
+    if (text.startsWith('Namespace(')) {
+      if (!this.hyper) return this.namespace(no, text);
+      return this.note('misc', 'warn', no, `a second Namespace(...) header: the log may hold two runs (hyperparameters from line ${this.hyperFrom?.line})`);
+    }
+    if (text.includes('%|')) return; // tqdm progress bar (only its last redraw is left after '\r' handling)
+    if (c0 === 98 /* b */ && text.startsWith('best_acc1 =')) {
+      const b = parseBestAcc(text);
+      if (!b) return this.note('unparsed-other', 'warn', no, `best_acc1 line not understood: ${clip(text)}`);
+      this.bestAcc1 = b.value;
+      this.afterBest = true;
+      this.lastSummary = undefined;
+      if (b.results !== undefined) this.note('misc', 'info', no, `best_acc1 results = ${clip(b.results, 120)}`);
+      return;
+    }
+    if (c0 === 116 /* t */ && text.startsWith('test_acc1 =')) {
+      const v = numberAfter(text, 'test_acc1 =');
+      if (v === undefined) return this.note('unparsed-other', 'warn', no, `test_acc1 line not understood: ${clip(text)}`);
+      this.testAcc1 = v;
+      this.finishedBy = 'test_acc1';
+      return;
+    }
+    if (c0 === 101 /* e */ && text.startsWith('epoch ')) {
+      const a = parseAnalysisEpoch(text);
+      if (a) {
+        this.seriesFor('analysis/anet_acc', 'accuracy', 'epoch', 'percent').buf.push({ step: a.epoch, value: a.accuracy, epoch: a.epoch, line: no });
+        this.seriesFor('analysis/a_distance', 'A-dist', 'epoch', 'other').buf.push({ step: a.epoch, value: a.aDist, epoch: a.epoch, line: no });
+        return;
+      }
+    }
+    if (c0 === 65 /* A */ && text.startsWith('A-distance =')) {
+      const v = parseADistance(text);
+      if (v === undefined) return this.note('unparsed-other', 'warn', no, `A-distance line not understood: ${clip(text)}`);
+      this.aDistance = { value: v, ref: { file: this.file, line: no } };
+      this.finishedBy = 'A-distance';
+      return;
+    }
+    if (text.startsWith('Pretraining the model on source domain')) {
+      this.inPretraining = true;
+      this.meterEvidence.pretraining = true;
+      return;
+    }
+    if (text.startsWith('Pretraining process is done')) {
+      this.inPretraining = false;
+      return;
+    }
+    if (text.includes('_transform:') && text.trimEnd().endsWith('(')) {
+      this.transformDepth = parenBalance(text);
+      this.transformLines = 0;
+      return;
+    }
+    if (text.startsWith('=> using ')) return;
+    // Python warnings: `path.py:40: UserWarning: msg`, then an indented source line
+    const w = /^(.{1,400}?\.py):\d+: ([A-Za-z]*Warning): /.exec(text.length > 2000 ? text.slice(0, 2000) : text);
+    if (w) {
+      this.scriptNames.add(w[1]);
+      this.pendingWarning = true;
+      this.note('warning', 'info', no, `${w[2]}: ${clip(text.slice(w[0].length), 160)}`);
+      return;
+    }
+    // a bare float: test-phase print(acc1), or a dalib-era lr line
+    const c = text.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || c === 45 || c === 110 /* nan */ || c === 105 /* inf */) {
+      const v = parseBareNumber(text);
+      if (v !== undefined) return this.bareNumber(no, v, text);
+    }
+    if (c0 === 40 /* ( */ && this.lastSummary) {
+      const tuple = parseNumberTuple(text);
+      if (tuple && this.matchesLastSummary(tuple)) return this.testPrint(no, Math.max(...tuple));
+    }
+    if (looksLikeTrainingLine(text)) {
+      this.note('unparsed-train', 'warn', no, `looks like a training line but was not understood: ${clip(text)}`);
+      return;
+    }
+    if (text.indexOf('\u0000') !== -1) {
+      // nothing tllib writes holds NUL bytes
+      this.note('binary', 'warn', no, 'binary content (NUL bytes) skipped');
+      return;
+    }
+    this.unrecognised++;
+    if (!this.firstOf.has('unrecognised')) this.firstOf.set('unrecognised', no);
+  }
+
+  private matchesLastSummary(values: number[]): boolean {
+    const s = this.lastSummary?.summary;
+    if (!s) return false;
+    return values.some((v) => Math.abs(v - s.acc1) <= TEST_PRINT_TOLERANCE || (s.acc2 !== undefined && Math.abs(v - s.acc2) <= TEST_PRINT_TOLERANCE));
+  }
+
+  private bareNumber(no: number, v: number, text: string): void {
+    if (this.lastSummary && this.matchesLastSummary([v])) return this.testPrint(no, v);
+    this.lrEpochFromBare(no, v, text);
+  }
+
+  /** `print(acc1)` at the end of a test-phase run. */
+  private testPrint(no: number, v: number): void {
+    const ls = this.lastSummary;
+    if (ls) {
+      const ev = this.evaluations[ls.evalIndex];
+      if (ev && ev.phase === 'val' && !this.sawTrainLine) {
+        ev.phase = 'test';
+        delete ev.epoch;
+      }
+    }
+    this.testAcc1 = v;
+    this.finishedBy = 'test print';
+    this.lastSummary = undefined;
+    void no;
+  }
+
+  private namespace(no: number, text: string): void {
+    const h = parseNamespace(text);
+    if (!h) {
+      this.note('unparsed-other', 'warn', no, 'Namespace(...) header not understood; hyperparameters unknown');
+      return;
+    }
+    this.hyper = h;
+    this.hyperFrom = { file: this.file, line: no };
+    if (typeof h.phase === 'string') this.phaseArg = h.phase;
+    if (this.status === 'unknown') this.status = 'incomplete';
+  }
+
+  private transformStep(text: string): boolean {
+    if (text.startsWith(TRAIN_PREFIX) || text.startsWith('lr:') || text.startsWith('=> ') || ++this.transformLines > MAX_TRANSFORM_LINES) {
+      this.transformDepth = 0;
+      return false;
+    }
+    this.transformDepth += parenBalance(text);
+    if (this.transformDepth < 0) this.transformDepth = 0;
+    return true;
+  }
+
+  private startTraceback(no: number): void {
+    this.closeTable();
+    this.inTraceback = true;
+    this.tracebackLine = no;
+  }
+
+  /** Inside a traceback: frames are indented; the first unindented line other than chaining text is the exception. */
+  private tracebackStep(no: number, text: string): boolean {
+    const c = text.charCodeAt(0);
+    if (c === 32 || c === 9) return true;
+    if (text.startsWith('Traceback (most recent call last)')) {
+      this.tracebackLine = no;
+      return true;
+    }
+    if (text.startsWith('During handling of the above exception') || text.startsWith('The above exception was the direct cause')) return true;
+    this.inTraceback = false;
+    const e = parseExceptionLine(text);
+    if (!e) {
+      this.note('misc', 'warn', no, `traceback from line ${this.tracebackLine} ends without an exception line`);
+      return false;
+    }
+    this.crash = { file: this.file, line: no, type: e.type, message: e.message };
+    return true;
+  }
+
+  /** Called after the last line. */
+  finish(): void {
+    this.closeTable();
+    if (this.inTraceback) {
+      this.note('misc', 'warn', this.tracebackLine, 'the log ends inside a traceback (cut while the exception was being written)');
+      this.crash ??= { file: this.file, line: this.tracebackLine, type: 'unknown', message: 'traceback without an exception line (log cut)' };
+    }
+    if (this.lastSummary && this.phaseArg === 'test' && !this.finishedBy) {
+      // test phase whose final print is missing: the summary is still the test result
+      const ev = this.evaluations[this.lastSummary.evalIndex];
+      if (ev) {
+        ev.phase = 'test';
+        delete ev.epoch;
+      }
+    }
+    if (this.crash) this.status = 'crashed';
+    else if (this.finishedBy) this.status = 'finished';
+    else if (this.sawAnything && this.status === 'unknown') {
+      this.note('misc', 'warn', undefined, 'no tllib log lines found (not a Transfer-Learning-Library log?)');
+    }
+    if (this.unrecognised > 0) {
+      this.notes.push({ level: 'info', file: this.file, line: this.firstOf.get('unrecognised'), message: `${this.unrecognised} line(s) not recognised as tllib output were skipped (first at line ${this.firstOf.get('unrecognised')})` });
+    }
+    if (this.tablesDropped > 0) this.notes.push({ level: 'warn', file: this.file, message: `${this.tablesDropped} per-class table(s) beyond ${MAX_TABLES} were not kept` });
+    for (const [kind, n] of this.noteCounts) {
+      if (n > MAX_NOTES_PER_KIND) {
+        this.notes.push({ level: 'info', file: this.file, line: this.firstOf.get(kind), message: `${n - MAX_NOTES_PER_KIND} more '${kind}' note(s) not listed (${n} in all)` });
+      }
+    }
+    for (const s of this.series.values()) {
+      if (s.buf.thinned) {
+        this.notes.push({ level: 'info', file: this.file, message: `series ${s.key}: ${s.buf.total} points thinned to ${s.buf.length} (epoch ends and non-finite values kept)` });
+      }
+    }
+  }
+
+  fragment(): RunFragment {
+    const series: Series[] = [];
+    for (const s of this.series.values()) {
+      series.push({ key: s.key, rawName: s.rawName, file: this.file, unit: s.unit, granularity: s.granularity, points: s.buf.toPoints() });
+    }
+    const out: RunFragment = { format: 'tllib', files: [this.file], series, status: this.status, notes: this.notes };
+    if (this.hyper) {
+      out.hyperparameters = this.hyper;
+      out.hyperparametersFrom = this.hyperFrom;
+    }
+    const algo = this.algorithm();
+    out.algorithm = algo.algorithm;
+    if (this.crash) out.crash = this.crash;
+    if (this.evaluations.length > 0) out.evaluations = this.evaluations;
+    if (this.perClass.length > 0) out.perClass = this.perClass;
+    if (this.bestAcc1 !== undefined) out.bestAcc1 = this.bestAcc1;
+    if (this.testAcc1 !== undefined) out.testAcc1 = this.testAcc1;
+    if (this.aDistance) out.aDistance = this.aDistance;
+    const completed = this.epochsCompleted();
+    if (completed !== undefined) out.epochsCompleted = completed;
+    if (this.itersPerEpoch !== undefined) out.itersPerEpoch = this.itersPerEpoch;
+    return out;
+  }
+
+  algorithm(): { algorithm: Algorithm; from: string } {
+    return inferAlgorithm(this.hyper, this.scriptNames, this.meterEvidence);
+  }
+
+  /**
+   * Epochs whose validation summary was logged (tllib validates after every epoch); when a script logs none,
+   * the epochs followed by a later one (plus the last, if the run reached best_acc1).
+   */
+  private epochsCompleted(): number | undefined {
+    if (this.valEpochs.size > 0) return Math.max(...this.valEpochs) + 1;
+    if (!this.sawTrainLine) return undefined;
+    return this.maxEpoch + (this.bestAcc1 !== undefined || this.finishedBy ? 1 : 0);
+  }
+}
+
+/** '(' minus ')' on a line. */
+function parenBalance(s: string): number {
+  let d = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 40) d++;
+    else if (c === 41) d--;
+  }
+  return d;
+}
+
+/** A line with an `[e][i/N]` progress shape but a prefix other than `Epoch: ` (a fork, or a mangled line). */
+function looksLikeTrainingLine(s: string): boolean {
+  if (s.length > 4096) return false;
+  const i = s.indexOf('][');
+  if (i === -1 || i > 40) return false;
+  return /\[\s*\d+\]\[\s*\d+\s*\/\s*\d+\s*\]/.test(s.slice(0, i + 24));
+}
+
+function clip(s: string, n = 100): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}
+
+/**
+ * Reads a tllib log (train-*.txt, test-*.txt, analysis-*.txt, log.txt, or a redirected stdout) into a RunFragment.
+ * Streams the file; memory stays bounded whatever its size (series are thinned past MAX_POINTS_PER_SERIES, notes
+ * past MAX_NOTES_PER_KIND per kind). Throws InputError only when the file cannot be read.
+ */
+export async function readTllibLog(file: string, opts: ReadOptions = {}): Promise<RunFragment> {
+  let size: number;
+  try {
+    const st = await stat(file);
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    size = st.size;
+  } catch (err) {
+    throw inputErrorFromFs(file, err);
+  }
+  const parser = new TllibLogParser(file, opts.metricAliases ?? {});
+  if (size === 0) {
+    parser.note('misc', 'warn', undefined, 'empty file');
+    parser.finish();
+    return parser.fragment();
+  }
+  const end = opts.maxBytes !== undefined && opts.maxBytes < size ? opts.maxBytes : undefined;
+  const readNotes: Note[] = [];
+  const scan = await scanLines(
+    file,
+    { bytes: (buf, a, b, no) => parser.bytesLine(buf, a, b, no), text: (no, text) => parser.line(no, text) },
+    { notes: readNotes, end },
+  );
+  for (const n of readNotes.slice(0, MAX_NOTES_PER_KIND)) parser.notes.push(n);
+  if (readNotes.length > MAX_NOTES_PER_KIND) parser.notes.push({ level: 'info', file, message: `${readNotes.length - MAX_NOTES_PER_KIND} more over-long line(s) were cut` });
+  if (end !== undefined) {
+    parser.notes.push({ level: 'warn', file, message: `only the first ${end} of ${size} bytes were read (maxBytes)` });
+  } else if (!scan.endsWithNewline) {
+    parser.note('cut-line', 'warn', scan.lines, 'the last line has no line end: it may be cut (the run may still be writing)');
+  }
+  parser.finish();
+  return parser.fragment();
+}
