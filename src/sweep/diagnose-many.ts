@@ -65,9 +65,15 @@ class WorkerHandle {
 }
 
 /** How many workers for `runs` runs: never more than cores, never fewer than MIN_RUNS_PER_WORKER runs each. */
-export function workerCount(runs: number, concurrency?: number): number {
+export function workerCount(runs: number, concurrency?: number, minRunsPerWorker = MIN_RUNS_PER_WORKER): number {
   const cores = concurrency ?? availableParallelism();
-  return Math.max(1, Math.min(cores, Math.floor(runs / MIN_RUNS_PER_WORKER)));
+  return Math.max(1, Math.min(cores, Math.floor(runs / minRunsPerWorker)));
+}
+
+/** Knobs for tests and benchmarks (the defaults are the measured sweet spot). */
+export interface DiagnoseManyTuning {
+  minRunsPerWorker?: number;
+  batchRuns?: number;
 }
 
 /**
@@ -77,10 +83,11 @@ export function workerCount(runs: number, concurrency?: number): number {
  * is still the baseline of adapted runs in another's: (1) workers read their runs and return (algorithm,
  * hyperparameters); the main thread picks each run's baseline exactly as diagnose() does; (2) workers judge.
  */
-export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {}): Promise<Report> {
+export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {}, tuning: DiagnoseManyTuning = {}): Promise<Report> {
   const { diagnose, resolveConfig, VERSION } = await import('../index.js');
   const found = await discoverRuns(paths, { maxDepth: options.maxDepth });
-  const n = workerCount(found.runs.length, options.concurrency);
+  const n = workerCount(found.runs.length, options.concurrency, tuning.minRunsPerWorker);
+  const batchRuns = tuning.batchRuns ?? BATCH_RUNS;
   if (n <= 1) return diagnose(paths, options);
 
   const wopts: WorkerOptions = {
@@ -97,7 +104,7 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
     await Promise.all(workers.map(async (w) => {
       while (next < found.runs.length) {
         const start = next;
-        next = Math.min(found.runs.length, next + BATCH_RUNS);
+        next = Math.min(found.runs.length, next + batchRuns);
         const batch = found.runs.slice(start, next).map((run, k) => ({ index: start + k, run }));
         for (const b of batch) owner.set(b.index, w);
         const res = await w.ask({ type: 'load', options: wopts, runs: batch }, 'loaded');

@@ -1,0 +1,115 @@
+// Sweep triage on a sweep assembled from the real runs: parallel diagnosis equals the sequential one, table order and
+// columns, seed groups.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { diagnose } from '../../src/index.js';
+import type { Report, RunReport } from '../../src/engine/types.js';
+import { diagnoseMany, triageTable, renderTriageText, renderTriageMarkdown, renderSeedGroupsText, workerCount } from '../../src/sweep/index.js';
+import { groupBySeed, compareSeedGroups } from '../../src/seeds/index.js';
+import { hasShared } from '../helpers/shared.js';
+import { makeSweep, type Sweep } from './sweep-fixture.js';
+
+let sweep: Sweep;
+let sequential: Report;
+let parallel: Report;
+const byId = (r: Report, id: string): RunReport => {
+  const run = r.runs.find((x) => x.id === id);
+  assert.ok(run, `run ${id} in ${r.runs.map((x) => x.id).join(', ')}`);
+  return run;
+};
+
+before(async () => {
+  if (!hasShared) return;
+  sweep = await makeSweep();
+  sequential = await diagnose([sweep.root]);
+  // tiny batches and one run per worker force the worker path on 11 runs, with source_only in another worker's
+  // share than most adapted runs (the cross-worker baseline path)
+  parallel = await diagnoseMany([sweep.root], { concurrency: 2 }, { minRunsPerWorker: 1, batchRuns: 2 });
+});
+after(async () => {
+  await sweep?.cleanup();
+});
+
+test('workerCount: no workers for small sweeps, at most one per core', () => {
+  assert.equal(workerCount(5, 2), 1);
+  assert.equal(workerCount(1000, 2), 2);
+  assert.equal(workerCount(1000, 8), 8);
+  assert.equal(workerCount(30, 8), 1);
+});
+
+test('the sweep has all 11 runs with ids relative to the root', { skip: !hasShared }, () => {
+  const ids = sequential.runs.map((r) => r.id.replace(/^[^/]+\//, '')).sort();
+  assert.deepEqual(ids, [
+    'real-logs/dao-dan-l1', 'real-logs/dh-a2w-2ep', 'real-logs/dh-digits-b1-b',
+    'runs/diverged', 'runs/healthy', 'runs/healthy_lightning', 'runs/healthy_seed2', 'runs/healthy_seed3',
+    'runs/label_shift', 'runs/source_only', 'runs/strong_disc',
+  ]);
+});
+
+test('diagnoseMany in worker threads gives the same report as sequential diagnose()', { skip: !hasShared }, () => {
+  assert.deepEqual(parallel.runs.map((r) => r.id), sequential.runs.map((r) => r.id), 'same runs, same order');
+  for (const s of sequential.runs) {
+    const p = byId(parallel, s.id);
+    assert.deepEqual(p.metrics, s.metrics, s.id);
+    assert.deepEqual(p.hyperparameters, s.hyperparameters, s.id);
+    assert.deepEqual(p.findings.map((f) => [f.ruleId, f.severity, f.fingerprint]), s.findings.map((f) => [f.ruleId, f.severity, f.fingerprint]), `findings of ${s.id}`);
+    assert.deepEqual(p.notApplicable, s.notApplicable, `notApplicable of ${s.id} (baselines picked across workers)`);
+    assert.deepEqual(p.causes.map((c) => c.id), s.causes.map((c) => c.id), s.id);
+  }
+  assert.deepEqual(parallel.errors, sequential.errors);
+});
+
+test('triage table: worst first, headline numbers read off the logs, varying hyperparameters as columns', { skip: !hasShared }, () => {
+  const t = triageTable(parallel);
+  assert.deepEqual(t.columns.slice(0, 6), ['run', 'algorithm', 'status', 'target acc', 'top finding', 'top cause']);
+  assert.equal(t.rows.length, 11);
+  // the last ` * Acc@1` of each training log (read by hand): diverged 9.778, healthy 85.778, label_shift 52.000, source_only 49.778
+  const cell = (suffix: string) => t.rows.find((r) => r.runId.endsWith(suffix))!;
+  assert.equal(cell('runs/diverged').cells[3], '9.8');
+  assert.equal(cell('runs/healthy').cells[3], '85.8');
+  assert.equal(cell('runs/label_shift').cells[3], '52.0');
+  assert.equal(cell('runs/source_only').cells[3], '49.8');
+  // seeds differ across the sweep, log paths always do: seed is a column, log is not
+  assert.ok(t.varying.includes('seed'), `varying: ${t.varying.join(', ')}`);
+  assert.ok(t.varying.includes('lr'), 'diverged used lr=10');
+  assert.ok(!t.varying.includes('log') && !t.varying.includes('root'));
+  // order: severity never increases down the table; within a severity, accuracy never decreases
+  const rank = { error: 3, warn: 2, info: 1 } as const;
+  const sev = (i: number) => (t.rows[i].topFinding ? rank[t.rows[i].topFinding!.severity] : 0);
+  for (let i = 1; i < t.rows.length; i++) assert.ok(sev(i) <= sev(i - 1), `row ${i} (${t.rows[i].runId}) after a less severe row`);
+  // the diverged run (loss explodes to ~1e8 in the log) must be above the healthy one
+  const pos = (suffix: string) => t.rows.findIndex((r) => r.runId.endsWith(suffix));
+  assert.ok(pos('runs/diverged') < pos('runs/healthy'), 'diverged sorts above healthy');
+  assert.equal(t.rows.find((r) => r.runId.endsWith('runs/diverged'))!.topFinding?.severity !== undefined, true);
+});
+
+test('triage text and Markdown renderings', { skip: !hasShared }, () => {
+  const t = triageTable(parallel);
+  const plain = renderTriageText(t, { color: false });
+  assert.doesNotMatch(plain, /\u001b\[/);
+  const lines = plain.split('\n');
+  assert.match(lines[0], /^run\s+algorithm\s+status\s+target acc\s+top finding\s+top cause/);
+  assert.equal(lines.filter((l) => /runs\/|real-logs\//.test(l)).length, 11);
+  assert.match(plain, /11 runs, \d+ with warnings or errors/);
+  assert.match(renderTriageText(t, { color: true }), /\u001b\[3[123]m/);
+  const md = renderTriageMarkdown(t);
+  assert.equal(md.split('\n').filter((l) => l.startsWith('| ')).length, 12);
+});
+
+test('seed groups: the healthy config and its two re-seeded copies form one group with mean 85.778', { skip: !hasShared }, () => {
+  const groups = groupBySeed(parallel.runs);
+  const g = groups.find((x) => x.runIds.some((id) => id.endsWith('runs/healthy_seed2')))!;
+  for (const id of ['runs/healthy', 'runs/healthy_seed2', 'runs/healthy_seed3']) assert.ok(g.runIds.some((r) => r.endsWith(id)), `${id} in ${g.runIds.join(', ')}`);
+  assert.ok(!g.runIds.some((r) => /strong_disc|diverged|label_shift|source_only/.test(r)), 'other configs stay out');
+  assert.ok(g.seeds.includes('2') && g.seeds.includes('3'));
+  // (healthy_lightning logs the same training as fractions; if its hyperparameters match it joins, at 0.85778 * 100)
+  for (const v of g.values) assert.ok(Math.abs(v - 85.778) < 1e-9, String(v));
+  assert.ok(Math.abs(g.interval.mean - 85.778) < 1e-9);
+  // strong_disc (different discriminator) and diverged (lr 10) are configs of their own
+  const diverged = groups.find((x) => x.runIds.some((id) => id.endsWith('runs/diverged')))!;
+  assert.equal(diverged.runIds.length, 1);
+  assert.match(diverged.label, /lr=10/);
+  // three seeds at 85.778 vs one diverged run at 9.778: outside seed noise
+  assert.equal(compareSeedGroups(diverged, g).verdict, 'worse');
+  assert.match(renderSeedGroupsText(groups), /85\.8 \+- 0\.0 \(95% CI, n=\d\)/);
+});
