@@ -173,7 +173,7 @@ export interface WatchOptions {
   /** called for each new finding at or above minSeverity */
   onAlarm?: (a: Alarm) => void;
   /** called after every analysis (tests and the status line use it) */
-  onAnalysis?: (info: { report: Report; update: FollowUpdate; seconds: number }) => void;
+  onAnalysis?: (info: { report: Report; update: FollowUpdate; seconds: number; linesRead: number }) => void;
   /** called when the followed log changes (rotation / truncation) */
   onRotate?: (file: string) => void;
   /** fs.watch unavailable: polling only */
@@ -265,7 +265,7 @@ export async function watchRun(target: string, opts: WatchOptions = {}): Promise
         firstAnalysisDone = true;
         pendingLines = 0;
         pendingUrgent = false;
-        opts.onAnalysis?.({ report, update: up, seconds: lastCostMs / 1000 });
+        opts.onAnalysis?.({ report, update: up, seconds: lastCostMs / 1000, linesRead: follower.totalLines });
         for (const run of report.runs) {
           for (const f of newAlarms(run, alarmed, minSev)) {
             const a: Alarm = { runId: run.id, file: up.file, finding: f };

@@ -1,0 +1,110 @@
+// watch end to end: a child process writes a real log in real time; the watcher alarms on the diverged run (and runs
+// --on-finding with the finding in its environment) and stays quiet on the healthy one.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { mkdtemp, rm, readFile, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { watchRun, watchCommand, type Alarm } from '../../src/commands/watch.js';
+import { SHARED_RUNS, trainLogOf, hasShared } from '../helpers/shared.js';
+import { ChildLog } from './child-log.js';
+
+/** Generous upper bound for a few re-analyses on a loaded 2-core machine; the test ends as soon as the event comes. */
+const TIMEOUT_MS = 60_000;
+
+function timeout(ms: number): { promise: Promise<void>; cancel: () => void; fired: () => boolean } {
+  let t: NodeJS.Timeout;
+  let fired = false;
+  const promise = new Promise<void>((r) => (t = setTimeout(() => ((fired = true), r()), ms)));
+  return { promise, cancel: () => clearTimeout(t), fired: () => fired };
+}
+
+/** A run folder holding the run's checkpoints but a log that a child process is still writing. */
+async function liveRun(name: string): Promise<{ dir: string; src: string; log: string }> {
+  const dir = await mkdtemp(join(tmpdir(), `dd-watch-${name}-`));
+  await cp(join(SHARED_RUNS, name, 'checkpoints'), join(dir, 'checkpoints'), { recursive: true });
+  const src = trainLogOf(join(SHARED_RUNS, name));
+  return { dir, src, log: join(dir, basename(src)) };
+}
+
+test('alarms on loss-divergence while the diverged run is being written', { skip: !hasShared, timeout: TIMEOUT_MS + 10_000 }, async () => {
+  const { dir, src, log } = await liveRun('diverged');
+  const child = new ChildLog(src, log);
+  const limit = timeout(TIMEOUT_MS);
+  try {
+    await child.send('lines 14'); // header only: nothing to judge yet
+    child.child.stdin!.write('stream 20\n'); // then one line every 20 ms, like a job printing
+    const alarms: Alarm[] = await watchRun(dir, { intervalMs: 100, exitOnFinding: true, stop: limit.promise });
+    assert.ok(!limit.fired(), 'an alarm came before the timeout');
+    assert.ok(alarms.length >= 1);
+    assert.ok(alarms.some((a) => a.finding.ruleId === 'loss-divergence'), `alarms: ${alarms.map((a) => a.finding.ruleId).join(', ')}`);
+    assert.ok(alarms.every((a) => a.finding.severity !== 'info'));
+    assert.equal(alarms[0].file, log);
+  } finally {
+    limit.cancel();
+    child.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('watch command: bell line and --on-finding CMD with the finding in env vars', { skip: !hasShared, timeout: TIMEOUT_MS + 10_000 }, async () => {
+  const { dir, src, log } = await liveRun('diverged');
+  const child = new ChildLog(src, log);
+  const limit = timeout(TIMEOUT_MS);
+  let out = '';
+  let err = '';
+  const io = {
+    stdout: new Writable({ write(c, _e, cb) { out += String(c); cb(); } }),
+    stderr: new Writable({ write(c, _e, cb) { err += String(c); cb(); } }),
+    env: { PATH: process.env.PATH }, isTTY: true, cwd: dir, interrupted: limit.promise,
+  };
+  try {
+    child.child.stdin!.write('stream 10\n');
+    const envFile = join(dir, '..', `${basename(dir)}-env.txt`); // never write into the run directory
+    const code = await watchCommand([dir, '--interval', '100', '--exit-on-finding', '--on-finding', `env | grep ^DANN_DOCTOR_ > '${envFile}'`], io);
+    assert.ok(!limit.fired(), `stopped by the timeout; stderr: ${err}`);
+    assert.equal(code, 1);
+    assert.match(out, /^\u0007\[\d\d:\d\d:\d\d\] .*(warn|error).* loss-divergence /m);
+    const env = await readFile(envFile, 'utf8');
+    await rm(envFile, { force: true });
+    assert.match(env, /^DANN_DOCTOR_RULE=loss-divergence$/m);
+    assert.match(env, /^DANN_DOCTOR_SEVERITY=(warn|error)$/m);
+    assert.match(env, new RegExp(`^DANN_DOCTOR_LOG=${log.replace(/[.]/g, '\\.')}$`, 'm'));
+    assert.match(env, /^DANN_DOCTOR_FINGERPRINT=\S+$/m);
+  } finally {
+    limit.cancel();
+    child.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('stays quiet on the healthy run written to the end', { skip: !hasShared, timeout: TIMEOUT_MS + 10_000 }, async () => {
+  const { dir, src, log } = await liveRun('healthy');
+  const child = new ChildLog(src, log);
+  const limit = timeout(TIMEOUT_MS);
+  let done!: () => void;
+  const allRead = new Promise<void>((r) => (done = r));
+  let total = Infinity;
+  let lastRead = 0;
+  try {
+    child.child.stdin!.write('stream 5\n');
+    const watching = watchRun(dir, {
+      intervalMs: 50,
+      stop: Promise.race([allRead, limit.promise]),
+      onAnalysis: ({ linesRead }) => {
+        lastRead = linesRead;
+        if (linesRead === total) done();
+      },
+    });
+    total = Number((await child.next(TIMEOUT_MS)).split(' ')[1]); // "done 153" once the whole log is written
+    if (lastRead === total) done();
+    const alarms = await watching;
+    assert.ok(!limit.fired(), 'the whole log was analysed before the timeout');
+    assert.deepEqual(alarms.map((a) => a.finding.ruleId), [], 'no warning on a healthy run');
+  } finally {
+    limit.cancel();
+    child.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
