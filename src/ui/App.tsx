@@ -5,7 +5,6 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { Report } from '../engine/types.js';
 import type { EvalResults } from '../model/types.js';
 import { initialState, reduce, type UiState, type Action, type TsneResult, type ExportFormat } from './state/ui-state.js';
-import { keyToAction } from './state/keys.js';
 import { computeLayout, findingsListWidth, type Layout } from './state/layout.js';
 import { sortedFindings, findingEpochRange, severityCounts, isHealthy } from './state/report-view.js';
 import { Header } from './components/Header.js';
@@ -135,33 +134,26 @@ export function App({ report, load, onExport, onExit }: AppProps) {
   const evaluation = run ? state.evaluation[run.id] : undefined;
   const elapsed = useElapsed(evaluation?.status === 'loading');
 
-  const startExport = (format: ExportFormat) => {
-    if (!run) return;
+  // side effects the reducer asked for: exit, export
+  useEffect(() => {
+    if (state.quit === null) return;
+    onExit?.(state.quit);
+    exit();
+  }, [state.quit]);
+  useEffect(() => {
+    const format = state.exportRequest;
+    if (!format || !run) return;
     if (!onExport) {
       dispatch({ type: 'exportFailed', message: 'export is not available here' });
       return;
     }
-    dispatch({ type: 'exportStarted', format });
     onExport(format, run.id).then(
       (path) => dispatch({ type: 'exportDone', path }),
       (e) => dispatch({ type: 'exportFailed', message: message(e) }),
     );
-  };
+  }, [state.exportRequest]);
 
-  useInput((input, key) => {
-    const r = keyToAction(input, key, state);
-    if (!r) return;
-    if (r.type === 'quit') {
-      onExit?.(r.code);
-      exit();
-      return;
-    }
-    if (r.type === 'export') {
-      startExport(r.format);
-      return;
-    }
-    dispatch(r);
-  });
+  useInput((input, key) => dispatch({ type: 'key', input, key }));
 
   const layout: Layout = computeLayout(size.columns, size.rows, state.focus, state.zoomed, state.active === null);
   const bodyHeight = layout.panes.reduce((h, p) => (p.row === 0 ? Math.max(h, p.box.height) : h), 0) +

@@ -58,7 +58,7 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
   const toIdx = range ? epochs.length - 1 - [...epochs].reverse().findIndex((e) => e <= range.to) : -1;
   const hasMark = range !== null && fromIdx >= 0 && toIdx >= fromIdx && toIdx < epochs.length;
   const mark = hasMark ? markRow(epochs.length, sparkW, fromIdx, toIdx) : '';
-  const markLabel = hasMark ? `finding: epochs ${range!.from}..${range!.to}${range!.series ? ` (${range!.series})` : ''}` : '';
+  const markLabel = hasMark ? `finding: ep ${range!.from}..${range!.to}` : '';
 
   if (zoomed) {
     const sel = Math.min(cursor, curves.length - 1);
@@ -78,7 +78,7 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
           </Text>
         ))}
         {hasMark ? <Text wrap="truncate-end" color={accent(theme, 'yellow')}>{' '.repeat(9)}{markRow(epochs.length, chartW, fromIdx, toIdx)}</Text> : null}
-        <Text wrap="truncate-end" dimColor>{' '.repeat(9)}epochs {epochs[0]}..{epochs.at(-1)} · last {valueText(values[sel])}{hasMark ? ` · ${markLabel}` : ''}</Text>
+        <Text wrap="truncate-end" dimColor>{' '.repeat(9)}epochs {epochs[0]}..{epochs.at(-1)} · last {valueText(values[sel])}{hasMark ? ` · ▔ ${markLabel}${range!.series ? ` (${range!.series})` : ''}` : ''}</Text>
       </Pane>
     );
   }

@@ -37,7 +37,7 @@ function range(values: Sample[], min?: number, max?: number): [number, number] {
 
 /**
  * One-row sparkline, `width` columns at most. Cost O(n). `min`/`max` fix the scale (e.g. 0..100 for accuracies)
- * so two runs' curves compare by eye. Example: sparkline([1, 2, 3], 3) === '▁▄█'.
+ * so two runs' curves compare by eye. Example: sparkline([1, 2, 3], 3) === '▁▅█'.
  */
 export function sparkline(values: Sample[], width: number, opts: { min?: number; max?: number } = {}): string {
   const { values: vs } = resample(values, width);

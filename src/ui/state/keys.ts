@@ -20,7 +20,7 @@ export interface KeyPress {
   delete?: boolean;
 }
 
-export type KeyResult = Action | { type: 'quit'; code: number } | { type: 'export'; format: ExportFormat } | null;
+export type KeyResult = Exclude<Action, { type: 'key' }> | { type: 'quit'; code: number } | { type: 'export'; format: ExportFormat } | null;
 
 /** Rows a PageUp/PageDown jumps: about one pane of findings or classes. */
 export const PAGE_ROWS = 10;

@@ -42,7 +42,8 @@ export function computeLayout(columns: number, rows: number, focus: PaneId, zoom
   if (runList) {
     // the run list with a preview of the selected run beside it
     if (compact) return { ...base, panes: [{ id: 'runs', row: 0, box: { width: cols, height: body } }] };
-    const listW = Math.max(40, Math.round(cols * 0.5));
+    // the list rows carry the verdict, so they get the larger share
+    const listW = Math.max(40, Math.round(cols * 0.6));
     return {
       ...base,
       panes: [

@@ -33,11 +33,15 @@ export function severityCounts(run: RunReport): SeverityCounts {
 /** A crashed or failed run is worse than any finding list: the user must see it first. */
 const BAD_STATUS = new Set(['crashed', 'failed', 'killed']);
 
-/** Run indices worst first: bad status, then most errors, then most warnings, then lowest target accuracy. */
+/**
+ * Run indices worst first: bad status, then the worst severity present, then the lowest final target accuracy
+ * (between two runs with an error, the one that ended worse is the one to open first), then more findings.
+ */
 export function runOrder(report: Report): number[] {
   const key = (r: RunReport) => {
     const c = severityCounts(r);
-    return [BAD_STATUS.has(r.status) ? 0 : 1, -c.error, -c.warn, r.metrics.finalTargetAcc ?? Infinity];
+    const worst = c.error ? 0 : c.warn ? 1 : c.info ? 2 : 3;
+    return [BAD_STATUS.has(r.status) ? 0 : 1, worst, r.metrics.finalTargetAcc ?? Infinity, -(c.error + c.warn)];
   };
   return report.runs
     .map((r, i) => ({ i, k: key(r) }))

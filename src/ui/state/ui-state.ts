@@ -2,6 +2,7 @@
 import type { Report } from '../../engine/types.js';
 import type { EvalResults } from '../../model/types.js';
 import { runOrder, sortedFindings, curvesOf, perClassView } from './report-view.js';
+import { keyToAction, type KeyPress } from './keys.js';
 
 /** What the t-SNE callback gives back: 2-D points (x,y interleaved) with labels and domains. */
 export interface TsneResult {
@@ -43,6 +44,10 @@ export interface UiState {
   /** 'e' pressed: waiting for m/h */
   exportPrompt: boolean;
   exporting: boolean;
+  /** set by m/h in the export prompt; the app performs the export and answers with exportDone/exportFailed */
+  exportRequest: ExportFormat | null;
+  /** set by q / Ctrl-C: the app exits with this code */
+  quit: number | null;
   /** one line in the footer: export path, errors */
   message: string | null;
   evaluation: Record<string, Load<EvalResults>>;
@@ -50,6 +55,8 @@ export interface UiState {
 }
 
 export type Action =
+  /** a key press, interpreted against the state current when it is reduced (never a stale render's) */
+  | { type: 'key'; input: string; key: KeyPress }
   | { type: 'move'; delta: number }
   | { type: 'moveTo'; where: 'first' | 'last' }
   | { type: 'focusNext' }
@@ -60,7 +67,6 @@ export type Action =
   | { type: 'toggleHelp' }
   | { type: 'exportPrompt' }
   | { type: 'exportCancel' }
-  | { type: 'exportStarted'; format: ExportFormat }
   | { type: 'exportDone'; path: string }
   | { type: 'exportFailed'; message: string }
   | { type: 'evalStarted'; runId: string }
@@ -87,6 +93,8 @@ export function initialState(report: Report): UiState {
     help: false,
     exportPrompt: false,
     exporting: false,
+    exportRequest: null,
+    quit: null,
     message: null,
     evaluation: {},
     tsne: {},
@@ -136,6 +144,17 @@ function openRun(s: UiState, index: number): UiState {
 
 export function reduce(report: Report, s: UiState, a: Action): UiState {
   switch (a.type) {
+    case 'key': {
+      if (s.quit !== null) return s;
+      const r = keyToAction(a.input, a.key, s);
+      if (!r) return s;
+      if (r.type === 'quit') return { ...s, quit: r.code };
+      if (r.type === 'export') {
+        if (s.active === null || s.exporting) return { ...s, exportPrompt: false };
+        return { ...s, exportPrompt: false, exporting: true, exportRequest: r.format, message: `exporting ${r.format}…` };
+      }
+      return reduce(report, s, r);
+    }
     case 'move': return moveCursor(report, s, (cur) => cur + a.delta);
     case 'moveTo': return moveCursor(report, s, (_cur, len) => (a.where === 'first' ? 0 : len - 1));
     case 'focusNext': return cycleFocus({ ...s, zoomed: false }, 1);
@@ -153,9 +172,8 @@ export function reduce(report: Report, s: UiState, a: Action): UiState {
     case 'toggleHelp': return { ...s, help: !s.help };
     case 'exportPrompt': return s.active === null || s.exporting ? s : { ...s, exportPrompt: true, message: null };
     case 'exportCancel': return { ...s, exportPrompt: false };
-    case 'exportStarted': return { ...s, exportPrompt: false, exporting: true, message: `exporting ${a.format}…` };
-    case 'exportDone': return { ...s, exporting: false, message: `exported to ${a.path}` };
-    case 'exportFailed': return { ...s, exporting: false, message: `export failed: ${a.message}` };
+    case 'exportDone': return { ...s, exporting: false, exportRequest: null, message: `exported to ${a.path}` };
+    case 'exportFailed': return { ...s, exporting: false, exportRequest: null, message: `export failed: ${a.message}` };
     case 'evalStarted': return { ...s, evaluation: { ...s.evaluation, [a.runId]: { status: 'loading' } } };
     case 'evalDone': return { ...s, evaluation: { ...s.evaluation, [a.runId]: { status: 'done', value: a.value } } };
     case 'evalFailed': return { ...s, evaluation: { ...s.evaluation, [a.runId]: { status: 'error', message: a.message } } };

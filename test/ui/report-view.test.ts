@@ -1,0 +1,86 @@
+// Pure views of a Report for the UI: ordering, verdict, per-class rows, evidence ranges, curve alignment.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  sortedFindings, verdict, perClassView, evidenceEpochRange, findingEpochRange, alignCurves, curvesOf, hyperLine,
+  evidenceLocation, evidenceText, isHealthy, causesOf,
+} from '../../src/ui/state/report-view.js';
+import { labelShiftRun, healthyRun, divergedRun } from './report-fixtures.js';
+import type { EvalResults } from '../../src/model/types.js';
+
+test('findings are sorted worst first, stable within a severity, suppressed last', () => {
+  const run = labelShiftRun();
+  assert.deepEqual(sortedFindings(run).map((f) => f.ruleId), ['per-class-imbalance', 'target-acc-degrading', 'oracle-model-selection']);
+  run.findings[2].suppressed = true; // per-class-imbalance
+  assert.deepEqual(sortedFindings(run).map((f) => f.ruleId), ['target-acc-degrading', 'oracle-model-selection', 'per-class-imbalance']);
+});
+
+test('verdict: the top cause with its confidence; healthy says so; a crash names the exception', () => {
+  assert.deepEqual(verdict(labelShiftRun()), { severity: 'error', text: 'likely cause class-imbalance-or-label-shift (0.78)' });
+  assert.deepEqual(verdict(healthyRun()), { severity: 'ok', text: 'no problems found' });
+  assert.equal(isHealthy(healthyRun()), true);
+  // made up: no shared run crashed; the shape is tllib's traceback tail
+  const crashed = { ...healthyRun(), status: 'crashed' as const, crash: { file: 'train.txt', line: 120, type: 'RuntimeError', message: 'CUDA out of memory' } };
+  assert.deepEqual(verdict(crashed), { severity: 'error', text: 'crashed: RuntimeError: CUDA out of memory' });
+  assert.equal(isHealthy(crashed), false);
+});
+
+test('per-class view from the log: the last epoch table (label_shift, lines 394-403, = truth.json)', () => {
+  const v = perClassView(labelShiftRun(), undefined)!;
+  assert.equal(v.names.length, 10);
+  assert.equal(v.names[7], '7 - seven');
+  assert.equal(v.target![7], 9.090909004211426);
+  assert.equal(v.target![6], 100.0);
+  assert.equal(v.source, undefined, 'the log has no source per-class table');
+  assert.match(v.targetFrom!, /log val epoch 14 \(train-2026-11-27-18_38_15\.txt:394\)/);
+  assert.equal(perClassView(healthyRun(), undefined), null, 'no table, no evaluation: unknown');
+});
+
+test('per-class view prefers evaluation results (both domains, same model)', () => {
+  const ev = {
+    backend: 'wasm', backendReason: 'test', numClasses: 2, classNames: ['a', 'b'], seconds: 1, notes: [],
+    source: { n: 10, accuracy: 90, perClassAcc: [100, 80], confusion: [], predHistogram: [5, 5], labelHistogram: [5, 5], predEntropyNorm: 1, predictionsFrom: 'logits' },
+    target: { n: 10, accuracy: 50, perClassAcc: [90, NaN], confusion: [], predHistogram: [9, 1], labelHistogram: [5, 5], predEntropyNorm: 0.47, predictionsFrom: 'logits' },
+  } satisfies EvalResults;
+  const v = perClassView(labelShiftRun(), ev)!;
+  assert.deepEqual(v.names, ['a', 'b']);
+  assert.deepEqual(v.source, [100, 80]);
+  assert.ok(Number.isNaN(v.target![1]));
+  assert.equal(v.targetFrom, 're-evaluated (logits, n=10)');
+});
+
+test('evidence ranges: epochs as given, steps converted with iters per epoch, none without a range', () => {
+  const run = labelShiftRun(); // 300 iterations per epoch
+  assert.deepEqual(evidenceEpochRange(run, { file: 'f', observed: 1, from: 1, to: 14, unit: 'epoch' }), { from: 1, to: 14 });
+  assert.deepEqual(evidenceEpochRange(run, { file: 'f', observed: 1, from: 600, to: 1499, unit: 'step' }), { from: 2, to: 4 });
+  assert.equal(evidenceEpochRange({ ...run, itersPerEpoch: undefined }, { file: 'f', observed: 1, from: 600, unit: 'step' }), null);
+  assert.equal(evidenceEpochRange(run, { file: 'f', observed: 1 }), null);
+  const degrading = sortedFindings(run)[1];
+  assert.deepEqual(findingEpochRange(run, degrading), { from: 1, to: 14, series: 'val/acc1' });
+});
+
+test('evidence text: location with line range, series range, observed vs threshold', () => {
+  const ev = labelShiftRun().findings[1].evidence[0];
+  assert.equal(evidenceLocation(ev), 'train-2026-11-27-18_38_15.txt:49-387');
+  assert.equal(evidenceText(ev), 'val/acc1 epochs 1..14 · observed 52 vs threshold 59.56');
+  const big = divergedRun().findings[0].evidence[0];
+  assert.equal(evidenceText(big), 'train/loss epochs 0..1 · observed 9.17e+10 vs threshold 100');
+});
+
+test('causes of a finding come ranked with the diagnose confidence', () => {
+  const run = labelShiftRun();
+  assert.deepEqual(causesOf(run, sortedFindings(run)[0]).map((c) => [c.id, c.confidence]), [['class-imbalance-or-label-shift', 0.78], ['conditional-shift', 0.31]]);
+});
+
+test('curves come in reading order and share one epoch axis with gaps as null', () => {
+  const run = labelShiftRun();
+  assert.deepEqual(curvesOf(run).map((c) => c.label), ['source acc', 'target acc', 'domain acc', 'loss', 'lr']);
+  const short = { ...run, series: [run.series[1], { ...run.series[4], epochMeans: run.series[4].epochMeans.slice(5, 8) }] };
+  const { epochs, values } = alignCurves(curvesOf(short));
+  assert.equal(epochs.length, 15);
+  assert.deepEqual(values[1].slice(4, 9), [null, 57.333, 53.778, 57.778, null]);
+});
+
+test('hyperparameter line reads like the ux sketch', () => {
+  assert.match(hyperLine(labelShiftRun()), /^15 ep × 300 it · arch lenet_small · batch 32 · lr 0.01 · trade_off 1 · /);
+});
