@@ -55,15 +55,16 @@ export class PointBuffer {
   }
 
   push(p: { step: number; value: number; avg?: number; epoch?: number; iter?: number; line?: number }): void {
-    if (p.avg !== undefined) this.hasAvg = true;
-    if (p.iter !== undefined) this.hasIter = true;
-    this.add(p.step, p.value, p.avg ?? NaN, p.epoch ?? -1, p.iter ?? -1, p.line ?? -1);
+    this.add(p.step, p.value, p.avg ?? NaN, p.epoch ?? -1, p.iter ?? -1, p.line ?? -1, p.avg !== undefined);
   }
 
-  /** push() without the object: the reader's hot path. avg NaN / epoch, iter, line -1 mean "not given". */
-  add(step: number, value: number, avg: number, epoch: number, iter: number, line: number): void {
+  /**
+   * push() without the object: the reader's hot path. epoch, iter, line -1 mean "not given"; `avgGiven` false means
+   * there is no running average (a logged `(nan)` average is a value, so NaN cannot mark absence).
+   */
+  add(step: number, value: number, avg: number, epoch: number, iter: number, line: number, avgGiven = true): void {
     if (iter >= 0) this.hasIter = true;
-    if (!Number.isNaN(avg)) this.hasAvg = true;
+    if (avgGiven) this.hasAvg = true;
     const s = this.seq++;
     this.total++;
     if (this.tailTentative) {

@@ -726,12 +726,18 @@ function clip(s: string, n = 100): string {
   return s.length > n ? `${s.slice(0, n)}…` : s;
 }
 
+/** Internal switches, for tests that compare the byte-level fast path with the text path. */
+export interface ReaderTuning {
+  /** false: every line takes the text path */
+  fastPath?: boolean;
+}
+
 /**
  * Reads a tllib log (train-*.txt, test-*.txt, analysis-*.txt, log.txt, or a redirected stdout) into a RunFragment.
  * Streams the file; memory stays bounded whatever its size (series are thinned past MAX_POINTS_PER_SERIES, notes
  * past MAX_NOTES_PER_KIND per kind). Throws InputError only when the file cannot be read.
  */
-export async function readTllibLog(file: string, opts: ReadOptions = {}): Promise<RunFragment> {
+export async function readTllibLog(file: string, opts: ReadOptions = {}, tuning: ReaderTuning = {}): Promise<RunFragment> {
   let size: number;
   try {
     const st = await stat(file);
@@ -750,7 +756,10 @@ export async function readTllibLog(file: string, opts: ReadOptions = {}): Promis
   const readNotes: Note[] = [];
   const scan = await scanLines(
     file,
-    { bytes: (buf, a, b, no) => parser.bytesLine(buf, a, b, no), text: (no, text) => parser.line(no, text) },
+    {
+      bytes: tuning.fastPath === false ? () => false : (buf, a, b, no) => parser.bytesLine(buf, a, b, no),
+      text: (no, text) => parser.line(no, text),
+    },
     { notes: readNotes, end },
   );
   for (const n of readNotes.slice(0, MAX_NOTES_PER_KIND)) parser.notes.push(n);
