@@ -1,0 +1,121 @@
+// Rule: an abrupt level shift (change point) in a training curve after a long stable stretch, and what it lines up with.
+import { createRule } from '../src/engine/create-rule.js';
+import type { Run, Series } from '../src/model/types.js';
+import type { CauseId } from '../src/engine/types.js';
+import { KEY } from '../src/model/metric-keys.js';
+import { changePoint } from '../src/signals/change-point.js';
+import type { EpochMean } from '../src/signals/epoch-means.js';
+import { epochMeansOf, seriesOf, postWarmupEpochs, divergenceOf, epochEvidence, withLines, fmt } from './support/facts.js';
+
+/** Curves checked, with whether they are accuracies (shift in points) or losses (shift as a ratio). */
+const CURVES: { key: string; kind: 'percent' | 'loss'; adversarial: boolean }[] = [
+  { key: KEY.domainAcc, kind: 'percent', adversarial: true },
+  { key: KEY.transferLoss, kind: 'loss', adversarial: true },
+  { key: KEY.loss, kind: 'loss', adversarial: true },
+  { key: KEY.clsLoss, kind: 'loss', adversarial: false },
+  { key: KEY.clsAcc, kind: 'percent', adversarial: false },
+  { key: KEY.valAcc, kind: 'percent', adversarial: false },
+];
+
+/** What a jump at the start of epoch `epoch` coincides with: an lr step, the GRL ramp, or nothing scheduled. */
+function scheduleEvent(run: Readonly<Run>, epoch: number, stepAt: number | undefined, warmupStep: number, hasGrl: boolean): string {
+  const lr = epochMeansOf(run, KEY.lr);
+  const at = lr.findIndex((e) => e.epoch === epoch);
+  if (at > 0) {
+    const ratio = lr[at].mean / lr[at - 1].mean;
+    // tllib's LambdaLR decays smoothly (ratio 0.8-1.0 per epoch); a step schedule drops 10x.
+    if (Number.isFinite(ratio) && (ratio < 0.5 || ratio > 1.5)) return `an lr step (${fmt(lr[at - 1].mean, 6)} -> ${fmt(lr[at].mean, 6)})`;
+  }
+  if (hasGrl && stepAt !== undefined && stepAt < warmupStep) return 'the GRL warm-up ramp';
+  return 'no scheduled event (lr decays smoothly; GRL already at full strength)';
+}
+
+export default createRule({
+  meta: {
+    id: 'curve-jump',
+    description: 'An abrupt level shift in domain accuracy, losses or accuracies after a long stable stretch.',
+    defaultSeverity: 'warn',
+    needs: [KEY.domainAcc, KEY.loss, KEY.clsAcc, KEY.valAcc],
+    messages: {
+      jump:
+        '{{name}} jumped from {{before}} to {{after}} at epoch {{epoch}} after {{stable}} stable epochs; it lines up with {{event}}',
+    },
+    causes: [
+      { id: 'discriminator-not-learning', weight: 0.3 },
+      { id: 'learning-rate-too-high', weight: 0.3 },
+      { id: 'discriminator-too-strong', weight: 0.2 },
+    ],
+    fixes: [
+      'open the log at the jump and look at the iterations around it (lr, GRL coefficient, a data-loader change, a resumed checkpoint)',
+      'if the adversarial loss flips: lower the discriminator lr or clip gradients',
+    ],
+    options: { minSegment: 3, minShiftPoints: 15, minLossRatio: 3, minScore: 4, abruptShare: 0.7 },
+    optionDocs: {
+      minSegment: 'Three epochs on each side: a "long stable stretch" before, and a level that holds after (not a one-epoch spike).',
+      minShiftPoints: 'Accuracy epoch means move by a few points between epochs in healthy runs; 15 points is a change of regime.',
+      minLossRatio: 'Losses span orders of magnitude, so shifts are measured as ratios; a 3x change of the epoch-mean level is a regime change.',
+      minScore: 'The shift must be at least 4 pooled within-segment standard deviations: the segments are flat compared to the jump.',
+      abruptShare: 'At least 70% of the shift must happen within two epochs; a steady trend (the GRL ramp slowly lowering domain accuracy, target accuracy climbing) is not a jump.',
+    },
+  },
+  check({ run, options, report }) {
+    const present = CURVES.filter((c) => seriesOf(run, c.key));
+    if (present.length === 0) return { notApplicable: 'no training curves' };
+    const div = divergenceOf(run);
+    if (div) return { notApplicable: `the losses diverged (${div.series.key}); see loss-divergence` };
+    let enough = false;
+    for (const c of present) {
+      const series = seriesOf(run, c.key) as Series;
+      const all = epochMeansOf(run, c.key).filter((e) => Number.isFinite(e.mean));
+      const post = postWarmupEpochs(run, series, all);
+      // Epoch 0 is initial fitting; for discriminator-driven curves the GRL ramp moves the level by design.
+      const ems: EpochMean[] = c.adversarial ? all.filter((e) => e.epoch > 0 && post.epochs.includes(e)) : all.filter((e) => e.epoch > 0);
+      if (ems.length < 2 * options.minSegment) continue;
+      enough = true;
+      const useLog = c.kind === 'loss' && ems.every((e) => e.mean > 0);
+      const vals = ems.map((e) => (useLog ? Math.log10(e.mean) : e.mean));
+      const cp = changePoint(vals, options.minSegment);
+      if (!cp) continue;
+      const big = c.kind === 'percent' ? Math.abs(cp.shift) >= options.minShiftPoints : useLog ? Math.abs(cp.shift) >= Math.log10(options.minLossRatio) : false;
+      if (!big || cp.score < options.minScore) continue;
+      const k = cp.index;
+      let abrupt = 0;
+      for (let j = Math.max(2, k - 1); j <= Math.min(vals.length - 1, k + 1); j++) abrupt = Math.max(abrupt, Math.abs(vals[j] - vals[j - 2]));
+      for (let j = Math.max(1, k - 1); j <= Math.min(vals.length - 1, k + 1); j++) abrupt = Math.max(abrupt, Math.abs(vals[j] - vals[j - 1]));
+      if (abrupt < options.abruptShare * Math.abs(cp.shift)) continue;
+      const before = ems.slice(0, k);
+      const after = ems.slice(k);
+      const mBefore = before.reduce((a, e) => a + e.mean, 0) / before.length;
+      const mAfter = after.reduce((a, e) => a + e.mean, 0) / after.length;
+      // Locate the crossing of the midpoint inside the iterations around the change.
+      const mid = (mBefore + mAfter) / 2;
+      const near = [ems[k - 1], ems[k]].flatMap((e) => e.points);
+      const crossing = near.find((p) => (mAfter > mBefore ? p.value >= mid : p.value <= mid)) ?? ems[k].points[0];
+      const jumpEpoch = crossing.epoch ?? ems[k].epoch;
+      const event = scheduleEvent(run, jumpEpoch, crossing.step, post.warmupStep, c.adversarial);
+      const unit = c.kind === 'percent' ? '%' : '';
+      const causes: { id: CauseId; weight: number }[] =
+        c.key === KEY.domainAcc || c.key === KEY.transferLoss || c.key === KEY.loss
+          ? [{ id: 'discriminator-not-learning', weight: 0.35 }, { id: 'discriminator-too-strong', weight: 0.25 }, { id: 'learning-rate-too-high', weight: 0.2 }]
+          : [{ id: 'learning-rate-too-high', weight: 0.35 }, { id: 'trade-off-too-high', weight: 0.2 }];
+      report({
+        messageId: 'jump',
+        data: {
+          name: `${series.rawName} (${c.key})`,
+          before: `${fmt(mBefore, c.kind === 'loss' ? 3 : 1)}${unit}`,
+          after: `${fmt(mAfter, c.kind === 'loss' ? 3 : 1)}${unit}`,
+          epoch: jumpEpoch,
+          stable: before.length,
+          event,
+        },
+        evidence: [
+          epochEvidence(series, before, Number(mBefore.toFixed(3)), undefined, 'level before'),
+          epochEvidence(series, after, Number(mAfter.toFixed(3)), c.kind === 'percent' ? `shift >= ${options.minShiftPoints} points` : `ratio >= ${options.minLossRatio}x`, 'level after'),
+          withLines({ file: series.file, series: series.key, from: crossing.step, to: crossing.step, unit: series.granularity === 'epoch' ? 'epoch' : 'step', observed: crossing.value, note: 'first value past the midpoint' }, crossing.line),
+        ],
+        causes,
+      });
+    }
+    if (!enough) return { notApplicable: `fewer than ${2 * options.minSegment} epochs to compare (after the GRL warm-up for discriminator curves)` };
+  },
+});

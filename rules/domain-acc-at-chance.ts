@@ -1,0 +1,94 @@
+// Rule: the discriminator never learns (domain accuracy ~50% from the start) or its output freezes at chance.
+import { createRule } from '../src/engine/create-rule.js';
+import { KEY } from '../src/model/metric-keys.js';
+import { saturationRun } from '../src/signals/saturation-run.js';
+import { HYPER_NAMES, hyperNumber } from './support/hyper.js';
+import { epochMeansOf, seriesOf, divergenceOf, epochEvidence, withLines, fmt } from './support/facts.js';
+import type { Evidence } from '../src/engine/types.js';
+
+/** PyTorch's BCE clamps log(p) at -100, so a sigmoid saturated on the wrong side costs exactly 100 per sample. */
+const BCE_LOG_CLAMP = 100;
+
+export default createRule({
+  meta: {
+    id: 'domain-acc-at-chance',
+    description:
+      'Discriminator accuracy ~50% (transfer loss ~ln 2) from the first steps and never departs, or frozen at exactly 50% for a long stretch: the discriminator is not learning.',
+    defaultSeverity: 'warn',
+    needs: [KEY.domainAcc],
+    messages: {
+      neverLearned:
+        'domain accuracy stayed within {{band}} points of chance in every epoch (epoch means {{min}}%..{{max}}%), even during the GRL warm-up when the discriminator should win easily: it never learned to tell the domains apart',
+      pinned:
+        'domain accuracy sat at exactly {{value}}% in {{count}} consecutive logged batches (epochs {{fromEpoch}}..{{toEpoch}}){{lossNote}}: the discriminator output is constant, so no adversarial gradient reaches the features',
+    },
+    causes: [
+      { id: 'discriminator-not-learning', weight: 0.7 },
+      { id: 'trade-off-too-high', weight: 0.2 },
+    ],
+    fixes: [
+      'check that the discriminator gets the features (not detached) and is in the optimizer with a sane lr',
+      'for a frozen sigmoid: lower the discriminator lr, use BCEWithLogits on logits, clip gradients',
+      'ramp the reversal up (tllib WarmStartGradientReverseLayer) instead of full strength from step 0',
+    ],
+    options: { band: 7, minEpochs: 2, minPinnedPoints: 20 },
+    optionDocs: {
+      band:
+        'During the warm-up (GRL coefficient near 0) a working discriminator separates two shifted domains well above chance: real runs show 67-95% epoch means in epoch 0. A run whose every epoch mean stays within 7 points of 50% never got there.',
+      minEpochs: 'At least two epochs are needed to say the curve "never departs".',
+      minPinnedPoints:
+        'With batch size 1 a live discriminator still prints exactly 50% about half the time; 20 consecutive exact 50s then happen by chance with probability 0.5^20 ~ 1e-6. Larger batches make it rarer still.',
+    },
+  },
+  check({ run, options, report }) {
+    const series = seriesOf(run, KEY.domainAcc);
+    if (!series) return { notApplicable: 'no domain (discriminator) accuracy series' };
+    const div = divergenceOf(run);
+    if (div) return { notApplicable: `the losses diverged (${div.series.key} at step ${div.series.points[div.index].step}); a dead network leaves the discriminator at chance as a consequence` };
+    const ems = epochMeansOf(run, KEY.domainAcc).filter((e) => Number.isFinite(e.mean));
+    if (ems.length >= options.minEpochs) {
+      const means = ems.map((e) => e.mean);
+      const min = Math.min(...means);
+      const max = Math.max(...means);
+      if (max <= 50 + options.band && min >= 50 - options.band) {
+        const tl = epochMeansOf(run, KEY.transferLoss).filter((e) => Number.isFinite(e.mean));
+        const evidence = [epochEvidence(series, ems, `${fmt(min)}..${fmt(max)}%`, `50 +- ${options.band}%`)];
+        if (tl.length) {
+          const m = tl.reduce((a, e) => a + e.mean, 0) / tl.length;
+          evidence.push(epochEvidence(run.series[KEY.transferLoss], tl, Number(m.toFixed(3)), 'ln 2 = 0.693 at chance', 'mean transfer loss'));
+        }
+        report({ messageId: 'neverLearned', data: { band: options.band, min: fmt(min), max: fmt(max) }, evidence });
+        return;
+      }
+    }
+    // Exactly-50% stretch: a constant discriminator output (every sample on one side) scores 0.5*(100+0).
+    const b = hyperNumber(run, HYPER_NAMES.batchSize)?.value;
+    const tol = b && b > 0 ? 100 / (2 * b) / 2 : 0.05;
+    const pts = series.points;
+    const stretch = saturationRun(pts.map((p) => Math.abs(p.value - 50)), tol, 'below');
+    if (!stretch || stretch.length < options.minPinnedPoints) return;
+    const first = pts[stretch.start];
+    const last = pts[stretch.end];
+    const evidence: Evidence[] = [
+      withLines({ file: series.file, series: series.key, from: first.step, to: last.step, unit: 'step', observed: `${stretch.length} x 50%`, threshold: `>= ${options.minPinnedPoints} consecutive` }, first.line, last.line),
+    ];
+    let lossNote = '';
+    const loss = seriesOf(run, KEY.transferLoss) ?? seriesOf(run, KEY.loss);
+    const inside = loss ? loss.points.filter((p) => p.step >= first.step && p.step <= last.step) : [];
+    if (loss && inside.length) {
+      const sorted = inside.map((p) => p.value).sort((x, y) => x - y);
+      const med = sorted[sorted.length >> 1];
+      const tradeOff = hyperNumber(run, HYPER_NAMES.tradeOff)?.value ?? 1;
+      const clamp = (BCE_LOG_CLAMP / 2) * tradeOff;
+      lossNote = Math.abs(med - clamp) / clamp < 0.05
+        ? `, with ${loss.rawName} stuck at ${fmt(med, 2)} = ${tradeOff === 1 ? '' : `${tradeOff} x `}0.5 x 100 (PyTorch's BCE clamps log(0) at -100, so the sigmoid is saturated)`
+        : `, with ${loss.rawName} at ${fmt(med, 2)}`;
+      evidence.push(withLines({ file: loss.file, series: loss.key, from: first.step, to: last.step, unit: 'step', observed: `median ${fmt(med, 3)}`, threshold: 'ln 2 = 0.693 for a live discriminator at chance' }, inside[0].line, inside[inside.length - 1].line));
+    }
+    report({
+      messageId: 'pinned',
+      data: { value: fmt(first.value), count: stretch.length, fromEpoch: first.epoch ?? '?', toEpoch: last.epoch ?? '?', lossNote },
+      evidence,
+    });
+  },
+});

@@ -1,0 +1,57 @@
+// Rule: the domain discriminator keeps winning (epoch-mean domain accuracy near 100%) after the GRL warm-up.
+import { createRule } from '../src/engine/create-rule.js';
+import { KEY } from '../src/model/metric-keys.js';
+import { saturationRun } from '../src/signals/saturation-run.js';
+import { epochMeansOf, seriesOf, postWarmupEpochs, epochEvidence, fmt, WARMUP_FRACTION } from './support/facts.js';
+
+export default createRule({
+  meta: {
+    id: 'domain-acc-saturated',
+    description: 'Discriminator accuracy stays near 100% after the GRL warm-up: the discriminator wins and the features stay domain-specific.',
+    defaultSeverity: 'error',
+    needs: [KEY.domainAcc],
+    messages: {
+      saturated:
+        'domain accuracy stayed at {{mean}}% (epoch means >= {{level}}%) for {{epochs}} epochs after the GRL warm-up (lambda >= {{lambda}} from step {{warmupStep}}): the discriminator wins and the features stay domain-specific',
+    },
+    causes: [
+      { id: 'discriminator-too-strong', weight: 0.6 },
+      { id: 'grl-coefficient-too-low', weight: 0.45 },
+      { id: 'learning-rate-mismatch', weight: 0.25 },
+    ],
+    fixes: [
+      'weaken the discriminator: DomainDiscriminator(batch_norm=False), smaller hidden size, discriminator lr multiplier 1.0',
+      'strengthen the reversal: raise trade_off (e.g. 1.0) or the GRL hi',
+    ],
+    options: { level: 90, minEpochs: 2, warmupFraction: WARMUP_FRACTION },
+    optionDocs: {
+      level:
+        'At chance the discriminator scores 50%; a healthy DANN settles around 50-70% once the GRL is at full strength. Epoch means at or above 90% mean it separates the domains almost perfectly.',
+      minEpochs: 'Two consecutive epoch means (each averaging hundreds of batches) rule out one noisy epoch; shorter runs need all their post-warm-up epochs saturated.',
+      warmupFraction:
+        "Only epochs after the GRL coefficient passed this share of its range count: tllib's reversal ramps as tanh(i/2000), so a high domain accuracy in the first ~3000 iterations is expected.",
+    },
+  },
+  check({ run, options, report }) {
+    const series = seriesOf(run, KEY.domainAcc);
+    if (!series) return { notApplicable: 'no domain (discriminator) accuracy series' };
+    const ems = epochMeansOf(run, KEY.domainAcc);
+    if (ems.length === 0) return { notApplicable: 'domain accuracy has no epoch structure (no epoch numbers or iters_per_epoch)' };
+    const post = postWarmupEpochs(run, series, ems, options.warmupFraction);
+    const after = post.epochs;
+    const warmStep = post.warmupStep;
+    if (after.length === 0) {
+      return { notApplicable: `the run ended (epoch ${ems[ems.length - 1].epoch}) before the GRL warm-up finished (~step ${Math.round(warmStep)})` };
+    }
+    const stretch = saturationRun(after.map((e) => e.mean), options.level, 'above');
+    const need = Math.min(options.minEpochs, after.length);
+    if (!stretch || stretch.length < need) return;
+    const seg = after.slice(stretch.start, stretch.end + 1);
+    const mean = seg.reduce((a, e) => a + e.mean, 0) / seg.length;
+    report({
+      messageId: 'saturated',
+      data: { mean: fmt(mean), level: options.level, epochs: seg.length, lambda: fmt(post.lambda, 2), warmupStep: Math.round(warmStep) },
+      evidence: [epochEvidence(series, seg, Number(mean.toFixed(2)), `>= ${options.level}% epoch mean after step ${Math.round(warmStep)}`, `epochs ${seg[0].epoch}..${seg[seg.length - 1].epoch}`)],
+    });
+  },
+});

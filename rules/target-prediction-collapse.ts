@@ -1,0 +1,68 @@
+// Rule: target predictions concentrated on a few classes (needs predictions from re-evaluation or a per-class table).
+import { createRule } from '../src/engine/create-rule.js';
+import { fmt } from './support/facts.js';
+
+export default createRule({
+  meta: {
+    id: 'target-prediction-collapse',
+    description: 'Target predictions are concentrated on few classes.',
+    defaultSeverity: 'error',
+    needs: ['eval.target.predHistogram, or a per-class target table'],
+    messages: {
+      collapsed:
+        '{{share}}% of target predictions fall in class {{top}} (normalised prediction entropy {{entropy}}; the labels put {{labelShare}}% there): the classifier collapsed on the target',
+      tableCollapsed:
+        'the per-class target table shows class {{top}} at {{topAcc}}% and {{zero}} of {{classes}} classes at or near 0%: nearly every target sample gets the same label',
+    },
+    causes: [
+      { id: 'learning-rate-too-high', weight: 0.4 },
+      { id: 'trade-off-too-high', weight: 0.35 },
+      { id: 'class-imbalance-or-label-shift', weight: 0.25 },
+    ],
+    fixes: ['check for divergence first (lr, NaN)', 'lower trade_off so alignment cannot override the classifier', 'add a diversity / entropy term (e.g. MCC, CDAN+E)'],
+    options: { maxEntropy: 0.5, maxShare: 50, tableTop: 90, tableZero: 10 },
+    optionDocs: {
+      maxEntropy: 'Entropy of the prediction histogram / ln C below 0.5: fewer than about C^0.5 classes effectively in use.',
+      maxShare: 'Half of all target predictions in one class is a collapse unless the labels are that concentrated too (checked against the label histogram).',
+      tableTop: 'In a per-class table, one class recalled at >= 90% ...',
+      tableZero: '... while most classes sit at <= 10% means almost every sample gets that one label.',
+    },
+  },
+  check({ run, options, report }) {
+    const ev = run.eval?.target;
+    if (ev && ev.predHistogram.length > 1) {
+      const total = ev.predHistogram.reduce((a, b) => a + b, 0);
+      if (total === 0) return { notApplicable: 'empty prediction histogram' };
+      let top = 0;
+      ev.predHistogram.forEach((c, i) => {
+        if (c > ev.predHistogram[top]) top = i;
+      });
+      const share = (100 * ev.predHistogram[top]) / total;
+      const labelTotal = ev.labelHistogram.reduce((a, b) => a + b, 0);
+      const labelShare = labelTotal ? (100 * (ev.labelHistogram[top] ?? 0)) / labelTotal : NaN;
+      const concentratedLabels = Number.isFinite(labelShare) && labelShare >= share / 2;
+      if ((ev.predEntropyNorm < options.maxEntropy || share >= options.maxShare) && !concentratedLabels) {
+        const name = run.eval?.classNames?.[top] ?? String(top);
+        report({
+          messageId: 'collapsed',
+          data: { share: fmt(share), top: name, entropy: fmt(ev.predEntropyNorm, 2), labelShare: fmt(labelShare) },
+          evidence: [{ file: run.features?.path ?? run.path, observed: `${fmt(share)}% in class ${name}`, threshold: `entropy < ${options.maxEntropy} or share >= ${options.maxShare}%`, note: `predictions from ${ev.predictionsFrom}` }],
+        });
+      }
+      return;
+    }
+    const tables = run.perClass.filter((t) => t.domain === 'target' && t.rows.length > 2);
+    const t = tables.filter((x) => x.phase === 'val').at(-1) ?? tables.at(-1);
+    if (!t) return { notApplicable: 'no target predictions (run with --eval) and no per-class table' };
+    const rows = t.rows.filter((r) => Number.isFinite(r.acc));
+    const top = rows.reduce((a, r) => (r.acc > a.acc ? r : a), rows[0]);
+    const zero = rows.filter((r) => r !== top && r.acc <= options.tableZero).length;
+    if (top.acc >= options.tableTop && zero >= Math.ceil((rows.length - 1) * 0.8)) {
+      report({
+        messageId: 'tableCollapsed',
+        data: { top: top.name, topAcc: fmt(top.acc), zero, classes: rows.length },
+        evidence: [{ file: t.file, ...(t.line !== undefined ? { line: t.line } : {}), ...(t.endLine !== undefined ? { endLine: t.endLine } : {}), observed: `${zero} classes <= ${options.tableZero}%`, threshold: `one class >= ${options.tableTop}%` }],
+      });
+    }
+  },
+});
