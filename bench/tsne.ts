@@ -70,12 +70,23 @@ interface SklearnResult {
   trust_ours: number;
 }
 
+/** First interpreter that imports sklearn: a pyenv `python3` on PATH may shadow Debian's, which has python3-sklearn. */
+function findPython(): string | null {
+  for (const py of ['python3', '/usr/bin/python3']) {
+    const r = spawnSync(py, ['-c', 'import sklearn, numpy'], { encoding: 'utf8' });
+    if (r.status === 0) return py;
+  }
+  return null;
+}
+
 function runSklearn(dir: string, x: DenseMatrix, ours: DenseMatrix): SklearnResult | string {
+  const py = findPython();
+  if (!py) return 'scikit-learn absent (apt-get install python3-sklearn)';
   const xPath = join(dir, 'x.npy');
   const oPath = join(dir, 'ours.npy');
   writeFileSync(xPath, npyBytes(x));
   writeFileSync(oPath, npyBytes(ours));
-  const r = spawnSync('python3', ['-c', SKLEARN_SCRIPT, xPath, oPath], { encoding: 'utf8', timeout: PYTHON_TIMEOUT_MS });
+  const r = spawnSync(py, ['-c', SKLEARN_SCRIPT, xPath, oPath], { encoding: 'utf8', timeout: PYTHON_TIMEOUT_MS });
   if (r.error) return `python3 not runnable (${r.error.message})`;
   if (r.status !== 0) {
     if (/No module named '?(sklearn|numpy)/.test(r.stderr)) return 'scikit-learn absent (apt-get install python3-sklearn)';
