@@ -1,0 +1,75 @@
+// Reporters on real reports: SARIF validates against the 2.1.0 schema, JSON keeps the contract, text/Markdown put the verdict first.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { diagnose } from '../../src/index.js';
+import type { Report } from '../../src/engine/types.js';
+import { renderSarif } from '../../src/reporters/sarif.js';
+import { renderJson } from '../../src/reporters/json.js';
+import { renderText } from '../../src/reporters/text.js';
+import { renderMarkdown } from '../../src/reporters/markdown.js';
+import { RULES } from '../../src/engine/registry.js';
+import { SHARED_RUNS, FIXTURES, REPO_ROOT } from '../helpers/shared.js';
+
+let report: Report;
+before(async () => {
+  report = await diagnose([SHARED_RUNS]);
+});
+
+test('SARIF output validates against the SARIF 2.1.0 JSON schema and points at log lines', () => {
+  const schema = JSON.parse(readFileSync(join(FIXTURES, 'sarif', 'sarif-2.1.0-rtm.5.json'), 'utf8'));
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  (addFormats as unknown as (a: unknown) => void)(ajv);
+  const validate = ajv.compile(schema);
+  const sarif = JSON.parse(renderSarif(report, RULES.map((r) => r.meta), { baseDir: REPO_ROOT, toolVersion: '0.1.0' }));
+  const ok = validate(sarif);
+  assert.ok(ok, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+  assert.equal(sarif.runs[0].tool.driver.rules.length, RULES.length);
+  const perClass = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'per-class-imbalance');
+  assert.ok(perClass, 'label_shift per-class-imbalance is a SARIF result');
+  assert.equal(perClass.level, 'error');
+  const loc = perClass.locations[0].physicalLocation;
+  assert.match(loc.artifactLocation.uri, /label_shift\/train-2026-11-27-18_38_15\.txt$/);
+  assert.ok(loc.region.startLine > 300, 'the region is the per-class table near the end of the log');
+});
+
+test('JSON report keeps the versioned contract and stays valid JSON with NaN values', () => {
+  const parsed = JSON.parse(renderJson(report));
+  assert.equal(parsed.schemaVersion, 1);
+  assert.equal(parsed.tool.name, 'dann-doctor');
+  assert.equal(parsed.runs.length, 6);
+  for (const run of parsed.runs) {
+    assert.ok(Array.isArray(run.findings) && Array.isArray(run.causes));
+    for (const f of run.findings) {
+      assert.equal(typeof f.ruleId, 'string');
+      assert.ok(['error', 'warn', 'info'].includes(f.severity));
+      assert.ok(Array.isArray(f.evidence) && f.evidence.every((e: { file: string }) => typeof e.file === 'string'));
+      assert.ok(Array.isArray(f.causes));
+    }
+    const conf = run.causes.map((c: { confidence: number }) => c.confidence);
+    assert.deepEqual(conf, [...conf].sort((a: number, b: number) => b - a), 'causes sorted by confidence');
+  }
+  const withNaN: Report = structuredClone(report);
+  withNaN.runs[0].series[0].min = Number.NaN;
+  assert.doesNotThrow(() => JSON.parse(renderJson(withNaN)));
+});
+
+test('text report puts the verdict on the first line of each run, and has no colour codes without color', () => {
+  const text = renderText(report, { color: false });
+  assert.doesNotMatch(text, /\u001b\[/);
+  const ls = text.split('\n\n').find((b) => b.includes('label_shift'))!;
+  assert.match(ls.split('\n')[0], /^✖ runs\/label_shift {2}likely cause: class-imbalance-or-label-shift/);
+  const healthy = text.split('\n\n').find((b) => b.startsWith('✔ runs/healthy '))!;
+  assert.match(healthy, /no problems found/);
+  assert.match(renderText(report, { color: true }), /\u001b\[31m/);
+});
+
+test('markdown report has a run table and a section per run', () => {
+  const md = renderMarkdown(report);
+  assert.match(md, /^## dann-doctor/);
+  assert.match(md, /\| `runs\/label_shift` \| dann \| finished \| 52\.0% \| ✖ per-class-imbalance \| class-imbalance-or-label-shift \|/);
+  assert.match(md, /### ✅ `runs\/healthy` — no problems found/);
+});
