@@ -196,7 +196,7 @@ export function App({ report, load, onExport, onExit }: AppProps) {
           return (
             <Box key="findings">
               <FindingsList findings={findings} cursor={state.findingCursor} focused={focused} width={listW} height={height} />
-              <FindingDetail run={run} finding={selected} focused={false} width={width - listW} height={height} />
+              <FindingDetail run={run} finding={selected} focused={false} zoomed={state.zoomed} width={width - listW} height={height} />
             </Box>
           );
         }

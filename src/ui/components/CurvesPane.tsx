@@ -20,7 +20,7 @@ export interface CurvesPaneProps {
 
 /** Label column: 'transfer loss' is the longest built-in label. */
 const LABEL_WIDTH = 13;
-/** Room for "  52.0 (50.2–59.6)" after the sparkline. */
+/** At most this much room for "52 (50.22–59.56)" after the sparkline; narrower panes show the last value only. */
 const VALUE_WIDTH = 22;
 
 function finiteOf(values: Sample[]): number[] {
@@ -32,11 +32,11 @@ function lastOf(values: Sample[]): Sample {
   return null;
 }
 
-function valueText(values: Sample[]): string {
+function valueText(values: Sample[], withRange = true): string {
   const f = finiteOf(values);
   const last = lastOf(values);
   const lastText = last === null ? '—' : formatNumber(last);
-  if (f.length === 0) return lastText;
+  if (f.length === 0 || !withRange) return lastText;
   return `${lastText} (${formatNumber(Math.min(...f))}–${formatNumber(Math.max(...f))})`;
 }
 
@@ -45,7 +45,11 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
   const inner = innerSize(width, height);
   const curves = curvesOf(run);
   const { epochs, values } = alignCurves(curves);
-  const sparkW = Math.max(4, inner.width - LABEL_WIDTH - 3 - VALUE_WIDTH);
+  // the sparkline gets a column per epoch before the value column gets its min–max range
+  const fullW = Math.min(VALUE_WIDTH, Math.max(...values.map((v) => valueText(v).length), 0));
+  const withRange = inner.width - LABEL_WIDTH - 3 - fullW >= epochs.length;
+  const valueW = withRange ? fullW : Math.min(VALUE_WIDTH, Math.max(...values.map((v) => valueText(v, false).length), 0));
+  const sparkW = Math.max(4, inner.width - LABEL_WIDTH - 3 - valueW);
   const title = `Curves per epoch${epochs.length ? ` (${epochs[0]}..${epochs.at(-1)})` : ''}`;
   if (curves.length === 0) {
     return (
@@ -58,7 +62,7 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
   const toIdx = range ? epochs.length - 1 - [...epochs].reverse().findIndex((e) => e <= range.to) : -1;
   const hasMark = range !== null && fromIdx >= 0 && toIdx >= fromIdx && toIdx < epochs.length;
   const mark = hasMark ? markRow(epochs.length, sparkW, fromIdx, toIdx) : '';
-  const markLabel = hasMark ? `finding: ep ${range!.from}..${range!.to}` : '';
+  const markLabel = hasMark ? `finding: ep ${range!.from === range!.to ? range!.from : `${range!.from}..${range!.to}`}` : '';
 
   if (zoomed) {
     const sel = Math.min(cursor, curves.length - 1);
@@ -91,7 +95,7 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
             <Text>{focused && i === cursor ? '▸' : ' '}</Text>
             <Text>{c.label.slice(0, LABEL_WIDTH).padEnd(LABEL_WIDTH)} </Text>
             <Text color={accent(theme, 'cyan')}>{sparkline(values[i], sparkW).padEnd(sparkW)}</Text>
-            <Text> {valueText(values[i])}</Text>
+            <Text> {valueText(values[i], withRange)}</Text>
           </Text>
         </Box>
       ))}

@@ -8,8 +8,13 @@ import { confidenceBar } from '../draw/bar.js';
 import { useTheme, severityColour, accent } from '../theme.js';
 import { Pane } from './Pane.js';
 
+/** Reasons shown per cause when not zoomed: the fixes below matter more than the full reasoning. */
+const REASONS_UNZOOMED = 1;
+
 export interface FindingDetailProps {
   run: RunReport;
+  /** zoomed (Enter): every reason of every cause */
+  zoomed?: boolean;
   finding: Finding | undefined;
   width: number;
   height: number;
@@ -49,7 +54,7 @@ function Healthy({ run }: { run: RunReport }) {
   );
 }
 
-export function FindingDetail({ run, finding, width, height, focused }: FindingDetailProps) {
+export function FindingDetail({ run, finding, width, height, focused, zoomed = false }: FindingDetailProps) {
   const theme = useTheme();
   if (!finding) {
     return (
@@ -63,7 +68,7 @@ export function FindingDetail({ run, finding, width, height, focused }: FindingD
   const idWidth = Math.max(0, ...causes.map((c) => c.id.length));
   const experiment = causes.find((c) => c.experiment)?.experiment;
   return (
-    <Pane title={`${SEVERITY_BADGE[finding.severity]} ${finding.ruleId}`} hint={finding.severity} focused={focused} width={width} height={height}>
+    <Pane title={`${SEVERITY_BADGE[finding.severity]} ${finding.ruleId}`} hint={zoomed ? `${finding.severity} · Esc back` : `${finding.severity} · ⏎ all`} focused={focused} width={width} height={height}>
       <Text wrap="wrap" color={severityColour(theme, finding.severity)}>{finding.message}</Text>
       {finding.evidence.length ? (
         <Section label="evidence">
@@ -84,7 +89,7 @@ export function FindingDetail({ run, finding, width, height, focused }: FindingD
                 <Text color={accent(theme, 'magenta')}>{confidenceBar(c.confidence)}</Text>
                 <Text> {c.confidence.toFixed(2)}</Text>
               </Text>
-              {c.evidence.map((e, j) => <Text key={j} wrap="truncate-end" dimColor>  {e}</Text>)}
+              {c.evidence.slice(0, zoomed ? undefined : REASONS_UNZOOMED).map((e, j) => <Text key={j} wrap="truncate-end" dimColor>  {e}</Text>)}
             </Box>
           ))}
         </Section>

@@ -30,13 +30,16 @@ export function Pane({ title, hint, focused, width, height, children }: PaneProp
       overflow="hidden"
       flexShrink={0}
     >
-      <Box width={width - 2} height={1}>
+      <Box width={width - 2} height={1} flexShrink={0}>
         <Box flexGrow={1} flexShrink={1} overflow="hidden">
           <Text bold wrap="truncate-end">{title}</Text>
         </Box>
         {hint ? <Box flexShrink={0} marginLeft={1}><Text dimColor wrap="truncate-end">{hint}</Text></Box> : null}
       </Box>
-      {children}
+      {/* natural height, never shrunk: content taller than the pane is cut at the bottom instead of squashed */}
+      <Box flexDirection="column" flexShrink={0} width={width - 2}>
+        {children}
+      </Box>
     </Box>
   );
 }

@@ -79,10 +79,14 @@ export function topCause(run: RunReport): RankedCause | undefined {
   return [...run.causes].sort((a, b) => b.confidence - a.confidence)[0];
 }
 
-/** The ranked causes a finding supports, most confident first; causes diagnose did not rank are listed at 0. */
+/**
+ * The causes a finding supports that diagnose ranked for this run, most confident first. Causes the rule lists
+ * but diagnose did not rank are left out: a 0.00 bar would read as a claim.
+ */
 export function causesOf(run: RunReport, finding: Finding): RankedCause[] {
   return finding.causes
-    .map((id) => run.causes.find((c) => c.id === id) ?? { id, confidence: 0, evidence: [], fixes: [] })
+    .map((id) => run.causes.find((c) => c.id === id))
+    .filter((c): c is RankedCause => c !== undefined)
     .sort((a, b) => b.confidence - a.confidence);
 }
 
@@ -201,6 +205,9 @@ export const CURVE_ORDER: { key: string; label: string }[] = [
 
 export interface Curve { key: string; label: string; series: SeriesSummary }
 
+/** tllib's batch-time and data-loading meters: about the machine, not the training, so not drawn. */
+const TIMING_METERS = /^(time|data)$/i;
+
 export function curvesOf(run: RunReport): Curve[] {
   const byKey = new Map(run.series.map((s) => [s.key, s]));
   const out: Curve[] = [];
@@ -210,7 +217,7 @@ export function curvesOf(run: RunReport): Curve[] {
   }
   const known = new Set(CURVE_ORDER.map((c) => c.key));
   for (const s of run.series) {
-    if (!known.has(s.key) && s.epochMeans.length > 0) out.push({ key: s.key, label: s.rawName || s.key, series: s });
+    if (!known.has(s.key) && !TIMING_METERS.test(s.rawName) && !TIMING_METERS.test(s.key) && s.epochMeans.length > 0) out.push({ key: s.key, label: s.rawName || s.key, series: s });
   }
   return out;
 }
