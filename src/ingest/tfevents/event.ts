@@ -27,11 +27,11 @@ export interface DecodedEvent {
   values: DecodedValue[];
 }
 
-export function decodeEvent(buf: Uint8Array, start: number, end: number): DecodedEvent {
+export function decodeEvent(buf: Buffer, start: number, end: number): DecodedEvent {
   const c = new ProtoCursor(buf, start, end);
   const ev: DecodedEvent = { step: 0, values: [] };
-  while (!c.done) {
-    const { no, wire } = c.key();
+  while (c.next()) {
+    const { no, wire } = c;
     if (no === 1 && wire === WIRE_I64) ev.wallTime = c.double();
     else if (no === 2 && wire === WIRE_VARINT) ev.step = c.varint();
     else if (no === 3 && wire === WIRE_LEN) ev.fileVersion = c.string();
@@ -44,8 +44,8 @@ export function decodeEvent(buf: Uint8Array, start: number, end: number): Decode
 
 function decodeSessionStatus(c: ProtoCursor): number {
   let status = 0;
-  while (!c.done) {
-    const { no, wire } = c.key();
+  while (c.next()) {
+    const { no, wire } = c;
     if (no === 1 && wire === WIRE_VARINT) status = c.varint();
     else c.skip(wire);
   }
@@ -53,8 +53,8 @@ function decodeSessionStatus(c: ProtoCursor): number {
 }
 
 function decodeSummary(c: ProtoCursor, out: DecodedValue[]): void {
-  while (!c.done) {
-    const { no, wire } = c.key();
+  while (c.next()) {
+    const { no, wire } = c;
     if (no === 1 && wire === WIRE_LEN) out.push(decodeValue(c.sub()));
     else c.skip(wire);
   }
@@ -62,8 +62,8 @@ function decodeSummary(c: ProtoCursor, out: DecodedValue[]): void {
 
 function decodeValue(c: ProtoCursor): DecodedValue {
   const v: DecodedValue = { tag: '' };
-  while (!c.done) {
-    const { no, wire } = c.key();
+  while (c.next()) {
+    const { no, wire } = c;
     if (no === 1 && wire === WIRE_LEN) v.tag = c.string();
     else if (no === 2 && wire === WIRE_I32) v.simpleValue = c.float();
     else if (no === 8 && wire === WIRE_LEN) v.tensor = decodeTensor(c.sub());
@@ -74,14 +74,13 @@ function decodeValue(c: ProtoCursor): DecodedValue {
 }
 
 function decodeMetadata(c: ProtoCursor, v: DecodedValue): void {
-  while (!c.done) {
-    const { no, wire } = c.key();
+  while (c.next()) {
+    const { no, wire } = c;
     if (no === 1 && wire === WIRE_LEN) {
       const pd = c.sub();
-      while (!pd.done) {
-        const f = pd.key();
-        if (f.no === 1 && f.wire === WIRE_LEN) v.plugin = pd.string();
-        else pd.skip(f.wire);
+      while (pd.next()) {
+        if (pd.no === 1 && pd.wire === WIRE_LEN) v.plugin = pd.string();
+        else pd.skip(pd.wire);
       }
     } else if (no === 4 && wire === WIRE_VARINT) v.scalarDataClass = c.varint() === DATA_CLASS_SCALAR;
     else c.skip(wire);
@@ -93,8 +92,8 @@ function decodeTensor(c: ProtoCursor): { dtype: number; rank: number; numbers: n
   let rank = 0;
   let content: [number, number] | undefined;
   const typed: number[] = [];
-  while (!c.done) {
-    const { no, wire } = c.key();
+  while (c.next()) {
+    const { no, wire } = c;
     if (no === 1 && wire === WIRE_VARINT) dtype = c.varint();
     else if (no === 2 && wire === WIRE_LEN) rank = shapeRank(c.sub());
     else if (no === 4 && wire === WIRE_LEN) content = c.bytes();
@@ -110,8 +109,8 @@ function decodeTensor(c: ProtoCursor): { dtype: number; rank: number; numbers: n
 
 function shapeRank(c: ProtoCursor): number {
   let dims = 0;
-  while (!c.done) {
-    const { no, wire } = c.key();
+  while (c.next()) {
+    const { no, wire } = c;
     if (no === 2 && wire === WIRE_LEN) { dims++; c.skip(wire); }
     else c.skip(wire);
   }
@@ -119,7 +118,7 @@ function shapeRank(c: ProtoCursor): number {
 }
 
 /** tensor_content: raw little-endian elements of the dtype (TF2 `tf.summary.scalar` often writes this). */
-function decodeContent(buf: Uint8Array, [s, e]: [number, number], dtype: number): number[] {
+function decodeContent(buf: Buffer, [s, e]: [number, number], dtype: number): number[] {
   const dv = new DataView(buf.buffer, buf.byteOffset + s, e - s);
   const out: number[] = [];
   const n = e - s;

@@ -8,6 +8,7 @@ import { ProtoError } from './protobuf.js';
 import { maskedCrc32c } from './crc32c.js';
 import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../model/metric-aliases.js';
 import { readHparamsYaml } from '../csv/hparams.js';
+import { MAX_POINTS_PER_SERIES } from '../tllib/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
 import type { HyperValue, Note, Point, RunFragment } from '../../model/types.js';
 
@@ -17,20 +18,64 @@ const NAME_MARK = 'tfevents';
 const MAX_DIR_DEPTH = 3;
 /** After this many undecodable records in a file only a count is noted. */
 const MAX_DECODE_NOTES = 5;
+/**
+ * Points kept per tag before thinning (the tllib reader's budget, for the same reason: a 1 GB event file holds tens
+ * of millions of scalars, far more than any rule needs, and as Point objects they would need gigabytes).
+ */
+export const MAX_POINTS_PER_TAG = MAX_POINTS_PER_SERIES;
+
+interface TagState {
+  points: Point[];
+  /** keep every stride-th point; doubles each time the budget fills */
+  stride: number;
+  seen: number;
+  lastNonFinite: boolean;
+  /** the newest point when thinning did not keep it; it ends the series unless a later point replaces it */
+  tail?: Point;
+}
+
+/** Drops a tag's points at or after `step` (a restart rewrites them); returns how many. */
+function truncateFrom(st: TagState, step: number): number {
+  let dropped = 0;
+  if (st.tail && st.tail.step >= step) { st.tail = undefined; dropped++; }
+  const list = st.points;
+  let i = list.length;
+  while (i > 0 && list[i - 1].step >= step) i--;
+  dropped += list.length - i;
+  list.length = i;
+  return dropped;
+}
 
 export interface TfeventsOptions extends ReadOptions {
   /** default true */
   verifyCrc?: boolean;
+  /** read size in bytes (tests use a tiny one to make records straddle reads) */
+  chunkBytes?: number;
+  /** points kept per tag before thinning (default MAX_POINTS_PER_TAG) */
+  maxPointsPerTag?: number;
 }
 
 /** Per-tag scalar points of one stream (one directory's files, in order), with TensorBoard's restart purge. */
 class ScalarAccumulator {
-  readonly points = new Map<string, Point[]>();
+  private readonly tags = new Map<string, TagState>();
   /** plugin of each tag, from the first value that carried metadata (TF2 writes it only once per tag) */
   private readonly plugin = new Map<string, string | undefined>();
   private readonly purgeNoted = new Set<string>();
   private readonly lastFile = new Map<string, string>();
-  constructor(private readonly notes: Note[]) {}
+  constructor(private readonly notes: Note[], private readonly budget = MAX_POINTS_PER_TAG) {}
+
+  get points(): Map<string, Point[]> {
+    return new Map([...this.tags].map(([t, s]) => [t, s.points]));
+  }
+
+  /** Notes for tags that were thinned (what was kept and how). */
+  thinningNotes(file: string): Note[] {
+    const out: Note[] = [];
+    for (const [tag, s] of this.tags) {
+      if (s.stride > 1) out.push({ level: 'info', file, message: `tag "${tag}": ${s.seen} points, kept ${s.points.length} (every ${s.stride}th, plus the first of each non-finite run and the newest)` });
+    }
+    return out;
+  }
 
   scalarOf(v: DecodedValue): number | undefined {
     if (v.plugin !== undefined || v.scalarDataClass) this.plugin.set(v.tag, v.scalarDataClass ? 'scalars' : v.plugin);
@@ -44,19 +89,17 @@ class ScalarAccumulator {
   }
 
   add(tag: string, p: Point, file: string, offset: number): void {
-    let list = this.points.get(tag);
-    if (!list) this.points.set(tag, (list = []));
-    const last = list.at(-1);
+    let st = this.tags.get(tag);
+    if (!st) this.tags.set(tag, (st = { points: [], stride: 1, seen: 0, lastNonFinite: false }));
+    const list = st.points;
+    const last = st.tail ?? list.at(-1);
     const prevFile = this.lastFile.get(tag);
     this.lastFile.set(tag, file);
     // Like TensorBoard, only a step that goes back purges; a repeated step inside one file is kept (Lightning logs
     // `epoch` twice at an epoch's last step). A new file repeating the last step is a resumed job: newest wins.
     if (last && (p.step < last.step || (p.step === last.step && prevFile !== file))) {
       // restart (or a rewritten step): keep the newest values, drop what the restarted job overwrote
-      let i = list.length;
-      while (i > 0 && list[i - 1].step >= p.step) i--;
-      const dropped = list.length - i;
-      list.length = i;
+      const dropped = truncateFrom(st, p.step);
       const noteKey = `${tag}\u0000${file}`;
       if (!this.purgeNoted.has(noteKey)) {
         this.purgeNoted.add(noteKey);
@@ -66,18 +109,37 @@ class ScalarAccumulator {
         });
       }
     }
+    // bounded memory: keep every stride-th point, the first of each non-finite run (a NaN is a symptom) and the newest
+    const nonFinite = !Number.isFinite(p.value);
+    const keep = st.seen % st.stride === 0 || (nonFinite && !st.lastNonFinite);
+    st.lastNonFinite = nonFinite;
+    st.seen++;
+    if (!keep) {
+      st.tail = p;
+      return;
+    }
+    st.tail = undefined;
     list.push(p);
+    if (list.length > this.budget) {
+      st.stride *= 2;
+      let w = 0;
+      for (let r = 0; r < list.length; r++) if (r % 2 === 0 || !Number.isFinite(list[r].value)) list[w++] = list[r];
+      list.length = w;
+    }
+  }
+
+  /** Puts each tag's newest (unkept) point back at the end once the stream is over. */
+  finish(): void {
+    for (const s of this.tags.values()) {
+      if (s.tail) s.points.push(s.tail);
+      s.tail = undefined;
+    }
   }
 
   /** SessionLog.START at `step`: TensorBoard drops every tag's points at or after it. */
   purgeFrom(step: number, file: string, offset: number): void {
     let dropped = 0;
-    for (const list of this.points.values()) {
-      let i = list.length;
-      while (i > 0 && list[i - 1].step >= step) i--;
-      dropped += list.length - i;
-      list.length = i;
-    }
+    for (const st of this.tags.values()) dropped += truncateFrom(st, step);
     if (dropped > 0) this.notes.push({ level: 'warn', file, offset, message: `session restarted at step ${step}; dropped ${dropped} point(s) logged at steps >= ${step} before the restart` });
   }
 }
@@ -85,23 +147,25 @@ class ScalarAccumulator {
 /** Decodes the scalars of one event file into `acc` under `tagName(tag)`. */
 async function accumulateFile(file: string, acc: ScalarAccumulator, tagName: (tag: string) => string, notes: Note[], opts: TfeventsOptions): Promise<void> {
   let bad = 0;
-  for await (const rec of readTfRecords(file, { notes, verifyCrc: opts.verifyCrc, maxBytes: opts.maxBytes })) {
+  await readTfRecords(file, { notes, verifyCrc: opts.verifyCrc, maxBytes: opts.maxBytes, chunkBytes: opts.chunkBytes }, (buf, start, end, offset) => {
     let ev;
     try {
-      ev = decodeEvent(rec.buf, rec.start, rec.end);
+      ev = decodeEvent(buf, start, end);
     } catch (err) {
       if (!(err instanceof ProtoError)) throw err;
       bad++;
-      if (bad <= MAX_DECODE_NOTES) notes.push({ level: 'warn', file, offset: rec.offset, message: `undecodable Event record (${err.message}); skipped` });
-      continue;
+      if (bad <= MAX_DECODE_NOTES) notes.push({ level: 'warn', file, offset, message: `undecodable Event record (${err.message}); skipped` });
+      return;
     }
-    if (ev.sessionStart) acc.purgeFrom(ev.step, file, rec.offset);
+    if (ev.sessionStart) acc.purgeFrom(ev.step, file, offset);
     for (const v of ev.values) {
       const x = acc.scalarOf(v);
       if (x === undefined) continue;
-      acc.add(tagName(v.tag), { step: ev.step, value: x, ...(ev.wallTime !== undefined ? { wallTime: ev.wallTime } : {}) }, file, rec.offset);
+      const p: Point = { step: ev.step, value: x };
+      if (ev.wallTime !== undefined) p.wallTime = ev.wallTime;
+      acc.add(tagName(v.tag), p, file, offset);
     }
-  }
+  });
   if (bad > MAX_DECODE_NOTES) notes.push({ level: 'warn', file, message: `${bad} Event records in all could not be decoded` });
 }
 
@@ -180,8 +244,10 @@ function toFragment(files: string[], tags: Map<string, Point[]>, tagFile: Map<st
 /** Reads one event file. Several files of one run (restarts, add_scalars children) go through readTfeventsDir. */
 export async function readTfeventsFile(file: string, opts: TfeventsOptions = {}): Promise<RunFragment> {
   const notes: Note[] = [];
-  const acc = new ScalarAccumulator(notes);
+  const acc = new ScalarAccumulator(notes, opts.maxPointsPerTag);
   await accumulateFile(file, acc, (t) => t, notes, opts);
+  acc.finish();
+  notes.push(...acc.thinningNotes(file));
   const tagFile = new Map([...acc.points.keys()].map((t) => [t, file]));
   return toFragment([file], acc.points, tagFile, notes, opts);
 }
@@ -224,12 +290,14 @@ export async function readTfeventsDir(dir: string, opts: TfeventsOptions = {}): 
   const tags = new Map<string, Point[]>();
   const tagFile = new Map<string, string>();
   for (const [rel, group] of byDir) {
-    const acc = new ScalarAccumulator(notes);
+    const acc = new ScalarAccumulator(notes, opts.maxPointsPerTag);
     if (group.length > 1) notes.push({ level: 'info', file: join(dir, rel), message: `${group.length} event files merged in name (time) order: ${group.map((g) => basename(g)).join(', ')}` });
     for (const f of group) {
       await accumulateFile(f, acc, (t) => tagNameFor(rel, t), notes, opts);
       for (const t of acc.points.keys()) if (!tagFile.has(t)) tagFile.set(t, f);
     }
+    acc.finish();
+    notes.push(...acc.thinningNotes(join(dir, rel)));
     for (const [t, pts] of acc.points) tags.set(t, pts);
   }
   let hparams: { values: Record<string, HyperValue>; file: string } | undefined;

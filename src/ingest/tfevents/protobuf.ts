@@ -7,15 +7,10 @@ export const WIRE_I32 = 5;
 /** Thrown on malformed bytes; the caller turns it into a note naming the file and record offset. */
 export class ProtoError extends Error {}
 
-export interface Field {
-  no: number;
-  wire: number;
-}
-
 /** Reads fields from `buf[pos, end)`; sub-messages are read by making a cursor over their byte range. */
 export class ProtoCursor {
   pos: number;
-  constructor(readonly buf: Uint8Array, start = 0, readonly end = buf.length) {
+  constructor(readonly buf: Buffer, start = 0, readonly end = buf.length) {
     this.pos = start;
   }
   get done(): boolean {
@@ -42,19 +37,29 @@ export class ProtoCursor {
     }
     return v;
   }
-  key(): Field {
+  /** Field number and wire type of the last key read by next() (fields, not a returned object: no allocation). */
+  no = 0;
+  wire = 0;
+  /** Reads the next field key; false at the end of the message. */
+  next(): boolean {
+    if (this.pos >= this.end) return false;
+    const b = this.buf[this.pos];
+    // one-byte keys (field numbers below 16) are nearly all of them
+    if (b < 0x80) { this.pos++; this.no = b >>> 3; this.wire = b & 7; return true; }
     const k = this.varint();
-    return { no: Math.floor(k / 8), wire: k & 7 };
+    this.no = Math.floor(k / 8);
+    this.wire = k & 7;
+    return true;
   }
   double(): number {
     this.need(8);
-    const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getFloat64(0, true);
+    const v = this.buf.readDoubleLE(this.pos);
     this.pos += 8;
     return v;
   }
   float(): number {
     this.need(4);
-    const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 4).getFloat32(0, true);
+    const v = this.buf.readFloatLE(this.pos);
     this.pos += 4;
     return v;
   }
@@ -68,7 +73,7 @@ export class ProtoCursor {
   }
   string(): string {
     const [s, e] = this.bytes();
-    return Buffer.from(this.buf.buffer, this.buf.byteOffset + s, e - s).toString('utf8');
+    return this.buf.toString('utf8', s, e);
   }
   skip(wire: number): void {
     if (wire === WIRE_VARINT) this.varint();
