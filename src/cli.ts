@@ -113,7 +113,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`wrote ${written.length} plot files to ${opts.plotsDir}\n`);
     }
     for (const e of report.errors) io.stderr.write(`dann-doctor: ${e.message}\n`);
-    if (report.runs.length === 0) return 2;
+    if (report.runs.length === 0 && !opts.formatGiven) return 2;
     if (interactive) {
       const { startUi } = await import('./ui/index.js');
       const { uiLoaders } = await import('./ui-loaders.js');

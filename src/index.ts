@@ -39,11 +39,19 @@ export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): 
   const config = resolveConfig(options.config);
   const found = await discoverRuns(paths, { maxDepth: options.maxDepth });
   const runs: Run[] = [];
+  const errors: Report['errors'] = [...found.errors];
   for (const d of found.runs) {
     options.onProgress?.(`reading ${d.id}`);
-    runs.push(await loadRun(d, { metricAliases: config.metricAliases, formatHint: options.formatHint, maxBytes: options.maxBytes }));
+    const run = await loadRun(d, { metricAliases: config.metricAliases, formatHint: options.formatHint, maxBytes: options.maxBytes });
+    if (run.formats.length === 0) {
+      // Nothing any reader understood: an input error, not a "healthy" verdict.
+      const why = run.notes.find((n) => n.level === 'warn');
+      errors.push({ path: d.path, message: why ? `${why.file ?? d.path}: ${why.message}` : `${d.path}: no training log dann-doctor recognises` });
+      continue;
+    }
+    runs.push(run);
   }
-  return { runs, errors: found.errors };
+  return { runs, errors };
 }
 
 /** Evaluation (TF.js) is loaded only when asked for, so plain runs start fast. */

@@ -66,7 +66,10 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
       const reader = await detectFormat(file, opts.formatHint);
       if (!reader) {
         // Unknown text beside a run (README.txt, requirements.txt) is normal; only say so when it is all there is.
-        if (d.logFiles.length === 1 && !d.tfeventsDir && !d.mlflowDir) notes.push({ level: 'warn', file, message: 'not a training log dann-doctor recognises (use --format-hint to force a reader)' });
+        if (d.logFiles.length === 1 && !d.tfeventsDir && !d.mlflowDir) {
+          const size = (await stat(file)).size;
+          notes.push({ level: 'warn', file, message: size === 0 ? 'empty file' : 'not a training log dann-doctor recognises (use --format-hint to force a reader)' });
+        }
         continue;
       }
       fragments.push(await reader.read(file, readOpts));

@@ -98,16 +98,19 @@ test('usage and input errors: one line naming the problem, exit 2, no stack trac
   }
 });
 
-test('garbage, empty and binary files are reported as notes, never crash', async () => {
+test('garbage, empty and binary files: exit 2 with one line naming the file, never a crash', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dd-cli-'));
   try {
-    await writeFile(join(dir, 'train-2024-01-01-00_00_00.txt'), Buffer.from([0, 1, 2, 255, 254, 10, 0x80, 0x81]));
-    const r = cli([dir, '--format', 'json', '--fail-on', 'never']);
-    assert.ok(r.code === 0 || r.code === 2, r.stderr);
-    assert.doesNotMatch(r.stderr, /internal error/);
-    await writeFile(join(dir, 'train-2024-01-01-00_00_00.txt'), '');
-    const e = cli([dir, '--format', 'json', '--fail-on', 'never']);
-    assert.doesNotMatch(e.stderr, /internal error/);
+    const log = join(dir, 'train-2024-01-01-00_00_00.txt');
+    await writeFile(log, Buffer.from([0, 1, 2, 255, 254, 10, 0x80, 0x81]));
+    const r = cli([dir, '--format', 'json']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`${log}: not a training log dann-doctor recognises`));
+    assert.equal(JSON.parse(r.stdout).runs.length, 0);
+    await writeFile(log, '');
+    const e = cli([dir]);
+    assert.equal(e.code, 2);
+    assert.match(e.stderr, /train-2024-01-01-00_00_00\.txt: empty file/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
