@@ -157,6 +157,18 @@ export interface EvalResults {
   /** estimated target label distribution (from predictions), and source's */
   targetLabelDistribution?: number[];
   sourceLabelDistribution?: number[];
+  /** the classifier rebuilt from a checkpoint (bottleneck + head) run on `*_backbone_features`, checked against the dumped logits */
+  rebuiltHead?: {
+    checkpoint: string;
+    bottleneckBatchNorm: boolean;
+    /** bottleneck BN num_batches_tracked (training iterations) */
+    batchesTracked?: number;
+    source?: DomainEval;
+    target?: DomainEval;
+    /** percent of rows whose argmax equals the dumped logits' argmax */
+    agreementWithDump?: number;
+    maxAbsLogitDiff?: number;
+  };
   seconds: number;
   notes: Note[];
 }
