@@ -31,9 +31,10 @@ export function pythonJsonToStrict(line: string): string {
       continue;
     }
     if (ch === '"') { inStr = true; out += ch; continue; }
-    if (line.startsWith('NaN', i)) { out += '"\u0000NaN"'; i += 2; continue; }
-    if (line.startsWith('-Infinity', i)) { out += '"\u0000-Infinity"'; i += 8; continue; }
-    if (line.startsWith('Infinity', i)) { out += '"\u0000Infinity"'; i += 7; continue; }
+    // the JSON escape \u0000 cannot come from a real log value's text, so it marks our rewrite unambiguously
+    if (line.startsWith('NaN', i)) { out += '"\\u0000NaN"'; i += 2; continue; }
+    if (line.startsWith('-Infinity', i)) { out += '"\\u0000-Infinity"'; i += 8; continue; }
+    if (line.startsWith('Infinity', i)) { out += '"\\u0000Infinity"'; i += 7; continue; }
     out += ch;
   }
   return out;

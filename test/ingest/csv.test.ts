@@ -1,0 +1,151 @@
+// Tests for the CSV reader: the real Lightning CSVLogger run, Keras CSVLogger, DeepDA train_log.csv, generic edge cases.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCsvLog, classifyCsv, sniffCsv } from '../../src/ingest/csv/index.js';
+import { readTllibLog } from '../../src/ingest/tllib/index.js';
+import { InputError } from '../../src/ingest/input-error.js';
+import { FIXTURES, SHARED_RUNS, hasShared, trainLogOf } from '../helpers/shared.js';
+import type { RunFragment, Series } from '../../src/model/types.js';
+
+const CSV = join(FIXTURES, 'csv');
+const seriesOf = (f: RunFragment, key: string): Series => {
+  const s = f.series!.find((x) => x.key === key);
+  assert.ok(s, `series ${key} present (have ${f.series!.map((x) => x.key).join(', ')})`);
+  return s;
+};
+const near = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (tol ${tol})`);
+
+test('flavour is decided from the header shape, then the name', () => {
+  assert.equal(classifyCsv('x/metrics.csv', ['epoch', 'step', 'val/acc']), 'lightning-csv');
+  assert.equal(classifyCsv('log.csv', ['step', 'loss']), 'csv');
+  assert.equal(classifyCsv('metrics.csv', ['step', 'loss']), 'lightning-csv');
+  assert.equal(classifyCsv('training.log', ['epoch', 'disc_acc', 'loss']), 'keras-csv');
+  assert.equal(classifyCsv('train_log.csv', ['3.1', '0.13', '3.3']), 'deepda-csv');
+  assert.equal(classifyCsv('a.csv', ['1', '2']), 'csv');
+});
+
+test('healthy_lightning metrics.csv: same final/best val acc and domain-acc level as the healthy text log', { skip: !hasShared }, async () => {
+  const truth = JSON.parse(readFileSync(join(SHARED_RUNS, 'truth.json'), 'utf8'));
+  const f = await readCsvLog(join(SHARED_RUNS, 'healthy_lightning', 'metrics.csv'));
+  assert.equal(f.format, 'lightning-csv');
+  const val = seriesOf(f, 'val/acc1');
+  assert.equal(val.granularity, 'epoch');
+  assert.equal(val.scaledFrom, 'fraction');
+  assert.equal(val.rawName, 'val/acc');
+  assert.deepEqual(val.points.map((p) => p.step), [...Array(15).keys()]);
+  val.points.forEach((p, i) => near(p.value, truth.healthy.val_acc_per_epoch[i], 1e-3, `val acc epoch ${i}`));
+  near(f.bestAcc1!, truth.healthy.best_acc1, 1e-3, 'best');
+  near(val.points.at(-1)!.value, truth.healthy.final_target_acc, 1e-2, 'final');
+  assert.equal(f.epochsCompleted, 15);
+  assert.equal(f.itersPerEpoch, 300); // from hparams.yaml
+  assert.equal(f.evaluations!.length, 15);
+  assert.deepEqual([f.evaluations![0].epoch, f.evaluations![0].line], [0, 8]); // metrics.csv line 8 is the first val row
+  near(f.evaluations![0].loss!, 1.6053564548492432, 0, 'val loss on the same row');
+  // train meters: every 50 steps, fractions -> percent, epoch and iteration inside the epoch
+  const dom = seriesOf(f, 'train/domain_acc');
+  assert.equal(dom.granularity, 'iteration');
+  assert.equal(dom.points.length, 90);
+  assert.deepEqual([dom.points[6].step, dom.points[6].epoch, dom.points[6].iter, dom.points[6].value], [349, 1, 49, 67.1875]); // line 9: 0.671875
+  // per-epoch domain-acc level: the CSV samples every 50 steps, the text log's running averages every step
+  const means = [...Array(15).keys()].map((e) => {
+    const v = dom.points.filter((p) => p.epoch === e).map((p) => p.value);
+    return v.reduce((a, b) => a + b, 0) / v.length;
+  });
+  means.forEach((m, e) => near(m, truth.healthy.domain_acc_epoch_means[e], 7, `domain acc epoch ${e}`));
+  const last5 = (xs: number[]) => xs.slice(-5).reduce((a, b) => a + b, 0) / 5;
+  near(last5(means), last5(truth.healthy.domain_acc_epoch_means), 1, 'domain acc, mean of the last 5 epochs');
+  // hyperparameters from hparams.yaml, typed
+  assert.equal(f.hyperparameters!.trade_off, 1);
+  assert.equal(f.hyperparameters!.disc_batch_norm, false);
+  assert.equal(f.hyperparameters!.grl_switch_iter, null);
+  assert.deepEqual(f.hyperparameters!.norm_mean, [0.5]);
+  assert.equal(f.hyperparametersFrom!.file, join(SHARED_RUNS, 'healthy_lightning', 'hparams.yaml'));
+  assert.equal(f.algorithm, 'dann');
+  assert.ok(f.notes!.some((n) => n.level === 'info' && /"train\/domain_acc" holds fractions/.test(n.message)));
+});
+
+test('the same run through the tllib reader and the CSV reader: same validation curve and best accuracy', { skip: !hasShared }, async () => {
+  const csv = await readCsvLog(join(SHARED_RUNS, 'healthy_lightning', 'metrics.csv'));
+  const log = await readTllibLog(trainLogOf(join(SHARED_RUNS, 'healthy')));
+  const a = seriesOf(csv, 'val/acc1').points.map((p) => [p.step, Math.round(p.value * 100) / 100]);
+  const b = seriesOf(log, 'val/acc1').points.map((p) => [p.step, Math.round(p.value * 100) / 100]);
+  assert.deepEqual(a, b);
+  near(csv.bestAcc1!, log.bestAcc1!, 0.05, 'best acc (the text log prints it with one decimal)');
+  assert.equal(csv.algorithm, log.algorithm);
+});
+
+test('Keras CSVLogger: one row per epoch, fractions scaled, canonical names', async () => {
+  const f = await readCsvLog(join(CSV, 'keras_training.log.csv'));
+  assert.equal(f.format, 'keras-csv');
+  const dom = seriesOf(f, 'train/domain_acc');
+  assert.deepEqual([dom.rawName, dom.granularity, dom.scaledFrom], ['disc_acc', 'epoch', 'fraction']);
+  assert.deepEqual(dom.points.map((p) => [p.step, Math.round(p.value * 100) / 100]), [[0, 81.68], [1, 67.18], [2, 59.41]]);
+  assert.deepEqual(seriesOf(f, 'train/transfer_loss').points.map((p) => p.value), [0.7453, 1.2702, 1.3033]);
+  near(f.bestAcc1!, 63.11, 1e-9, 'best val_accuracy');
+});
+
+test('DeepDA headerless train_log.csv: three loss columns by position, one row per epoch', async () => {
+  const f = await readCsvLog(join(CSV, 'train_log.csv'));
+  assert.equal(f.format, 'deepda-csv');
+  assert.equal(f.algorithm, 'deepda');
+  const cls = seriesOf(f, 'train/cls_loss');
+  assert.equal(cls.points.length, 15);
+  assert.deepEqual([cls.points[0].step, cls.points[0].value, cls.points[0].line], [0, 0.197614, 1]);
+  assert.equal(seriesOf(f, 'train/loss').rawName, 'total_loss');
+  assert.equal(seriesOf(f, 'train/transfer_loss').points[14].value, 0.689768);
+  assert.ok(f.notes!.some((n) => /DeepDA train_log\.csv/.test(n.message)));
+});
+
+test('generic CSV: BOM, sparse cells, nan/inf spellings, text cells and a repeated header', async () => {
+  const f = await readCsvLog(join(CSV, 'generic_bom.csv'));
+  assert.equal(f.format, 'csv');
+  const loss = seriesOf(f, 'train/loss');
+  assert.deepEqual(loss.points.map((p) => p.step), [0, 100, 200, 300, 400]); // `global_step` is the step column
+  assert.deepEqual(loss.points.map((p) => p.value), [3.01, 0.72, Infinity, -Infinity, 0.51]);
+  const dom = seriesOf(f, 'train/domain_acc');
+  assert.equal(dom.rawName, 'd_acc');
+  assert.ok(Number.isNaN(dom.points[2].value) && Number.isNaN(dom.points[4].value));
+  assert.equal(dom.scaledFrom, undefined); // already percent
+  const val = seriesOf(f, 'val/acc1'); // target_acc, one value per epoch while d_acc has several
+  assert.deepEqual([val.granularity, val.points.map((p) => [p.step, p.value])], ['epoch', [[0, 48.9], [1, 59.6]]]);
+  assert.ok(f.notes!.some((n) => n.line === 2 && /"note": "warmup" is not a number/.test(n.message)));
+  assert.ok(f.notes!.some((n) => /header row repeated 1 time/.test(n.message)));
+  assert.equal(f.series!.find((s) => s.rawName === 'note'), undefined);
+});
+
+test('pytorch-adapt record-keeper CSV: the file name is the group of its series', async () => {
+  const f = await readCsvLog(join(CSV, 'engine_output_total_loss.csv'));
+  assert.deepEqual(seriesOf(f, 'train/cls_loss').points.map((p) => [p.step, p.value]), [[0, 2.3], [1, 2.1], [2, 1.9]]);
+  assert.equal(seriesOf(f, 'train/transfer_loss').rawName, 'engine_output_total_loss/src_domain_loss');
+  seriesOf(f, 'engine_output_total_loss/target_domain_loss'); // unknown names are kept under their raw name
+});
+
+test('bad CSV input gives an InputError naming the file and line, never a crash', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dd-csv-'));
+  try {
+    writeFileSync(join(dir, 'quote.csv'), 'step,loss\n1,0.5\n2,"0.4\n3,0.3\n');
+    await assert.rejects(readCsvLog(join(dir, 'quote.csv')), (e: unknown) => e instanceof InputError && e.file.endsWith('quote.csv') && /CSV/.test(e.message) && e.line !== undefined);
+    writeFileSync(join(dir, 'empty.csv'), '');
+    await assert.rejects(readCsvLog(join(dir, 'empty.csv')), /empty CSV/);
+    await assert.rejects(readCsvLog(join(dir, 'nope.csv')), /no such file/);
+    await assert.rejects(readCsvLog(dir), /is a directory/);
+    // binary junk: parsed as one odd header, nothing numeric -> empty fragment, no throw
+    writeFileSync(join(dir, 'junk.csv'), Buffer.from([0, 1, 2, 255, 10, 3, 4, 10]));
+    const j = await readCsvLog(join(dir, 'junk.csv'));
+    assert.equal(j.series!.length, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sniff: step/epoch headers and numeric rows by content; other headers only with a .csv name', () => {
+  assert.ok(sniffCsv('', Buffer.from('\uFEFFepoch,step,train/loss\n0,1,2\n')));
+  assert.ok(sniffCsv('', Buffer.from('3.1,0.1,3.2\n')));
+  assert.ok(!sniffCsv('', Buffer.from('a,b\n1,2\n')));
+  assert.ok(sniffCsv('runs.csv', Buffer.from('a,b\n1,2\n')));
+  assert.ok(!sniffCsv('', Buffer.from("Namespace(root='x', source=['a'])\n")));
+  assert.ok(!sniffCsv('', Buffer.from('{"step": 1, "loss": 2}\n')));
+});
