@@ -1,0 +1,40 @@
+// curve-jump: dh-digits-b1-b's loss drops from the BCE clamp (~50) to ~0.7 in epoch 21; gradual GRL-driven changes do not count.
+import rule from '../../rules/curve-jump.js';
+import { KEY } from '../../src/model/metric-keys.js';
+import { ruleTester } from './rule-tester.js';
+import { sharedRun, realLog, makeRun, tllibSeries, epochSeries } from './runs.js';
+
+ruleTester(rule, {
+  valid: [
+    { name: 'healthy: domain acc falls 82 -> 55 gradually over the warm-up', run: sharedRun('healthy') },
+    { name: 'healthy_lightning', run: sharedRun('healthy_lightning') },
+    { name: 'strong_disc: one-epoch loss spikes (epoch 1) are not a level shift', run: sharedRun('strong_disc') },
+    { name: 'label_shift', run: sharedRun('label_shift') },
+    { name: 'source_only', run: sharedRun('source_only') },
+    { name: 'diverged is loss-divergence territory', run: sharedRun('diverged'), notApplicable: /diverged/ },
+    { name: 'A->W: 2 epochs are too few', run: realLog('dh-a2w-2ep'), notApplicable: /fewer than 6 epochs/ },
+    {
+      // made up: a step lr schedule lifting target accuracy by 20 points is the schedule working
+      name: 'accuracy rising at an lr step is not a symptom',
+      run: makeRun({
+        series: [
+          epochSeries(KEY.valAcc, [40, 60, 61, 60, 61, 62, 82, 83, 82, 83]),
+          epochSeries(KEY.lr, [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.01, 0.01, 0.01, 0.01]),
+        ],
+      }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'dh-digits-b1-b: Loss 49 -> 0.68 in epoch 21; first value past the midpoint is [21][600] = 6.23 (line 297)',
+      run: realLog('dh-digits-b1-b'),
+      errors: [{ messageId: 'jump', data: { epoch: 21, before: '49.01', after: '0.678' }, evidence: { series: KEY.loss } }],
+    },
+    {
+      // made up: target accuracy collapses by 30 points in one epoch after a stable stretch
+      name: 'target accuracy drops 30 points at epoch 6',
+      run: makeRun({ series: [epochSeries(KEY.valAcc, [40, 70, 71, 70, 72, 71, 41, 40, 42, 41])] }),
+      errors: [{ messageId: 'jump', data: { epoch: 6, stable: 5, before: '70.8%', after: '41%' } }],
+    },
+  ],
+});

@@ -1,0 +1,40 @@
+// domain-acc-saturated: only epoch means after the GRL warm-up count; the real strong_disc run must NOT be called saturated.
+import rule from '../../rules/domain-acc-saturated.js';
+import { KEY } from '../../src/model/metric-keys.js';
+import { ruleTester } from './rule-tester.js';
+import { sharedRun, realLog, makeRun, tllibSeries } from './runs.js';
+
+ruleTester(rule, {
+  valid: [
+    { name: 'healthy settles at ~55%', run: sharedRun('healthy') },
+    { name: 'healthy_lightning (per-step fractions, mean of values)', run: sharedRun('healthy_lightning') },
+    // BatchNorm, hidden 2048, 10x lr: the configuration is strong but the numbers settle at 55%
+    { name: 'strong_disc: strong config, GRL still wins', run: sharedRun('strong_disc') },
+    { name: 'source_only has no discriminator', run: sharedRun('source_only'), notApplicable: /no domain/ },
+    { name: 'A->W ended (2000 it) before the warm-up (~2944)', run: realLog('dh-a2w-2ep'), notApplicable: /before the GRL warm-up/ },
+    {
+      // made up: 95% in the first 3 epochs is the warm-up (lambda < 0.9), then it settles: healthy
+      name: 'high only during the warm-up',
+      run: makeRun({ series: [tllibSeries(KEY.domainAcc, [95, 93, 91, 65, 58, 56, 55])] }),
+    },
+    {
+      // made up: a slower GRL (grl_max_iters=5000 -> warm-up ~14700 it) makes epochs 3..9 still warm-up
+      name: 'grl_max_iters moves the warm-up end',
+      run: makeRun({ hyperparameters: { grl_max_iters: 5000, epochs: 20 }, series: [tllibSeries(KEY.domainAcc, [97, 97, 96, 96, 95, 95, 94, 93, 92, 91, 88, 80, 70, 65, 60, 58])] }),
+    },
+  ],
+  invalid: [
+    {
+      // made up: the discriminator wins after the warm-up, epochs 3..9 at 96-99%
+      name: 'pinned near 100% after the warm-up',
+      run: makeRun({ series: [tllibSeries(KEY.domainAcc, [90, 95, 97, 98, 98, 99, 99, 98, 99, 99])] }),
+      errors: [{ messageId: 'saturated', data: { epochs: 7, level: 90, warmupStep: 2944, lambda: '0.9', mean: '98.6' }, evidence: { series: KEY.domainAcc, from: 3000, to: 9900 } }],
+    },
+    {
+      name: 'level is an option',
+      run: sharedRun('strong_disc'),
+      options: { level: 55 },
+      errors: [{ messageId: 'saturated', data: { level: 55, epochs: 1 } }],
+    },
+  ],
+});
