@@ -8,6 +8,7 @@ import { hyperText, isNonConfigKey, SEED_KEYS, compareSeedGroups, formatInterval
 import { activeFindings } from '../sweep/triage-table.js';
 import { paint } from '../reporters/style.js';
 import { InputError } from '../ingest/input-error.js';
+import { resolve } from 'node:path';
 
 /**
  * Without seed repeats a single-run gap has no noise estimate; on digit/Office-31 benchmarks seed-to-seed spread of
@@ -401,8 +402,9 @@ export async function compareCommand(args: string[], io: CliIO, diagnoseFn: Diag
   let rb: Report;
   try {
     const opts: DiagnoseOptions = { evaluate: parsed.evaluate };
-    ra = await diagnoseFn([parsed.a], opts);
-    rb = await diagnoseFn([parsed.b], opts);
+    // paths are relative to the user's folder (io.cwd), not to wherever this process happens to run
+    ra = await diagnoseFn([resolve(io.cwd, parsed.a)], opts);
+    rb = await diagnoseFn([resolve(io.cwd, parsed.b)], opts);
   } catch (err) {
     if (err instanceof InputError) {
       io.stderr.write(`dann-doctor compare: ${err.message}\n`);

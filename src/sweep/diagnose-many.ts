@@ -18,9 +18,17 @@ export const MIN_RUNS_PER_WORKER = 24;
 /** Runs handed to a worker per message batch: large enough to amortise messaging, small enough to balance load. */
 export const BATCH_RUNS = 64;
 
-function workerUrl(): URL {
-  // Under tsx (tests, bench) this module is the .ts source; in the package it is dist/src/sweep/*.js.
-  return new URL(import.meta.url.endsWith('.ts') ? './diagnose-worker.ts' : './diagnose-worker.js', import.meta.url);
+/**
+ * The worker. In the package it is dist/src/sweep/diagnose-worker.js. Under tsx (tests, bench) this module is the
+ * .ts source and a worker thread does not get tsx's loader from `--import tsx` (hooks are per thread in Node 20),
+ * so a small bootstrap registers tsx in the worker before importing the .ts file.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./diagnose-worker.js', import.meta.url));
+  const entry = new URL('./diagnose-worker.ts', import.meta.url).href;
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true });
 }
 
 class WorkerHandle {
@@ -29,7 +37,7 @@ class WorkerHandle {
   private failure: Error | undefined;
 
   constructor(onProgress?: (m: string) => void) {
-    this.worker = new Worker(workerUrl());
+    this.worker = startWorker();
     this.worker.on('message', (m: FromWorker) => {
       if (m.type === 'progress') return onProgress?.(m.message);
       const w = this.waiting;

@@ -48,33 +48,46 @@ test('alarms on loss-divergence while the diverged run is being written', { skip
   }
 });
 
-test('watch command: bell line and --on-finding CMD with the finding in env vars', { skip: !hasShared, timeout: TIMEOUT_MS + 10_000 }, async () => {
+test('watch command: a bell line per finding and --on-finding CMD with the finding in env vars', { skip: !hasShared, timeout: TIMEOUT_MS + 10_000 }, async () => {
   const { dir, src, log } = await liveRun('diverged');
   const child = new ChildLog(src, log);
   const limit = timeout(TIMEOUT_MS);
+  let sawDivergence!: () => void;
+  const divergence = new Promise<void>((r) => (sawDivergence = r));
   let out = '';
   let err = '';
   const io = {
-    stdout: new Writable({ write(c, _e, cb) { out += String(c); cb(); } }),
+    // the user presses Ctrl-C once the divergence alarm is on screen (or the test times out)
+    stdout: new Writable({ write(c, _e, cb) { out += String(c); if (/loss-divergence/.test(out)) sawDivergence(); cb(); } }),
     stderr: new Writable({ write(c, _e, cb) { err += String(c); cb(); } }),
-    env: { PATH: process.env.PATH }, isTTY: true, cwd: dir, interrupted: limit.promise,
+    env: { PATH: process.env.PATH }, isTTY: true, cwd: dir, interrupted: Promise.race([divergence, limit.promise]),
   };
+  // never write into the run directory; commands for simultaneous alarms run concurrently, so each appends its
+  // block with a single write
+  const envFile = join(dir, '..', `${basename(dir)}-env.txt`);
   try {
     child.child.stdin!.write('stream 10\n');
-    const envFile = join(dir, '..', `${basename(dir)}-env.txt`); // never write into the run directory
-    const code = await watchCommand([dir, '--interval', '100', '--exit-on-finding', '--on-finding', `env | grep ^DANN_DOCTOR_ > '${envFile}'`], io);
+    const code = await watchCommand([dir, '--interval', '100', '--on-finding', `s="$(env | grep ^DANN_DOCTOR_ | sort)"; printf -- '---\\n%s\\n' "$s" >> '${envFile}'`], io);
     assert.ok(!limit.fired(), `stopped by the timeout; stderr: ${err}`);
     assert.equal(code, 1);
-    assert.match(out, /^\u0007\[\d\d:\d\d:\d\d\] .*(warn|error).* loss-divergence /m);
-    const env = await readFile(envFile, 'utf8');
-    await rm(envFile, { force: true });
-    assert.match(env, /^DANN_DOCTOR_RULE=loss-divergence$/m);
-    assert.match(env, /^DANN_DOCTOR_SEVERITY=(warn|error)$/m);
-    assert.match(env, new RegExp(`^DANN_DOCTOR_LOG=${log.replace(/[.]/g, '\\.')}$`, 'm'));
-    assert.match(env, /^DANN_DOCTOR_FINGERPRINT=\S+$/m);
+    // lr=10 is linted from the header, the explosion from line 17: both alarm (in whichever re-analysis saw them)
+    const alarmLines = out.split('\n').filter((l) => l.startsWith('\u0007['));
+    for (const l of alarmLines) assert.match(l, /^\u0007\[\d\d:\d\d:\d\d\] \S*(warn|error)\S* [a-z-]+ dd-watch-diverged-\w+: /);
+    assert.ok(alarmLines.some((l) => /warn.* lr-out-of-range /.test(l)));
+    assert.ok(alarmLines.some((l) => /error.* loss-divergence .*\(train-2026-11-27-18_40_00\.txt:\d+\)$/.test(l)));
+    assert.equal(new Set(alarmLines.map((l) => l.split(' ')[2])).size, alarmLines.length, 'each finding alarms once');
+    const blocks = (await readFile(envFile, 'utf8')).split('---\n').filter(Boolean);
+    assert.equal(blocks.length, alarmLines.length, 'one command per alarm');
+    const div = blocks.find((b) => /^DANN_DOCTOR_RULE=loss-divergence$/m.test(b))!;
+    assert.ok(div, 'the command ran for loss-divergence');
+    assert.match(div, /^DANN_DOCTOR_SEVERITY=error$/m);
+    assert.match(div, new RegExp(`^DANN_DOCTOR_LOG=${log.replace(/[.]/g, '\\.')}$`, 'm'));
+    assert.match(div, /^DANN_DOCTOR_FINGERPRINT=[0-9a-f]+$/m);
+    assert.match(div, /^DANN_DOCTOR_LINE=\d+$/m);
   } finally {
     limit.cancel();
     child.stop();
+    await rm(envFile, { force: true });
     await rm(dir, { recursive: true, force: true });
   }
 });
