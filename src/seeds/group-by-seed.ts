@@ -16,6 +16,27 @@ export const LOCATION_KEYS = new Set([
   'run_name', 'name', 'version', 'workers', 'num_workers', 'print_freq', 'log_every', 'gpu', 'gpus', 'device',
 ]);
 
+/**
+ * Hyperparameters a domain-adaptation reader looks at first (the knobs a sweep usually turns); others follow in the
+ * order they were first seen.
+ */
+export const HYPER_PRIORITY = [
+  'trade_off', 'lr', 'seed', 'batch_size', 'disc_batch_norm', 'disc_hidden', 'disc_lr_mult', 'grl_hi', 'grl_max_iters',
+  'bottleneck_dim', 'arch', 'epochs', 'iters_per_epoch', 'data', 'source', 'target', 'lr_gamma', 'weight_decay', 'wd',
+];
+
+/** `keys` with HYPER_PRIORITY ones first (in that order), the rest in their given order. */
+export function orderByPriority(keys: string[]): string[] {
+  const rank = (k: string) => {
+    const i = HYPER_PRIORITY.indexOf(k.toLowerCase());
+    return i === -1 ? HYPER_PRIORITY.length : i;
+  };
+  return keys.map((k, i) => ({ k, i })).sort((a, b) => rank(a.k) - rank(b.k) || a.i - b.i).map((x) => x.k);
+}
+
+/** Longest group label: a few distinctive settings say which config it is; the run ids say the rest. */
+export const MAX_LABEL_KEYS = 4;
+
 /** True for keys that do not define the configuration (seed, paths, logging, device). */
 export function isNonConfigKey(key: string): boolean {
   const k = key.toLowerCase();
@@ -82,22 +103,35 @@ export function groupBySeed(runs: RunReport[], metric: SeedMetric = 'finalTarget
     g.runs.push(run);
   }
   const groups = [...bySig.entries()];
-  // Label each group with the config keys whose values differ between groups: that is what a reader compares.
-  const allKeys = new Set<string>();
-  for (const [, g] of groups) for (const k of Object.keys(g.config)) allKeys.add(k);
-  const varying = [...allKeys].filter((k) => new Set(groups.map(([, g]) => hyperText(g.config[k]))).size > 1).sort();
-  return groups.map(([signature, g]) => {
+  // Label each group by what sets it apart: the config values that differ from the most common value among groups.
+  // A key only some scripts have (a fork's extra flag) is not what sets a group apart, so only keys every group has count.
+  const keysInAll = orderByPriority(Object.keys(groups[0]?.[1].config ?? {}).filter((k) => groups.every(([, g]) => k in g.config)));
+  const modal = new Map<string, string>();
+  for (const k of keysInAll) {
+    const counts = new Map<string, number>();
+    for (const [, g] of groups) counts.set(hyperText(g.config[k]), (counts.get(hyperText(g.config[k])) ?? 0) + 1);
+    modal.set(k, [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0]);
+  }
+  const out = groups.map(([signature, g]) => {
     const values: number[] = [];
     for (const r of g.runs) {
       const v = targetAccOf(r, metric);
       if (v !== undefined) values.push(v);
     }
-    const label = [g.algorithm, ...varying.map((k) => `${k}=${hyperText(g.config[k])}`)].join(' ');
+    const distinct = keysInAll.filter((k) => hyperText(g.config[k]) !== modal.get(k));
+    const shown = distinct.slice(0, MAX_LABEL_KEYS).map((k) => `${k}=${hyperText(g.config[k])}`);
+    if (distinct.length > MAX_LABEL_KEYS) shown.push('…');
+    const label = [g.algorithm, ...shown].join(' ');
     return {
       signature, label, algorithm: g.algorithm, config: g.config,
       runIds: g.runs.map((r) => r.id), seeds: g.runs.map(seedOf), values, metric, interval: meanInterval(values),
     };
   });
+  // two groups can look alike on the shared keys (they differ in a key only one script has): name them by a run
+  const seen = new Map<string, number>();
+  for (const g of out) seen.set(g.label, (seen.get(g.label) ?? 0) + 1);
+  for (const g of out) if ((seen.get(g.label) ?? 0) > 1) g.label = `${g.label} (${g.runIds[0]})`;
+  return out;
 }
 
 export interface GroupComparison {

@@ -8,9 +8,13 @@ export const MAX_CELL_CHARS = 44;
 
 const ANSI = { red: '\x1b[31m', yellow: '\x1b[33m', green: '\x1b[32m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 
+/** Hyperparameter columns shown in text before "+N more" (the most telling come first; JSON/Markdown keep all). */
+export const MAX_HYPER_COLUMNS = 6;
+
 export interface RenderTriageOptions {
   color?: boolean;
   maxCellChars?: number;
+  maxHyperColumns?: number;
 }
 
 function cut(s: string, max: number): string {
@@ -27,8 +31,10 @@ function rowColor(row: TriageRow): string {
 /** Aligned columns, worst run first, input errors listed below. Pads before colouring so ANSI codes don't skew widths. */
 export function renderTriageText(table: TriageTable, opts: RenderTriageOptions = {}): string {
   const max = opts.maxCellChars ?? MAX_CELL_CHARS;
-  const rows = table.rows.map((r) => r.cells.map((c) => cut(c, max)));
-  const head = table.columns.map((c) => cut(c, max));
+  const keep = table.columns.length - table.varying.length + Math.min(table.varying.length, opts.maxHyperColumns ?? MAX_HYPER_COLUMNS);
+  const hidden = table.varying.slice(keep - (table.columns.length - table.varying.length));
+  const rows = table.rows.map((r) => r.cells.slice(0, keep).map((c) => cut(c, max)));
+  const head = table.columns.slice(0, keep).map((c) => cut(c, max));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
   const out: string[] = [];
@@ -41,6 +47,7 @@ export function renderTriageText(table: TriageTable, opts: RenderTriageOptions =
   const bad = table.rows.filter((r) => r.topFinding && r.topFinding.severity !== 'info').length;
   out.push('');
   out.push(`${table.rows.length} run${table.rows.length === 1 ? '' : 's'}, ${bad} with warnings or errors`);
+  if (hidden.length) out.push(`${hidden.length} more varying hyperparameter${hidden.length === 1 ? '' : 's'} not shown: ${hidden.join(', ')} (all in --format json/markdown)`);
   for (const e of table.errors) out.push(`${opts.color ? ANSI.red : ''}error: ${e.path}: ${e.message}${opts.color ? ANSI.reset : ''}`);
   return `${out.join('\n')}\n`;
 }
@@ -70,9 +77,9 @@ export function renderTriageMarkdown(table: TriageTable): string {
 export function renderSeedGroupsText(groups: SeedGroup[]): string {
   const multi = groups.filter((g) => g.values.length >= 2);
   if (multi.length === 0) return '';
-  const out = ['seed groups (runs equal but for seed/paths; final target acc):'];
-  for (const g of groups) out.push(`  ${g.label}: ${formatInterval(g.interval)}  [${g.runIds.join(', ')}]`);
-  const best = [...groups].filter((g) => g.values.length > 0).sort((x, y) => y.interval.mean - x.interval.mean)[0];
-  if (best) for (const g of groups) if (g !== best && g.values.length > 0 && (g.values.length >= 2 || best.values.length >= 2)) out.push(`  ${compareSeedGroups(g, best).summary}`);
+  const out = ['seed groups (same config, different seeds; final target acc, mean +- 95% CI):'];
+  for (const g of multi) out.push(`  ${g.label}: ${formatInterval(g.interval)}  [${g.runIds.join(', ')}]`);
+  const best = [...multi].sort((x, y) => y.interval.mean - x.interval.mean)[0];
+  for (const g of multi) if (g !== best) out.push(`  ${compareSeedGroups(g, best).summary}`);
   return `${out.join('\n')}\n`;
 }

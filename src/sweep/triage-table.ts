@@ -1,7 +1,7 @@
 // The sweep triage table: one row per run, worst first, with the hyperparameters that vary across the sweep as columns.
 import type { HyperValue } from '../model/types.js';
 import type { Finding, Report, RunReport, Severity } from '../engine/types.js';
-import { hyperText, isNonConfigKey } from '../seeds/group-by-seed.js';
+import { hyperText, isNonConfigKey, orderByPriority } from '../seeds/group-by-seed.js';
 
 /** Status ranks: a run that crashed or died says less than one that finished, so it sorts first among equals. */
 const STATUS_BADNESS: Record<string, number> = { crashed: 3, failed: 3, killed: 2, incomplete: 1, unknown: 1, running: 0, finished: 0 };
@@ -46,20 +46,27 @@ function topFindingOf(run: RunReport): Finding | undefined {
 }
 
 /**
- * Hyperparameter keys whose value differs between at least two runs (a key missing in one run counts as a
- * difference), in first-seen order. Path and logging keys (log, root, workers...) are left out: they always differ
- * and say nothing about the result. The seed is kept: in a seed sweep it is the column a reader looks for.
+ * Hyperparameter keys whose value differs between runs that have them (a key at least two runs share), ordered
+ * with the usual sweep knobs first (HYPER_PRIORITY). A key only one script writes (a fork's extra flag) is not a
+ * sweep dimension. Path and logging keys (log, root, workers...) are left out: they always differ and say nothing
+ * about the result. The seed is kept: in a seed sweep it is the column a reader looks for.
  */
 export function varyingHyperparameters(runs: RunReport[]): string[] {
   if (runs.length < 2) return [];
   const keys: string[] = [];
   const seen = new Set<string>();
   for (const r of runs) for (const k of Object.keys(r.hyperparameters)) if (!seen.has(k)) { seen.add(k); keys.push(k); }
-  return keys.filter((k) => {
+  return orderByPriority(keys.filter((k) => {
     if (isNonConfigKey(k) && k.toLowerCase() !== 'seed') return false;
-    const first = hyperText(runs[0].hyperparameters[k]);
-    return runs.some((r) => hyperText(r.hyperparameters[k]) !== first);
-  });
+    const values = new Set<string>();
+    let have = 0;
+    for (const r of runs) {
+      if (!(k in r.hyperparameters)) continue;
+      have++;
+      values.add(hyperText(r.hyperparameters[k]));
+    }
+    return have >= 2 && values.size > 1;
+  }));
 }
 
 function fmtAcc(v: number | undefined): string {
