@@ -10,8 +10,10 @@ import type { ReadOptions } from '../format-reader.js';
 import type { Algorithm, Evaluation, HyperValue, Note, PerClassTable, Point, RunFragment, SourceRef } from '../../model/types.js';
 
 /** `epoch [3/30] batch [20/100] time 0.215 (0.240) ... loss_d 1.3612 (1.3790) lr 2.0000e-03 eta 0:21:04` */
+// METER: names start at a word boundary and are at most 64 chars; otherwise a long line of letters backtracks
+// quadratically (found by `npm run fuzz`: 15 s for one 120 KB line).
 export const DASSL_TRAIN = /^epoch \[(\d+)\/(\d+)\]\s+batch \[(\d+)\/(\d+)\]\s+(.*)$/;
-const METER = /([A-Za-z_][\w]*)\s+(-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|nan|-?inf)(?:\s+\((-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|nan|-?inf)\))?/gi;
+const METER = /(?<!\w)([A-Za-z_]\w{0,63})\s+(-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|nan|-?inf)(?:\s+\((-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|nan|-?inf)\))?/gi;
 /** timing meters, not training signals */
 const SKIP_METERS = new Set(['time', 'data', 'eta']);
 const EVAL_START = /^Evaluate on the \*(\w+)\* set/;

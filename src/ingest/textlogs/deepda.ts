@@ -17,7 +17,7 @@ const LOSS_TO_ALGORITHM: Record<string, Algorithm> = { adv: 'dann', mmd: 'dan', 
 export function parseDeepdaFields(rest: string): { name: string; value: number }[] {
   const out: { name: string; value: number }[] = [];
   for (const part of rest.split(',')) {
-    const m = /^\s*([A-Za-z_][\w]*)\s*:?\s+(\S+)\s*$/.exec(part);
+    const m = /^\s*([A-Za-z_]\w{0,63})\s*:?\s+(\S+)\s*$/.exec(part);
     if (!m) continue;
     const v = parseNumber(m[2]);
     if (v !== null) out.push({ name: m[1], value: v });

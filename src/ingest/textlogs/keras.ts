@@ -8,7 +8,7 @@ import type { Evaluation, Note, Point, RunFragment } from '../../model/types.js'
 
 export const KERAS_EPOCH = /^Epoch (\d+)\/(\d+)\s*$/;
 /** ` - name: value` pairs; Keras 3 writes the same pairs after a `━━━` bar. */
-const PAIR = /(?:^|\s)-\s+([A-Za-z_][\w]*):\s+(-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|nan|-?inf)/gi;
+const PAIR = /(?:^|\s)-\s+([A-Za-z_]\w{0,63}):\s+(-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|nan|-?inf)/gi;
 
 /** The text a terminal would show for a line that redraws itself with backspaces (Keras' non-TTY progress). */
 function afterBackspaces(s: string): string {
