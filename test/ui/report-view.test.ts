@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   sortedFindings, verdict, perClassView, evidenceEpochRange, findingEpochRange, alignCurves, curvesOf, hyperLine,
-  evidenceLocation, evidenceText, isHealthy, causesOf,
+  evidenceLocation, evidenceText, isHealthy, causesOf, curveScale,
 } from '../../src/ui/state/report-view.js';
 import { labelShiftRun, healthyRun, divergedRun } from './report-fixtures.js';
 import type { EvalResults } from '../../src/model/types.js';
@@ -84,4 +84,18 @@ test('curves come in reading order and share one epoch axis with gaps as null', 
 
 test('hyperparameter line reads like the ux sketch', () => {
   assert.match(hyperLine(labelShiftRun()), /^15 ep × 300 it · arch lenet_small · batch 32 · lr 0.01 · trade_off 1 · /);
+});
+
+test('curve scale: accuracy noise at chance drawn over 10 points, a diverging loss on log10, else its own range', () => {
+  // diverged: Cls Acc epoch averages 9.3..10.7 (log), loss 3.01 -> 9.17e10 -> 3.10
+  assert.deepEqual(curveScale('percent', [9.6, 9.8, 10.7, 9.3]), { min: 5, max: 15, log: false });
+  assert.deepEqual(curveScale('percent', [99.1, 99.9]), { min: 90, max: 100, log: false }, 'kept inside 0..100');
+  // label_shift domain acc 82.4 -> 55.8 spans 26.6 points: its own range
+  assert.deepEqual(curveScale('percent', [82.4, 68.8, 55.8, 56.2]), { log: false });
+  // label_shift target acc 50.222..59.556 spans 9.3 points: widened around its middle 54.889
+  const t = curveScale('percent', [54.667, 59.556, 50.222, 52.0]);
+  assert.ok(Math.abs(t.min! - 49.889) < 1e-9 && Math.abs(t.max! - 59.889) < 1e-9, JSON.stringify(t));
+  assert.deepEqual(curveScale('loss', [145990213.92, 91730808209.29, 3.1]), { log: true });
+  assert.deepEqual(curveScale('loss', [0.89, 0.66, 0.7]), { log: false });
+  assert.deepEqual(curveScale('loss', [NaN, null]), { log: false });
 });

@@ -2,7 +2,7 @@
 // finding's epoch range marked under them; zoomed, the selected curve becomes a block chart.
 import { Box, Text } from 'ink';
 import type { RunReport } from '../../engine/types.js';
-import { curvesOf, alignCurves, formatNumber } from '../state/report-view.js';
+import { curvesOf, alignCurves, formatNumber, curveScale } from '../state/report-view.js';
 import { sparkline, markRow, blockChart, type Sample } from '../draw/sparkline.js';
 import { useTheme, accent } from '../theme.js';
 import { Pane, innerSize } from './Pane.js';
@@ -22,6 +22,13 @@ export interface CurvesPaneProps {
 const LABEL_WIDTH = 13;
 /** At most this much room for "52 (50.22–59.56)" after the sparkline; narrower panes show the last value only. */
 const VALUE_WIDTH = 22;
+
+/** The samples to draw and the scale to draw them with (log10 for series spanning orders of magnitude). */
+function drawable(unit: string, values: Sample[]): { values: Sample[]; min?: number; max?: number; log: boolean } {
+  const sc = curveScale(unit, values);
+  if (!sc.log) return { values, ...sc };
+  return { values: values.map((v) => (v === null || !Number.isFinite(v) ? v : Math.log10(v))), log: true };
+}
 
 function finiteOf(values: Sample[]): number[] {
   return values.filter((v): v is number => v !== null && Number.isFinite(v));
@@ -69,12 +76,13 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
     const c = curves[sel];
     const chartH = Math.max(3, inner.height - 4);
     const chartW = Math.max(4, inner.width - 10);
-    const rows = blockChart(values[sel], chartW, chartH);
+    const d = drawable(c.series.unit, values[sel]);
+    const rows = blockChart(d.values, chartW, chartH, { min: d.min, max: d.max });
     const f = finiteOf(values[sel]);
-    const hi = f.length ? Math.max(...f) : 0;
-    const lo = f.length ? Math.min(...f) : 0;
+    const hi = d.max ?? (f.length ? Math.max(...f) : 0);
+    const lo = d.min ?? (f.length ? Math.min(...f) : 0);
     return (
-      <Pane title={`${c.label} — ${c.series.key} (${c.series.rawName})`} hint="↑↓ curve · Enter back" focused={focused} width={width} height={height}>
+      <Pane title={`${c.label} — ${c.series.key} (${c.series.rawName})${d.log ? ' · log scale' : ''}`} hint="↑↓ curve · Enter back" focused={focused} width={width} height={height}>
         {rows.map((r, i) => (
           <Text key={i} wrap="truncate-end">
             <Text dimColor>{(i === 0 ? formatNumber(hi) : i === rows.length - 1 ? formatNumber(lo) : '').padStart(8)} </Text>
@@ -89,16 +97,19 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
 
   return (
     <Pane title={title} hint={focused ? '↑↓ select · Enter zoom' : undefined} focused={focused} width={width} height={height}>
-      {curves.slice(0, Math.max(0, inner.height - (hasMark ? 1 : 0))).map((c, i) => (
+      {curves.slice(0, Math.max(0, inner.height - (hasMark ? 1 : 0))).map((c, i) => {
+        const d = drawable(c.series.unit, values[i]);
+        return (
         <Box key={c.key}>
           <Text wrap="truncate-end" inverse={focused && i === cursor}>
             <Text>{focused && i === cursor ? '▸' : ' '}</Text>
-            <Text>{c.label.slice(0, LABEL_WIDTH).padEnd(LABEL_WIDTH)} </Text>
-            <Text color={accent(theme, 'cyan')}>{sparkline(values[i], sparkW).padEnd(sparkW)}</Text>
+            <Text>{(d.log ? `${c.label.slice(0, LABEL_WIDTH - 4)} log` : c.label.slice(0, LABEL_WIDTH)).padEnd(LABEL_WIDTH)} </Text>
+            <Text color={accent(theme, 'cyan')}>{sparkline(d.values, sparkW, { min: d.min, max: d.max }).padEnd(sparkW)}</Text>
             <Text> {valueText(values[i], withRange)}</Text>
           </Text>
         </Box>
-      ))}
+        );
+      })}
       {hasMark ? (
         <Text wrap="truncate-end" color={accent(theme, 'yellow')}>
           {' '.repeat(LABEL_WIDTH + 2)}{mark.padEnd(sparkW)} {markLabel}

@@ -289,3 +289,26 @@ export function alignCurves(curves: Curve[]): { epochs: number[]; values: (numbe
   });
   return { epochs, values };
 }
+
+/** Accuracy curves are drawn over at least this many points, so noise at chance (9.3..10.7) does not look like learning. */
+export const MIN_PERCENT_SPAN = 10;
+/** A positive series whose max/min exceeds this is drawn on a log scale (a diverging loss: 3 -> 9e10 -> 3). */
+export const LOG_SCALE_RATIO = 1e3;
+
+/**
+ * How to scale a curve's sparkline: accuracies over a span of at least MIN_PERCENT_SPAN points (kept inside
+ * 0..100), positive series spanning orders of magnitude in log10, anything else over its own min..max.
+ */
+export function curveScale(unit: string, values: (number | null)[]): { min?: number; max?: number; log: boolean } {
+  const f = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (f.length === 0) return { log: false };
+  const lo = Math.min(...f);
+  const hi = Math.max(...f);
+  if (unit === 'percent' && hi - lo < MIN_PERCENT_SPAN) {
+    const mid = (hi + lo) / 2;
+    const min = Math.max(0, Math.min(100 - MIN_PERCENT_SPAN, mid - MIN_PERCENT_SPAN / 2));
+    return { min, max: min + MIN_PERCENT_SPAN, log: false };
+  }
+  if (lo > 0 && hi / lo > LOG_SCALE_RATIO) return { log: true };
+  return { log: false };
+}
