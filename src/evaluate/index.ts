@@ -1,0 +1,101 @@
+// Entry of the evaluation engine: finds a run's feature dump and checkpoint, loads TF.js lazily, measures.
+import { existsSync, statSync } from 'node:fs';
+import { join, dirname, basename } from 'node:path';
+import type { Run, EvalResults, Note } from '../model/types.js';
+import type { NdArray } from '../model/ndarray.js';
+import { InputError } from '../ingest/input-error.js';
+import { ArrayShapeError } from './matrix.js';
+import type { MeasureOptions } from './measure.js';
+
+export { loadBackend, parseBackendName, BACKEND_LADDER, UnknownBackendError, BackendUnavailableError, type BackendName, type LoadedBackend } from './backend.js';
+export { measure, DEFAULT_SEED, DEFAULT_MAX_POINTS, type EvalInputs, type MeasureOptions } from './measure.js';
+
+export interface EvaluateOptions extends Omit<MeasureOptions, 'onProgress'> {
+  /** force a backend rung ('wasm', 'cpu', ...); default: the best that loads */
+  backend?: string;
+  onProgress?: (msg: string, frac: number) => void;
+  maxPoints?: number;
+}
+
+/** Checkpoints in the order we trust them to match the dump: tllib dumps features with the final model. */
+const CHECKPOINT_NAMES = ['latest.pth', 'best.pth'] as const;
+
+function runDir(run: Run): string {
+  try {
+    return statSync(run.path).isDirectory() ? run.path : dirname(run.path);
+  } catch {
+    return dirname(run.path);
+  }
+}
+
+/** The feature dump and checkpoint evaluateRun would use, without reading them. */
+export function findEvalInputs(run: Run): { features?: string; checkpoint?: string; otherCheckpoints: string[] } {
+  const dir = runDir(run);
+  const features = [run.features?.path, join(dir, 'features.npz')].find((p): p is string => !!p && p.endsWith('.npz') && existsSync(p));
+  const found = CHECKPOINT_NAMES.map((n) => join(dir, 'checkpoints', n)).filter((p) => existsSync(p));
+  for (const c of run.checkpoints) if (c.path.endsWith('.pth') && !found.includes(c.path) && existsSync(c.path)) found.push(c.path);
+  return { ...(features ? { features } : {}), ...(found[0] ? { checkpoint: found[0] } : {}), otherCheckpoints: found.slice(1) };
+}
+
+/** Class names from a per-class table of the run's log, when it has one row per class. */
+function classNamesOf(run: Run): string[] | undefined {
+  const t = run.perClass.find((p) => p.rows.length > 0);
+  return t?.rows.map((r) => r.name);
+}
+
+/**
+ * Re-runs evaluation from what the run saved: `features.npz` (required) and `checkpoints/latest.pth` (else
+ * best.pth) in the run directory, both only read. Returns null when there is no feature dump. TF.js is imported
+ * only here, after the inputs were found. A bad dump throws InputError naming the file; a checkpoint that cannot
+ * be read becomes a note and evaluation goes on from the dump alone.
+ */
+export async function evaluateRun(run: Run, opts: EvaluateOptions = {}): Promise<EvalResults | null> {
+  const found = findEvalInputs(run);
+  if (!found.features) return null;
+  const progress = opts.onProgress ?? (() => {});
+  progress('reading the feature dump', 0);
+  const [{ readNpz }, { loadBackend }, { measure }] = await Promise.all([
+    import('../ingest/npy/index.js'),
+    import('./backend.js'),
+    import('./measure.js'),
+  ]);
+  const arrays = await readNpz(found.features);
+  const notes: Note[] = [];
+  let stateDict: ReadonlyMap<string, NdArray> | undefined;
+  if (found.checkpoint) {
+    progress('reading the checkpoint', 0.02);
+    try {
+      const { readPth } = await import('../ingest/pth/index.js');
+      stateDict = (await readPth(found.checkpoint)).stateDict;
+      if (found.otherCheckpoints.length) {
+        notes.push({
+          level: 'info',
+          message: `classifier rebuilt from ${basename(found.checkpoint)} (the final model, which made the dump); not used: ${found.otherCheckpoints.map((p) => basename(p)).join(', ')}`,
+          file: found.checkpoint,
+        });
+      }
+    } catch (err) {
+      notes.push({ level: 'warn', message: `checkpoint not usable, evaluating from the dump only: ${(err as Error).message}`, file: found.checkpoint });
+    }
+  }
+  progress('loading TensorFlow.js', 0.04);
+  const backend = await loadBackend(opts.backend !== undefined ? { backend: opts.backend } : {});
+  const { backend: _b, onProgress, ...measureOpts } = opts;
+  try {
+    const res = measure(
+      backend,
+      {
+        arrays,
+        arraysFile: found.features,
+        ...(stateDict ? { stateDict, checkpointFile: found.checkpoint } : {}),
+        ...(classNamesOf(run) ? { classNames: classNamesOf(run)! } : {}),
+      },
+      { ...measureOpts, onProgress: (m, f) => onProgress?.(m, 0.05 + 0.95 * f) },
+    );
+    res.notes.unshift(...notes);
+    return res;
+  } catch (err) {
+    if (err instanceof ArrayShapeError) throw new InputError(found.features, err.message);
+    throw err;
+  }
+}

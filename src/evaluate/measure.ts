@@ -1,0 +1,251 @@
+// Turns the arrays of a feature dump (+ an optional classifier state_dict) into EvalResults on a loaded TF.js backend.
+import type { NdArray } from '../model/ndarray.js';
+import type { DomainEval, EvalResults, Note } from '../model/types.js';
+import type { LoadedBackend } from './backend.js';
+import { classificationEval, toDistribution } from './classification.js';
+import { headFromStateDict, type TllibHead } from './head.js';
+import { type Matrix, toMatrix, toLabels, argmaxRows, takeRows } from './matrix.js';
+import { forwardMlp } from './mlp.js';
+import { trainDomainProbe, perClassADistance } from './probe.js';
+import { trainDiscriminator, DISC_BUDGET_STEPS } from './discriminator.js';
+import { mulberry32, sampleIndices } from './rng.js';
+
+/** Default seed of every split, subsample and init, so two runs of the tool print the same numbers. */
+export const DEFAULT_SEED = 0;
+/** Rows per domain the probes and the discriminator train on; more costs time and changes A-distance little. */
+export const DEFAULT_MAX_POINTS = 5000;
+
+export type Domain = 'source' | 'target';
+const DOMAINS: readonly Domain[] = ['source', 'target'];
+/** Prefixes dumps use for the two domains: the documented ones first. */
+const DOMAIN_PREFIXES: Record<Domain, readonly string[]> = { source: ['source', 'src', 's'], target: ['target', 'tgt', 't'] };
+
+export interface EvalInputs {
+  /** the arrays of features.npz (or .npy files) by name */
+  arrays: ReadonlyMap<string, NdArray>;
+  /** where the arrays came from, for notes */
+  arraysFile?: string;
+  /** a tllib classifier state_dict (checkpoints/latest.pth) */
+  stateDict?: ReadonlyMap<string, NdArray>;
+  checkpointFile?: string;
+  classNames?: string[];
+}
+
+export interface MeasureOptions {
+  seed?: number;
+  maxPoints?: number;
+  /** discriminator counterfactual budget; 0 skips it */
+  discBudgetSteps?: number;
+  discHidden?: number;
+  probeSteps?: number;
+  /** false skips per-class A-distance */
+  perClassADistance?: boolean;
+  onProgress?: (msg: string, frac: number) => void;
+}
+
+interface DomainArrays {
+  features?: Matrix;
+  featuresName?: string;
+  backbone?: Matrix;
+  labels?: Int32Array;
+  logits?: Matrix;
+  predictions?: Int32Array;
+}
+
+/** Finds `<prefix>_<role>` for the first prefix of the domain that has it. */
+function findArray(arrays: ReadonlyMap<string, NdArray>, d: Domain, roles: readonly string[]): [string, NdArray] | undefined {
+  for (const p of DOMAIN_PREFIXES[d]) {
+    for (const r of roles) {
+      const a = arrays.get(`${p}_${r}`);
+      if (a) return [`${p}_${r}`, a];
+    }
+  }
+  return undefined;
+}
+
+function domainArrays(arrays: ReadonlyMap<string, NdArray>, d: Domain): DomainArrays {
+  const out: DomainArrays = {};
+  const f = findArray(arrays, d, ['features', 'feats', 'bottleneck_features']);
+  if (f) { out.features = toMatrix(f[0], f[1]); out.featuresName = f[0]; }
+  const bb = findArray(arrays, d, ['backbone_features']);
+  if (bb) out.backbone = toMatrix(bb[0], bb[1]);
+  const y = findArray(arrays, d, ['labels', 'label', 'y']);
+  if (y) out.labels = toLabels(y[0], y[1]);
+  const lg = findArray(arrays, d, ['logits', 'outputs']);
+  if (lg) out.logits = toMatrix(lg[0], lg[1]);
+  const pr = findArray(arrays, d, ['predictions', 'preds', 'pred']);
+  if (pr) out.predictions = toLabels(pr[0], pr[1]);
+  return out;
+}
+
+/** DomainEval without the helper-only field. */
+function evalOf(labels: Int32Array, preds: Int32Array, k: number, from: DomainEval['predictionsFrom'], notes: Note[], what: string): DomainEval {
+  const { skipped, ...e } = classificationEval(labels, preds, k, from);
+  if (skipped > 0) notes.push({ level: 'info', message: `${what}: ${skipped} rows with a label outside 0..${k - 1} left out` });
+  return e;
+}
+
+/**
+ * Everything the engine measures from one dump. Cost is dominated by the discriminator counterfactual
+ * (2 x budget steps of a 1024-1024 MLP); pass discBudgetSteps: 0 to skip it. All tensors are disposed.
+ */
+export function measure(backend: LoadedBackend, inputs: EvalInputs, opts: MeasureOptions = {}): EvalResults {
+  const t0 = performance.now();
+  const { tf } = backend;
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const progress = opts.onProgress ?? (() => {});
+  const notes: Note[] = [];
+  const file = inputs.arraysFile;
+  const dom: Record<Domain, DomainArrays> = { source: domainArrays(inputs.arrays, 'source'), target: domainArrays(inputs.arrays, 'target') };
+
+  let head: TllibHead | null = null;
+  if (inputs.stateDict) {
+    try {
+      head = headFromStateDict(inputs.stateDict);
+      if (!head) notes.push({ level: 'info', message: 'checkpoint has no classifier head (head.weight): predictions not rebuilt', file: inputs.checkpointFile });
+    } catch (err) {
+      notes.push({ level: 'warn', message: `classifier not rebuilt: ${(err as Error).message}`, file: inputs.checkpointFile });
+    }
+  }
+
+  const numClasses =
+    head?.numClasses ?? dom.source.logits?.cols ?? dom.target.logits?.cols ?? maxLabel([dom.source.labels, dom.target.labels]) + 1;
+  const results: EvalResults = {
+    backend: backend.name,
+    backendReason: backend.reason,
+    numClasses,
+    seconds: 0,
+    notes,
+  };
+  if (inputs.classNames?.length === numClasses) results.classNames = inputs.classNames;
+
+  // 1. Rebuilt classifier on the backbone features, and post-bottleneck features where the dump lacks them.
+  progress('rebuilding the classifier from the checkpoint', 0);
+  const rebuiltLogits: Partial<Record<Domain, Matrix>> = {};
+  if (head) {
+    const rb: NonNullable<EvalResults['rebuiltHead']> = {
+      checkpoint: inputs.checkpointFile ?? 'state_dict',
+      bottleneckBatchNorm: head.bottleneckBatchNorm,
+      ...(head.batchesTracked !== undefined ? { batchesTracked: head.batchesTracked } : {}),
+    };
+    let agree = 0;
+    let compared = 0;
+    let maxDiff = 0;
+    for (const d of DOMAINS) {
+      const a = dom[d];
+      let input: Matrix | undefined;
+      let layers = [...head.bottleneck, head.head];
+      if (a.backbone && a.backbone.cols === head.inDim) input = a.backbone;
+      else if (a.features && a.features.cols === head.head.inDim) { input = a.features; layers = [head.head]; }
+      if (!input) continue;
+      if (!a.features && a.backbone && head.bottleneck.length) {
+        a.features = forwardMlp(tf, head.bottleneck, a.backbone);
+        a.featuresName = `${d} bottleneck output rebuilt from ${d}_backbone_features`;
+        notes.push({ level: 'info', message: `no ${d}_features in the dump: probes use the rebuilt bottleneck's output`, file });
+      }
+      const logits = forwardMlp(tf, layers, input);
+      rebuiltLogits[d] = logits;
+      const preds = argmaxRows(logits);
+      if (a.labels && a.labels.length === preds.length) rb[d] = evalOf(a.labels, preds, numClasses, 'rebuilt-head', notes, `${d} (rebuilt head)`);
+      if (a.logits && a.logits.rows === logits.rows && a.logits.cols === logits.cols) {
+        const dumped = argmaxRows(a.logits);
+        preds.forEach((p, i) => { if (p === dumped[i]) agree++; });
+        compared += preds.length;
+        for (let i = 0; i < logits.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(logits.data[i]! - a.logits.data[i]!));
+      }
+    }
+    if (compared > 0) {
+      rb.agreementWithDump = (100 * agree) / compared;
+      rb.maxAbsLogitDiff = maxDiff;
+      if (agree < compared) {
+        notes.push({
+          level: 'warn',
+          message: `the rebuilt classifier agrees with the dumped logits on ${rb.agreementWithDump.toFixed(1)}% of rows (max |logit diff| ${maxDiff.toPrecision(3)}): the dump was likely made with another checkpoint`,
+          file: inputs.checkpointFile,
+        });
+      }
+    }
+    if (rb.source || rb.target || compared > 0) results.rebuiltHead = rb;
+  }
+
+  // 2. Classification per domain, from what the run itself computed when it dumped logits.
+  progress('per-class accuracy and confusion', 0.05);
+  for (const d of DOMAINS) {
+    const a = dom[d];
+    if (!a.labels) continue;
+    const n = a.labels.length;
+    let preds: Int32Array | undefined;
+    let from: DomainEval['predictionsFrom'] = 'logits';
+    if (a.logits && a.logits.rows === n) preds = argmaxRows(a.logits);
+    else if (a.predictions && a.predictions.length === n) { preds = a.predictions; from = 'predictions'; }
+    else if (rebuiltLogits[d]?.rows === n) { preds = argmaxRows(rebuiltLogits[d]!); from = 'rebuilt-head'; }
+    if (!preds) {
+      notes.push({ level: 'info', message: `${d}: labels but no logits, predictions or classifier to score them with`, file });
+      continue;
+    }
+    results[d] = evalOf(a.labels, preds, numClasses, from, notes, d);
+  }
+  if (results.source) results.sourceLabelDistribution = toDistribution(results.source.labelHistogram);
+  // The target's labels are unknown to the method in UDA: estimate its label distribution from what was predicted.
+  if (results.target) results.targetLabelDistribution = toDistribution(results.target.predHistogram);
+
+  // 3. Domain separability of the features the run's discriminator saw.
+  const fs = dom.source.features;
+  const ft = dom.target.features;
+  if (!fs || !ft) {
+    notes.push({ level: 'info', message: 'no source_features and target_features: domain probe and discriminator counterfactual skipped', file });
+  } else if (fs.cols !== ft.cols) {
+    notes.push({ level: 'warn', message: `source features have ${fs.cols} columns, target ${ft.cols}: domain probe skipped`, file });
+  } else {
+    const maxPoints = opts.maxPoints ?? DEFAULT_MAX_POINTS;
+    const rand = mulberry32(seed ^ 0x5eed);
+    const subsample = (m: Matrix, labels: Int32Array | undefined, d: Domain) => {
+      if (m.rows <= maxPoints) return { m, labels };
+      const idx = sampleIndices(m.rows, maxPoints, rand);
+      notes.push({ level: 'info', message: `${d}: probes trained on ${maxPoints} of ${m.rows} rows (seeded subsample, --max-points)` });
+      return { m: takeRows(m, idx), labels: labels && labels.length === m.rows ? Int32Array.from(idx, (i) => labels[i]!) : undefined };
+    };
+    const s = subsample(fs, dom.source.labels, 'source');
+    const t = subsample(ft, dom.target.labels, 'target');
+    progress('linear domain probe', 0.1);
+    const probe = trainDomainProbe(tf, s.m, t.m, { seed, ...(opts.probeSteps ? { steps: opts.probeSteps } : {}) });
+    if (probe) results.domainProbe = { accuracy: probe.accuracy, aDistance: probe.aDistance, heldOut: probe.heldOut, seed: probe.seed };
+    if (opts.perClassADistance !== false && s.labels && t.labels && s.labels.length === s.m.rows && t.labels.length === t.m.rows) {
+      results.perClassADistance = perClassADistance(tf, s.m, s.labels, t.m, t.labels, numClasses, {
+        seed,
+        onClass: (c) => progress(`per-class A-distance (class ${c + 1}/${numClasses})`, 0.15 + (0.15 * c) / numClasses),
+      });
+    }
+    const budget = opts.discBudgetSteps ?? DISC_BUDGET_STEPS;
+    if (budget > 0) {
+      const run = (batchNorm: boolean, base: number) =>
+        trainDiscriminator(tf, s.m, t.m, {
+          seed, batchNorm, budgetSteps: budget,
+          ...(opts.discHidden ? { hidden: opts.discHidden } : {}),
+          onStep: (step, total) => {
+            if (step % 10 === 0 || step === total) {
+              progress(`discriminator ${batchNorm ? 'with' : 'without'} BatchNorm, step ${step}/${total}`, base + (0.35 * step) / total);
+            }
+          },
+        });
+      const withBn = run(true, 0.3);
+      const withoutBn = run(false, 0.65);
+      if (withBn && withoutBn) {
+        results.discriminatorCounterfactual = {
+          withBatchNorm: { stepsToSeparate: withBn.stepsToSeparate, finalAccuracy: withBn.finalAccuracy },
+          withoutBatchNorm: { stepsToSeparate: withoutBn.stepsToSeparate, finalAccuracy: withoutBn.finalAccuracy },
+          budgetSteps: budget,
+        };
+      }
+    }
+  }
+  progress('done', 1);
+  results.seconds = (performance.now() - t0) / 1000;
+  return results;
+}
+
+function maxLabel(ls: (Int32Array | undefined)[]): number {
+  let m = -1;
+  for (const l of ls) if (l) for (const v of l) if (v > m) m = v;
+  return m;
+}

@@ -1,0 +1,47 @@
+// Seeded pseudo-random numbers for the evaluation engine, so every split, subsample and init is reproducible.
+
+/**
+ * mulberry32: a 32-bit state generator, uniform in [0, 1). Plenty for shuffles and weight init; not crypto.
+ * Same seed, same sequence on every platform (integer maths only).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher-Yates shuffle of a copy. O(n). */
+export function shuffled<T>(items: readonly T[], rand: () => number): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const tmp = out[i]!;
+    out[i] = out[j]!;
+    out[j] = tmp;
+  }
+  return out;
+}
+
+/** 0..n-1 */
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** Up to k of the indices 0..n-1, sorted, chosen uniformly without replacement. */
+export function sampleIndices(n: number, k: number, rand: () => number): number[] {
+  if (k >= n) return range(n);
+  return shuffled(range(n), rand).slice(0, k).sort((a, b) => a - b);
+}
+
+/** PyTorch's default nn.Linear init: U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for weights and biases. */
+export function torchLinearInit(count: number, fanIn: number, rand: () => number): Float32Array {
+  const bound = 1 / Math.sqrt(fanIn);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = (rand() * 2 - 1) * bound;
+  return out;
+}
