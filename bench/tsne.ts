@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { loadavg } from 'node:os';
 import { tsne } from '../src/tsne/tsne.js';
 import { trustworthiness } from '../src/tsne/trustworthiness.js';
 import { createRng } from '../src/tsne/prng.js';
@@ -97,7 +98,10 @@ function runSklearn(dir: string, x: DenseMatrix, ours: DenseMatrix): SklearnResu
 
 export async function benchTsne(): Promise<string[]> {
   const lines: string[] = [];
+  // the machine is shared: say how busy it was, since sklearn's OpenMP threads suffer more from contention
+  const load = () => loadavg()[0].toFixed(1);
   const x = clusteredData();
+  const loadBefore = load();
   const t0 = performance.now();
   const res = tsne(x, { iterations: ITERATIONS, seed: 0 });
   const ourSeconds = (performance.now() - t0) / 1000;
@@ -119,7 +123,7 @@ export async function benchTsne(): Promise<string[]> {
     const ratio = ourSeconds / sk.seconds;
     const gap = Math.abs(sk.trust_ours - sk.trust_sklearn);
     const pass = ratio <= MAX_RATIO && gap <= MAX_TRUST_GAP;
-    lines.push(`tsne: sklearn ${sk.version} Barnes-Hut (PCA 50 + TSNE): ${sk.seconds.toFixed(2)} s`);
+    lines.push(`tsne: sklearn ${sk.version} Barnes-Hut (PCA 50 + TSNE): ${sk.seconds.toFixed(2)} s; 1-min load average ${loadBefore} before ours, ${load()} after sklearn`);
     lines.push(
       `tsne: ratio ours/sklearn ${ratio.toFixed(2)}x; trustworthiness(k=${K_TRUST}) ours ${sk.trust_ours.toFixed(4)}, ` +
         `sklearn ${sk.trust_sklearn.toFixed(4)} (gap ${gap.toFixed(4)}) -> ${pass ? 'meets' : 'MISSES'} the bar ` +

@@ -14,13 +14,15 @@ export interface CurveSeries {
   color?: string;
   /** dots only (per-epoch validation points), no line */
   dots?: boolean;
+  /** a line with a dot at every point (per-epoch series on a step axis) */
+  marks?: boolean;
 }
 
 export interface CurvePlotInput {
   title: string;
   series: CurveSeries[];
-  /** the finding's step range, shaded */
-  highlight?: { from: number; to: number; label?: string };
+  /** the finding's step ranges, shaded */
+  highlights?: { from: number; to: number; label?: string }[];
   /** vertical markers, e.g. detected change points */
   markers?: { step: number; label?: string }[];
   xLabel?: string;
@@ -33,7 +35,9 @@ export interface CurvePlotInput {
 
 const DEFAULT_WIDTH = 760;
 const DEFAULT_HEIGHT = 340;
-const MARGIN = { left: 64, right: 170, top: 36, bottom: 48 };
+const MARGIN = { left: 64, right: 230, top: 36, bottom: 48 };
+/** Legend labels longer than this are cut with an ellipsis so they stay on the canvas. */
+const MAX_LEGEND_CHARS = 30;
 /** Four decades: a loss going from ~2 to ~1e4+ is unreadable on a linear axis. */
 const LOG_SCALE_SPAN = 1e4;
 /** Lines are reduced to min/max per pixel column above this many points (keeps every spike, caps file size). */
@@ -98,9 +102,9 @@ export function curvePlotSvg(input: CurvePlotInput): string {
       if (p.value <= 0) allPositive = false;
     }
   }
-  if (input.highlight) {
-    minX = Math.min(minX, input.highlight.from);
-    maxX = Math.max(maxX, input.highlight.to);
+  for (const h of input.highlights ?? []) {
+    minX = Math.min(minX, h.from);
+    maxX = Math.max(maxX, h.to);
   }
   for (const m of input.markers ?? []) {
     minX = Math.min(minX, m.step);
@@ -122,14 +126,16 @@ export function curvePlotSvg(input: CurvePlotInput): string {
 
   const parts: string[] = [svgOpen(width, height, input.title, 'curve-plot')];
   parts.push(`<text class="title" x="${MARGIN.left}" y="22" font-size="15" font-weight="bold">${esc(input.title)}</text>`);
-  if (input.highlight) {
-    const a = sx(input.highlight.from), b = sx(input.highlight.to);
+  (input.highlights ?? []).forEach((h, i) => {
+    const a = sx(h.from), b = sx(h.to);
+    // alternate shades so adjacent ranges (e.g. "level before" / "level after") stay apart
+    const fill = i % 2 === 0 ? '#ffd54f' : '#ffab91';
     parts.push(
-      `<g class="highlight"><rect x="${px(a)}" y="${MARGIN.top}" width="${px(Math.max(b - a, 2))}" height="${ph}" fill="#ffd54f" fill-opacity="0.35"/>` +
-        (input.highlight.label ? `<text x="${px(a + 3)}" y="${MARGIN.top + 12}" font-size="10" fill="#7a5c00">${esc(input.highlight.label)}</text>` : '') +
+      `<g class="highlight"><rect x="${px(a)}" y="${MARGIN.top}" width="${px(Math.max(b - a, 2))}" height="${ph}" fill="${fill}" fill-opacity="0.35"/>` +
+        (h.label ? `<text x="${px(a + 3)}" y="${MARGIN.top + 12 + (i % 2) * 12}" font-size="10" fill="#7a5c00">${esc(h.label)}</text>` : '') +
         '</g>',
     );
-  }
+  });
   // axes and grid
   const grid: string[] = [];
   const yTicks = log
@@ -179,6 +185,11 @@ export function curvePlotSvg(input: CurvePlotInput): string {
         pen = true;
       }
       if (d) body.push(`<path class="line" d="${d}" fill="none" stroke="${color}" stroke-width="1.5" stroke-linejoin="round"/>`);
+      if (s.marks) {
+        for (const p of s.points) {
+          if (Number.isFinite(p.value) && !(log && p.value <= 0)) body.push(`<circle class="val-point" cx="${px(sx(p.step))}" cy="${px(sy(p.value))}" r="3" fill="#fff" stroke="${color}" stroke-width="1.8"/>`);
+        }
+      }
     }
     parts.push(`<g class="series" data-key="${esc(s.key)}">${body.join('')}${bad.length ? `<g class="non-finite">${bad.join('')}</g>` : ''}</g>`);
     legendRows.push(
@@ -186,7 +197,7 @@ export function curvePlotSvg(input: CurvePlotInput): string {
         (s.dots
           ? `<circle cx="${MARGIN.left + pw + 21}" cy="${MARGIN.top + 6 + idx * 17}" r="3.5" fill="#fff" stroke="${color}" stroke-width="2"/>`
           : `<line x1="${MARGIN.left + pw + 14}" y1="${MARGIN.top + 6 + idx * 17}" x2="${MARGIN.left + pw + 28}" y2="${MARGIN.top + 6 + idx * 17}" stroke="${color}" stroke-width="2.5"/>`) +
-        `<text x="${MARGIN.left + pw + 34}" y="${MARGIN.top + 10 + idx * 17}">${esc(label)}</text></g>`,
+        `<text x="${MARGIN.left + pw + 34}" y="${MARGIN.top + 10 + idx * 17}">${esc(shorten(label))}</text></g>`,
     );
   });
   let ly = MARGIN.top + 10 + input.series.length * 17;
@@ -206,11 +217,15 @@ export function curvePlotSvg(input: CurvePlotInput): string {
     legendRows.push(`<g class="legend-item"><line x1="${MARGIN.left + pw + 21}" y1="${ly - 10}" x2="${MARGIN.left + pw + 21}" y2="${ly + 2}" stroke="#6a1b9a" stroke-dasharray="3 2" stroke-width="1.5"/><text x="${MARGIN.left + pw + 34}" y="${ly}">change point</text></g>`);
     ly += 17;
   }
-  if (input.highlight) legendRows.push(`<g class="legend-item"><rect x="${MARGIN.left + pw + 14}" y="${ly - 9}" width="14" height="10" fill="#ffd54f" fill-opacity="0.6"/><text x="${MARGIN.left + pw + 34}" y="${ly}">finding range</text></g>`);
+  if (input.highlights?.length) legendRows.push(`<g class="legend-item"><rect x="${MARGIN.left + pw + 14}" y="${ly - 9}" width="14" height="10" fill="#ffd54f" fill-opacity="0.6"/><text x="${MARGIN.left + pw + 34}" y="${ly}">finding range</text></g>`);
   parts.push(`<g class="legend">${legendRows.join('')}</g>`);
   if (empty) parts.push(`<text x="${MARGIN.left + pw / 2}" y="${MARGIN.top + ph / 2}" text-anchor="middle" fill="#999">no finite values</text>`);
   parts.push('</svg>');
   return parts.join('');
+}
+
+function shorten(label: string): string {
+  return label.length > MAX_LEGEND_CHARS ? `${label.slice(0, MAX_LEGEND_CHARS - 1)}…` : label;
 }
 
 function cross(x: number, y: number): string {

@@ -17,7 +17,7 @@ export function px(v: number): string {
 export function fmtTick(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
+  if (a >= 1e4 || a < 1e-3) return Number(v.toPrecision(3)).toExponential().replace('e+', 'e');
   if (Number.isInteger(v)) return String(v);
   return String(Number(v.toPrecision(3)));
 }

@@ -20,6 +20,8 @@ const MARKER = 3;
 /** Target points are drawn lighter, so source structure shows through where the domains overlap. */
 const SOURCE_OPACITY = 0.8;
 const TARGET_OPACITY = 0.6;
+/** Below this spread (embedding units; a normal t-SNE spans tens) every point sits on one spot. */
+const COLLAPSED_EXTENT = 1e-6;
 
 export interface Centroid {
   label: number;
@@ -84,8 +86,10 @@ export function tsneScatterSvg(e: FeatureEmbedding, opts: ScatterOptions): strin
     if (y < minY) minY = y;
     if (y > maxY) maxY = y;
   }
-  if (!(maxX > minX)) { minX -= 1; maxX += 1; }
-  if (!(maxY > minY)) { minY -= 1; maxY += 1; }
+  // an embedding with no extent means the inputs were identical (e.g. a dead network's all-zero features)
+  const collapsed = e.n > 1 && Math.max(maxX - minX, maxY - minY) < COLLAPSED_EXTENT;
+  if (!(maxX - minX > COLLAPSED_EXTENT)) { const c = (minX + maxX) / 2; minX = c - 1; maxX = c + 1; }
+  if (!(maxY - minY > COLLAPSED_EXTENT)) { const c = (minY + maxY) / 2; minY = c - 1; maxY = c + 1; }
   // equal scale on both axes: t-SNE distances are isotropic
   const scale = Math.min(pw / (maxX - minX), ph / (maxY - minY)) * 0.96;
   const ox = MARGIN.left + (pw - (maxX - minX) * scale) / 2;
@@ -137,6 +141,11 @@ export function tsneScatterSvg(e: FeatureEmbedding, opts: ScatterOptions): strin
     );
     parts.push(`<g class="arrows">${arrows.join('')}</g>`);
   }
+  if (collapsed)
+    parts.push(
+      `<text class="collapsed-note" x="${MARGIN.left + pw / 2}" y="${MARGIN.top + 24}" text-anchor="middle" fill="#b71c1c" font-weight="bold">` +
+        `all ${e.n} points at one spot: the ${esc(e.featureName)} are (nearly) identical for every input</text>`,
+    );
   parts.push(legend(e, opts, width));
   const caption =
     `${e.n} points (${e.sourceRows.length} source, ${e.targetRows.length} target)` +

@@ -1,0 +1,52 @@
+// `--plots DIR`: for each run of a Report, reload its curves and features, embed them, and write all plots.
+import type { Report, RunReport } from '../engine/types.js';
+import type { Run } from '../model/types.js';
+import type { FeatureEmbedding } from '../tsne/embed-features.js';
+import { writePlots, type WritePlotsOptions } from './write-plots.js';
+
+export interface ReportPlotsOptions extends WritePlotsOptions {
+  /** t-SNE point cap (stratified subsample above it); default 5,000 */
+  maxPoints?: number;
+  seed?: number;
+  /** told about every run whose curves or features could not be reloaded (the plots fall back or are skipped) */
+  onNote?: (runId: string, message: string) => void;
+}
+
+/** The run's full series, re-read from its files; undefined (per-epoch means are drawn instead) when that fails. */
+async function reloadRun(r: RunReport, note: (m: string) => void): Promise<Run | undefined> {
+  try {
+    const { loadRuns } = await import('../index.js');
+    const { runs } = await loadRuns([r.path]);
+    return runs.find((x) => x.path === r.path) ?? (runs.length === 1 ? runs[0] : undefined);
+  } catch (err) {
+    note(`curves drawn from epoch means: could not re-read ${r.path} (${err instanceof Error ? err.message : String(err)})`);
+    return undefined;
+  }
+}
+
+/** t-SNE of the run's feature dump (bottleneck features), or undefined with a note. */
+export async function embedRunFeatures(r: RunReport, opts: { maxPoints?: number; seed?: number }, note: (m: string) => void): Promise<FeatureEmbedding | undefined> {
+  const path = r.features?.path;
+  if (!path || !path.endsWith('.npz')) return undefined;
+  try {
+    const { readNpz } = await import('../ingest/npy/index.js');
+    const { embedInputFromArrays, embedFeatures } = await import('../tsne/embed-features.js');
+    const input = embedInputFromArrays(await readNpz(path), path, 'features', r.eval?.classNames);
+    return embedFeatures(input, { cap: opts.maxPoints, seed: opts.seed });
+  } catch (err) {
+    note(`no t-SNE: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}
+
+/** Writes every run's plots into `dir` and returns the files written. */
+export async function writeReportPlots(report: Report, dir: string, opts: ReportPlotsOptions = {}): Promise<string[]> {
+  const written: string[] = [];
+  for (const r of report.runs) {
+    const note = (m: string) => opts.onNote?.(r.id, m);
+    const run = await reloadRun(r, note);
+    const embedding = await embedRunFeatures(r, opts, note);
+    written.push(...(await writePlots({ runId: r.id, run, report: r, embedding }, dir, opts)));
+  }
+  return written;
+}
