@@ -93,6 +93,9 @@ export default createRule({
       const crossing = near.find((p) => (mAfter > mBefore ? p.value >= mid : p.value <= mid)) ?? ems[k].points[0];
       const jumpEpoch = crossing.epoch ?? ems[k].epoch;
       const event = scheduleEvent(run, jumpEpoch, crossing.step, post.warmupStep, c.adversarial);
+      // An accuracy rising / loss falling at an lr step is the step schedule doing its job, not a symptom.
+      const improving = c.key !== KEY.domainAcc && (c.kind === 'percent' ? mAfter > mBefore : mAfter < mBefore);
+      if (improving && event.startsWith('an lr step')) continue;
       const unit = c.kind === 'percent' ? '%' : '';
       const causes: { id: CauseId; weight: number }[] =
         c.key === KEY.domainAcc || c.key === KEY.transferLoss || c.key === KEY.loss

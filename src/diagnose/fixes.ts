@@ -7,6 +7,8 @@ import { grlCoefficient } from '../signals/grl-schedule.js';
 
 /** tllib's DANN/CDAN defaults: the values a fix points back to. */
 const DEFAULT_TRADE_OFF = 1.0;
+/** As the user would type it in a Python config. */
+const DEFAULT_TRADE_OFF_TEXT = DEFAULT_TRADE_OFF.toFixed(1);
 const DEFAULT_SGD_LR = 0.01;
 const DEFAULT_ADAM_LR = 1e-4;
 const DEFAULT_DISC_HIDDEN = 1024;
@@ -28,12 +30,12 @@ export function fixesFor(id: CauseId, run: Readonly<Run>, findings: readonly Fin
       else if (!bn && run.formats.includes('tllib')) out.push('discriminator BatchNorm not logged (tllib DomainDiscriminator default batch_norm=True) -> DomainDiscriminator(batch_norm=False)');
       if (hidden && hidden.value > DEFAULT_DISC_HIDDEN) out.push(`${showHyper(hidden)} -> ${DEFAULT_DISC_HIDDEN} (tllib scripts)`);
       if (mult && mult.value > 1) out.push(`${showHyper(mult)} -> 1.0`);
-      if (tradeOff && tradeOff.value < DEFAULT_TRADE_OFF) out.push(`${showHyper(tradeOff)} -> try ${DEFAULT_TRADE_OFF} (stronger reversal)`);
+      if (tradeOff && tradeOff.value < DEFAULT_TRADE_OFF) out.push(`${showHyper(tradeOff)} -> try ${DEFAULT_TRADE_OFF_TEXT} (stronger reversal)`);
       if (out.length === 0) out.push('weaken the discriminator: no BatchNorm, hidden 1024, lr multiplier 1.0; or raise trade_off');
       break;
     }
     case 'grl-coefficient-too-low': {
-      if (tradeOff && tradeOff.value < DEFAULT_TRADE_OFF) out.push(`${showHyper(tradeOff)} -> try ${DEFAULT_TRADE_OFF}`);
+      if (tradeOff && tradeOff.value < DEFAULT_TRADE_OFF) out.push(`${showHyper(tradeOff)} -> try ${DEFAULT_TRADE_OFF_TEXT}`);
       if (grlHi && grlHi.value < 1) out.push(`${showHyper(grlHi)} -> 1.0`);
       const s = grlScheduleOf(run);
       const total = totalIterationsOf(run);
@@ -45,7 +47,7 @@ export function fixesFor(id: CauseId, run: Readonly<Run>, findings: readonly Fin
       break;
     }
     case 'trade-off-too-high':
-      out.push(tradeOff ? `${showHyper(tradeOff)} -> try ${tradeOff.value > DEFAULT_TRADE_OFF ? DEFAULT_TRADE_OFF : fmt(tradeOff.value / 3, 2)} (then tune in 0.1-1)` : 'lower the adversarial weight (trade_off) 3-10x');
+      out.push(tradeOff ? `${showHyper(tradeOff)} -> try ${tradeOff.value > DEFAULT_TRADE_OFF ? DEFAULT_TRADE_OFF_TEXT : fmt(tradeOff.value / 3, 2)} (then tune in 0.1-1)` : 'lower the adversarial weight (trade_off) 3-10x');
       break;
     case 'learning-rate-too-high': {
       const adam = /adam/i.test(opt);
@@ -82,7 +84,7 @@ export function fixesFor(id: CauseId, run: Readonly<Run>, findings: readonly Fin
         out.push(`the discriminator sigmoid saturated (loss at the BCE clamp) -> ${mult && mult.value > 1 ? `${showHyper(mult)} -> 1.0, ` : ''}compute the loss with BCEWithLogits on logits, clip gradients`);
       }
       out.push('check the discriminator receives the features through the GRL (not detached) and is in the optimizer');
-      if (tradeOff && tradeOff.value > DEFAULT_TRADE_OFF) out.push(`${showHyper(tradeOff)} -> ${DEFAULT_TRADE_OFF}: a reversal at full strength from step 0 can keep it at chance`);
+      if (tradeOff && tradeOff.value > DEFAULT_TRADE_OFF) out.push(`${showHyper(tradeOff)} -> ${DEFAULT_TRADE_OFF_TEXT}: a reversal at full strength from step 0 can keep it at chance`);
       break;
     }
     case 'insufficient-capacity-or-underfit':
