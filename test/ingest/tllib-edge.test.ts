@@ -95,6 +95,21 @@ test('the byte-level fast path and the text path give identical fragments on eve
   }
 });
 
+test('fast path and text path agree on every number form a meter can print', async () => {
+  const nums = ['0', '-0.00', '4.26', '-1.40', '100.0', '1453032.62', '3.1701e-01', '1.0e+00', '2E-3', '0.0005946035575013606',
+    '123456789012345678', '1e-30', '7.', 'nan', 'inf', '-inf', '+1.5'];
+  const lines = ["Namespace(log='logs/dann/x')"];
+  for (let i = 0; i < nums.length; i++) {
+    for (const v of [nums[i], nums[(i + 1) % nums.length]]) lines.push(`Epoch: [0][${String(lines.length).padStart(3)}/500]\tLoss ${v} (${nums[(i + 3) % nums.length]})\tCls Acc  ${v} ( ${v})`);
+  }
+  const file = tmp(lines.join('\n') + '\n');
+  const fast = await readTllibLog(file);
+  assert.deepEqual(fast, await readTllibLog(file, {}, { fastPath: false }));
+  const values = fast.series?.find((x) => x.key === 'train/loss')?.points.map((p) => p.value);
+  assert.deepEqual(values?.slice(0, 12), [0, -0, -0, 4.26, 4.26, -1.4, -1.4, 100, 100, 1453032.62, 1453032.62, 0.31701]);
+  assert.equal(values?.length, nums.length * 2);
+});
+
 test('scanLines yields the same line numbers and texts as readLines (tqdm \\r, CRLF, bad UTF-8, no final newline)', { skip: !hasShared }, async () => {
   const files = [resolve(SHARED_REAL_LOGS, 'dao-dan-l1/analysis-2023-10-01-18_28_58.txt'),
     tmp(Buffer.concat([Buffer.from('a\r\nb\rc\r\n\xff\xfe bad\n'), Buffer.from([0xe2, 0x82]), Buffer.from('\nlast')]))];
@@ -115,7 +130,7 @@ test('empty file, binary garbage, non-UTF-8 bytes: notes, never a throw', async 
 
   // fixed bytes (a made-up input: there is no "real" garbage); xorshift so the test is deterministic
   let s = 0x9e3779b9;
-  const garbage = Buffer.alloc(200_000, 0).map(() => ((s ^= s << 13), (s ^= s >>> 17), (s ^= s << 5), s & 0xff));
+  const garbage = Buffer.from(new Uint8Array(200_000).map(() => ((s ^= s << 13), (s ^= s >>> 17), (s ^= s << 5), s & 0xff)));
   const g = await readTllibLog(tmp(garbage));
   assert.equal(g.status, 'unknown');
   assert.ok(g.notes?.some((x) => /binary content/.test(x.message)));

@@ -1,90 +1,14 @@
 // Byte-level twins of the hot parsers in line-parsers.ts (training lines), for ASCII lines read straight from the buffer.
-import { numberIn } from './line-parsers.js';
 
-/** Set when the last numberAtBytes call did not find a number (returning undefined would box every double). */
-let failed = false;
+/**
+ * scanNumber's result. A double returned from a function that V8 does not inline is boxed (one heap allocation per
+ * number: millions in a big log); a typed-array slot is not.
+ */
+const NUM = new Float64Array(1);
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** Beyond this many significant digits the mantissa may not be exact; the string parser takes over. */
 const MAX_FAST_DIGITS = 15;
-
-/**
- * The number in buf[a..b) (spaces around allowed); sets `failed` when there is none. Exact for what it accepts (an
- * exact mantissa times or divided by an exact power of ten rounds once, as Number() does); anything else (nan, inf,
- * long mantissas) is decoded and handed to numberIn.
- */
-export function numberAtBytes(buf: Uint8Array, a: number, b: number): number {
-  failed = false;
-  while (a < b && buf[a] === 32) a++;
-  while (b > a && buf[b - 1] === 32) b--;
-  if (a >= b) {
-    failed = true;
-    return NaN;
-  }
-  let i = a;
-  let neg = false;
-  let c = buf[i];
-  if (c === 45) {
-    neg = true;
-    i++;
-  } else if (c === 43) i++;
-  let m = 0;
-  let digits = 0;
-  let frac = 0;
-  let sawDot = false;
-  let sawDigit = false;
-  let exp = 0;
-  for (; i < b; i++) {
-    c = buf[i];
-    if (c >= 48 && c <= 57) {
-      sawDigit = true;
-      if (m !== 0 || c !== 48) digits++;
-      m = m * 10 + (c - 48);
-      if (sawDot) frac++;
-    } else if (c === 46 && !sawDot) sawDot = true;
-    else break;
-  }
-  if (i < b && sawDigit && (c === 101 || c === 69)) {
-    i++;
-    let eneg = false;
-    c = buf[i];
-    if (c === 45 || c === 43) {
-      eneg = c === 45;
-      i++;
-    }
-    const e0 = i;
-    for (; i < b; i++) {
-      c = buf[i];
-      if (c < 48 || c > 57 || exp > 9999) break;
-      exp = exp * 10 + (c - 48);
-    }
-    if (i === e0) return slow(buf, a, b);
-    if (eneg) exp = -exp;
-  }
-  if (i !== b || !sawDigit || digits > MAX_FAST_DIGITS) return slow(buf, a, b);
-  const scale = exp - frac;
-  let v: number;
-  if (scale === 0) v = m;
-  else if (scale > 0 && scale <= 22) v = m * POW10[scale];
-  else if (scale < 0 && scale >= -22) v = m / POW10[-scale];
-  else return slow(buf, a, b);
-  return neg ? -v : v;
-}
-
-function slow(buf: Uint8Array, a: number, b: number): number {
-  for (let i = a; i < b; i++) {
-    if (buf[i] > 126 || buf[i] < 32) {
-      failed = true;
-      return NaN;
-    }
-  }
-  const v = numberIn(Buffer.from(buf.buffer, buf.byteOffset + a, b - a).toString('latin1'), 0, b - a);
-  if (v === undefined) {
-    failed = true;
-    return NaN;
-  }
-  return v;
-}
 
 /** `Epoch: [` */
 const PREFIX = [69, 112, 111, 99, 104, 58, 32, 91];
@@ -139,44 +63,92 @@ export function trainHeadBytes(buf: Uint8Array, start: number, end: number, out:
   return true;
 }
 
-/** Scratch results of meterFieldBytes. */
-export interface FieldSlot {
-  nameStart: number;
-  nameEnd: number;
-  value: number;
-  avg: number;
+/**
+ * Reads a number forward from buf[i] (sign, digits, one '.', optional exponent), stopping at the first byte that
+ * cannot continue it. Returns the index after it with the value in NUM[0], or -1 (no number, or nan/inf, which the
+ * text path handles).
+ */
+function scanNumber(buf: Uint8Array, i: number, end: number): number {
+  const a = i;
+  let neg = false;
+  let c = buf[i];
+  if (c === 45) {
+    neg = true;
+    i++;
+  } else if (c === 43) i++;
+  let m = 0;
+  let digits = 0;
+  let frac = 0;
+  let sawDot = false;
+  let sawDigit = false;
+  for (; i < end; i++) {
+    c = buf[i];
+    if (c >= 48 && c <= 57) {
+      sawDigit = true;
+      if (m !== 0 || c !== 48) digits++;
+      m = m * 10 + (c - 48);
+      if (sawDot) frac++;
+    } else if (c === 46 && !sawDot) sawDot = true;
+    else break;
+  }
+  if (!sawDigit) return -1;
+  let exp = 0;
+  if (i < end && (buf[i] === 101 || buf[i] === 69)) {
+    i++;
+    let eneg = false;
+    if (buf[i] === 45 || buf[i] === 43) {
+      eneg = buf[i] === 45;
+      i++;
+    }
+    const e0 = i;
+    for (; i < end; i++) {
+      c = buf[i];
+      if (c < 48 || c > 57) break;
+      exp = exp * 10 + (c - 48);
+      if (exp > 9999) return -1;
+    }
+    if (i === e0) return -1;
+    if (eneg) exp = -exp;
+  }
+  const scale = exp - frac;
+  if (digits > MAX_FAST_DIGITS || scale > 22 || scale < -22) {
+    const v = Number(Buffer.from(buf.buffer, buf.byteOffset + a, i - a).toString('latin1'));
+    if (Number.isNaN(v)) return -1;
+    NUM[0] = v;
+    return i;
+  }
+  const v = scale === 0 ? m : scale > 0 ? m * POW10[scale] : m / POW10[-scale];
+  NUM[0] = neg ? -v : v;
+  return i;
 }
 
-/** `Name val (avg)` in buf[a..b) -> true with positions and numbers in `out` (see meterFieldIn). */
-export function meterFieldBytes(buf: Uint8Array, a: number, b: number, out: FieldSlot): boolean {
-  while (a < b && buf[a] === 32) a++;
-  let end = b - 1;
-  while (end > a && buf[end] === 32) end--;
-  if (end - a < 4 || buf[end] !== 41) return false;
-  let open = end - 1;
-  while (open > a && buf[open] !== 40) open--;
-  if (open <= a) return false;
-  const avg = numberAtBytes(buf, open + 1, end);
-  if (failed) return false;
-  let j = open - 1;
-  while (j >= a && buf[j] === 32) j--;
-  if (j < a) return false;
-  const valEnd = j + 1;
-  while (j >= a && buf[j] !== 32) j--;
-  const value = numberAtBytes(buf, j + 1, valEnd);
-  if (failed) return false;
-  while (j >= a && buf[j] === 32) j--;
-  if (j < a) return false;
-  out.nameStart = a;
-  out.nameEnd = j + 1;
-  out.value = value;
-  out.avg = avg;
-  return true;
-}
-
-/** buf[a..b) holds exactly the characters of `s` (ASCII names; any other name never matches, so it takes the text path). */
-export function bytesEqual(buf: Uint8Array, a: number, b: number, s: string): boolean {
-  if (b - a !== s.length) return false;
-  for (let i = 0; i < s.length; i++) if (buf[a + i] !== s.charCodeAt(i)) return false;
-  return true;
+/**
+ * The meters of a training line when they are exactly `names`, in order, each as `\tName val (avg)` (ProgressMeter's
+ * layout), from buf[i] to `end`. One forward pass; true with values[k] / avgs[k] filled. false for anything else
+ * (other meters, nan, a cut line): the caller then takes the text path, which gives the same numbers where both apply.
+ */
+export function fastMeters(buf: Uint8Array, i: number, end: number, names: readonly string[], values: Float64Array, avgs: Float64Array): boolean {
+  for (let k = 0; k < names.length; k++) {
+    if (buf[i] !== 9) return false;
+    i++;
+    const name = names[k];
+    const nl = name.length;
+    if (i + nl >= end) return false;
+    for (let q = 0; q < nl; q++) if (buf[i + q] !== name.charCodeAt(q)) return false;
+    i += nl;
+    if (buf[i] !== 32) return false;
+    while (buf[i] === 32) i++;
+    i = scanNumber(buf, i, end);
+    if (i < 0 || buf[i] !== 32) return false;
+    values[k] = NUM[0];
+    i++;
+    if (buf[i] !== 40) return false;
+    i++;
+    while (buf[i] === 32) i++;
+    i = scanNumber(buf, i, end);
+    if (i < 0 || buf[i] !== 41) return false;
+    avgs[k] = NUM[0];
+    i++;
+  }
+  return i === end;
 }

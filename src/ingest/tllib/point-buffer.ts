@@ -15,6 +15,8 @@ export const MAX_POINTS_PER_SERIES = 100_000;
 const MAX_PINNED_SHARE = 0.5;
 
 const INITIAL_CAPACITY = 256;
+const ADD_VALUE = new Float64Array(1);
+const ADD_AVG = new Float64Array(1);
 
 /**
  * Appends points in stream order. Always keeps: the newest point, the last point of every epoch (its running
@@ -63,6 +65,16 @@ export class PointBuffer {
    * there is no running average (a logged `(nan)` average is a value, so NaN cannot mark absence).
    */
   add(step: number, value: number, avg: number, epoch: number, iter: number, line: number, avgGiven = true): void {
+    ADD_VALUE[0] = value;
+    ADD_AVG[0] = avg;
+    this.addFrom(ADD_VALUE, ADD_AVG, 0, step, epoch, iter, line, avgGiven);
+  }
+
+  /**
+   * add() with value and average read from typed arrays at index k: doubles passed as arguments to a call V8 does
+   * not inline are boxed, typed-array reads inside it are not (this is the per-meter hot path of a big log).
+   */
+  addFrom(values: Float64Array, avgs: Float64Array, k: number, step: number, epoch: number, iter: number, line: number, avgGiven = true): void {
     if (iter >= 0) this.hasIter = true;
     if (avgGiven) this.hasAvg = true;
     const s = this.seq++;
@@ -76,7 +88,7 @@ export class PointBuffer {
       } else this.n--;
       this.tailTentative = false;
     }
-    const nonFinite = !Number.isFinite(value);
+    const nonFinite = !Number.isFinite(values[k]);
     let pin = false;
     if (nonFinite !== this.lastNonFinite && this.pinnedCount < this.budget * MAX_PINNED_SHARE) pin = true;
     this.lastNonFinite = nonFinite;
@@ -84,8 +96,8 @@ export class PointBuffer {
     if (this.n >= this.cap) this.grow();
     const i = this.n++;
     this.step[i] = step;
-    this.value[i] = value;
-    this.avg[i] = avg;
+    this.value[i] = values[k];
+    this.avg[i] = avgs[k];
     this.epoch[i] = epoch;
     this.iter[i] = iter;
     this.line[i] = line;

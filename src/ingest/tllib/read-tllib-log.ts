@@ -15,7 +15,7 @@ import {
   parseTableRow, meterFieldIn, meterFields, testHead, trainHead, type MeterSlot, type Summary,
 } from './line-parsers.js';
 import { PointBuffer } from './point-buffer.js';
-import { bytesEqual, meterFieldBytes, trainHeadBytes, type FieldSlot, type HeadSlot } from './byte-parsers.js';
+import { fastMeters, trainHeadBytes, type HeadSlot } from './byte-parsers.js';
 import { scanLines } from './line-scanner.js';
 import { inferAlgorithm, type MeterEvidence } from './algorithm.js';
 
@@ -84,7 +84,9 @@ class TllibLogParser {
   private readonly pretrainColumns: SeriesAcc[] = [];
   private readonly slot: MeterSlot = { nameEnd: 0, value: 0, avg: 0 };
   private readonly head: HeadSlot = { epoch: 0, iter: 0, total: 0, fieldsFrom: 0 };
-  private readonly fieldSlot: FieldSlot = { nameStart: 0, nameEnd: 0, value: 0, avg: 0 };
+  /** raw names of trainColumns / pretrainColumns: what the fast path expects, in order */
+  private readonly trainNames: string[] = [];
+  private readonly pretrainNames: string[] = [];
   private readonly scratchValue = new Float64Array(MAX_FAST_COLUMNS);
   private readonly scratchAvg = new Float64Array(MAX_FAST_COLUMNS);
 
@@ -101,7 +103,8 @@ class TllibLogParser {
   private sawTrainLine = false;
   private sawAnything = false;
   private finishedBy?: string;
-  private readonly valEpochs = new Set<number>();
+  /** highest epoch that got a validation summary, -1 when none */
+  private maxValEpoch = -1;
 
   // multi-line constructs
   private testBlockStart?: number;
@@ -209,29 +212,17 @@ class TllibLogParser {
     if (end > start && buf[end - 1] === 13) end--; // CRLF
     const h = this.head;
     if (!trainHeadBytes(buf, start, end, h)) return false;
-    const columns = this.inPretraining ? this.pretrainColumns : this.trainColumns;
-    const f = this.fieldSlot;
-    let col = 0;
-    let s = h.fieldsFrom;
-    while (s < end) {
-      let tab = s;
-      while (tab < end && buf[tab] !== 9) tab++;
-      let b = s;
-      while (b < tab && buf[b] === 32) b++;
-      const a = s;
-      s = tab + 1;
-      if (b === tab) continue;
-      if (col >= columns.length || !meterFieldBytes(buf, a, tab, f) || !bytesEqual(buf, f.nameStart, f.nameEnd, columns[col].rawName)) return false;
-      this.scratchValue[col] = f.value;
-      this.scratchAvg[col] = f.avg;
-      col++;
-    }
-    if (col !== columns.length || col === 0) return false;
+    const pre = this.inPretraining;
+    const columns = pre ? this.pretrainColumns : this.trainColumns;
+    const names = pre ? this.pretrainNames : this.trainNames;
+    const col = columns.length;
+    if (col === 0 || col > MAX_FAST_COLUMNS || names.length !== col) return false;
+    if (!fastMeters(buf, h.fieldsFrom, end, names, this.scratchValue, this.scratchAvg)) return false;
     this.pendingWarning = false;
     this.sawAnything = true;
     this.enterTrainLine(no, h.epoch, h.total);
     const step = h.epoch * h.total + h.iter;
-    for (let k = 0; k < col; k++) columns[k].buf.add(step, this.scratchValue[k], this.scratchAvg[k], h.epoch, h.iter, no);
+    for (let k = 0; k < col; k++) columns[k].buf.addFrom(this.scratchValue, this.scratchAvg, k, step, h.epoch, h.iter, no);
     return true;
   }
 
@@ -274,6 +265,9 @@ class TllibLogParser {
     }
     // a line with a bad field never feeds the fast path's column check
     columns.length = bad ? 0 : col;
+    const names = pre ? this.pretrainNames : this.trainNames;
+    names.length = 0;
+    for (const c of columns) names.push(c.rawName);
     if (bad) {
       this.note('unparsed-train', 'warn', no, `training line: could not read ${bad.map((x) => `'${clip(x, 40)}'`).join(', ')}${col > 0 ? ' (the other meters were kept)' : ''}`);
     }
@@ -350,7 +344,7 @@ class TllibLogParser {
     this.lastSummary = { summary: s, line: no, evalIndex: this.evaluations.length - 1 };
     if (this.status === 'unknown') this.status = 'incomplete';
     if (phase === 'val' && epoch !== undefined) {
-      this.valEpochs.add(epoch);
+      if (epoch > this.maxValEpoch) this.maxValEpoch = epoch;
       this.seriesFor(KEY.valAcc, s.rawName, 'epoch', 'percent').buf.push({ step: epoch, value: s.acc1, epoch, line: no });
       if (s.acc2 !== undefined) this.seriesFor('val/acc2', 'Acc2', 'epoch', 'percent').buf.push({ step: epoch, value: s.acc2, epoch, line: no });
       if (s.acc5 !== undefined) this.seriesFor('val/acc5', 'Acc@5', 'epoch', 'percent').buf.push({ step: epoch, value: s.acc5, epoch, line: no });
@@ -697,7 +691,7 @@ class TllibLogParser {
    * the epochs followed by a later one (plus the last, if the run reached best_acc1).
    */
   private epochsCompleted(): number | undefined {
-    if (this.valEpochs.size > 0) return Math.max(...this.valEpochs) + 1;
+    if (this.maxValEpoch >= 0) return this.maxValEpoch + 1;
     if (!this.sawTrainLine) return undefined;
     return this.maxEpoch + (this.bestAcc1 !== undefined || this.finishedBy ? 1 : 0);
   }
