@@ -213,6 +213,7 @@ export function measure(backend: LoadedBackend, inputs: EvalInputs, opts: Measur
     if (opts.perClassADistance !== false && s.labels && t.labels && s.labels.length === s.m.rows && t.labels.length === t.m.rows) {
       results.perClassADistance = perClassADistance(tf, s.m, s.labels, t.m, t.labels, numClasses, {
         seed,
+        ...(opts.probeSteps ? { steps: opts.probeSteps } : {}),
         onClass: (c) => progress(`per-class A-distance (class ${c + 1}/${numClasses})`, 0.15 + (0.15 * c) / numClasses),
       });
     }
