@@ -1,5 +1,5 @@
 // Reads a PyTorch .pth checkpoint (zip or legacy torch.save) into named NdArrays without executing anything.
-import { open } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import type { NdArray } from '../../model/ndarray.js';
 import type { Note } from '../../model/types.js';
 import { InputError, inputErrorFromFs } from '../input-error.js';
@@ -17,7 +17,7 @@ export const DEFAULT_MAX_TENSOR_BYTES = 4 * 1024 ** 3;
 /** Nesting depth we follow when flattening/convert values (a checkpoint dict nests 2-4 levels). */
 const MAX_VALUE_DEPTH = 64;
 /** Nodes we convert into `extra` before cutting: bounds the cost of a shared-reference ("billion laughs") bomb. */
-const MAX_EXTRA_NODES = 200_000;
+const MAX_EXTRA_NODES = 50_000;
 /** Legacy torch.save magic number (LONG1 0x1950a86a20f9469cfc6c) and protocol version. */
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 const LEGACY_PROTOCOL = 1001;
@@ -58,7 +58,6 @@ export async function readPth(path: string, opts: PthOptions = {}): Promise<PthR
   }
   if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) return withZip(path, (zip) => readZipCheckpoint(zip, opts), opts);
   if (head.length >= 2 && head[0] === 0x80) {
-    const { readFile, stat } = await import('node:fs/promises');
     const size = (await stat(path)).size;
     const limit = (opts.maxBytes ?? DEFAULT_MAX_TENSOR_BYTES) + 64 * 1024 ** 2;
     if (size > limit) throw new InputError(path, `legacy checkpoint of ${size} bytes is over the ${limit}-byte limit (maxBytes)`);
@@ -242,7 +241,8 @@ async function materialise(
   const budget = { nodes: MAX_EXTRA_NODES, cut: false };
   let extra: Record<string, unknown> = {};
   const plain = toPlainWithoutTensors(root, 0, budget, new Set());
-  if (plain !== OMIT) extra = isRecord(plain) ? plain : { value: plain };
+  // A dict at the top (the usual case) gives its keys; anything else (a bare list, a placeholder...) sits under 'value'.
+  if (plain !== OMIT) extra = root instanceof Map && isRecord(plain) ? plain : { value: plain };
   if (budget.cut) notes.push({ level: 'warn', file, message: `non-tensor content cut after ${MAX_EXTRA_NODES} values or ${MAX_VALUE_DEPTH} levels of nesting (shared-reference or recursion bomb?)` });
   return { stateDict, extra, notes, tensorInfo };
 }
@@ -255,7 +255,11 @@ function joinPath(prefix: string, key: string): string {
   return prefix === '' ? key : `${prefix}.${key}`;
 }
 
-/** Finds every tensor under `v` with its dotted path. Depth-bounded; cycles are skipped. */
+/**
+ * Finds every tensor under `v` with its dotted path. Depth-bounded; each container is visited once (a container shared
+ * by memo reference -- or a "billion laughs" DAG -- is walked once, under its first path), so the cost is linear.
+ * Tensors themselves are leaves and are listed at every path (tied weights keep both names).
+ */
 function collectTensors(v: unknown, path: string, depth: number, out: [string, TensorRef][], notes: Note[], file: string, seen: Set<unknown>): void {
   if (v instanceof TensorRef) { out.push([path === '' ? 'tensor' : path, v]); return; }
   if (typeof v !== 'object' || v === null || seen.has(v)) return;
@@ -266,7 +270,6 @@ function collectTensors(v: unknown, path: string, depth: number, out: [string, T
   else if (v instanceof PyObject) for (const [k, x] of v.attrs) collectTensors(x, joinPath(path, k), depth + 1, out, notes, file, seen);
   // torch.save(model) pickles the module class (not allow-listed) with its state: the tensors inside still come through.
   else if (v instanceof Placeholder && v.state !== undefined) collectTensors(v.state, path, depth + 1, out, notes, file, seen);
-  seen.delete(v);
 }
 
 const OMIT = Symbol('omit');
