@@ -57,7 +57,9 @@ test('j/k and arrows move the selection; the curves pane marks the selected find
   assert.match(f, /target accuracy fell 59\.6% -> 52\.0% after epoch 1/);
   assert.match(f, /val\/acc1 epochs 1\.\.14 · observed 52 vs threshold 59\.56/);
   // 15 epochs, one column each: the mark starts under epoch 1 and runs to epoch 14
-  assert.match(lineWith(f, 'finding: ep 1..14'), /^│ {16}▔{14} +finding: ep 1\.\.14/);
+  assert.match(lineWith(f, 'Curves per epoch'), /Curves per epoch \(0\.\.14\) +▔ finding: ep 1\.\.14/);
+  // 15 epochs, one column each, after the 13-column label: the mark runs under epochs 1..14
+  assert.match(f, /^│ {16}▔{14}\s*│/m);
   await r.press(KEYS.down);
   await r.waitFor('▸ ℹ oracle-model-selection');
   await r.press('k', KEYS.up);

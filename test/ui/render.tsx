@@ -40,6 +40,11 @@ export interface RenderOptions {
   onExport?: AppProps['onExport'];
 }
 
+/** Frame text without colour/style codes, for measuring widths. */
+export function plain(frame: string): string {
+  return frame.replace(/\u001B\[[0-9;]*m/g, '');
+}
+
 function tick(): Promise<void> {
   return new Promise((r) => setTimeout(r, POLL_MS));
 }
@@ -69,7 +74,7 @@ export async function renderApp(report: Report, opts: RenderOptions = {}): Promi
     Object.defineProperty(inst.stdout, 'rows', { configurable: true, get: () => rows });
     inst.stdout.emit('resize');
     // the app's footer spans the full width once it has re-laid out; wait for a frame that wide
-    await waitFor((f) => f.split('\n').some((l) => l.length === columns));
+    await waitFor((f) => plain(f).split('\n').some((l) => l.length === columns));
   };
   const r: Rendered = {
     lastFrame: frame,

@@ -96,7 +96,7 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
   }
 
   return (
-    <Pane title={title} hint={focused ? '↑↓ select · Enter zoom' : undefined} focused={focused} width={width} height={height}>
+    <Pane title={title} hint={hasMark ? `▔ ${markLabel}` : focused ? '↑↓ select · Enter zoom' : undefined} focused={focused} width={width} height={height}>
       {curves.slice(0, Math.max(0, inner.height - (hasMark ? 1 : 0))).map((c, i) => {
         const d = drawable(c.series.unit, values[i]);
         return (
@@ -112,7 +112,7 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
       })}
       {hasMark ? (
         <Text wrap="truncate-end" color={accent(theme, 'yellow')}>
-          {' '.repeat(LABEL_WIDTH + 2)}{mark.padEnd(sparkW)} {markLabel}
+          {' '.repeat(LABEL_WIDTH + 2)}{mark}
         </Text>
       ) : null}
     </Pane>

@@ -49,7 +49,9 @@ export function Header({ run, evaluation, elapsed, evaluationOff = false, width 
       </Text>
       <Text wrap="truncate-end">
         source {pct(m.finalSourceAcc)}  target {pct(m.finalTargetAcc)}{best}
-        {m.testAcc !== undefined ? `  test ${pct(m.testAcc)}` : ''}  domain {pct(m.finalDomainAcc)}
+        {m.testAcc !== undefined ? `  test ${pct(m.testAcc)}` : ''}
+        {/* DAN/JAN/MMD runs have no discriminator: no domain accuracy to show */}
+        {m.finalDomainAcc !== undefined ? `  domain ${pct(m.finalDomainAcc)}` : ''}
         {'   '}
         <Text color={severityColour(theme, 'error')}>✖ {c.error}</Text>
         {'  '}
