@@ -3,6 +3,7 @@ import type { Report, RunReport } from '../engine/types.js';
 import type { Run } from '../model/types.js';
 import type { FeatureEmbedding } from '../tsne/embed-features.js';
 import { writePlots, type WritePlotsOptions } from './write-plots.js';
+import { buildPlots, type NamedPlot } from './build-plots.js';
 
 export interface ReportPlotsOptions extends WritePlotsOptions {
   /** t-SNE point cap (stratified subsample above it); default 5,000 */
@@ -31,12 +32,27 @@ export async function embedRunFeatures(r: RunReport, opts: { maxPoints?: number;
   try {
     const { readNpz } = await import('../ingest/npy/index.js');
     const { embedInputFromArrays, embedFeatures } = await import('../tsne/embed-features.js');
-    const input = embedInputFromArrays(await readNpz(path), path, 'features', r.eval?.classNames);
+    // class names: from re-evaluation, else from a logged per-class table (tllib prints "0 - zero" style names)
+    const names = r.eval?.classNames ?? r.perClass.find((t) => t.rows.length > 0)?.rows.map((row) => row.name);
+    const input = embedInputFromArrays(await readNpz(path), path, 'features', names);
     return embedFeatures(input, { cap: opts.maxPoints, seed: opts.seed });
   } catch (err) {
     note(`no t-SNE: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   }
+}
+
+/**
+ * Every run's plots as SVG strings, keyed by run id (for `renderHtml(report, { svgs })`): reloads the curves,
+ * embeds features.npz when the run has one. Cost: one t-SNE per run with features (seconds each).
+ */
+export async function reportPlots(report: Report, opts: ReportPlotsOptions = {}): Promise<Record<string, NamedPlot[]>> {
+  const out: Record<string, NamedPlot[]> = {};
+  for (const r of report.runs) {
+    const note = (m: string) => opts.onNote?.(r.id, m);
+    out[r.id] = buildPlots({ runId: r.id, run: await reloadRun(r, note), report: r, embedding: await embedRunFeatures(r, opts, note) });
+  }
+  return out;
 }
 
 /** Writes every run's plots into `dir` and returns the files written. */
