@@ -144,6 +144,9 @@ test('2020 dalib-era logs: bare lr float lines, even right after a summary, are 
   assert.equal(f.status, 'incomplete');
   assert.equal(f.hyperparameters, undefined);
   assert.equal(f.algorithm, 'erm');
+  const modern = await read([ns('logs/dann/x'), 'lr: 0.001', '42', `Epoch: [0][ 0/10]${T}Loss 1.0 (1.0)`, ' * Acc@1 45.000', '7']);
+  assert.deepEqual(series(modern, 'lr').points.map((p) => p.value), [0.001], 'a stray number print in a log with lr: lines is not an lr');
+  assert.ok(modern.notes?.some((x) => /2 line\(s\) not recognised/.test(x.message)));
 });
 
 test('test phase [real]: the summary is a test evaluation, the bare float print is test_acc1, the run is finished', async () => {

@@ -98,7 +98,7 @@ class TllibLogParser {
   private itersPerEpoch?: number;
   private inPretraining = false;
   private pretrainEpoch?: number;
-  private pretrainIters?: number;
+  private readonly lrShapes = new Set<'lr: ' | 'list' | 'bare'>();
   private afterBest = false;
   private sawTrainLine = false;
   private sawAnything = false;
@@ -186,7 +186,6 @@ class TllibLogParser {
     this.testBlockStart = undefined;
     if (this.inPretraining) {
       this.pretrainEpoch = epoch;
-      this.pretrainIters = total;
     } else {
       this.sawTrainLine = true;
       if (this.curEpoch !== undefined && epoch < this.curEpoch) {
@@ -358,6 +357,7 @@ class TllibLogParser {
     }
     this.closeTable();
     this.lastSummary = undefined;
+    this.lrShapes.add(shape);
     const list = shape === 'list' || text.includes('[');
     if (!this.inPretraining) this.meterEvidence.lrKind = list ? 'list' : 'float';
     // lr is printed at the start of an epoch: it belongs to the epoch after the last one seen
@@ -554,8 +554,17 @@ class TllibLogParser {
     return values.some((v) => Math.abs(v - s.acc1) <= TEST_PRINT_TOLERANCE || (s.acc2 !== undefined && Math.abs(v - s.acc2) <= TEST_PRINT_TOLERANCE));
   }
 
+  /**
+   * A bare number is test-phase `print(acc1)` when it repeats the summary just above it; otherwise a dalib-era lr
+   * line, but only in logs that print no `lr:`/list lines (in a current log it is some other print, and is skipped).
+   */
   private bareNumber(no: number, v: number, text: string): void {
     if (this.lastSummary && this.matchesLastSummary([v])) return this.testPrint(no, v);
+    if (this.lrShapes.has('lr: ') || this.lrShapes.has('list')) {
+      this.unrecognised++;
+      if (!this.firstOf.has('unrecognised')) this.firstOf.set('unrecognised', no);
+      return;
+    }
     this.lrEpochFromBare(no, v, text);
   }
 
