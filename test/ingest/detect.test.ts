@@ -24,9 +24,9 @@ test('each fixture is detected as its format', { skip: !hasShared }, async () =>
     [join(SHARED_RUNS, 'healthy_lightning', 'metrics.csv'), 'csv'],
     [at('csv', 'train_log.csv'), 'csv'],
     [at('jsonl', 'wandb_history.jsonl'), 'jsonl'],
-    [at('textlogs', 'deepda_DANN_clean2rotated.log'), 'deepda-log'],
+    [at('textlogs', 'deepda_DANN_clean2rotated.txt'), 'deepda-log'],
     [at('textlogs', 'dassl_log.txt'), 'dassl-log'],
-    [at('textlogs', 'adapt_keras_console.log'), 'keras-log'],
+    [at('textlogs', 'adapt_keras_console.txt'), 'keras-log'],
     [trainLogOf(join(SHARED_RUNS, 'healthy')), 'tllib'],
     [trainLogOf(join(SHARED_REAL_LOGS, 'dh-a2w-2ep')), 'tllib'],
   ];

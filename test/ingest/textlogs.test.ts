@@ -25,7 +25,7 @@ test('DeepDA epoch fields: with and without a colon (test_loss has none)', () =>
 
 test('DeepDA finished log: per-epoch series (0-based), Namespace hyperparameters, Transfer result = best', { skip: !hasShared }, async () => {
   const truth = JSON.parse(readFileSync(join(SHARED_RUNS, 'truth.json'), 'utf8')).healthy;
-  const f = await readDeepdaLog(join(TL, 'deepda_DANN_clean2rotated.log'));
+  const f = await readDeepdaLog(join(TL, 'deepda_DANN_clean2rotated.txt'));
   assert.deepEqual([f.format, f.status, f.algorithm, f.epochsCompleted, f.itersPerEpoch], ['deepda-log', 'finished', 'dann', 15, 300]);
   const val = seriesOf(f, 'val/acc1');
   assert.deepEqual([val.rawName, val.granularity, val.unit], ['test_acc', 'epoch', 'percent']);
@@ -39,13 +39,13 @@ test('DeepDA finished log: per-epoch series (0-based), Namespace hyperparameters
   assert.equal(f.hyperparameters!.transfer_loss, 'adv');
   assert.equal(f.hyperparameters!.lr, 0.01);
   assert.equal(f.hyperparameters!.device, "device(type='cuda')");
-  assert.deepEqual(f.hyperparametersFrom, { file: join(TL, 'deepda_DANN_clean2rotated.log'), line: 1 });
+  assert.deepEqual(f.hyperparametersFrom, { file: join(TL, 'deepda_DANN_clean2rotated.txt'), line: 1 });
 });
 
 test('DeepDA crashed log: traceback -> crashed with the exception and its line', async () => {
-  const f = await readDeepdaLog(join(TL, 'deepda_crashed.log'));
+  const f = await readDeepdaLog(join(TL, 'deepda_crashed.txt'));
   assert.equal(f.status, 'crashed');
-  assert.deepEqual(f.crash, { file: join(TL, 'deepda_crashed.log'), line: 10, type: 'RuntimeError', message: 'CUDA out of memory. Tried to allocate 20.00 MiB' });
+  assert.deepEqual(f.crash, { file: join(TL, 'deepda_crashed.txt'), line: 10, type: 'RuntimeError', message: 'CUDA out of memory. Tried to allocate 20.00 MiB' });
   assert.equal(f.epochsCompleted, 3);
   assert.equal(f.bestAcc1, 63.111); // no Transfer result: the best logged test_acc
 });
@@ -92,7 +92,7 @@ test('Keras/ADAPT console: last progress line of each epoch (after a \\r redraw)
     { name: 'loss', value: 0.31 }, { name: 'disc_loss', value: 1.38 }, { name: 'disc_acc', value: 0.52 },
   ]);
   assert.deepEqual(parseKerasPairs('32/32 ━━━━━━━━━━━━━━━━━━━━ 0s 4ms/step - disc_acc: 0.5200 - loss: 0.3100'), [{ name: 'disc_acc', value: 0.52 }, { name: 'loss', value: 0.31 }]);
-  const f = await readKerasLog(join(TL, 'adapt_keras_console.log'));
+  const f = await readKerasLog(join(TL, 'adapt_keras_console.txt'));
   assert.deepEqual([f.format, f.status, f.epochsCompleted, f.algorithm], ['keras-log', 'incomplete', 3, 'dann']);
   const dom = seriesOf(f, 'train/domain_acc');
   assert.deepEqual([dom.rawName, dom.scaledFrom, dom.granularity], ['disc_acc', 'fraction', 'epoch']);
@@ -104,9 +104,9 @@ test('Keras/ADAPT console: last progress line of each epoch (after a \\r redraw)
 test('sniffers recognise their own logs and not each other\'s', () => {
   const head = (n: string) => readFileSync(join(TL, n));
   const cases: [string, [boolean, boolean, boolean]][] = [
-    ['deepda_DANN_clean2rotated.log', [true, false, false]],
+    ['deepda_DANN_clean2rotated.txt', [true, false, false]],
     ['dassl_log.txt', [false, true, false]],
-    ['adapt_keras_console.log', [false, false, true]],
+    ['adapt_keras_console.txt', [false, false, true]],
   ];
   for (const [name, want] of cases) assert.deepEqual([sniffDeepda('', head(name)), sniffDassl('', head(name)), sniffKeras('', head(name))], want, name);
   const tllib = Buffer.from("Namespace(root='data/office31', data='Office31', lr=0.01)\nEpoch: [0][  0/500]\tTime  1.0 ( 1.0)\n");
