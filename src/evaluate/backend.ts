@@ -133,7 +133,15 @@ const RUNGS: Record<BackendName, Rung> = {
     // In Node the .wasm files are read from disk: point at the package's dist/ folder (a path, not a URL).
     const distDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
     wasm.setWasmPaths(`${distDir}/`);
-    await useBackend(tf, 'wasm');
+    // The emscripten glue adds process-wide 'uncaughtException'/'unhandledRejection' handlers that rethrow and
+    // print its whole minified source; take back exactly the handlers it added so errors stay readable.
+    const before = { ex: process.listeners('uncaughtException'), rej: process.listeners('unhandledRejection') };
+    try {
+      await useBackend(tf, 'wasm');
+    } finally {
+      for (const l of process.listeners('uncaughtException')) if (!before.ex.includes(l)) process.removeListener('uncaughtException', l);
+      for (const l of process.listeners('unhandledRejection')) if (!before.rej.includes(l)) process.removeListener('unhandledRejection', l);
+    }
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     return { tf, detail: `XNNPACK${simd ? ' SIMD' : ' without SIMD'}, ${threads ? 'threaded' : 'one thread'}` };

@@ -82,7 +82,7 @@ export async function evaluateRun(run: Run, opts: EvaluateOptions = {}): Promise
   const backend = await loadBackend(opts.backend !== undefined ? { backend: opts.backend } : {});
   const { backend: _b, onProgress, ...measureOpts } = opts;
   try {
-    const res = measure(
+    const res = await measure(
       backend,
       {
         arrays,

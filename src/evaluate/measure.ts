@@ -5,7 +5,8 @@ import type { LoadedBackend } from './backend.js';
 import { classificationEval, toDistribution } from './classification.js';
 import { headFromStateDict, type TllibHead } from './head.js';
 import { type Matrix, toMatrix, toLabels, argmaxRows, takeRows } from './matrix.js';
-import { forwardMlp } from './mlp.js';
+import { forwardMlp, type DenseLayer } from './mlp.js';
+import { forwardMlpOnnx } from './onnx-mlp.js';
 import { trainDomainProbe, perClassADistance } from './probe.js';
 import { trainDiscriminator, DISC_BUDGET_STEPS } from './discriminator.js';
 import { mulberry32, sampleIndices } from './rng.js';
@@ -14,6 +15,12 @@ import { mulberry32, sampleIndices } from './rng.js';
 export const DEFAULT_SEED = 0;
 /** Rows per domain the probes and the discriminator train on; more costs time and changes A-distance little. */
 export const DEFAULT_MAX_POINTS = 5000;
+/**
+ * Forward passes above this many multiply-adds go to onnxruntime-node when it loads and TF.js runs on wasm/cpu:
+ * tfjs-wasm does ~10 GFLOP/s on one thread here (Node has no wasm threads), onnxruntime ~5-7x that on all cores;
+ * below ~0.5 G the ORT session set-up (~30 ms) costs more than it saves.
+ */
+export const FAST_PATH_MIN_MACS = 5e8;
 
 export type Domain = 'source' | 'target';
 const DOMAINS: readonly Domain[] = ['source', 'target'];
@@ -40,6 +47,8 @@ export interface MeasureOptions {
   probeSteps?: number;
   /** false skips per-class A-distance */
   perClassADistance?: boolean;
+  /** engine for the rebuilt classifier's forward pass: 'auto' = onnxruntime for big inputs on CPU backends */
+  inference?: 'auto' | 'tfjs' | 'onnxruntime';
   onProgress?: (msg: string, frac: number) => void;
 }
 
@@ -89,7 +98,7 @@ function evalOf(labels: Int32Array, preds: Int32Array, k: number, from: DomainEv
  * Everything the engine measures from one dump. Cost is dominated by the discriminator counterfactual
  * (2 x budget steps of a 1024-1024 MLP); pass discBudgetSteps: 0 to skip it. All tensors are disposed.
  */
-export function measure(backend: LoadedBackend, inputs: EvalInputs, opts: MeasureOptions = {}): EvalResults {
+export async function measure(backend: LoadedBackend, inputs: EvalInputs, opts: MeasureOptions = {}): Promise<EvalResults> {
   const t0 = performance.now();
   const { tf } = backend;
   const seed = opts.seed ?? DEFAULT_SEED;
@@ -119,6 +128,19 @@ export function measure(backend: LoadedBackend, inputs: EvalInputs, opts: Measur
   };
   if (inputs.classNames?.length === numClasses) results.classNames = inputs.classNames;
 
+  const engineNotes = new Set<string>();
+  const forward = async (layers: DenseLayer[], x: Matrix): Promise<Matrix> => {
+    const mode = opts.inference ?? 'auto';
+    const macs = x.rows * layers.reduce((sum, l) => sum + l.inDim * l.outDim, 0);
+    const cpuBackend = backend.name === 'wasm' || backend.name === 'cpu';
+    if (mode === 'onnxruntime' || (mode === 'auto' && cpuBackend && macs >= FAST_PATH_MIN_MACS)) {
+      const y = await forwardMlpOnnx(layers, x);
+      if (y) { engineNotes.add('classifier forward pass on onnxruntime-node (CPU)'); return y; }
+      if (mode === 'onnxruntime') engineNotes.add('onnxruntime-node not available: classifier forward pass on TF.js');
+    }
+    return forwardMlp(tf, layers, x);
+  };
+
   // 1. Rebuilt classifier on the backbone features, and post-bottleneck features where the dump lacks them.
   progress('rebuilding the classifier from the checkpoint', 0);
   const rebuiltLogits: Partial<Record<Domain, Matrix>> = {};
@@ -139,11 +161,11 @@ export function measure(backend: LoadedBackend, inputs: EvalInputs, opts: Measur
       else if (a.features && a.features.cols === head.head.inDim) { input = a.features; layers = [head.head]; }
       if (!input) continue;
       if (!a.features && a.backbone && head.bottleneck.length) {
-        a.features = forwardMlp(tf, head.bottleneck, a.backbone);
+        a.features = await forward(head.bottleneck, a.backbone);
         a.featuresName = `${d} bottleneck output rebuilt from ${d}_backbone_features`;
         notes.push({ level: 'info', message: `no ${d}_features in the dump: probes use the rebuilt bottleneck's output`, file });
       }
-      const logits = forwardMlp(tf, layers, input);
+      const logits = await forward(layers, input);
       rebuiltLogits[d] = logits;
       const preds = argmaxRows(logits);
       if (a.labels && a.labels.length === preds.length) rb[d] = evalOf(a.labels, preds, numClasses, 'rebuilt-head', notes, `${d} (rebuilt head)`);
@@ -166,6 +188,7 @@ export function measure(backend: LoadedBackend, inputs: EvalInputs, opts: Measur
       }
     }
     if (rb.source || rb.target || compared > 0) results.rebuiltHead = rb;
+    for (const m of engineNotes) notes.push({ level: 'info', message: m });
   }
 
   // 2. Classification per domain, from what the run itself computed when it dumped logits.

@@ -114,10 +114,10 @@ test('state_dict layouts: a DataParallel prefix, a head without bottleneck, no h
 test('ten measure() runs leave no tensor behind, and give identical results', { skip: !hasShared }, async () => {
   const arrays = await dump('label_shift');
   const opts = { probeSteps: 10, discBudgetSteps: 3, discHidden: 16 };
-  const first = measure(be, { arrays }, opts);
+  const first = await measure(be, { arrays }, opts);
   const before = be.tf.memory().numTensors;
   for (let i = 0; i < 10; i++) {
-    const r = measure(be, { arrays }, opts);
+    const r = await measure(be, { arrays }, opts);
     assert.deepEqual({ ...r, seconds: 0 }, { ...first, seconds: 0 });
   }
   assert.equal(be.tf.memory().numTensors, before);
@@ -126,7 +126,7 @@ test('ten measure() runs leave no tensor behind, and give identical results', { 
 test('progress is reported from 0 to 1, never backwards', { skip: !hasShared }, async () => {
   const arrays = await dump('healthy');
   const fracs: number[] = [];
-  measure(be, { arrays }, { probeSteps: 5, discBudgetSteps: 10, discHidden: 16, onProgress: (_m, f) => fracs.push(f) });
+  await measure(be, { arrays }, { probeSteps: 5, discBudgetSteps: 10, discHidden: 16, onProgress: (_m, f) => fracs.push(f) });
   assert.equal(fracs[0], 0);
   assert.equal(fracs.at(-1), 1);
   for (let i = 1; i < fracs.length; i++) assert.ok(fracs[i]! >= fracs[i - 1]!, `progress went back at ${i}: ${fracs.join(',')}`);
