@@ -138,7 +138,8 @@ export class ZipArchive {
       }
       try {
         // maxOutputLength = the declared size (+1 so "more than declared" is detectable): a bomb cannot allocate beyond it.
-        out = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize + 1) });
+        // chunkSize = declared size: zlib fills one buffer instead of concatenating many (halves peak memory).
+        out = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize + 1), chunkSize: Math.max(64 * 1024, Math.min(entry.uncompressedSize + 1, 2 ** 30)) });
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         const why = e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError

@@ -46,6 +46,19 @@ function allocFor(dtype: DType, n: number): ArrayData {
   }
 }
 
+function viewFor(dtype: DType, buf: ArrayBuffer, off: number, n: number): ArrayData {
+  switch (dtype) {
+    case 'f4': case 'c8': return new Float32Array(buf, off, n);
+    case 'f8': case 'c16': return new Float64Array(buf, off, n);
+    case 'i1': return new Int8Array(buf, off, n);
+    case 'i2': return new Int16Array(buf, off, n);
+    case 'i4': return new Int32Array(buf, off, n);
+    case 'u2': return new Uint16Array(buf, off, n);
+    case 'u4': return new Uint32Array(buf, off, n);
+    default: return new Uint8Array(buf, off, n);
+  }
+}
+
 /** An empty array of the right kind (for gather targets). */
 export function allocData(dtype: DType, numel: number): ArrayData {
   return allocFor(dtype, numel * lanes(dtype));
@@ -53,14 +66,22 @@ export function allocData(dtype: DType, numel: number): ArrayData {
 
 /**
  * Decodes `count` elements starting at `bytes[0]`. Caller guarantees bytes.length >= count * itemsize.
+ * With `mayAlias`, little-endian f4/f8/c8/c16/i1/i2/i4/u1/u2/u4 data at an aligned offset is returned as a view over
+ * `bytes` (no copy): only pass it for buffers nobody else holds.
  * i8/u8 are widened to Float64 (exact to 2^53, per the NdArray contract); f2/bf16 to Float32; b1 normalised to 0/1.
  * Cost: one pass over the bytes.
  */
-export function decodeElements(bytes: Uint8Array, et: ElementType, count: number): ArrayData {
+export function decodeElements(bytes: Uint8Array, et: ElementType, count: number, mayAlias = false): ArrayData {
   const { dtype, littleEndian: le } = et;
   const n = count * lanes(dtype);
+  const fast = (le || et.itemsize === 1) && HOST_LE && FAST_COPY.has(dtype);
+  const laneBytes = et.itemsize / lanes(dtype);
+  if (fast && mayAlias && bytes.byteOffset % laneBytes === 0) {
+    // Zero-copy: the caller owns `bytes` (freshly read or inflated) and hands it over, halving peak memory.
+    return viewFor(dtype, bytes.buffer as ArrayBuffer, bytes.byteOffset, n);
+  }
   const out = allocFor(dtype, n);
-  if ((le || et.itemsize === 1) && HOST_LE && FAST_COPY.has(dtype)) {
+  if (fast) {
     // Same layout as the typed array: one memcpy (via a Uint8Array view on the fresh, aligned buffer).
     new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(bytes.subarray(0, out.byteLength));
     return out;

@@ -30,8 +30,11 @@ function refuseIfUnreadable(h: NpyHeader, file: string, base: number): void {
   if (h.refused) throw new InputError(file, h.refused, { offset: base + 8 });
 }
 
-/** Decodes a complete in-memory .npy. `base` = offset of the .npy inside `file` (npz members) for error offsets. */
-export function decodeNpy(buf: Uint8Array, file: string, opts: NpyOptions = {}, base = 0): NdArray {
+/**
+ * Decodes a complete in-memory .npy. `base` = offset of the .npy inside `file` (npz members) for error offsets.
+ * `mayAlias`: the result may be a view over `buf` (pass only for buffers nobody else holds).
+ */
+export function decodeNpy(buf: Uint8Array, file: string, opts: NpyOptions = {}, base = 0, mayAlias = false): NdArray {
   const h = parseNpyHeader(buf, file, base);
   refuseIfUnreadable(h, file, base);
   const bytes = declaredDataBytes(h, file, opts.maxBytes ?? DEFAULT_MAX_ARRAY_BYTES, base);
@@ -39,15 +42,15 @@ export function decodeNpy(buf: Uint8Array, file: string, opts: NpyOptions = {}, 
   if (have < bytes) {
     throw new InputError(file, `array data truncated: header declares ${bytes} bytes, ${have} present`, { offset: base + buf.length });
   }
-  return fromHeaderAndData(h, buf.subarray(h.dataOffset, h.dataOffset + bytes));
+  return fromHeaderAndData(h, buf.subarray(h.dataOffset, h.dataOffset + bytes), mayAlias);
 }
 
 /** Builds the NdArray from a parsed header and exactly its data bytes (Fortran order materialised to C order). */
-export function fromHeaderAndData(h: NpyHeader, data: Uint8Array): NdArray {
+export function fromHeaderAndData(h: NpyHeader, data: Uint8Array, mayAlias = false): NdArray {
   const el = h.element!;
   let count = 1;
   for (const d of h.shape) count *= d;
-  let values = decodeElements(data, el, count);
+  let values = decodeElements(data, el, count, mayAlias);
   if (h.fortranOrder && h.shape.length > 1) values = gatherToC(values, el.dtype, h.shape, fStrides(h.shape), 0);
   return { dtype: el.dtype, shape: [...h.shape], data: values };
 }
@@ -79,14 +82,14 @@ export async function readNpy(input: Uint8Array | string, opts: NpyOptions & { f
     if (st.size - h.dataOffset < bytes) {
       throw new InputError(file, `array data truncated: header declares ${bytes} bytes, ${st.size - h.dataOffset} present`, { offset: st.size });
     }
-    const data = Buffer.alloc(bytes);
+    const data = Buffer.allocUnsafeSlow(bytes); // own ArrayBuffer (not the shared pool): handed over to the array
     let done = 0;
     while (done < bytes) {
       const { bytesRead } = await fh.read(data, done, bytes - done, h.dataOffset + done);
       if (bytesRead === 0) throw new InputError(file, 'file shrank while being read', { offset: h.dataOffset + done });
       done += bytesRead;
     }
-    return fromHeaderAndData(h, data);
+    return fromHeaderAndData(h, data, true);
   } finally {
     await fh.close();
   }

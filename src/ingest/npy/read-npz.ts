@@ -55,7 +55,7 @@ export async function readNpzDetailed(path: string, opts: NpzOptions = {}): Prom
           throw new InputError(path, `npz member '${entry.name}' declares ${entry.uncompressedSize} bytes, over the ${maxBytes}-byte limit (maxBytes)`, { offset: entry.localHeaderOffset });
         }
         const buf = await zip.read(entry);
-        arrays.set(name, decodeNpy(buf, `${path}:${entry.name}`, { maxBytes }, entry.method === 0 ? entry.dataOffset : 0));
+        arrays.set(name, decodeNpy(buf, `${path}:${entry.name}`, { maxBytes }, entry.method === 0 ? entry.dataOffset : 0, true));
       } catch (err) {
         if (!(err instanceof InputError) || wanted) throw err;
         notes.push({ level: 'warn', file: path, offset: err.offset ?? entry.localHeaderOffset, message: `npz member '${entry.name}' skipped: ${err.message}` });

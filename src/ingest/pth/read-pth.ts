@@ -70,7 +70,7 @@ export async function readPth(path: string, opts: PthOptions = {}): Promise<PthR
   throw new InputError(path, `not a PyTorch checkpoint (no ZIP or pickle magic${tar ? '; the pre-1.0 tar format is not supported' : ''})`, { offset: 0 });
 }
 
-/** Reads a checkpoint held in memory (tests, fuzzing); `file` names it in errors. */
+/** Reads a checkpoint held in memory (tests, fuzzing); `file` names it in errors. Tensors may be views over `buf`. */
 export async function readPthBuffer(buf: Buffer, file: string, opts: PthOptions = {}): Promise<PthResult> {
   if (buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50) {
     const zip = await openZipBuffer(buf, file, opts);
@@ -229,7 +229,8 @@ async function materialise(
     }
     const el = { dtype, itemsize, littleEndian };
     const slice = bytes.subarray(first * itemsize, (first + span) * itemsize);
-    let data = decodeElements(slice, el, span);
+    // Storage buffers are ours (read from the file for this call): contiguous tensors become views, not copies.
+    let data = decodeElements(slice, el, span, true);
     if (!isCContiguous(t.shape, t.stride) && numel > 0) data = gatherToC(data, dtype, t.shape, t.stride, 0);
     else if (span !== numel) data = data.subarray(0, numel * (dtype === 'c8' || dtype === 'c16' ? 2 : 1));
     stateDict.set(name, { dtype, shape: [...t.shape], data });
