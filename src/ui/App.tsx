@@ -87,10 +87,15 @@ function useBackgroundLoads(report: Report, state: UiState, dispatch: (a: Action
     if (load.evaluate && !started.current.has(`eval:${runId}`)) {
       started.current.add(`eval:${runId}`);
       safe({ type: 'evalStarted', runId });
-      load.evaluate(runId).then(
-        (value) => safe({ type: 'evalDone', runId, value }),
-        (e) => safe({ type: 'evalFailed', runId, message: message(e) }),
-      );
+      const evaluate = load.evaluate;
+      // after this effect returns, so the "evaluating" frame is drawn before any synchronous work in the loader
+      setImmediate(() => {
+        if (!alive.current) return;
+        evaluate(runId).then(
+          (value) => safe({ type: 'evalDone', runId, value }),
+          (e) => safe({ type: 'evalFailed', runId, message: message(e) }),
+        );
+      });
     }
     if (load.tsne && !started.current.has(`tsne:${runId}`)) {
       started.current.add(`tsne:${runId}`);
@@ -101,10 +106,14 @@ function useBackgroundLoads(report: Report, state: UiState, dispatch: (a: Action
         last = fraction;
         safe({ type: 'tsneProgress', runId, fraction });
       };
-      load.tsne(runId, onProgress).then(
-        (value) => safe({ type: 'tsneDone', runId, value }),
-        (e) => safe({ type: 'tsneFailed', runId, message: message(e) }),
-      );
+      const tsne = load.tsne;
+      setImmediate(() => {
+        if (!alive.current) return;
+        tsne(runId, onProgress).then(
+          (value) => safe({ type: 'tsneDone', runId, value }),
+          (e) => safe({ type: 'tsneFailed', runId, message: message(e) }),
+        );
+      });
     }
   }, [state.active, load, report]);
 }

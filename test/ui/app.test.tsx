@@ -179,6 +179,13 @@ test('t-SNE: progress while computing (rest of the UI usable), then the scatter 
   await r.waitFor('t-SNE (by class)');
 });
 
+test('t-SNE without class names: the legend says the glyph is the class index', async (t) => {
+  const { classNames: _drop, ...noNames } = twoClusters();
+  const r = await renderApp(reportOf(labelShiftRun()), { load: { tsne: async () => noNames } });
+  t.after(() => r.unmount());
+  await r.waitFor('glyph = class index (01) · 6 points');
+});
+
 test('t-SNE pane explains itself when there is nothing to draw', async (t) => {
   const none = await renderApp(reportOf(labelShiftRun()), { load: { tsne: async () => null } });
   t.after(() => none.unmount());

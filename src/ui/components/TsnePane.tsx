@@ -96,7 +96,10 @@ export function TsnePane({ tsne, available, colour, focused, width, height }: Ts
     const classes = new Set<number>();
     for (let i = 0; i < r.labels.length; i++) classes.add(r.labels[i]);
     const sorted = [...classes].sort((a, b) => a - b);
-    legend = sorted.map((k) => `${classGlyph(k)}=${r.classNames?.[k] ?? k}`).join(' ');
+    // without class names the glyph is the class index already: say so once instead of "0=0 1=1 ..."
+    legend = r.classNames
+      ? sorted.map((k) => `${classGlyph(k)}=${r.classNames?.[k] ?? k}`).join(' ')
+      : `glyph = class index (${sorted.map(classGlyph).join('')})`;
   }
   const capped = r.capped !== undefined && r.capped > n ? ` · ${n} of ${r.capped} points` : r.capped !== undefined ? ` · ${n} points (capped)` : ` · ${n} points`;
   return (
