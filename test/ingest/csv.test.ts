@@ -40,6 +40,7 @@ test('healthy_lightning metrics.csv: same final/best val acc and domain-acc leve
   near(f.bestAcc1!, truth.healthy.best_acc1, 1e-3, 'best');
   near(val.points.at(-1)!.value, truth.healthy.final_target_acc, 1e-2, 'final');
   assert.equal(f.epochsCompleted, 15);
+  assert.equal(f.status, 'finished'); // 15 validated epochs of `epochs: 15` in hparams.yaml
   assert.equal(f.itersPerEpoch, 300); // from hparams.yaml
   assert.equal(f.evaluations!.length, 15);
   assert.deepEqual([f.evaluations![0].epoch, f.evaluations![0].line], [0, 8]); // metrics.csv line 8 is the first val row
@@ -128,6 +129,12 @@ test('bad CSV input gives an InputError naming the file and line, never a crash'
   try {
     writeFileSync(join(dir, 'quote.csv'), 'step,loss\n1,0.5\n2,"0.4\n3,0.3\n');
     await assert.rejects(readCsvLog(join(dir, 'quote.csv')), (e: unknown) => e instanceof InputError && e.file.endsWith('quote.csv') && /CSV/.test(e.message) && e.line !== undefined);
+    // a run that stopped early: 1 validated epoch of 3 planned
+    writeFileSync(join(dir, 'metrics.csv'), 'epoch,step,loss,val_acc\n0,9,1.0,\n0,9,,0.5\n1,19,0.9,\n');
+    writeFileSync(join(dir, 'hparams.yaml'), 'max_epochs: 3\n');
+    const early = await readCsvLog(join(dir, 'metrics.csv'));
+    assert.deepEqual([early.status, early.epochsCompleted], ['incomplete', 1]);
+    assert.ok(early.notes!.some((n) => /only 1 of 3 planned epochs \(max_epochs\)/.test(n.message)));
     writeFileSync(join(dir, 'empty.csv'), '');
     await assert.rejects(readCsvLog(join(dir, 'empty.csv')), /empty CSV/);
     await assert.rejects(readCsvLog(join(dir, 'nope.csv')), /no such file/);

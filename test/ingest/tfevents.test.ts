@@ -73,6 +73,7 @@ test('healthy run as Lightning TensorBoardLogger scalars: same numbers as metric
   assert.equal(f.notes!.filter((n) => n.level === 'warn').length, 0, 'the epoch tag repeated at an epoch end is not a restart');
   assert.equal(f.algorithm, 'dann');
   assert.equal(f.hyperparameters!.trade_off, 1);
+  assert.deepEqual([f.status, f.epochsCompleted], ['finished', 15]); // `epochs: 15` in hparams.yaml
   // the same run read from the CSV gives identical series
   const c = await readCsvLog(join(SHARED_RUNS, 'healthy_lightning', 'metrics.csv'));
   for (const key of ['train/domain_acc', 'train/cls_loss', 'val/acc1']) {

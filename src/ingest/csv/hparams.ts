@@ -48,3 +48,23 @@ export async function readHparamsYaml(file: string): Promise<Record<string, Hype
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(file, 'expected a mapping of hyperparameters');
   return flattenHyper(doc);
 }
+
+/** Hyperparameter names that give the planned number of epochs (tllib/argparse, Lightning users, DeepDA). */
+const EPOCH_PARAM_NAMES = ['epochs', 'max_epochs', 'num_epochs', 'n_epoch', 'n_epochs', 'trainer.max_epochs'];
+
+/**
+ * A metric file has no end marker; when the hyperparameters say how many epochs were planned, the number of epochs
+ * that reached validation tells a finished run from one that stopped early. Undefined when they do not say.
+ */
+export function statusFromPlannedEpochs(
+  hparams: Record<string, HyperValue> | undefined,
+  epochsValidated: number | undefined,
+  file: string,
+): { status?: 'finished' | 'incomplete'; note?: { level: 'info'; file: string; message: string } } {
+  if (!hparams || epochsValidated === undefined) return {};
+  const name = EPOCH_PARAM_NAMES.find((n) => typeof hparams[n] === 'number' && (hparams[n] as number) > 0);
+  if (!name) return {};
+  const planned = hparams[name] as number;
+  if (epochsValidated >= planned) return { status: 'finished', note: { level: 'info', file, message: `status inferred: ${epochsValidated} of ${planned} planned epochs (${name}) reached validation` } };
+  return { status: 'incomplete', note: { level: 'info', file, message: `only ${epochsValidated} of ${planned} planned epochs (${name}) reached validation: the run stopped early or is still running` } };
+}

@@ -7,7 +7,7 @@ import { parse, CsvError } from 'csv-parse';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
-import { readHparamsYaml } from './hparams.js';
+import { readHparamsYaml, statusFromPlannedEpochs } from './hparams.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
 import type { Evaluation, HyperValue, Note, Point, RunFragment, RunSourceFormat } from '../../model/types.js';
 
@@ -180,6 +180,9 @@ export async function readCsvLog(file: string, opts: ReadOptions = {}): Promise<
   else if (kind === 'deepda-csv') frag.algorithm = 'deepda';
   if (g.note) frag.notes!.push(g.note);
   addEvaluations(frag, file);
+  const st = statusFromPlannedEpochs(frag.hyperparameters, frag.epochsCompleted, file);
+  if (st.status) frag.status = st.status;
+  if (st.note) frag.notes!.push(st.note);
   return frag;
 }
 

@@ -5,6 +5,7 @@ import { readLines } from '../read-lines.js';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
+import { statusFromPlannedEpochs } from '../csv/hparams.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
 import type { Evaluation, HyperValue, Note, Point, RunFragment } from '../../model/types.js';
 
@@ -162,8 +163,12 @@ export async function readJsonlLog(file: string, opts: ReadOptions = {}): Promis
     if (finite.length) frag.bestAcc1 = Math.max(...finite);
     if (val.granularity === 'epoch') {
       frag.evaluations = val.points.map((p): Evaluation => ({ phase: 'val', domain: 'target', file, line: p.line, epoch: p.step, acc1: p.value }));
+      frag.epochsCompleted = new Set(val.points.map((p) => p.step)).size;
     }
   }
+  const st = statusFromPlannedEpochs(hyper, frag.epochsCompleted, file);
+  if (st.status) frag.status = st.status;
+  if (st.note) frag.notes!.push(st.note);
   return frag;
 }
 

@@ -7,7 +7,7 @@ import { decodeEvent, isNumericDtype, type DecodedValue } from './event.js';
 import { ProtoError } from './protobuf.js';
 import { maskedCrc32c } from './crc32c.js';
 import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../model/metric-aliases.js';
-import { readHparamsYaml } from '../csv/hparams.js';
+import { readHparamsYaml, statusFromPlannedEpochs } from '../csv/hparams.js';
 import { MAX_POINTS_PER_SERIES } from '../tllib/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
 import type { HyperValue, Note, Point, RunFragment } from '../../model/types.js';
@@ -237,7 +237,11 @@ function toFragment(files: string[], tags: Map<string, Point[]>, tagFile: Map<st
   if (val && val.points.length > 0) {
     const finite = val.points.map((p) => p.value).filter(Number.isFinite);
     if (finite.length) frag.bestAcc1 = Math.max(...finite);
+    if (val.granularity === 'epoch') frag.epochsCompleted = new Set(val.points.map((p) => p.step)).size;
   }
+  const st = statusFromPlannedEpochs(frag.hyperparameters, frag.epochsCompleted, files[0]);
+  if (st.status) frag.status = st.status;
+  if (st.note) frag.notes!.push(st.note);
   return frag;
 }
 
