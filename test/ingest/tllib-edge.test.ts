@@ -190,6 +190,13 @@ test('notes are capped per kind, with a count of the rest', async () => {
   assert.ok(f.notes?.some((x) => /480 more 'unparsed-train' note\(s\) not listed \(500 in all\)/.test(x.message)));
 });
 
+test('a log inventing meter names without end keeps a bounded number of series, with a note', async () => {
+  const lines = Array.from({ length: 2000 }, (_, i) => `Epoch: [0][ ${i}/2000]\tMeter${i} 1.0 (1.0)`);
+  const f = await readTllibLog(tmp(lines.join('\n') + '\n'));
+  assert.equal(f.series?.length, 256);
+  assert.ok(f.notes?.some((x) => /more than 256 distinct metrics: points of 1744 more not kept \(e\.g\. 'Meter256'\)/.test(x.message)), JSON.stringify(f.notes));
+});
+
 test('PointBuffer: bounded, keeps the newest point, every epoch end and the first NaN of a run', () => {
   const budget = 1000;
   const b = new PointBuffer(budget);

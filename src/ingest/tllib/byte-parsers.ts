@@ -123,18 +123,18 @@ function scanNumber(buf: Uint8Array, i: number, end: number): number {
 }
 
 /**
- * The meters of a training line when they are exactly `names`, in order, each as `\tName val (avg)` (ProgressMeter's
+ * The meters of a training line when they are exactly `names` (UTF-8 bytes), in order, each as `\tName val (avg)` (ProgressMeter's
  * layout), from buf[i] to `end`. One forward pass; true with values[k] / avgs[k] filled. false for anything else
  * (other meters, nan, a cut line): the caller then takes the text path, which gives the same numbers where both apply.
  */
-export function fastMeters(buf: Uint8Array, i: number, end: number, names: readonly string[], values: Float64Array, avgs: Float64Array): boolean {
+export function fastMeters(buf: Uint8Array, i: number, end: number, names: readonly Uint8Array[], values: Float64Array, avgs: Float64Array): boolean {
   for (let k = 0; k < names.length; k++) {
     if (buf[i] !== 9) return false;
     i++;
     const name = names[k];
     const nl = name.length;
     if (i + nl >= end) return false;
-    for (let q = 0; q < nl; q++) if (buf[i + q] !== name.charCodeAt(q)) return false;
+    for (let q = 0; q < nl; q++) if (buf[i + q] !== name[q]) return false;
     i += nl;
     if (buf[i] !== 32) return false;
     while (buf[i] === 32) i++;

@@ -23,6 +23,12 @@ import { inferAlgorithm, type MeterEvidence } from './algorithm.js';
 export const MAX_NOTES_PER_KIND = 20;
 /** Per-class tables kept; DomainNet (345 classes) x 100s of epochs is still far below this. */
 export const MAX_TABLES = 5000;
+/** Per-class rows kept over all tables: DomainNet's 345 classes x 100s of epochs, at ~100 bytes a row (~50 MB). */
+export const MAX_TABLE_ROWS = 500_000;
+/** Distinct series kept; tllib scripts log fewer than 20. */
+export const MAX_SERIES = 256;
+/** Script paths remembered from warnings (for the algorithm guess). */
+const MAX_SCRIPT_NAMES = 64;
 /** Evaluations kept (one per epoch, plus test). */
 export const MAX_EVALUATIONS = 100_000;
 /**
@@ -85,8 +91,8 @@ class TllibLogParser {
   private readonly slot: MeterSlot = { nameEnd: 0, value: 0, avg: 0 };
   private readonly head: HeadSlot = { epoch: 0, iter: 0, total: 0, fieldsFrom: 0 };
   /** raw names of trainColumns / pretrainColumns: what the fast path expects, in order */
-  private readonly trainNames: string[] = [];
-  private readonly pretrainNames: string[] = [];
+  private readonly trainNames: Uint8Array[] = [];
+  private readonly pretrainNames: Uint8Array[] = [];
   private readonly scratchValue = new Float64Array(MAX_FAST_COLUMNS);
   private readonly scratchAvg = new Float64Array(MAX_FAST_COLUMNS);
 
@@ -117,6 +123,12 @@ class TllibLogParser {
   private tracebackLine = 0;
   private pendingWarning = false;
   private tablesDropped = 0;
+  private tableRows = 0;
+  private tableRowsDropped = 0;
+  private seriesDroppedCount = 0;
+  private seriesDroppedExample?: string;
+  /** where points of series beyond MAX_SERIES go (never emitted) */
+  private readonly overflow: SeriesAcc = { key: '', rawName: '', unit: 'other', granularity: 'iteration', buf: new PointBuffer(16) };
   private unrecognised = 0;
 
   constructor(readonly file: string, private readonly aliases: Record<string, string>) {}
@@ -132,6 +144,7 @@ class TllibLogParser {
     let k = this.keyCache.get(raw);
     if (k === undefined) {
       k = canonicalKey(raw, this.aliases);
+      if (this.keyCache.size > MAX_SERIES * 4) this.keyCache.clear();
       this.keyCache.set(raw, k);
     }
     return k;
@@ -140,6 +153,12 @@ class TllibLogParser {
   private seriesFor(key: string, rawName: string, granularity: 'iteration' | 'epoch', unit?: SeriesUnit): SeriesAcc {
     let s = this.series.get(key);
     if (!s) {
+      if (this.series.size >= MAX_SERIES) {
+        // a log inventing meter names without end (garbage, a fork gone wrong) must not grow memory without end
+        this.seriesDroppedCount++;
+        this.seriesDroppedExample ??= key.length > 80 ? key.slice(0, 80) : key;
+        return this.overflow;
+      }
       s = { key, rawName, unit: unit ?? unitOf(key), granularity, buf: new PointBuffer() };
       this.series.set(key, s);
     }
@@ -266,7 +285,7 @@ class TllibLogParser {
     columns.length = bad ? 0 : col;
     const names = pre ? this.pretrainNames : this.trainNames;
     names.length = 0;
-    for (const c of columns) names.push(c.rawName);
+    for (const c of columns) names.push(Buffer.from(c.rawName, 'utf8'));
     if (bad) {
       this.note('unparsed-train', 'warn', no, `training line: could not read ${bad.map((x) => `'${clip(x, 40)}'`).join(', ')}${col > 0 ? ' (the other meters were kept)' : ''}`);
     }
@@ -408,6 +427,11 @@ class TllibLogParser {
     }
     const r: PerClassRow = { name, acc };
     if (iou !== undefined) r.iou = iou;
+    if (this.tableRows >= MAX_TABLE_ROWS) {
+      this.tableRowsDropped++;
+      return true;
+    }
+    this.tableRows++;
     t.rows.push(r);
     return true;
   }
@@ -520,7 +544,7 @@ class TllibLogParser {
     // Python warnings: `path.py:40: UserWarning: msg`, then an indented source line
     const w = /^(.{1,400}?\.py):\d+: ([A-Za-z]*Warning): /.exec(text.length > 2000 ? text.slice(0, 2000) : text);
     if (w) {
-      this.scriptNames.add(w[1]);
+      if (this.scriptNames.size < MAX_SCRIPT_NAMES) this.scriptNames.add(w[1]);
       this.pendingWarning = true;
       this.note('warning', 'info', no, `${w[2]}: ${clip(text.slice(w[0].length), 160)}`);
       return;
@@ -655,6 +679,10 @@ class TllibLogParser {
       this.notes.push({ level: 'info', file: this.file, line: this.firstOf.get('unrecognised'), message: `${this.unrecognised} line(s) not recognised as tllib output were skipped (first at line ${this.firstOf.get('unrecognised')})` });
     }
     if (this.tablesDropped > 0) this.notes.push({ level: 'warn', file: this.file, message: `${this.tablesDropped} per-class table(s) beyond ${MAX_TABLES} were not kept` });
+    if (this.tableRowsDropped > 0) this.notes.push({ level: 'warn', file: this.file, message: `${this.tableRowsDropped} per-class table row(s) beyond ${MAX_TABLE_ROWS} in all were not kept` });
+    if (this.seriesDroppedCount > 0) {
+      this.notes.push({ level: 'warn', file: this.file, message: `more than ${MAX_SERIES} distinct metrics: points of ${this.seriesDroppedCount} more not kept (e.g. '${this.seriesDroppedExample}')` });
+    }
     for (const [kind, n] of this.noteCounts) {
       if (n > MAX_NOTES_PER_KIND) {
         this.notes.push({ level: 'info', file: this.file, line: this.firstOf.get(kind), message: `${n - MAX_NOTES_PER_KIND} more '${kind}' note(s) not listed (${n} in all)` });
