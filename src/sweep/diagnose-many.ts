@@ -8,6 +8,7 @@ import type { DiagnoseOptions } from '../diagnose-options.js';
 import { discoverRuns } from '../discover/discover-runs.js';
 import { pickBaseline } from '../model/baseline-run.js';
 import type { FromWorker, RunStub, ToWorker, WorkerOptions } from './worker-protocol.js';
+import { RunShard } from './run-shard.js';
 
 /**
  * Below this many runs a worker's start-up (module loading, ~0.1 s compiled, ~1 s under tsx) costs more than
@@ -31,45 +32,78 @@ function startWorker(): Worker {
   return new Worker(boot, { eval: true });
 }
 
-class WorkerHandle {
-  readonly worker: Worker;
-  private waiting: { type: FromWorker['type']; resolve: (m: FromWorker) => void; reject: (e: Error) => void } | undefined;
-  private failure: Error | undefined;
+/**
+ * One share of the sweep, in a worker thread or in this thread. Requests go one at a time; answers come back
+ * through `receive` (a 'reports' answer may come in chunks before its last part).
+ */
+abstract class ShardHandle {
+  private waiting: { resolve: (m: FromWorker) => void; reject: (e: Error) => void; partial?: (m: FromWorker) => void } | undefined;
+  protected failure: Error | undefined;
 
-  constructor(onProgress?: (m: string) => void) {
-    this.worker = startWorker();
-    this.worker.on('message', (m: FromWorker) => {
-      if (m.type === 'progress') return onProgress?.(m.message);
-      const w = this.waiting;
-      this.waiting = undefined;
-      if (!w) return;
-      if (m.type === 'failed') {
-        const e = new Error(`diagnose worker failed: ${m.message}`);
-        if (m.stack) e.stack = m.stack;
-        w.reject(e);
-      } else w.resolve(m);
-    });
-    this.worker.on('error', (e) => this.fail(e));
-    this.worker.on('exit', (code) => {
-      if (this.waiting) this.fail(new Error(`diagnose worker exited with code ${code}`));
-    });
+  constructor(private readonly onProgress?: (m: string) => void) {}
+
+  protected receive(m: FromWorker): void {
+    if (m.type === 'progress') return this.onProgress?.(m.message);
+    const w = this.waiting;
+    if (!w) return;
+    if (m.type === 'reports' && !m.last) return w.partial?.(m);
+    this.waiting = undefined;
+    if (m.type === 'failed') {
+      const e = new Error(`diagnose worker failed: ${m.message}`);
+      if (m.stack) e.stack = m.stack;
+      w.reject(e);
+    } else w.resolve(m);
   }
 
-  private fail(e: Error): void {
+  protected fail(e: Error): void {
     this.failure = e;
     const w = this.waiting;
     this.waiting = undefined;
     w?.reject(e);
   }
 
-  /** Send one request and wait for its answer (one request in flight per worker). */
-  ask<T extends FromWorker['type']>(msg: ToWorker, answer: T): Promise<Extract<FromWorker, { type: T }>> {
+  protected abstract send(msg: ToWorker): void;
+  abstract close(): Promise<void>;
+
+  /** Send one request and wait for its answer. */
+  ask<T extends FromWorker['type']>(msg: ToWorker, _answer: T, partial?: (m: Extract<FromWorker, { type: T }>) => void): Promise<Extract<FromWorker, { type: T }>> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.waiting = { type: answer, resolve: resolve as (m: FromWorker) => void, reject };
-      this.worker.postMessage(msg);
+      this.waiting = { resolve: resolve as (m: FromWorker) => void, reject, partial: partial as ((m: FromWorker) => void) | undefined };
+      this.send(msg);
     });
   }
+}
+
+class ThreadShard extends ShardHandle {
+  private readonly worker: Worker;
+  constructor(onProgress?: (m: string) => void) {
+    super(onProgress);
+    this.worker = startWorker();
+    this.worker.on('message', (m: FromWorker) => this.receive(m));
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', (code) => this.fail(new Error(`diagnose worker exited with code ${code}`)));
+  }
+  protected send(msg: ToWorker): void {
+    this.worker.postMessage(msg);
+  }
+  async close(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * The main thread's own share: it has the whole pipeline loaded already, so it saves one worker's start-up
+ * (~0.5-1 s of CPU to load and compile every module again) and works while the workers start.
+ */
+class LocalShard extends ShardHandle {
+  private readonly shard = new RunShard((m) => this.receive(m));
+  protected send(msg: ToWorker): void {
+    // answers arrive through the shard's post -> receive; a thrown error becomes a failed answer
+    this.shard.handle(msg).catch((err: unknown) => this.receive({ type: 'failed', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined }));
+  }
+  async close(): Promise<void> {}
 }
 
 /** How many workers for `runs` runs: never more than cores, never fewer than MIN_RUNS_PER_WORKER runs each. */
@@ -82,6 +116,7 @@ export function workerCount(runs: number, concurrency?: number, minRunsPerWorker
 export interface DiagnoseManyTuning {
   minRunsPerWorker?: number;
   batchRuns?: number;
+  loadConcurrency?: number;
 }
 
 /**
@@ -101,9 +136,11 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
   const wopts: WorkerOptions = {
     config: resolveConfig(options.config), evaluate: options.evaluate, backend: options.backend, formatHint: options.formatHint,
     maxBytes: options.maxBytes, maxPoints: options.maxPoints, baseline: options.baseline,
+    loadConcurrency: tuning.loadConcurrency,
   };
-  const workers = Array.from({ length: n }, () => new WorkerHandle(options.onProgress));
-  const owner = new Map<number, WorkerHandle>();
+  // n shares: n - 1 worker threads plus this thread
+  const workers: ShardHandle[] = [new LocalShard(options.onProgress), ...Array.from({ length: n - 1 }, () => new ThreadShard(options.onProgress))];
+  const owner = new Map<number, ShardHandle>();
   const stubs: RunStub[] = new Array(found.runs.length);
   const errors: Report['errors'] = [...found.errors];
   try {
@@ -142,12 +179,16 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
     // Phase 2: judge.
     const reports: RunReport[] = new Array(found.runs.length);
     await Promise.all(workers.map(async (w) => {
-      const res = await w.ask({ type: 'judge', baselineOf, baselines: baselines.filter((b) => owner.get(b.index) !== w) }, 'reports');
-      for (const r of res.reports) reports[r.index] = r.report;
+      const take = (m: { reports: { index: number; report: RunReport }[] }) => {
+        for (const r of m.reports) reports[r.index] = r.report;
+      };
+      const neededLater = needed.filter((i) => owner.get(i) === w);
+      const res = await w.ask({ type: 'judge', baselineOf, baselines: baselines.filter((b) => owner.get(b.index) !== w), neededLater }, 'reports', take);
+      take(res);
       errors.push(...res.errors);
     }));
     return { schemaVersion: SCHEMA_VERSION, tool: { name: 'dann-doctor', version: VERSION }, generatedAt: new Date().toISOString(), runs: reports, errors };
   } finally {
-    await Promise.all(workers.map((w) => w.worker.terminate()));
+    await Promise.all(workers.map((w) => w.close()));
   }
 }

@@ -13,6 +13,8 @@ export interface WorkerOptions {
   maxPoints?: number;
   /** explicit source-only run path (--baseline); each worker loads it once */
   baseline?: string;
+  /** runs read at once per worker */
+  loadConcurrency?: number;
 }
 
 /** What the main thread needs to pick baselines across all runs, without the runs' series. */
@@ -28,11 +30,12 @@ export type ToWorker =
   /** send full Runs (source-only baselines other workers need) */
   | { type: 'send'; indices: number[] }
   /** phase 2: judge every kept run; `baselineOf[index]` names its baseline run (kept here or in `baselines`) */
-  | { type: 'judge'; baselineOf: Record<number, number>; baselines: { index: number; run: Run }[] };
+  | { type: 'judge'; baselineOf: Record<number, number>; baselines: { index: number; run: Run }[]; neededLater: number[] };
 
 export type FromWorker =
   | { type: 'progress'; message: string }
   | { type: 'loaded'; stubs: RunStub[]; errors: { path: string; message: string }[] }
   | { type: 'runs'; runs: { index: number; run: Run }[] }
-  | { type: 'reports'; reports: { index: number; report: RunReport }[]; errors: { path: string; message: string }[] }
+  /** judged runs, in chunks as they are done (the worker frees each Run once judged); `last` ends the answer */
+  | { type: 'reports'; reports: { index: number; report: RunReport }[]; errors: { path: string; message: string }[]; last: boolean }
   | { type: 'failed'; message: string; stack?: string };
