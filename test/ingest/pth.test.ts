@@ -8,6 +8,7 @@ import { readPth, readPthBuffer } from '../../src/ingest/pth/index.js';
 import { checkpointInfo } from '../../src/ingest/checkpoint-facts.js';
 import { readNpz } from '../../src/ingest/npy/index.js';
 import { InputError } from '../../src/ingest/input-error.js';
+import type { NdArray } from '../../src/model/ndarray.js';
 import { FIXTURES, SHARED_RUNS, hasShared } from '../helpers/shared.js';
 
 const PTH = resolve(FIXTURES, 'pth');
@@ -120,15 +121,20 @@ test('views: offsets, strides, transposes, broadcast (stride 0) and 0-dim tensor
 });
 
 for (const proto of [2, 4, 5]) {
-  test(`full training checkpoint dict, pickle protocol ${proto}: nested state dicts, numpy scalars, Namespace, device, sets, bytes`, async () => {
+  test(`full training checkpoint dict, pickle protocol ${proto}: nested state dicts, numpy scalars and arrays, Namespace, device, sets, bytes`, async () => {
     const r = await readPth(resolve(PTH, `checkpoint-p${proto}.pth`));
-    assert.equal(r.stateDict.size, 28);
+    assert.equal(r.stateDict.size, 30);
+    // numpy arrays inside the dict (numpy _reconstruct + BUILD), Fortran order materialised to C order
+    assert.deepEqual(Array.from(r.stateDict.get('centroids')!.data), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(r.stateDict.get('fortran_ids')!.shape, [2, 3]);
+    assert.deepEqual(Array.from(r.stateDict.get('fortran_ids')!.data), [0, 1, 2, 3, 4, 5]);
+    assert.equal(r.tensorInfo.get('centroids')!.numpy, true);
     assert.deepEqual(Array.from(r.stateDict.get('model.head.bias')!.data), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.deepEqual(Array.from(r.stateDict.get('param')!.data), [1.5, 2.5]);
     assert.equal(r.tensorInfo.get('param')!.isParameter, true);
     assert.deepEqual(Array.from(r.stateDict.get('subclass')!.data), [7]);
     assert.deepEqual(r.extra, {
-      epoch: 7, best_acc1: 85.5, lr: 0.25, device: 'cuda:0', tags: ['dann', 'tllib'], frozen: [3], blob: { __bytes__: 3 },
+      epoch: 7, best_acc1: 85.5, lr: 0.25, device: 'cuda:0', tags: ['dann'], frozen: [3], blob: { __bytes__: 3 },
       args: { __class__: 'argparse.Namespace', lr: 0.01, trade_off: 1, arch: 'lenet_small' },
       big: String(2n ** 70n), neg: -(2 ** 40),
     });
@@ -176,4 +182,36 @@ test('not a checkpoint: npy, text, empty, missing -> one-line InputError', async
   // a pickle cut in the middle names the offset
   const buf = readFileSync(resolve(PTH, 'legacy.pth'));
   await assert.rejects(readPthBuffer(buf.subarray(0, 300), 'cut.pth'), (e: unknown) => e instanceof InputError && /truncated|without STOP/.test(e.message) && e.offset !== undefined);
+});
+
+/** A state dict of empty arrays with the given shapes (checkpointInfo only looks at names, shapes and scalars). */
+function fakeSd(spec: Record<string, number[]>, scalars: Record<string, number> = {}): Map<string, NdArray> {
+  const m = new Map<string, NdArray>();
+  for (const [k, shape] of Object.entries(spec)) m.set(k, { dtype: 'f4', shape, data: new Float32Array(0) });
+  for (const [k, v] of Object.entries(scalars)) m.set(k, { dtype: 'i8', shape: [], data: new Float64Array([v]) });
+  return m;
+}
+
+test('checkpointInfo facts by naming convention (formats.md 1.2): discriminators, MDD, ERM, JAN/DAN', () => {
+  const disc = (p: string, bn: boolean, last: string): Record<string, number[]> => ({
+    [`${p}0.weight`]: [1024, 256], [`${p}0.bias`]: [1024], ...(bn ? { [`${p}1.running_mean`]: [1024], [`${p}1.weight`]: [1024] } : {}),
+    [`${p}3.weight`]: [1024, 1024], [`${p}3.bias`]: [1024], [`${p}${last}.weight`]: [1, 1024], [`${p}${last}.bias`]: [1],
+  });
+  const cases: [string, Map<string, NdArray>, Record<string, unknown>][] = [
+    ['bare tllib DomainDiscriminator with BN', fakeSd(disc('', true, '6.0')), { discriminatorHidden: 1024, discriminatorBatchNorm: true }],
+    ['dalib flat discriminator without BN', fakeSd(disc('', false, '6')), { discriminatorHidden: 1024, discriminatorBatchNorm: false }],
+    ['classifier + discriminator under prefixes', fakeSd({ 'model.head.weight': [31, 256], 'model.bottleneck.0.weight': [256, 2048], ...disc('domain_discri.', true, '6.0') }, { 'model.bottleneck.1.num_batches_tracked': 1000 }),
+      { numClasses: 31, featureDim: 256, bottleneckBatchNorm: false, iterationsTrained: 1000, epochsTrained: 1, discriminatorHidden: 1024, discriminatorBatchNorm: true }],
+    ['MDD: head.3 is the output, adv_head ignored, BN at bottleneck.2', fakeSd({ 'head.0.weight': [1024, 1024], 'head.3.weight': [65, 1024], 'adv_head.3.weight': [65, 1024], 'bottleneck.1.weight': [1024, 2048], 'bottleneck.2.running_mean': [1024] }, { 'bottleneck.2.num_batches_tracked': 2000 }),
+      { numClasses: 65, featureDim: 1024, bottleneckBatchNorm: true, iterationsTrained: 2000, epochsTrained: 2 }],
+    ['ERM: no bottleneck', fakeSd({ 'backbone.conv1.weight': [64, 3, 7, 7], 'head.weight': [12, 2048] }), { numClasses: 12, featureDim: 2048 }],
+    ['DAN: bottleneck without BN', fakeSd({ 'bottleneck.0.weight': [256, 2048], 'head.weight': [31, 256] }), { numClasses: 31, featureDim: 256, bottleneckBatchNorm: false }],
+  ];
+  for (const [what, sd, facts] of cases) {
+    const info = checkpointInfo('/x/latest.pth', { stateDict: sd, format: 'zip', notes: [] }, { itersPerEpoch: 1000 });
+    assert.deepEqual(info.facts, facts, what);
+  }
+  const odd = checkpointInfo('/x/latest.pth', { stateDict: fakeSd({}, { 'bottleneck.1.num_batches_tracked': 1500 }), format: 'zip', notes: [] }, { itersPerEpoch: 1000 });
+  assert.equal(odd.facts.epochsTrained, 1);
+  assert.ok(odd.notes.some((n) => /1500 is not a multiple of iters_per_epoch = 1000/.test(n.message)));
 });

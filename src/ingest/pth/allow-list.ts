@@ -2,7 +2,7 @@
 import type { DType } from '../../model/ndarray.js';
 import { parseDescr } from '../npy/header.js';
 import { decodeElements } from '../npy/elements.js';
-import { NumpyDtype, Placeholder, PyDict, PyObject, StorageRef, StorageType, TensorRef } from './values.js';
+import { NumpyArrayRef, NumpyDtype, Placeholder, PyDict, PyObject, StorageRef, StorageType, TensorRef } from './values.js';
 
 /** Callbacks the allow-listed builders use to refuse bad arguments or leave a note. */
 export interface CallContext {
@@ -157,6 +157,23 @@ allow(['torch.device'], (a) => (a.length > 1 && a[1] !== null && a[1] !== undefi
 allow(['torch.Size'], (a, c) => [...seq(a[0], c)]);
 allow(['numpy.core.multiarray.scalar', 'numpy._core.multiarray.scalar'], numpyScalar);
 allow(['numpy.dtype'], numpyDtype);
+// numpy arrays inside a checkpoint dict: an empty shell here, filled by BUILD with (version, shape, dtype, fortran, bytes).
+allow(['numpy.core.multiarray._reconstruct', 'numpy._core.multiarray._reconstruct'], () => new NumpyArrayRef());
+// pickle protocol 5 form: _frombuffer(buffer, dtype, shape, order)
+allow(['numpy.core.numeric._frombuffer', 'numpy._core.numeric._frombuffer'], (a) => {
+  const [buf, dtype, shape, order] = a;
+  const arr = new NumpyArrayRef();
+  if (!(buf instanceof Uint8Array) || !(dtype instanceof NumpyDtype) || !Array.isArray(shape)
+    || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
+    arr.refused = 'numpy _frombuffer with unexpected arguments';
+    return arr;
+  }
+  arr.raw = buf;
+  arr.dtype = dtype;
+  arr.shape = shape as number[];
+  arr.fortran = order === 'F';
+  return arr;
+});
 allow(['argparse.Namespace'], (a, c) => {
   const o = new PyObject('argparse.Namespace');
   if (a.length > 0) c.note('argparse.Namespace called with positional arguments; ignored');

@@ -2,7 +2,7 @@
 import type { Note } from '../../model/types.js';
 import { InputError } from '../input-error.js';
 import { KnownGlobal, resolveGlobal, type CallContext } from './allow-list.js';
-import { NumpyDtype, Placeholder, PyDict, PyObject, StorageType, Truncated } from './values.js';
+import { NumpyArrayRef, NumpyDtype, Placeholder, PyDict, PyObject, StorageType, Truncated } from './values.js';
 
 /** Bounds that keep a hostile pickle from exhausting memory or time. Each is far above what a real checkpoint needs. */
 export interface PickleLimits {
@@ -190,6 +190,8 @@ export function unpickle(buf: Uint8Array, opts: UnpickleOptions): UnpickleResult
     } else if (obj instanceof NumpyDtype) {
       // numpy dtype state: (version, byteorder, subdescr, names, fields, elsize, alignment, flags)
       if (Array.isArray(state) && typeof state[1] === 'string') obj.byteOrder = state[1];
+    } else if (obj instanceof NumpyArrayRef) {
+      buildNumpyArray(obj, state);
     } else if (obj instanceof Placeholder) {
       obj.state = state;
     } else {
@@ -389,6 +391,19 @@ export function unpickle(buf: Uint8Array, opts: UnpickleOptions): UnpickleResult
         fail(`unknown opcode 0x${op.toString(16).padStart(2, '0')}`);
     }
   }
+}
+
+/** ndarray.__setstate__((version, shape, dtype, is_fortran, rawdata)); object arrays carry a list instead of bytes. */
+function buildNumpyArray(a: NumpyArrayRef, state: unknown): void {
+  if (!Array.isArray(state) || state.length < 5) { a.refused = 'numpy array with an unexpected state'; return; }
+  const [, shape, dtype, fortran, raw] = state;
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) { a.refused = 'numpy array with a bad shape'; return; }
+  a.shape = shape as number[];
+  if (dtype instanceof NumpyDtype) a.dtype = dtype;
+  a.fortran = fortran === true;
+  if (raw instanceof Uint8Array) a.raw = raw;
+  else if (typeof raw === 'string') a.raw = Buffer.from(raw, 'latin1'); // protocol 2 may carry the bytes as a latin-1 str
+  else a.refused = `object array (dtype ${a.dtype?.descr ?? '?'}): elements are Python objects; not read`;
 }
 
 function persistentPlaceholder(pid: unknown, ctx: CallContext): Placeholder {

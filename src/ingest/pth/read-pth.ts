@@ -4,10 +4,11 @@ import type { NdArray } from '../../model/ndarray.js';
 import type { Note } from '../../model/types.js';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import { openZipBuffer, withZip, type ZipArchive, type ZipLimits } from '../zip.js';
-import { ITEMSIZE, decodeElements, gatherToC, isCContiguous, stridedSpan } from '../npy/elements.js';
+import { ITEMSIZE, decodeElements, gatherToC, isCContiguous, stridedSpan, fStrides } from '../npy/elements.js';
+import { parseDescr } from '../npy/header.js';
 import { isQuantizedStorage, KnownGlobal, type CallContext } from './allow-list.js';
 import { unpickle, type PickleLimits } from './pickle-vm.js';
-import { NumpyDtype, Placeholder, PyObject, StorageRef, StorageType, TensorRef, Truncated } from './values.js';
+import { NumpyArrayRef, NumpyDtype, Placeholder, PyObject, StorageRef, StorageType, TensorRef, Truncated } from './values.js';
 
 /**
  * Default bound on the bytes of all tensors materialised from one checkpoint. A ResNet-50 tllib checkpoint is ~100 MB,
@@ -38,7 +39,7 @@ export interface PthResult {
   /** non-allow-listed globals the pickle referenced (os.system ...): each became an inert placeholder */
   placeholders: string[];
   /** facts per tensor that the NdArray does not carry */
-  tensorInfo: Map<string, { storageKey: string; isParameter: boolean; quantized?: boolean }>;
+  tensorInfo: Map<string, { storageKey: string; isParameter: boolean; quantized?: boolean; numpy?: boolean }>;
 }
 
 /** Reads a .pth file. Unreadable container -> InputError; unreadable parts inside -> notes, the rest comes through. */
@@ -194,7 +195,7 @@ function readLegacyCheckpoint(file: string, buf: Buffer, opts: PthOptions): Prom
 async function materialise(
   file: string, root: unknown, loadStorage: (ref: StorageRef) => Promise<Buffer>, littleEndian: boolean, opts: PthOptions, notes: Note[],
 ): Promise<Omit<PthResult, 'format' | 'placeholders'>> {
-  const tensors: [string, TensorRef][] = [];
+  const tensors: [string, TensorRef | NumpyArrayRef][] = [];
   collectTensors(root, '', 0, tensors, notes, file, new Set());
   const stateDict = new Map<string, NdArray>();
   const tensorInfo: PthResult['tensorInfo'] = new Map();
@@ -204,6 +205,14 @@ async function materialise(
   const skip = (name: string, why: string): void => { notes.push({ level: 'warn', file, message: `tensor '${name}' skipped: ${why}` }); };
   for (const [name, t] of tensors) {
     if (stateDict.has(name)) { skip(name, 'duplicate name'); continue; }
+    if (t instanceof NumpyArrayRef) {
+      const arr = numpyArray(t, maxBytes - total);
+      if (typeof arr === 'string') { skip(name, arr); continue; }
+      stateDict.set(name, arr);
+      tensorInfo.set(name, { storageKey: 'numpy', isParameter: false, numpy: true });
+      total += arr.data.byteLength;
+      continue;
+    }
     const dtype = t.storage.type.dtype;
     if (!dtype) { skip(name, `storage type ${t.storage.type.name} has no known element type`); continue; }
     const itemsize = ITEMSIZE[dtype];
@@ -248,6 +257,21 @@ async function materialise(
   return { stateDict, extra, notes, tensorInfo };
 }
 
+/** A numpy array found in the pickle (not a torch tensor), decoded like an .npy payload; a string says why not. */
+function numpyArray(a: NumpyArrayRef, budget: number): NdArray | string {
+  if (a.refused) return a.refused;
+  if (!a.dtype || !a.raw) return 'numpy array without dtype or data';
+  const el = parseDescr(a.dtype.descr);
+  if ('refused' in el) return el.refused;
+  let count = 1;
+  for (const d of a.shape) count *= d;
+  if (count * el.itemsize > budget) return 'would pass the maxBytes limit';
+  if (a.raw.length < count * el.itemsize) return `numpy array data has ${a.raw.length} bytes, needs ${count * el.itemsize}`;
+  let data = decodeElements(a.raw, el, count);
+  if (a.fortran && a.shape.length > 1) data = gatherToC(data, el.dtype, a.shape, fStrides(a.shape), 0);
+  return { dtype: el.dtype, shape: [...a.shape], data };
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -261,8 +285,8 @@ function joinPath(prefix: string, key: string): string {
  * by memo reference -- or a "billion laughs" DAG -- is walked once, under its first path), so the cost is linear.
  * Tensors themselves are leaves and are listed at every path (tied weights keep both names).
  */
-function collectTensors(v: unknown, path: string, depth: number, out: [string, TensorRef][], notes: Note[], file: string, seen: Set<unknown>): void {
-  if (v instanceof TensorRef) { out.push([path === '' ? 'tensor' : path, v]); return; }
+function collectTensors(v: unknown, path: string, depth: number, out: [string, TensorRef | NumpyArrayRef][], notes: Note[], file: string, seen: Set<unknown>): void {
+  if (v instanceof TensorRef || v instanceof NumpyArrayRef) { out.push([path === '' ? 'tensor' : path, v]); return; }
   if (typeof v !== 'object' || v === null || seen.has(v)) return;
   if (depth >= MAX_VALUE_DEPTH) return;
   seen.add(v);
@@ -277,7 +301,7 @@ const OMIT = Symbol('omit');
 
 /** Plain JSON-like copy of the non-tensor content. Returns OMIT for subtrees that hold only tensors. */
 function toPlainWithoutTensors(v: unknown, depth: number, budget: { nodes: number; cut: boolean }, stack: Set<unknown>): unknown {
-  if (v instanceof TensorRef) return OMIT;
+  if (v instanceof TensorRef || v instanceof NumpyArrayRef) return OMIT;
   if (--budget.nodes < 0 || depth > MAX_VALUE_DEPTH) { budget.cut = true; return '[cut]'; }
   if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
   if (typeof v === 'bigint') return v.toString();

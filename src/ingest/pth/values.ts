@@ -66,3 +66,13 @@ export class Placeholder {
 export class Truncated {
   constructor(readonly why: string) {}
 }
+
+/** A numpy.ndarray rebuilt by numpy.core.multiarray._reconstruct + BUILD (state: version, shape, dtype, fortran, raw bytes). */
+export class NumpyArrayRef {
+  shape: number[] = [];
+  dtype?: NumpyDtype;
+  fortran = false;
+  /** raw element bytes; absent for object arrays (whose elements arrive as a pickled list and are never used) */
+  raw?: Uint8Array;
+  refused?: string;
+}
