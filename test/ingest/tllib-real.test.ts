@@ -212,4 +212,7 @@ test('sniff: every real log is claimed by content, whatever the name; other file
   const body = readFileSync(run('healthy'), 'utf8').split('\n').slice(14).join('\n');
   assert.equal(tllibReader.sniff('log.txt', Buffer.from(body)), true, 'Epoch lines without the header');
   assert.equal(tllibReader.sniff('x', Buffer.from('Test: [ 0/8]\tTime 1 (1)\n * Acc@1 80.1\n')), true, 'a validation summary');
+  assert.equal(tllibReader.sniff('runs/x/train-2023-04-19-10_04_13.txt', Buffer.alloc(0)), true, 'an empty CompleteLogger file, by name');
+  assert.equal(tllibReader.sniff('', Buffer.alloc(0)), false);
+  assert.equal(tllibReader.sniff('notes.txt', Buffer.from('hello\n')), false);
 });
