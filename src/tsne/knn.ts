@@ -68,11 +68,24 @@ export function exactKnn(x: DenseMatrix, k: number): Neighbours {
         const jStart = j0 === i0 ? i + 1 : j0;
         for (let j = jStart; j < j1; j++) {
           const oj = j * d;
-          let s = 0;
-          for (let c = 0; c < d; c++) {
-            const t = v[oi + c] - v[oj + c];
-            s += t * t;
+          // four independent accumulators: the adds pipeline instead of waiting on one running sum
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          let c = 0;
+          for (; c + 3 < d; c += 4) {
+            const t0 = v[oi + c] - v[oj + c];
+            const t1 = v[oi + c + 1] - v[oj + c + 1];
+            const t2 = v[oi + c + 2] - v[oj + c + 2];
+            const t3 = v[oi + c + 3] - v[oj + c + 3];
+            s0 += t0 * t0;
+            s1 += t1 * t1;
+            s2 += t2 * t2;
+            s3 += t3 * t3;
           }
+          for (; c < d; c++) {
+            const t = v[oi + c] - v[oj + c];
+            s0 += t * t;
+          }
+          const s = s0 + s1 + s2 + s3;
           if (size[i] < k || s < hd[i * k]) offer(i, j, s);
           if (size[j] < k || s < hd[j * k]) offer(j, i, s);
         }

@@ -65,7 +65,17 @@ export function pca(x: DenseMatrix, k: number, seed = 0): PcaResult {
 
 function exactComponents(xc: Float64Array, n: number, d: number, k: number) {
   const cov = new Float64Array(d * d);
-  for (let r = 0; r < n; r++) {
+  // four rows per pass over the upper triangle: a quarter of the read-modify-writes of cov
+  let r = 0;
+  for (; r + 3 < n; r += 4) {
+    const o0 = r * d, o1 = o0 + d, o2 = o1 + d, o3 = o2 + d;
+    for (let a = 0; a < d; a++) {
+      const x0 = xc[o0 + a], x1 = xc[o1 + a], x2 = xc[o2 + a], x3 = xc[o3 + a];
+      const row = a * d;
+      for (let b = a; b < d; b++) cov[row + b] += x0 * xc[o0 + b] + x1 * xc[o1 + b] + x2 * xc[o2 + b] + x3 * xc[o3 + b];
+    }
+  }
+  for (; r < n; r++) {
     const o = r * d;
     for (let a = 0; a < d; a++) {
       const xa = xc[o + a];
