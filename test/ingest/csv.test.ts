@@ -135,6 +135,9 @@ test('bad CSV input gives an InputError naming the file and line, never a crash'
     const early = await readCsvLog(join(dir, 'metrics.csv'));
     assert.deepEqual([early.status, early.epochsCompleted], ['incomplete', 1]);
     assert.ok(early.notes!.some((n) => /only 1 of 3 planned epochs \(max_epochs\)/.test(n.message)));
+    // a runaway quote is not buffered without bound
+    writeFileSync(join(dir, 'runaway.csv'), `step,loss\n1,"${'x'.repeat(3 << 20)}\n`);
+    await assert.rejects(readCsvLog(join(dir, 'runaway.csv')), (e: unknown) => e instanceof InputError && e.line === 2 && /Max Record Size/.test(e.message));
     writeFileSync(join(dir, 'empty.csv'), '');
     await assert.rejects(readCsvLog(join(dir, 'empty.csv')), /empty CSV/);
     await assert.rejects(readCsvLog(join(dir, 'nope.csv')), /no such file/);

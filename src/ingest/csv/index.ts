@@ -18,6 +18,8 @@ const EPOCH_COLUMNS = ['epoch', 'epochs'];
 const TIME_COLUMNS = ['time', 'timestamp', 'wall_time', '_timestamp', 'walltime'];
 /** Notes per column about unparsable cells before only a count is given. */
 const MAX_CELL_NOTES = 3;
+/** A metrics row is well under a KB; a longer record means a runaway quote or a binary file (bounded memory). */
+const MAX_RECORD_BYTES = 1 << 20;
 
 type CsvKind = Extract<RunSourceFormat, 'lightning-csv' | 'keras-csv' | 'deepda-csv' | 'csv'>;
 
@@ -84,7 +86,7 @@ export async function readCsvLog(file: string, opts: ReadOptions = {}): Promise<
     throw inputErrorFromFs(file, err);
   }
   const input = createReadStream(file, opts.maxBytes !== undefined ? { end: Math.max(0, opts.maxBytes - 1) } : {});
-  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, relax_quotes: true, trim: true, info: true }));
+  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, relax_quotes: true, trim: true, info: true, max_record_size: MAX_RECORD_BYTES }));
   let kind: CsvKind | undefined;
   let header: string[] = [];
   let cols: Column[] = [];
