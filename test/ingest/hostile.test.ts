@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { readPth, readPthBuffer, unpickle } from '../../src/ingest/pth/index.js';
+import { checkpointInfo } from '../../src/ingest/checkpoint-facts.js';
 import { readNpy, readNpzDetailed, listNpzDetailed } from '../../src/ingest/npy/index.js';
 import { InputError } from '../../src/ingest/input-error.js';
 import { FIXTURES, REPO_ROOT } from '../helpers/shared.js';
@@ -75,12 +76,14 @@ test('hostile checkpoints: the payload is a placeholder and every tensor still c
   for (const m of FIXTURE_MARKERS) assert.equal(existsSync(m), false, m);
 });
 
-test('torch.save(model) with an unknown module class: its parameters come through under their attribute path', async () => {
+test('torch.save(model) with unknown module classes: parameters and buffers come through under their state_dict names', async () => {
   const r = await readPth(H('unknown-globals.pth'));
-  assert.deepEqual(r.placeholders, ['__main__.MyModel']);
-  assert.equal(r.stateDict.size, 10);
-  assert.deepEqual(r.stateDict.get('model._parameters.head.weight')!.shape, [10, 8]);
+  assert.deepEqual(r.placeholders, ['__main__.MyModel', '__main__.Sequential', '__main__.BatchNorm1d', '__main__.Linear']);
+  assert.deepEqual([...r.stateDict.keys()], ['model.bottleneck.1.weight', 'model.bottleneck.1.running_mean', 'model.bottleneck.1.num_batches_tracked', 'model.head.weight', 'model.head.bias']);
+  assert.deepEqual(r.stateDict.get('model.head.weight')!.shape, [10, 8]);
   assert.equal(r.extra.note, 'torch.save(model)');
+  const info = checkpointInfo(H('unknown-globals.pth'), r, { itersPerEpoch: 300 });
+  assert.deepEqual(info.facts, { numClasses: 10, featureDim: 8, bottleneckBatchNorm: true, iterationsTrained: 4500, epochsTrained: 15 });
 });
 
 test('a storage record shorter than declared: that tensor is skipped with the reason, the others are read', async () => {

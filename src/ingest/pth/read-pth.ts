@@ -293,9 +293,19 @@ function collectTensors(v: unknown, path: string, depth: number, out: [string, T
   if (v instanceof Map) for (const [k, x] of v) collectTensors(x, joinPath(path, String(k)), depth + 1, out, notes, file, seen);
   else if (Array.isArray(v)) v.forEach((x, i) => collectTensors(x, joinPath(path, String(i)), depth + 1, out, notes, file, seen));
   else if (v instanceof PyObject) for (const [k, x] of v.attrs) collectTensors(x, joinPath(path, k), depth + 1, out, notes, file, seen);
-  // torch.save(model) pickles the module class (not allow-listed) with its state: the tensors inside still come through.
-  else if (v instanceof Placeholder && v.state !== undefined) collectTensors(v.state, path, depth + 1, out, notes, file, seen);
+  // torch.save(model) pickles the module class (not allow-listed) with its state: the tensors inside still come through,
+  // named as state_dict() would name them (nn.Module keeps them in _parameters/_buffers/_modules, which add no segment).
+  else if (v instanceof Placeholder && v.state instanceof Map) {
+    seen.add(v.state);
+    for (const [k, x] of v.state) {
+      const key = String(k);
+      collectTensors(x, MODULE_SLOTS.has(key) ? path : joinPath(path, key), depth + 1, out, notes, file, seen);
+    }
+  }
 }
+
+/** nn.Module attributes whose entries state_dict() lists without the attribute name. */
+const MODULE_SLOTS = new Set(['_parameters', '_buffers', '_modules']);
 
 const OMIT = Symbol('omit');
 
