@@ -122,6 +122,9 @@ test('pytorch-adapt record-keeper CSV: the file name is the group of its series'
   assert.deepEqual(seriesOf(f, 'train/cls_loss').points.map((p) => [p.step, p.value]), [[0, 2.3], [1, 2.1], [2, 1.9]]);
   assert.equal(seriesOf(f, 'train/transfer_loss').rawName, 'engine_output_total_loss/src_domain_loss');
   seriesOf(f, 'engine_output_total_loss/target_domain_loss'); // unknown names are kept under their raw name
+  // the config file's metricAliases reach the reader
+  const g = await readCsvLog(join(CSV, 'engine_output_total_loss.csv'), { metricAliases: { 'engine_output_total_loss/target_domain_loss': 'train/target_domain_loss' } });
+  assert.equal(seriesOf(g, 'train/target_domain_loss').rawName, 'engine_output_total_loss/target_domain_loss');
 });
 
 test('bad CSV input gives an InputError naming the file and line, never a crash', async () => {

@@ -58,7 +58,7 @@ async function hparamsBeside(file: string, notes: Note[]): Promise<{ values: Rec
  * A column is epoch-level when the file has an epoch column and the metric has at most one value per epoch while
  * some other metric has several (Lightning's validation rows), or when its name says so (`val_*`, `*_epoch`).
  */
-function epochLevelColumns(cols: Column[], hasEpoch: boolean): Set<Column> {
+function epochLevelColumns(cols: Column[], hasEpoch: boolean, aliases?: Record<string, string>): Set<Column> {
   const out = new Set<Column>();
   const perEpochMax = (c: Column): number => {
     const counts = new Map<number, number>();
@@ -69,7 +69,7 @@ function epochLevelColumns(cols: Column[], hasEpoch: boolean): Set<Column> {
   const anyDense = [...maxes.values()].some((m) => m > 1 && Number.isFinite(m));
   for (const c of cols) {
     const m = maxes.get(c)!;
-    if (hasEpoch && m <= 1 && (anyDense || isEpochLevelName(c.name, canonicalKey(c.name)))) out.add(c);
+    if (hasEpoch && m <= 1 && (anyDense || isEpochLevelName(c.name, canonicalKey(c.name, aliases)))) out.add(c);
   }
   return out;
 }
@@ -154,7 +154,7 @@ export async function readCsvLog(file: string, opts: ReadOptions = {}): Promise<
 
   const metricCols = cols.filter((_, i) => i !== stepIdx && i !== epochIdx && i !== timeIdx);
   const allEpoch = kind === 'keras-csv' || kind === 'deepda-csv' || (stepIdx < 0 && epochIdx >= 0 && metricCols.every((c) => c.points.every((p, j) => j === 0 || p.epoch !== c.points[j - 1].epoch)));
-  const epochCols = allEpoch ? new Set(metricCols) : epochLevelColumns(metricCols, epochIdx >= 0);
+  const epochCols = allEpoch ? new Set(metricCols) : epochLevelColumns(metricCols, epochIdx >= 0, opts.metricAliases);
   const raws: RawSeries[] = metricCols.map((c) => ({
     rawName: c.name, file,
     granularity: epochCols.has(c) ? 'epoch' : 'iteration',

@@ -188,10 +188,10 @@ export function tagNameFor(relDir: string, tag: string): string {
  * Lightning logs an `epoch` scalar at every logging step: epoch-level series logged at the global step are moved to
  * step = epoch index, and every point gets its epoch. Without an `epoch` tag, steps are kept as written.
  */
-function assignEpochs(tags: Map<string, Point[]>): Set<string> {
+function assignEpochs(tags: Map<string, Point[]>, aliases?: Record<string, string>): Set<string> {
   const epochTag = [...tags.keys()].find((t) => t === 'epoch' || t.endsWith('/epoch'));
   const epochLevel = new Set<string>();
-  for (const tag of tags.keys()) if (tag !== epochTag && isEpochLevelName(tag, canonicalKey(tag))) epochLevel.add(tag);
+  for (const tag of tags.keys()) if (tag !== epochTag && isEpochLevelName(tag, canonicalKey(tag, aliases))) epochLevel.add(tag);
   if (!epochTag) return epochLevel;
   const ep = tags.get(epochTag)!;
   const epochAt = (step: number): number | undefined => {
@@ -220,7 +220,7 @@ function assignEpochs(tags: Map<string, Point[]>): Set<string> {
 }
 
 function toFragment(files: string[], tags: Map<string, Point[]>, tagFile: Map<string, string>, notes: Note[], opts: TfeventsOptions, hparams?: { values: Record<string, HyperValue>; file: string }): RunFragment {
-  const epochLevel = assignEpochs(tags);
+  const epochLevel = assignEpochs(tags, opts.metricAliases);
   const raws: RawSeries[] = [...tags].map(([tag, points]) => ({
     rawName: tag, file: tagFile.get(tag) ?? files[0], granularity: epochLevel.has(tag) ? 'epoch' : 'iteration', points,
   }));
