@@ -64,6 +64,28 @@ test('chained exceptions: the last exception is the crash; a module-qualified ty
   assert.equal(cut.crash?.line, 1);
 });
 
+test('a traceback the run survives is a note, not a crash; a tllib line never passes for an exception', async () => {
+  const f = await readTllibLog(tmp([
+    "Namespace(log='logs/dann/x')",
+    'Epoch: [0][ 0/10]\tLoss 1.0 (1.0)\tCls Acc 5.0 (5.0)\tDomain Acc 50.0 (50.0)',
+    'Exception ignored in: <function _MultiProcessingDataLoaderIter.__del__ at 0x7f>',
+    'Traceback (most recent call last):',
+    '  File "dataloader.py", line 1, in __del__',
+    'AssertionError: can only test a child process',
+    'Epoch: [0][ 5/10]\tLoss 1.0 (1.0)\tCls Acc 5.0 (5.0)\tDomain Acc 50.0 (50.0)',
+    ' * Acc@1 50.000',
+    'best_acc1 = 50.0',
+    'test_acc1 = 50.0',
+  ].join('\n') + '\n'));
+  assert.equal(f.status, 'finished');
+  assert.equal(f.crash, undefined);
+  assert.ok(f.notes?.some((x) => x.line === 6 && /AssertionError: can only test a child process \(traceback\), but the run went on \(line 7\)/.test(x.message)), JSON.stringify(f.notes));
+  const g = await readTllibLog(tmp(['Traceback (most recent call last):', '  File "a.py", line 1, in <module>', 'Epoch: [0][ 5/10]\tLoss 1.0 (1.0)'].join('\n') + '\n'));
+  assert.equal(g.crash, undefined, "'Epoch: [..' is not an exception named Epoch");
+  assert.equal(g.series?.find((x) => x.key === 'train/loss')?.points.length, 1);
+  assert.ok(g.notes?.some((x) => x.line === 1 && /ends without an exception line \(at line 3\)/.test(x.message)));
+});
+
 test('a run still writing: no end marker -> incomplete; the cut last line is noted, its complete meters kept', { skip: !hasShared }, async () => {
   const lines = healthyLines().slice(0, 30);
   const partial = lines[29].slice(0, 60); // Epoch: [1][250/300]\tTime  0.02 ( 0.02)\tData  0.00 ( 0.00)\tLo

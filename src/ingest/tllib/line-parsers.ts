@@ -381,6 +381,13 @@ export function parseExceptionLine(s: string): { type: string; message: string }
   if (s.length === 0 || s.charCodeAt(0) === 32 || s.charCodeAt(0) === 9) return undefined;
   const colon = s.indexOf(':');
   const type = (colon === -1 ? s : s.slice(0, colon)).trim();
-  if (!/^[A-Za-z_][\w.]*$/.test(type) || type.length > 120) return undefined;
+  if (!/^[A-Za-z_][\w.]*$/.test(type) || type.length > 120 || NOT_EXCEPTIONS.has(type)) return undefined;
+  // a bare word is an exception only when named like one (`KeyboardInterrupt`), not any printed word
+  if (colon === -1 && !EXCEPTION_NAME.test(type)) return undefined;
   return { type, message: colon === -1 ? '' : s.slice(colon + 1).trim() };
 }
+
+/** Line heads of tllib's own output that look like `Name: text` but are never exceptions. */
+const NOT_EXCEPTIONS = new Set(['Epoch', 'Test', 'lr', 'Namespace', 'train_transform', 'val_transform', 'global correct', 'mean correct', 'mean IoU']);
+/** How Python exception classes are named (builtins and the usual library ones). */
+const EXCEPTION_NAME = /(Error|Exception|Interrupt|Exit|Iteration|Warning)$/;

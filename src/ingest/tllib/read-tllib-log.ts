@@ -198,8 +198,20 @@ class TllibLogParser {
     this.otherLine(no, text);
   }
 
+  /**
+   * Training output after a traceback: the exception did not end the run (a DataLoader worker, an `Exception
+   * ignored in` report). It becomes a note; only a traceback that nothing follows makes the run crashed.
+   */
+  private survivedCrash(no: number): void {
+    const c = this.crash;
+    if (!c) return;
+    this.crash = undefined;
+    this.note('misc', 'warn', c.line, `${c.type}${c.message ? `: ${clip(c.message, 120)}` : ''} (traceback), but the run went on (line ${no})`);
+  }
+
   /** State changes shared by both training-line paths. */
   private enterTrainLine(no: number, epoch: number, total: number): void {
+    if (this.crash) this.survivedCrash(no);
     if (this.table) this.closeTable();
     this.lastSummary = undefined;
     this.testBlockStart = undefined;
@@ -344,6 +356,7 @@ class TllibLogParser {
   }
 
   private summary(no: number, s: Summary): void {
+    if (this.crash) this.survivedCrash(no);
     this.closeTable();
     if (s.acc2 !== undefined) this.meterEvidence.twoHeadSummary = true;
     const phase = this.evalPhase();
@@ -507,6 +520,7 @@ class TllibLogParser {
     if (c0 === 116 /* t */ && text.startsWith('test_acc1 =')) {
       const v = numberAfter(text, 'test_acc1 =');
       if (v === undefined) return this.note('unparsed-other', 'warn', no, `test_acc1 line not understood: ${clip(text)}`);
+      if (this.crash) this.survivedCrash(no);
       this.testAcc1 = v;
       this.finishedBy = 'test_acc1';
       return;
@@ -648,7 +662,7 @@ class TllibLogParser {
     this.inTraceback = false;
     const e = parseExceptionLine(text);
     if (!e) {
-      this.note('misc', 'warn', no, `traceback from line ${this.tracebackLine} ends without an exception line`);
+      this.note('misc', 'warn', this.tracebackLine, `traceback from line ${this.tracebackLine} ends without an exception line (at line ${no})`);
       return false;
     }
     this.crash = { file: this.file, line: no, type: e.type, message: e.message };
