@@ -135,6 +135,10 @@ test('fast path and text path agree on every number form a meter can print', asy
 test('scanLines yields the same line numbers and texts as readLines (tqdm \\r, CRLF, bad UTF-8, no final newline)', { skip: !hasShared }, async () => {
   const files = [resolve(SHARED_REAL_LOGS, 'dao-dan-l1/analysis-2023-10-01-18_28_58.txt'),
     tmp(Buffer.concat([Buffer.from('a\r\nb\rc\r\n\xff\xfe bad\n'), Buffer.from([0xe2, 0x82]), Buffer.from('\nlast')]))];
+  // 3 MB of lines with 2- and 3-byte characters and tqdm redraws, so chunk boundaries (1 MiB) fall inside characters
+  const big: string[] = [];
+  for (let i = 0; big.length < 60_000; i++) big.push(i % 7 === 0 ? `caf\u00e9 \u20ac${'x'.repeat(i % 50)}\rredraw ${i}` : `${'\u20ac'.repeat(i % 13)} line ${i}\t(\u00e9)`);
+  files.push(tmp(big.join('\n')));
   for (const file of files) {
     const want: [number, string][] = [];
     for await (const l of readLines(file)) want.push([l.no, l.text]);
