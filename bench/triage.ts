@@ -1,11 +1,9 @@
 // Sweep triage benchmark: 1,000 run directories (copies of the real shared runs) diagnosed in parallel; target <= 10 s.
-// Runnable alone: `node --import tsx bench/triage.ts [N] [--sequential]`.
+// Runnable alone: `node --import tsx bench/triage.ts [N] [--sequential]` (--sequential adds diagnose() for comparison).
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, availableParallelism, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { diagnoseMany } from '../src/sweep/diagnose-many.js';
-import { triageTable, renderTriageText } from '../src/sweep/index.js';
 
 const SHARED = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared');
 /** The issue's bar: 1,000 runs in <= 10 s wall on the 2-core dev machine. */
@@ -41,30 +39,74 @@ export async function makeSweep(root: string, n: number): Promise<void> {
   }
 }
 
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** Compiled copy of src/ and rules/ for the measurement (ignored folder; node_modules resolves from the repo). */
+const BUILD_DIR = join(REPO, 'node_modules', '.cache', 'dann-doctor-bench');
+
+/**
+ * Transpile src/ and rules/ the way scripts/build.mjs does, into BUILD_DIR (not dist/, which others may be using):
+ * users run the compiled package, and under tsx every worker thread would pay for a TypeScript loader of its own.
+ */
+async function buildForBench(): Promise<void> {
+  const { build } = await import('esbuild');
+  const walk = async (dir: string, out: string[] = []): Promise<string[]> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p, out);
+      else if (/\.(ts|tsx)$/.test(e.name) && !e.name.endsWith('.d.ts')) out.push(p);
+    }
+    return out;
+  };
+  await rm(BUILD_DIR, { recursive: true, force: true });
+  await build({
+    entryPoints: [...(await walk(join(REPO, 'src'))), ...(await walk(join(REPO, 'rules')))], outdir: BUILD_DIR, outbase: REPO,
+    format: 'esm', platform: 'node', target: 'node20', jsx: 'automatic', logLevel: 'error',
+  });
+  await writeFile(join(BUILD_DIR, 'package.json'), JSON.stringify({ type: 'module' }));
+  await writeFile(join(BUILD_DIR, 'run-triage.mjs'), `// written by bench/triage.ts: triage one folder in a fresh process, print numbers as JSON
+import { availableParallelism } from 'node:os';
+const [root, mode] = process.argv.slice(2);
+const rss0 = process.memoryUsage().rss;
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+const report = mode === 'sequential'
+  ? await (await import('./src/index.js')).diagnose([root])
+  : await (await import('./src/sweep/diagnose-many.js')).diagnoseMany([root]);
+const { triageTable, renderTriageText } = await import('./src/sweep/index.js');
+const table = triageTable(report);
+const text = renderTriageText(table, { color: false });
+const wall = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+console.log(JSON.stringify({ runs: report.runs.length, errors: report.errors.length, wall, cpu: (cpu.user + cpu.system) / 1e6,
+  peakMb: process.resourceUsage().maxRSS / 1024, startMb: rss0 / 2 ** 20, cores: availableParallelism(), chars: text.length,
+  worst: table.rows[0]?.cells.slice(0, 5).join(' | ') }));
+`);
+}
+
+interface TriageNumbers { runs: number; errors: number; wall: number; cpu: number; peakMb: number; startMb: number; cores: number; chars: number; worst: string }
+
+async function triageInChild(root: string, mode: 'parallel' | 'sequential'): Promise<TriageNumbers> {
+  const { execFile } = await import('node:child_process');
+  const out = await new Promise<string>((res, rej) => execFile(process.execPath, [join(BUILD_DIR, 'run-triage.mjs'), root, mode], { maxBuffer: 1 << 24 }, (e, so, se) => (e ? rej(new Error(`${e.message}\n${se}`)) : res(so))));
+  return JSON.parse(out.trim().split('\n').at(-1)!) as TriageNumbers;
+}
+
 export async function benchTriage(n = TARGET_RUNS, opts: { sequential?: boolean } = {}): Promise<string[]> {
   const root = await mkdtemp(join(tmpdir(), 'dd-bench-triage-'));
   const lines: string[] = [];
   try {
     const t0 = performance.now();
     await makeSweep(root, n);
-    lines.push(`triage: made ${n} run dirs (copies of ${SHARED}/runs and real-logs) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const rssBefore = process.memoryUsage().rss;
-    const cpu0 = process.cpuUsage(); // process-wide: includes the worker threads
-    const t1 = performance.now();
-    const report = opts.sequential
-      ? await (await import('../src/index.js')).diagnose([root])
-      : await diagnoseMany([root]);
-    const secs = (performance.now() - t1) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const cpuSecs = (cpu.user + cpu.system) / 1e6;
-    const table = triageTable(report);
-    const text = renderTriageText(table, { color: false });
-    const peakMb = process.resourceUsage().maxRSS / 1024;
-    const mode = opts.sequential ? 'sequential diagnose()' : `diagnoseMany (${availableParallelism()} cores)`;
-    lines.push(`triage: ${report.runs.length} runs, ${report.errors.length} errors, ${mode}: ${secs.toFixed(2)} s wall, ${(report.runs.length / secs).toFixed(0)} runs/s (target: ${TARGET_RUNS} in <= ${TARGET_SECONDS} s: ${n === TARGET_RUNS ? (secs <= TARGET_SECONDS ? 'met' : 'MISSED') : 'n/a'})`);
-    // On a shared machine wall time includes other people's work; CPU time says what triage itself cost.
-    lines.push(`triage: CPU ${cpuSecs.toFixed(2)} s (${((cpuSecs / report.runs.length) * 1000).toFixed(1)} ms/run; ${(cpuSecs / availableParallelism()).toFixed(2)} s if the ${availableParallelism()} cores were all ours; load average ${loadavg()[0].toFixed(1)})`);
-    lines.push(`triage: peak RSS ${peakMb.toFixed(0)} MB (process incl. worker threads; ${(rssBefore / 2 ** 20).toFixed(0)} MB before), table ${text.length} chars, worst: ${table.rows[0]?.cells.slice(0, 5).join(' | ') ?? '-'}`);
+    await buildForBench();
+    lines.push(`triage: made ${n} run dirs (copies of ../shared/runs and ../shared/real-logs, seeds varied) and a compiled build in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    for (const mode of opts.sequential ? (['parallel', 'sequential'] as const) : (['parallel'] as const)) {
+      const r = await triageInChild(root, mode);
+      const what = mode === 'sequential' ? 'sequential diagnose()' : `diagnoseMany on ${r.cores} cores`;
+      const verdict = n === TARGET_RUNS && mode === 'parallel' ? ` (target ${TARGET_RUNS} in <= ${TARGET_SECONDS} s: ${r.wall <= TARGET_SECONDS ? 'met' : 'MISSED'})` : '';
+      lines.push(`triage: ${what}: ${r.runs} runs, ${r.errors} errors, ${r.wall.toFixed(2)} s wall, ${(r.runs / r.wall).toFixed(0)} runs/s${verdict}`);
+      // On a shared machine wall time includes other people's work; CPU time says what triage itself cost.
+      lines.push(`triage:   CPU ${r.cpu.toFixed(2)} s = ${((r.cpu / r.runs) * 1000).toFixed(1)} ms/run (${(r.cpu / r.cores).toFixed(2)} s if the ${r.cores} cores were ours; load average ${loadavg()[0].toFixed(1)}), peak RSS ${r.peakMb.toFixed(0)} MB (${r.startMb.toFixed(0)} MB at start), table ${r.chars} chars`);
+    }
   } finally {
     await rm(root, { recursive: true, force: true });
   }
