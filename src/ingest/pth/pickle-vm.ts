@@ -47,7 +47,6 @@ export interface UnpickleResult {
   placeholders: string[];
 }
 
-const MARK = Symbol('mark');
 
 /** Runs one pickle from `buf` and returns the value it builds. Throws InputError (file + byte offset) on malformed input. */
 export function unpickle(buf: Uint8Array, opts: UnpickleOptions): UnpickleResult {
@@ -444,6 +443,5 @@ export function describe(v: unknown): string {
   if (v instanceof Map) return 'a dict';
   if (Array.isArray(v)) return 'a list/tuple';
   if (v instanceof Uint8Array) return 'bytes';
-  if (v === MARK) return 'a mark';
   return typeof v;
 }
