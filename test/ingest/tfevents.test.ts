@@ -100,6 +100,9 @@ test('Keras TensorBoard callback dirs (train/, validation/) map onto canonical e
   assert.deepEqual(dom.points.map((p) => Math.round(p.value * 1000) / 1000), [81, 66, 55]);
   assert.deepEqual(seriesOf(f, 'val/loss').points.map((p) => p.step), [0, 1, 2]);
   assert.ok(Math.abs(f.bestAcc1! - 70) < 1e-4);
+  // pointed at the split dir itself, the split name still prefixes the tags
+  const v = await readTfeventsDir(join(TF, 'keras', 'validation'));
+  assert.deepEqual(v.series!.map((s) => s.key).sort(), ['val/acc1', 'val/loss']);
 });
 
 test('add_scalars child directories become main_tag/key series', async () => {

@@ -14,6 +14,8 @@ import type { HyperValue, Note, Point, RunFragment } from '../../model/types.js'
 
 /** A tfevents file name always contains this (events.out.tfevents.<time>.<host>...). */
 const NAME_MARK = 'tfevents';
+/** Subdirectory names the Keras TensorBoard callback writes, one per split. */
+const KERAS_SPLIT_DIRS = new Set(['train', 'validation']);
 /** How deep readTfeventsDir looks for event files (logdir/<add_scalars child>/ or logdir/train/, plus one more). */
 const MAX_DIR_DEPTH = 3;
 /** After this many undecodable records in a file only a count is noted. */
@@ -293,11 +295,15 @@ export async function readTfeventsDir(dir: string, opts: TfeventsOptions = {}): 
   }
   const tags = new Map<string, Point[]>();
   const tagFile = new Map<string, string>();
+  // Given one of Keras' split dirs directly (logdir/train, logdir/validation), keep its name on the tags: the
+  // validation dir's `epoch_loss` is the validation loss, not the training loss.
+  const own = basename(dir).toLowerCase();
+  const ownPrefix = KERAS_SPLIT_DIRS.has(own) ? `${basename(dir)}/` : '';
   for (const [rel, group] of byDir) {
     const acc = new ScalarAccumulator(notes, opts.maxPointsPerTag);
     if (group.length > 1) notes.push({ level: 'info', file: join(dir, rel), message: `${group.length} event files merged in name (time) order: ${group.map((g) => basename(g)).join(', ')}` });
     for (const f of group) {
-      await accumulateFile(f, acc, (t) => tagNameFor(rel, t), notes, opts);
+      await accumulateFile(f, acc, (t) => ownPrefix + tagNameFor(rel, t), notes, opts);
       for (const t of acc.points.keys()) if (!tagFile.has(t)) tagFile.set(t, f);
     }
     acc.finish();
