@@ -1,6 +1,7 @@
 // Chooses the TF.js backend at run time (tfjs-node-gpu -> tfjs-node -> webgpu -> wasm -> cpu) and says why.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readFileSync, existsSync } from 'node:fs';
 
 /** The TF.js namespace. Type-only import: nothing of TF.js loads until loadBackend() runs. */
@@ -88,6 +89,15 @@ function hasVulkanLoader(): boolean {
   return dirs.some((d) => existsSync(`${d}/libvulkan.so.1`));
 }
 
+/** The package's dist/ folder; a bundled build (bench/device) has no node_modules and ships the .wasm files beside itself. */
+function wasmDir(): string {
+  try {
+    return dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  } catch {
+    return dirname(fileURLToPath(import.meta.url));
+  }
+}
+
 type Rung = (tf: Tf) => Promise<{ tf: Tf; detail: string }>;
 
 async function useBackend(tf: Tf, name: string): Promise<void> {
@@ -131,8 +141,7 @@ const RUNGS: Record<BackendName, Rung> = {
   async wasm(tf) {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // In Node the .wasm files are read from disk: point at the package's dist/ folder (a path, not a URL).
-    const distDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-    wasm.setWasmPaths(`${distDir}/`);
+    wasm.setWasmPaths(`${wasmDir()}/`);
     // The emscripten glue adds process-wide 'uncaughtException'/'unhandledRejection' handlers that rethrow and
     // print its whole minified source; take back exactly the handlers it added so errors stay readable.
     const before = { ex: process.listeners('uncaughtException'), rej: process.listeners('unhandledRejection') };
