@@ -162,7 +162,7 @@ test('t-SNE: progress while computing (rest of the UI usable), then the scatter 
   await r.press('j');
   await r.waitFor('▸ ⚠ target-acc-degrading');
   ts.resolve(twoClusters());
-  let f = await r.waitFor('0=zero 1=one · 6 points');
+  let f = await r.waitFor('0=zero 1=one · 6 pts');
   assert.match(f, /t-SNE \(by class\)/);
   assert.match(lineWith(f, 't-SNE (by class)'), /t-SNE \(by class\)/);
   // top row of the grid: class-1 points at y=10 for both domains; bottom row: class 0
@@ -173,7 +173,7 @@ test('t-SNE: progress while computing (rest of the UI usable), then the scatter 
   assert.match(gridRows.at(-1)!, /^0 +0 +0/);
   await r.press('d');
   f = await r.waitFor('t-SNE (by domain)');
-  assert.match(f, /◦ source 4 {2}• target 2 {2}◉ both \(0% of cells\)/);
+  assert.match(f, /◦ source 4 {2}• target 2 {2}◉ both 0% · 6 pts/);
   assert.match(f, /◦ +◦ +•/);
   await r.press('c');
   await r.waitFor('t-SNE (by class)');
@@ -183,7 +183,7 @@ test('t-SNE without class names: the legend says the glyph is the class index', 
   const { classNames: _drop, ...noNames } = twoClusters();
   const r = await renderApp(reportOf(labelShiftRun()), { load: { tsne: async () => noNames } });
   t.after(() => r.unmount());
-  await r.waitFor('glyph = class index (01) · 6 points');
+  await r.waitFor('glyph = class index (01) · 6 pts');
 });
 
 test('t-SNE pane explains itself when there is nothing to draw', async (t) => {
@@ -302,4 +302,25 @@ test('resizes cleanly: every line fits the new width; small terminals show the f
   assert.ok(widest(f) <= 60, `fits 60 columns:\n${f}`);
   assert.doesNotMatch(f, /Curves per epoch/);
   assert.match(f, /per-class-imbalance/);
+});
+
+test('narrow detail: confidence bars go before the cause id so they are never cut off', async (t) => {
+  const r = await renderApp(reportOf(labelShiftRun()), { columns: 80, rows: 30 });
+  t.after(() => r.unmount());
+  assert.match(r.lastFrame(), /causes +████████░░ 0\.78 class-imbalance-or-la/);
+});
+
+test('input errors are said at once; a report with no runs still renders', async (t) => {
+  // made up: one unreadable path beside one good run
+  const withError = { ...reportOf(labelShiftRun()), errors: [{ path: '/runs/broken/train.txt', message: 'line 3: not a tllib log' }] };
+  const r = await renderApp(withError);
+  t.after(() => r.unmount());
+  assert.match(r.lastFrame(), /1 input error: \/runs\/broken\/train\.txt: line 3: not a tllib log/);
+  const empty = await renderApp({ ...reportOf(), errors: withError.errors });
+  t.after(() => empty.unmount());
+  const f = empty.lastFrame();
+  assert.match(f, /dann-doctor ─ 0 runs/);
+  assert.match(f, /\/runs\/broken\/train\.txt: line 3: not a tllib log/);
+  await empty.press('j', KEYS.enter, 'e', KEYS.tab);
+  assert.match(empty.lastFrame(), /dann-doctor ─ 0 runs/);
 });

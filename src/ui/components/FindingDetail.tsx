@@ -8,6 +8,10 @@ import { confidenceBar } from '../draw/bar.js';
 import { useTheme, severityColour, accent } from '../theme.js';
 import { Pane } from './Pane.js';
 
+/** Label column of the sections (fits "not checked"). */
+const SECTION_LABEL_WIDTH = 12;
+/** Cells of a confidence bar (ux.md: ten). */
+const CONFIDENCE_CELLS = 10;
 /** Reasons shown per cause when not zoomed: the fixes below matter more than the full reasoning. */
 const REASONS_UNZOOMED = 1;
 
@@ -24,7 +28,7 @@ export interface FindingDetailProps {
 function Section({ label, children }: { label: string; children: ReactNode }) {
   return (
     <Box flexDirection="row">
-      <Box width={12} flexShrink={0}><Text dimColor>{label}</Text></Box>
+      <Box width={SECTION_LABEL_WIDTH} flexShrink={0}><Text dimColor>{label}</Text></Box>
       <Box flexDirection="column" flexGrow={1} flexShrink={1}>{children}</Box>
     </Box>
   );
@@ -66,6 +70,8 @@ export function FindingDetail({ run, finding, width, height, focused, zoomed = f
   const causes = causesOf(run, finding);
   const fixes = [...new Set(causes.flatMap((c) => c.fixes))];
   const idWidth = Math.max(0, ...causes.map((c) => c.id.length));
+  // ux.md's "id ████░░ 0.78" when it fits; in a narrow pane the bar and number go first so they are never cut
+  const barFirst = width - 2 - SECTION_LABEL_WIDTH < idWidth + 1 + CONFIDENCE_CELLS + 5;
   const experiment = causes.find((c) => c.experiment)?.experiment;
   return (
     <Pane title={`${SEVERITY_BADGE[finding.severity]} ${finding.ruleId}`} hint={zoomed ? `${finding.severity} · Esc back` : `${finding.severity} · ⏎ all`} focused={focused} width={width} height={height}>
@@ -84,11 +90,18 @@ export function FindingDetail({ run, finding, width, height, focused, zoomed = f
         <Section label="causes">
           {causes.map((c) => (
             <Box key={c.id} flexDirection="column">
-              <Text wrap="truncate-end">
-                <Text>{c.id.padEnd(idWidth)} </Text>
-                <Text color={accent(theme, 'magenta')}>{confidenceBar(c.confidence)}</Text>
-                <Text> {c.confidence.toFixed(2)}</Text>
-              </Text>
+              {barFirst ? (
+                <Text wrap="truncate-end">
+                  <Text color={accent(theme, 'magenta')}>{confidenceBar(c.confidence, CONFIDENCE_CELLS)}</Text>
+                  <Text> {c.confidence.toFixed(2)} {c.id}</Text>
+                </Text>
+              ) : (
+                <Text wrap="truncate-end">
+                  <Text>{c.id.padEnd(idWidth)} </Text>
+                  <Text color={accent(theme, 'magenta')}>{confidenceBar(c.confidence, CONFIDENCE_CELLS)}</Text>
+                  <Text> {c.confidence.toFixed(2)}</Text>
+                </Text>
+              )}
               {c.evidence.slice(0, zoomed ? undefined : REASONS_UNZOOMED).map((e, j) => <Text key={j} wrap="truncate-end" dimColor>  {e}</Text>)}
             </Box>
           ))}

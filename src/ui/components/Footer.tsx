@@ -15,13 +15,20 @@ export function Footer({ exportPrompt, message, multiRun, runOpen, width }: Foot
   if (exportPrompt) {
     return <Text wrap="truncate-end" color={accent(theme, 'yellow')}>export as: m Markdown · h HTML · Esc cancel</Text>;
   }
-  const hints = runOpen
-    ? `↑↓ move · ⏎ open · tab pane · d/c colour · e export · ? help · ${multiRun ? 'esc runs · ' : ''}q quit`
-    : '↑↓ move · ⏎ open run · ? help · q quit';
+  // most useful first; hints that do not fit the width are dropped from the end, never cut mid-word
+  const items = runOpen
+    ? ['? help', 'q quit', '↑↓ move', '⏎ open', 'tab pane', ...(multiRun ? ['esc runs'] : []), 'e export', 'd/c colour']
+    : ['? help', 'q quit', '↑↓ move', '⏎ open run'];
+  const room = Math.max(0, width - (message ? message.length + 2 : 0));
+  const shown: string[] = [];
+  for (const it of items) {
+    if ([...shown, it].join(' · ').length > room) break;
+    shown.push(it);
+  }
   return (
     <Text wrap="truncate-end">
       {message ? <Text color={accent(theme, 'green')}>{message}  </Text> : null}
-      <Text dimColor>{hints.slice(0, Math.max(0, width - (message?.length ?? 0) - 2))}</Text>
+      <Text dimColor>{shown.join(' · ')}</Text>
     </Text>
   );
 }

@@ -91,7 +91,7 @@ export function TsnePane({ tsne, available, colour, focused, width, height }: Ts
       if (grid.cells[i] !== EMPTY) occupied++;
       if (grid.cells[i] === MIXED) mixed++;
     }
-    legend = `${SOURCE_GLYPH} source ${src}  ${TARGET_GLYPH} target ${r.domains.length - src}  ${BOTH_GLYPH} both (${occupied ? Math.round((100 * mixed) / occupied) : 0}% of cells)`;
+    legend = `${SOURCE_GLYPH} source ${src}  ${TARGET_GLYPH} target ${r.domains.length - src}  ${BOTH_GLYPH} both ${occupied ? Math.round((100 * mixed) / occupied) : 0}%`;
   } else {
     const classes = new Set<number>();
     for (let i = 0; i < r.labels.length; i++) classes.add(r.labels[i]);
@@ -101,7 +101,7 @@ export function TsnePane({ tsne, available, colour, focused, width, height }: Ts
       ? sorted.map((k) => `${classGlyph(k)}=${r.classNames?.[k] ?? k}`).join(' ')
       : `glyph = class index (${sorted.map(classGlyph).join('')})`;
   }
-  const capped = r.capped !== undefined && r.capped > n ? ` · ${n} of ${r.capped} points` : r.capped !== undefined ? ` · ${n} points (capped)` : ` · ${n} points`;
+  const capped = r.capped !== undefined && r.capped > n ? ` · ${n} of ${r.capped} pts` : ` · ${n} pts`;
   return (
     <Pane title={title} hint={hint} focused={focused} width={width} height={height}>
       {Array.from({ length: gridH }, (_, y) => (

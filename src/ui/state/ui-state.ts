@@ -95,7 +95,10 @@ export function initialState(report: Report): UiState {
     exporting: false,
     exportRequest: null,
     quit: null,
-    message: null,
+    // inputs that failed while others loaded: said at once, not left for the user to discover
+    message: report.errors.length
+      ? `${report.errors.length} input error${report.errors.length > 1 ? 's' : ''}: ${report.errors[0].path}: ${report.errors[0].message}`
+      : null,
     evaluation: {},
     tsne: {},
   };
