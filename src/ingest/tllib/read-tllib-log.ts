@@ -407,7 +407,7 @@ class TllibLogParser {
 
   private tableLine(no: number, text: string): boolean {
     if (text.charCodeAt(0) === 43 /* + */) {
-      if (!/^\+[-+]+\+$/.test(text) || text.length > 4096) return false;
+      if (text.length > 4096 || !/^\+[-+]+\+$/.test(text)) return false;
       if (!this.table) this.table = this.newTable(no);
       const t = this.table;
       t.borders++;
