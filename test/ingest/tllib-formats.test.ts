@@ -213,3 +213,13 @@ test('per-class table: names with spaces and "|", nan rows, a table cut short', 
   assert.deepEqual(cut.rows, [{ name: 'x', acc: 1, iou: 2 }]);
   assert.ok(f.notes?.some((n) => n.line === 17 && /ends early/.test(n.message)));
 });
+
+test('algorithmFromLogPath: tllib default --log folders and forks name the algorithm by a path segment', async () => {
+  const { algorithmFromLogPath } = await import('../../src/ingest/tllib/index.js');
+  const cases: [string, string | undefined][] = [
+    ['logs/dann/Office31_A2W', 'dann'], ['logs/cdan/OfficeHome_Ar2Cl', 'cdan'], ['logs/src_only/Office31_A2W', 'erm'],
+    ['Result/DAN/Byte_512/MKMMD/Test_3/Lambda_1/', 'dan'], ['logs/dann_office31', 'dann'], ['logs\\mdd\\x', 'mdd'],
+    ['logs/dann/Digits_M2U/utility_exp', 'dann'], ['runs/healthy', undefined], ['logs/danger', undefined], ['', undefined],
+  ];
+  for (const [path, want] of cases) assert.equal(algorithmFromLogPath(path), want, path);
+});
