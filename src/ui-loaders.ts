@@ -27,7 +27,8 @@ export function uiLoaders(report: Report, opts: Pick<CliOptions, 'backend' | 'ma
         const run = report.runs.find((r) => r.id === runId);
         if (!run?.features) return null;
         const { tsneOfFeatureDump } = await import('./plot/tsne-of-run.js');
-        return tsneOfFeatureDump(run.features.path, { maxPoints: opts.maxPoints, onProgress });
+        const classNames = run.eval?.classNames ?? run.perClass.find((t) => t.rows.length > 0)?.rows.map((row) => row.name);
+        return tsneOfFeatureDump(run.features.path, { maxPoints: opts.maxPoints, classNames, onProgress });
       },
     },
     exportReport: async (format: 'markdown' | 'html', runId: string): Promise<string> => {

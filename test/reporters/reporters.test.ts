@@ -3,7 +3,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { diagnose } from '../../src/index.js';
 import type { Report } from '../../src/engine/types.js';
@@ -21,6 +21,7 @@ before(async () => {
 
 test('SARIF output validates against the SARIF 2.1.0 JSON schema and points at log lines', () => {
   const schema = JSON.parse(readFileSync(join(FIXTURES, 'sarif', 'sarif-2.1.0-rtm.5.json'), 'utf8'));
+  const Ajv = AjvDraft04 as unknown as new (o: object) => { compile(s: unknown): ((d: unknown) => boolean) & { errors?: unknown[] } };
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   (addFormats as unknown as (a: unknown) => void)(ajv);
   const validate = ajv.compile(schema);
