@@ -1,0 +1,31 @@
+// `npm run bench [-- ingest tsne eval triage]`: every benchmark, one after the other (never part of npm test).
+import { benchIngest } from './ingest.js';
+import { benchTsne } from './tsne.js';
+import { benchEval } from './eval.js';
+import { benchTriage } from './triage.js';
+
+const BENCHES: Record<string, () => Promise<string[]>> = {
+  ingest: () => benchIngest(),
+  tsne: () => benchTsne(),
+  eval: () => benchEval(),
+  triage: () => benchTriage(),
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
+  const run = BENCHES[name];
+  if (!run) {
+    console.error(`unknown bench "${name}" (one of ${Object.keys(BENCHES).join(', ')})`);
+    process.exitCode = 2;
+    continue;
+  }
+  console.log(`\n## ${name}`);
+  const t0 = performance.now();
+  try {
+    for (const line of await run()) console.log(line);
+  } catch (err) {
+    console.log(`failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
+  console.log(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}
