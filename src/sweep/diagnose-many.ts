@@ -162,12 +162,11 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
     // Baselines: pickBaseline only looks at algorithm and hyperparameters, so stand-ins give its exact answer.
     const standIns = stubs.map((s) => ({ algorithm: s.algorithm, hyperparameters: s.hyperparameters }) as unknown as Run);
     const baselineOf: Record<number, number> = {};
-    if (!options.baseline) {
-      standIns.forEach((r, i) => {
-        const b = pickBaseline(r, standIns);
-        if (b) baselineOf[i] = standIns.indexOf(b);
-      });
-    }
+    // (computed even with an explicit --baseline: diagnose() falls back to these when that run cannot be read)
+    standIns.forEach((r, i) => {
+      const b = pickBaseline(r, standIns);
+      if (b) baselineOf[i] = standIns.indexOf(b);
+    });
     // Fetch each baseline run from the worker that read it, once, and give it to every worker.
     const needed = [...new Set(Object.values(baselineOf))];
     const baselines: { index: number; run: Run }[] = [];

@@ -116,3 +116,15 @@ test('seed groups: the healthy config and its two re-seeded copies form one grou
   assert.equal(compareSeedGroups(diverged, g).verdict, 'worse');
   assert.match(renderSeedGroupsText(groups), /85\.8 \+- 0\.0 \(95% CI, n=4\)/);
 });
+
+test('an explicit --baseline run reaches every worker: same no-adaptation-gain verdicts as diagnose()', { skip: !hasShared }, async () => {
+  const real = `${sweep.root}/real-logs`;
+  const base = `${sweep.root}/runs/source_only`;
+  const seq = await diagnose([real], { baseline: base });
+  const par = await diagnoseMany([real], { baseline: base, concurrency: 2 }, { minRunsPerWorker: 1, batchRuns: 1 });
+  const pick = (r: Report) => r.runs.map((x) => [x.id, x.findings.filter((f) => f.ruleId === 'no-adaptation-gain').map((f) => f.message), x.notApplicable.filter((n) => n.ruleId === 'no-adaptation-gain')]);
+  assert.deepEqual(pick(par), pick(seq));
+  // dh-digits-b1-b's test_acc1 = 26.3 against source_only's test_acc1 = 50.7 (both read off the logs): -24.4 points
+  const dh = par.runs.find((r) => r.id.endsWith('dh-digits-b1-b'))!;
+  assert.match(dh.findings.find((f) => f.ruleId === 'no-adaptation-gain')!.message, /-24\.4 points from the source-only baseline source_only/);
+});
