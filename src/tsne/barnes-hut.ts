@@ -175,35 +175,32 @@ export class QuadTree {
   }
 }
 
+/** Points per work chunk: per-chunk partial sums keep Z identical whatever thread ran which chunk. */
+export const REPULSION_CHUNK = 256;
+
 /**
- * Writes the t-SNE gradient (dC/dy, interleaved x, y) for embedding `y` into `grad`:
- * 4 * (sum_j p_ij q_ij Z (y_i - y_j) - sum_j (q_ij Z)^2 (y_i - y_j) / Z), the repulsive sum approximated by
- * Barnes-Hut with opening angle `theta`. Returns the KL divergence when `withError` (an extra O(nnz) pass).
+ * Barnes-Hut repulsion for the points order[lo..hi) (all of them when order is absent): writes
+ * sum_j (q_ij Z)^2 (y_i - y_j) into neg and adds each chunk's sum_j q_ij Z into qChunks[chunk]. Pure over its
+ * inputs, so helper threads run exactly this on shared memory.
  */
-export function bhGradient(
+export function repulseRange(
   y: Float64Array,
-  n: number,
-  P: SparseP,
-  exaggeration: number,
-  theta: number,
-  tree: QuadTree,
-  grad: Float64Array,
-  negScratch: Float64Array,
-  withError: boolean,
-  order?: Int32Array,
-): number {
-  tree.build(y, n);
-  const s = tree.summary;
-  const skip = tree.skip;
-  const m = tree.packed;
-  const theta2 = theta * theta;
-  let sumQ = 0;
-  // repulsive forces
-  for (let oi = 0; oi < n; oi++) {
+  order: Int32Array | undefined,
+  s: Float64Array,
+  skip: Int32Array,
+  m: number,
+  theta2: number,
+  lo: number,
+  hi: number,
+  neg: Float64Array,
+  qChunks: Float64Array,
+): void {
+  let q = 0;
+  for (let oi = lo; oi < hi; oi++) {
     // visiting points in spatial order keeps consecutive walks on the same branches (cache, branch prediction)
     const i = order ? order[oi] : oi;
     const yi0 = y[2 * i], yi1 = y[2 * i + 1];
-    let fx = 0, fy = 0, q = 0;
+    let fx = 0, fy = 0;
     let p = 0;
     while (p < m) {
       const o = p * 4;
@@ -221,10 +218,45 @@ export function bhGradient(
         p = skip[p];
       } else p++;
     }
-    negScratch[2 * i] = fx;
-    negScratch[2 * i + 1] = fy;
-    sumQ += q;
+    neg[2 * i] = fx;
+    neg[2 * i + 1] = fy;
   }
+  qChunks[Math.floor(lo / REPULSION_CHUNK)] += q;
+}
+
+/** Something that computes the repulsion of all points on several threads (see repulsion-pool.ts). */
+export interface RepulsionRunner {
+  /** false when it cannot (tree too big for its shared buffers): the caller computes on this thread */
+  run(y: Float64Array, order: Int32Array | undefined, tree: QuadTree, theta2: number, n: number, neg: Float64Array, qChunks: Float64Array): boolean;
+}
+
+/**
+ * Writes the t-SNE gradient (dC/dy, interleaved x, y) for embedding `y` into `grad`:
+ * 4 * (sum_j p_ij q_ij Z (y_i - y_j) - sum_j (q_ij Z)^2 (y_i - y_j) / Z), the repulsive sum approximated by
+ * Barnes-Hut with opening angle `theta`. Returns the KL divergence when `withError` (an extra O(nnz) pass).
+ */
+export function bhGradient(
+  y: Float64Array,
+  n: number,
+  P: SparseP,
+  exaggeration: number,
+  theta: number,
+  tree: QuadTree,
+  grad: Float64Array,
+  negScratch: Float64Array,
+  withError: boolean,
+  order?: Int32Array,
+  pool?: RepulsionRunner,
+): number {
+  tree.build(y, n);
+  const theta2 = theta * theta;
+  const chunks = Math.ceil(n / REPULSION_CHUNK);
+  const qChunks = new Float64Array(chunks);
+  if (!pool || !pool.run(y, order, tree, theta2, n, negScratch, qChunks)) {
+    for (let c = 0; c < chunks; c++) repulseRange(y, order, tree.summary, tree.skip, tree.packed, theta2, c * REPULSION_CHUNK, Math.min(n, (c + 1) * REPULSION_CHUNK), negScratch, qChunks);
+  }
+  let sumQ = 0;
+  for (let c = 0; c < chunks; c++) sumQ += qChunks[c];
   // every point met its own leaf at distance 0 (a cell holding i is never summarised: i lies within sqrt(2) widths
   // of its centre of mass, and theta <= 1/sqrt(2), see MAX_THETA in tsne.ts), which added exactly 1 per point to Z.
   // attractive forces: P is symmetric, so each stored pair (upper triangle) pushes i and j in opposite directions

@@ -1,19 +1,7 @@
 // Runs t-SNE in a worker_thread so the terminal UI keeps drawing; progress arrives through a callback.
-import { Worker } from 'node:worker_threads';
+import { spawnModuleWorker } from './spawn-worker.js';
 import type { DenseMatrix } from './matrix.js';
 import type { TsneOptions, TsneProgress, TsneResult } from './tsne.js';
-
-/**
- * The worker beside this module: worker.js in the build. From source (tests, bench) the worker is a tiny eval'd
- * bootstrap that registers tsx in the new thread first, since Node 20 does not apply `--import tsx` to a .ts entry.
- */
-function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData });
-}
 
 /**
  * Same result as tsne(data, opts) (same seed, same numbers), computed on another thread. The input is copied
@@ -27,7 +15,7 @@ export function runTsneInWorker(
 ): Promise<TsneResult> {
   return new Promise<TsneResult>((resolve, reject) => {
     if (signal?.aborted) return reject(new Error('t-SNE aborted'));
-    const worker = startWorker({ data: data.data, rows: data.rows, cols: data.cols, opts });
+    const worker = spawnModuleWorker('worker', { data: data.data, rows: data.rows, cols: data.cols, opts });
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;

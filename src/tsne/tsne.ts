@@ -5,6 +5,8 @@ import { exactKnn } from './knn.js';
 import { conditionalP, symmetrizeP } from './affinities.js';
 import { QuadTree, bhGradient, mortonOrder } from './barnes-hut.js';
 import { createRng } from './prng.js';
+import { RepulsionPool } from './repulsion-pool.js';
+import { availableParallelism } from 'node:os';
 
 /** sklearn's defaults (TSNE, version >= 1.2), which the bench compares against. */
 export const DEFAULT_PERPLEXITY = 30;
@@ -27,6 +29,12 @@ const N_ITER_WITHOUT_PROGRESS = 300;
 const CHECK_EVERY = 50;
 /** Re-sort points along a Z-order curve this often; the layout moves little between iterations. */
 const REORDER_EVERY = 10;
+/** Below this many points a helper thread costs more to start than it saves. */
+export const PARALLEL_MIN_POINTS = 2000;
+/** Two threads: the repulsion splits well over two cores, and CI machines here have two. */
+const MAX_THREADS = 2;
+/** How long the optimiser waits for helper threads to come up before going on alone. */
+const HELPER_START_TIMEOUT_MS = 20_000;
 /** PCA initialisation scaled so the first axis has std 1e-4 (sklearn init='pca') */
 const INIT_STD = 1e-4;
 
@@ -47,6 +55,11 @@ export interface TsneOptions {
   earlyStopping?: boolean;
   /** progress every this many iterations (default 50) */
   progressEvery?: number;
+  /**
+   * threads for the Barnes-Hut repulsion (default: 2 when n >= 2,000 and the machine has 2 cores, else 1).
+   * The result is the same for any thread count (per-chunk partial sums are added in a fixed order).
+   */
+  threads?: number;
 }
 
 export type TsnePhase = 'pca' | 'neighbours' | 'affinities' | 'optimize' | 'done';
@@ -108,6 +121,16 @@ export function tsne(x: DenseMatrix, opts: TsneOptions = {}, onProgress?: (p: Ts
     return { embedding, n, iterations: 0, kl: 0, learningRate, perplexity, seed, timings };
   }
 
+  const threads = Math.max(1, Math.floor(opts.threads ?? (n >= PARALLEL_MIN_POINTS ? Math.min(MAX_THREADS, availableParallelism()) : 1)));
+  // helpers load while PCA and kNN run
+  const pool = threads > 1 ? RepulsionPool.start(threads - 1, n) : undefined;
+  try {
+    return optimiseAll();
+  } finally {
+    pool?.close();
+  }
+
+  function optimiseAll(): TsneResult {
   emit('pca', 0);
   const pcaDims = opts.pcaDims ?? DEFAULT_PCA_DIMS;
   let data: DenseMatrix = x;
@@ -144,6 +167,7 @@ export function tsne(x: DenseMatrix, opts: TsneOptions = {}, onProgress?: (p: Ts
     for (let i = 0; i < 2 * n; i++) embedding[i] = rng.normal() * INIT_STD;
   }
 
+  const usePool = pool && pool.waitReady(HELPER_START_TIMEOUT_MS) ? pool : undefined;
   const grad = new Float64Array(2 * n);
   const update = new Float64Array(2 * n);
   const gains = new Float64Array(2 * n);
@@ -166,7 +190,7 @@ export function tsne(x: DenseMatrix, opts: TsneOptions = {}, onProgress?: (p: Ts
     for (; it < stage.until; it++) {
       const check = (it + 1) % every === 0 || it === stage.until - 1;
       if (it % REORDER_EVERY === 0) mortonOrder(embedding, n, order, orderKeys);
-      const err = bhGradient(embedding, n, P, stage.exaggeration, theta, tree, grad, scratch, check, order);
+      const err = bhGradient(embedding, n, P, stage.exaggeration, theta, tree, grad, scratch, check, order, usePool);
       let gradNorm2 = 0;
       for (let c = 0; c < 2 * n; c++) {
         const g = grad[c];
@@ -203,4 +227,5 @@ export function tsne(x: DenseMatrix, opts: TsneOptions = {}, onProgress?: (p: Ts
   timings.total = performance.now() - t0;
   emit('done', it, kl);
   return { embedding, n, iterations: it, kl, learningRate, perplexity, seed, timings };
+  }
 }

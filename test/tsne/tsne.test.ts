@@ -98,6 +98,15 @@ test('the same seed gives the same embedding, another seed a different one', { s
   assert.ok(a.embedding.every(Number.isFinite));
 });
 
+test('a helper thread for the repulsion changes nothing in the result', { skip }, async () => {
+  const a = await healthyArrays();
+  const input = embedInputFromArrays(a, HEALTHY);
+  const x = takeRows([{ m: input.source!.features, rows: Array.from({ length: 225 }, (_, i) => i) }, { m: input.target!.features, rows: Array.from({ length: 225 }, (_, i) => i) }]);
+  const one = tsne(x, { iterations: 120, seed: 4, threads: 1 });
+  const two = tsne(x, { iterations: 120, seed: 4, threads: 2 });
+  assert.deepEqual(two.embedding, one.embedding);
+});
+
 test('runTsneInWorker gives the synchronous result and reports progress', { skip }, async () => {
   const x = firstRows(matrixFromNdArray((await healthyArrays()).get('source_features')!), 100);
   const phases = new Set<string>();
