@@ -2,7 +2,10 @@
 import { createRule } from '../src/engine/create-rule.js';
 import type { Evidence, CauseId } from '../src/engine/types.js';
 import type { PerClassTable } from '../src/model/types.js';
-import { isSourceOnlyRun, fmt } from './support/facts.js';
+import { isSourceOnlyRun, divergenceOf, fmt } from './support/facts.js';
+
+/** A class at or below this recall counts as "never predicted" when telling imbalance from collapse. */
+const COLLAPSE_ZERO = 10;
 
 interface ClassAccs {
   names: string[];
@@ -60,6 +63,7 @@ export default createRule({
   },
   check({ run, options, report }) {
     if (isSourceOnlyRun(run)) return { notApplicable: 'source-only run: uneven target classes are the unadapted domain shift itself (compare an adapted run)' };
+    if (divergenceOf(run)) return { notApplicable: 'the losses diverged; see loss-divergence' };
     let target: ClassAccs | undefined;
     const ev = run.eval?.target;
     if (ev && ev.perClassAcc.length > 1) {
@@ -75,6 +79,8 @@ export default createRule({
     }
     if (!target || target.accs.length < 3) return { notApplicable: 'no per-class target accuracy (log with --per-class-eval, or run with --eval)' };
     const t = stats(target.accs);
+    // One class recalled and the rest near 0 is every sample getting one label: a collapse, reported by its own rule.
+    if (target.accs.filter((a) => a > COLLAPSE_ZERO).length <= 1) return { notApplicable: 'all but one class at ~0%: a prediction collapse; see target-prediction-collapse' };
     const spread = t.max - t.min;
     if (spread < options.minSpread || t.cv < options.minCv) return;
     const lowLevel = t.mean * options.lowShare;

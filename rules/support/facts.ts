@@ -40,9 +40,17 @@ export function seriesOf(run: Readonly<Run>, key: string): Series | undefined {
   return s && s.points.length > 0 ? s : undefined;
 }
 
+/**
+ * Without epoch numbers or iters_per_epoch (e.g. TensorBoard scalars by global step), iteration series are cut into
+ * pseudo-epochs of tllib's default 1000 iterations, so per-epoch rules still see means over many batches.
+ */
+export const PSEUDO_EPOCH_ITERS = 1000;
+
 export function epochMeansOf(run: Readonly<Run>, key: string): EpochMean[] {
   const s = seriesOf(run, key);
-  return s ? epochMeans(s, itersPerEpochOf(run)) : [];
+  if (!s) return [];
+  const ems = epochMeans(s, itersPerEpochOf(run));
+  return ems.length || s.granularity !== 'iteration' ? ems : epochMeans(s, PSEUDO_EPOCH_ITERS);
 }
 
 export function hasDiscriminator(run: Readonly<Run>): boolean {

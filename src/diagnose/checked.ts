@@ -9,6 +9,9 @@ import {
 } from '../../rules/support/facts.js';
 import { grlCoefficient } from '../signals/grl-schedule.js';
 
+/** Below this held-out accuracy a linear probe barely tells the domains apart (A-distance < 1.2). */
+const DOMAIN_PROBE_MIXED = 80;
+
 export function checkedLines(run: Readonly<Run>, findings: readonly Finding[], baseline?: Readonly<Run>): string[] {
   const fired = new Set(findings.map((f) => f.ruleId));
   const out: string[] = [];
@@ -47,6 +50,10 @@ export function checkedLines(run: Readonly<Run>, findings: readonly Finding[], b
   if (lr && !fired.has('lr-out-of-range')) out.push(`${showHyper(lr)} in range`);
   const b = hyperNumber(run, HYPER_NAMES.batchSize);
   if (b && !fired.has('tiny-batch-batchnorm')) out.push(`${showHyper(b)} large enough for BatchNorm`);
+  const probe = run.eval?.domainProbe;
+  if (probe && probe.accuracy < DOMAIN_PROBE_MIXED) out.push(`final features are hard to tell apart by domain: a linear probe reaches ${fmt(probe.accuracy)}% (A-distance ${fmt(probe.aDistance, 2)})`);
+  const pred = run.eval?.target;
+  if (pred && pred.predHistogram.length > 1 && !fired.has('target-prediction-collapse')) out.push(`target predictions spread over the classes (normalised entropy ${fmt(pred.predEntropyNorm, 2)})`);
   if (run.status === 'finished') out.push('run finished normally');
   return out;
 }

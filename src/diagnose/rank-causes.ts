@@ -14,6 +14,11 @@ const SEVERITY_FACTOR: Record<Severity, number> = { error: 1, warn: 1, info: 0.5
 export const MIN_CONFIDENCE = 0.1;
 /** A discriminator that settles inside this band after the warm-up is not winning (healthy DANN: 50-70%). */
 const BALANCED_DOMAIN_ACC = 70;
+/**
+ * A fresh linear probe separating final source and target features this well (A-distance >= 1.8) means the features
+ * are still domain-specific; tllib's DANN on Office-31 A->W ends near A-distance 1.36 (probe ~84%).
+ */
+const DOMAIN_PROBE_SEPARABLE = 95;
 /** Causes that only exist where a domain discriminator and a gradient-reversal layer do. */
 const DISCRIMINATOR_CAUSES = new Set<CauseId>(['discriminator-too-strong', 'discriminator-not-learning', 'grl-coefficient-too-low']);
 /** Hidden width beyond tllib's 1024 and lr multipliers above 1 make the discriminator stronger. */
@@ -74,6 +79,23 @@ export function rankCauses(run: Readonly<Run>, findings: readonly Finding[]): Ra
       if (last && last.mean < BALANCED_DOMAIN_ACC && !has('domain-acc-saturated')) {
         lower(acc, 'discriminator-too-strong', 0.45, `domain accuracy settled at ${fmt(last.mean)}% after the GRL warm-up (epoch ${last.epoch}): the reversal is holding, the discriminator is not winning`);
       }
+    }
+  }
+  const cf = run.eval?.discriminatorCounterfactual;
+  if (cf && acc.has('discriminator-too-strong')) {
+    const w = cf.withBatchNorm.stepsToSeparate;
+    const wo = cf.withoutBatchNorm.stepsToSeparate;
+    const show = (n: number | null) => (n === null ? `not within ${cf.budgetSteps} steps` : `in ${n} steps`);
+    if (w !== null && (wo === null || w <= wo / 2)) {
+      add(acc, 'discriminator-too-strong', 0.15, `on this run's features a BatchNorm discriminator separates the domains ${show(w)}, without BatchNorm ${show(wo)}`, false);
+    } else {
+      lower(acc, 'discriminator-too-strong', 0.8, `BatchNorm does not make the discriminator much faster on this run's features (${show(w)} vs ${show(wo)})`);
+    }
+  }
+  const probe = run.eval?.domainProbe;
+  if (probe && probe.accuracy >= DOMAIN_PROBE_SEPARABLE) {
+    for (const id of ['discriminator-too-strong', 'grl-coefficient-too-low', 'discriminator-not-learning'] as CauseId[]) {
+      if (acc.has(id)) add(acc, id, 0.1, `a fresh linear probe still separates the final source/target features at ${fmt(probe.accuracy)}% (A-distance ${fmt(probe.aDistance, 2)})`, false);
     }
   }
   if (acc.has('class-imbalance-or-label-shift') && run.eval?.targetLabelDistribution && run.eval.sourceLabelDistribution) {

@@ -76,3 +76,21 @@ test('info findings alone raise no cause; trade_off fix uses the run value', asy
   assert.equal(tiny.causes[0].id, 'tiny-batch-batchnorm');
   assert.equal(tiny.causes[0].fixes[0], 'batch_size=1 with BatchNorm -> >= 32');
 });
+
+test('re-evaluation evidence: the BatchNorm counterfactual raises discriminator-too-strong, a probe line is checked', async () => {
+  const base = await sharedRun('strong_disc')();
+  const run: Run = {
+    ...base,
+    eval: {
+      backend: 'test', backendReason: 'test', numClasses: 10, seconds: 0, notes: [],
+      domainProbe: { accuracy: 72.5, aDistance: 0.9, heldOut: 90, seed: 0 },
+      discriminatorCounterfactual: { withBatchNorm: { stepsToSeparate: 12, finalAccuracy: 99 }, withoutBatchNorm: { stepsToSeparate: null, finalAccuracy: 71 }, budgetSteps: 100 },
+    },
+  };
+  const d = await judge(run);
+  assert.equal(d.causes[0].id, 'discriminator-too-strong');
+  assert.ok(d.causes[0].evidence.some((e) => /BatchNorm discriminator separates the domains in 12 steps, without BatchNorm not within 100 steps/.test(e)));
+  // noisy-OR of 0.4, 0.1, 0.1, 0.15 = 0.5869, times 0.45 (domain acc settled at 55.5%) -> 0.26
+  assert.equal(d.causes[0].confidence, 0.26);
+  assert.ok(d.checked.some((c) => /linear probe reaches 72\.5% \(A-distance 0\.9\)/.test(c)));
+});

@@ -38,3 +38,22 @@ ruleTester(rule, {
     },
   ],
 });
+
+// made up: TensorBoard-style scalars by global step, no epoch numbers and no iters_per_epoch: pseudo-epochs of 1000
+ruleTester(rule, {
+  valid: [],
+  invalid: [
+    {
+      name: 'no epoch structure: 1000-iteration pseudo-epochs',
+      run: () => {
+        const s = tllibSeries(KEY.domainAcc, [96, 97, 98, 98, 99, 99]);
+        for (const p of s.points) {
+          delete p.epoch;
+          delete p.avg;
+        }
+        return makeRun({ itersPerEpoch: undefined, hyperparameters: { iters_per_epoch: null }, formats: ['tfevents'], series: [s] });
+      },
+      errors: [{ messageId: 'saturated', data: { epochs: 3 } }],
+    },
+  ],
+});
