@@ -85,3 +85,14 @@ for (const name of ['dao-dan-l1', 'dh-a2w-2ep', 'dh-digits-b1-b']) {
     assert.ok(f.split('\n').length <= 24, `${f.split('\n').length} rows`);
   });
 }
+
+test('real-logs/dh-digits-b1-b: the loss step at epoch 22 (48.2 -> 0.68) is marked in the zoomed chart', { skip }, async (t) => {
+  const r = await renderApp(single('real-logs/dh-digits-b1-b'));
+  t.after(() => r.unmount());
+  await r.press(KEYS.tab);
+  await r.waitFor('║Curves per epoch');
+  // curves in reading order: source acc, target acc, domain acc, loss
+  await r.press('j', 'j', 'j', KEYS.enter);
+  const f = await r.waitFor('loss — train/loss');
+  assert.match(f, /◆ step at epoch 22: 48\.21 → 0\.6779/);
+});

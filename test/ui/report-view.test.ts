@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   sortedFindings, verdict, perClassView, evidenceEpochRange, findingEpochRange, alignCurves, curvesOf, hyperLine,
-  evidenceLocation, evidenceText, isHealthy, causesOf, curveScale,
+  evidenceLocation, evidenceText, isHealthy, causesOf, curveScale, curveStep,
 } from '../../src/ui/state/report-view.js';
 import { labelShiftRun, healthyRun, divergedRun } from './report-fixtures.js';
 import type { EvalResults } from '../../src/model/types.js';
@@ -98,4 +98,14 @@ test('curve scale: accuracy noise at chance drawn over 10 points, a diverging lo
   assert.deepEqual(curveScale('loss', [145990213.92, 91730808209.29, 3.1]), { log: true });
   assert.deepEqual(curveScale('loss', [0.89, 0.66, 0.7]), { log: false });
   assert.deepEqual(curveScale('loss', [NaN, null]), { log: false });
+});
+
+test('a step is marked only when it is a jump, not a trend', () => {
+  // label_shift domain acc settles 82.4 -> ~56 (a trend: change-point score ~6) -> no step
+  assert.equal(curveStep(labelShiftRun().series[2].epochMeans.map((p) => p.mean)), null);
+  const step = curveStep([48, 49, 48.5, 49, 0.7, 0.68, 0.69])!;
+  assert.equal(step.index, 4);
+  assert.equal(step.before, 48.625);
+  assert.ok(Math.abs(step.after - 0.69) < 1e-9);
+  assert.equal(curveStep([48, 49, null, 0.7, 0.68]), null, 'gaps: no step');
 });

@@ -2,8 +2,8 @@
 // finding's epoch range marked under them; zoomed, the selected curve becomes a block chart.
 import { Box, Text } from 'ink';
 import type { RunReport } from '../../engine/types.js';
-import { curvesOf, alignCurves, formatNumber, curveScale } from '../state/report-view.js';
-import { sparkline, markRow, blockChart, type Sample } from '../draw/sparkline.js';
+import { curvesOf, alignCurves, formatNumber, curveScale, curveStep } from '../state/report-view.js';
+import { sparkline, markRow, blockChart, resample, colsPerPoint, type Sample } from '../draw/sparkline.js';
 import { useTheme, accent } from '../theme.js';
 import { Pane, innerSize } from './Pane.js';
 
@@ -29,6 +29,16 @@ function drawable(unit: string, values: Sample[]): { values: Sample[]; min?: num
   if (!sc.log) return { values, ...sc };
   return { values: values.map((v) => (v === null || !Number.isFinite(v) ? v : Math.log10(v))), log: true };
 }
+
+/** Columns [start, end) a point index occupies in a chart of `width` columns over `n` points. */
+function columnsOf(index: number, n: number, width: number): [number, number] {
+  const { values, bucket } = resample(new Array<Sample>(n).fill(0), width);
+  const k = colsPerPoint(values.length, width);
+  const start = Math.floor(index / bucket) * k;
+  return [start, start + k];
+}
+
+export const STEP_GLYPH = '◆';
 
 function finiteOf(values: Sample[]): number[] {
   return values.filter((v): v is number => v !== null && Number.isFinite(v));
@@ -74,9 +84,10 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
   if (zoomed) {
     const sel = Math.min(cursor, curves.length - 1);
     const c = curves[sel];
-    const chartH = Math.max(3, inner.height - 4);
+    const chartH = Math.max(3, inner.height - 5);
     const chartW = Math.max(4, inner.width - 10);
     const d = drawable(c.series.unit, values[sel]);
+    const step = curveStep(values[sel]);
     const rows = blockChart(d.values, chartW, chartH, { min: d.min, max: d.max });
     const f = finiteOf(values[sel]);
     const hi = d.max ?? (f.length ? Math.max(...f) : 0);
@@ -90,6 +101,11 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
           </Text>
         ))}
         {hasMark ? <Text wrap="truncate-end" color={accent(theme, 'yellow')}>{' '.repeat(9)}{markRow(epochs.length, chartW, fromIdx, toIdx)}</Text> : null}
+        {step ? (
+          <Text wrap="truncate-end" color={accent(theme, 'magenta')}>
+            {' '.repeat(9 + columnsOf(step.index, epochs.length, chartW)[0])}{STEP_GLYPH} step at epoch {epochs[step.index]}: {formatNumber(step.before)} → {formatNumber(step.after)}
+          </Text>
+        ) : null}
         <Text wrap="truncate-end" dimColor>{' '.repeat(9)}epochs {epochs[0]}..{epochs.at(-1)} · last {valueText(values[sel])}{hasMark ? ` · ▔ ${markLabel}${range!.series ? ` (${range!.series})` : ''}` : ''}</Text>
       </Pane>
     );
@@ -104,7 +120,7 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
           <Text wrap="truncate-end" inverse={focused && i === cursor}>
             <Text>{focused && i === cursor ? '▸' : ' '}</Text>
             <Text>{(d.log ? `${c.label.slice(0, LABEL_WIDTH - 4)} log` : c.label.slice(0, LABEL_WIDTH)).padEnd(LABEL_WIDTH)} </Text>
-            <Text color={accent(theme, 'cyan')}>{sparkline(d.values, sparkW, { min: d.min, max: d.max }).padEnd(sparkW)}</Text>
+            <StepSpark line={sparkline(d.values, sparkW, { min: d.min, max: d.max }).padEnd(sparkW)} step={curveStep(values[i])} n={epochs.length} width={sparkW} colour={accent(theme, 'cyan')} />
             <Text> {valueText(values[i], withRange)}</Text>
           </Text>
         </Box>
@@ -116,5 +132,18 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
         </Text>
       ) : null}
     </Pane>
+  );
+}
+
+/** A sparkline with its step (if any) drawn inverse, so it stands out with or without colour. */
+function StepSpark({ line, step, n, width, colour }: { line: string; step: { index: number } | null; n: number; width: number; colour?: string }) {
+  if (!step) return <Text color={colour}>{line}</Text>;
+  const [a, b] = columnsOf(step.index, n, width);
+  return (
+    <Text color={colour}>
+      {line.slice(0, a)}
+      <Text inverse>{line.slice(a, b)}</Text>
+      {line.slice(b)}
+    </Text>
   );
 }

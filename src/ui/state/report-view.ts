@@ -2,6 +2,7 @@
 import type { Report, RunReport, Finding, RankedCause, Severity, Evidence, SeriesSummary } from '../../engine/types.js';
 import type { EvalResults, HyperValue } from '../../model/types.js';
 import { KEY } from '../../model/metric-keys.js';
+import { changePoint } from '../../signals/change-point.js';
 
 /** Lower is worse, so sorting ascending puts the worst first. */
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warn: 1, info: 2 };
@@ -311,4 +312,21 @@ export function curveScale(unit: string, values: (number | null)[]): { min?: num
   }
   if (lo > 0 && hi / lo > LOG_SCALE_RATIO) return { log: true };
   return { log: false };
+}
+
+/**
+ * A step is a change point whose shift is at least this many within-segment SDs. On the shared runs smooth
+ * trends (lr decay, warm-up, domain acc settling) score 2..7.5; the dh-digits loss drop from 48 to 0.68 at
+ * epoch 22 scores 18. Marking every trend would mark every curve.
+ */
+export const STEP_MIN_SCORE = 8;
+/** Each side of a step spans at least this many epochs (one noisy epoch is not a level). */
+const STEP_MIN_SEGMENT = 2;
+
+/** The one step in a curve worth marking (index into `values`), or null; series with gaps or NaN have none. */
+export function curveStep(values: (number | null)[]): { index: number; before: number; after: number } | null {
+  if (values.some((v) => v === null)) return null;
+  const cp = changePoint(values as number[], STEP_MIN_SEGMENT);
+  if (!cp || !(cp.score >= STEP_MIN_SCORE)) return null;
+  return { index: cp.index, before: cp.meanBefore, after: cp.meanAfter };
 }
