@@ -154,6 +154,24 @@ test('bad CSV input gives an InputError naming the file and line, never a crash'
   }
 });
 
+test('a CSV longer than the point budget is thinned, keeping the newest point and the first NaN, with a note', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dd-csv-'));
+  try {
+    const n = 5001;
+    const budget = 1000; // the default is the tllib reader's MAX_POINTS_PER_SERIES; a small one keeps the test fast
+    const rows = Array.from({ length: n }, (_, i) => `${i},${i === 1237 ? 'nan' : 1}`);
+    writeFileSync(join(dir, 'long.csv'), `step,loss\n${rows.join('\n')}\n`);
+    const f = await readCsvLog(join(dir, 'long.csv'), { maxPointsPerSeries: budget });
+    const s = seriesOf(f, 'train/loss');
+    assert.ok(s.points.length <= budget && s.points.length > budget / 4, `kept ${s.points.length}`);
+    assert.equal(s.points.at(-1)!.step, n - 1);
+    assert.ok(s.points.some((p) => p.step === 1237 && Number.isNaN(p.value)));
+    assert.ok(f.notes!.some((x) => /5001 values, kept/.test(x.message)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('sniff: step/epoch headers and numeric rows by content; other headers only with a .csv name', () => {
   assert.ok(sniffCsv('', Buffer.from('\uFEFFepoch,step,train/loss\n0,1,2\n')));
   assert.ok(sniffCsv('', Buffer.from('3.1,0.1,3.2\n')));

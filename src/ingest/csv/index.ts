@@ -8,6 +8,7 @@ import { InputError, inputErrorFromFs } from '../input-error.js';
 import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
 import { readHparamsYaml, statusFromPlannedEpochs } from './hparams.js';
+import { PointBuffer } from '../tllib/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
 import type { Evaluation, HyperValue, Note, Point, RunFragment, RunSourceFormat } from '../../model/types.js';
 
@@ -25,6 +26,8 @@ type CsvKind = Extract<RunSourceFormat, 'lightning-csv' | 'keras-csv' | 'deepda-
 
 interface Column {
   name: string;
+  /** bounded storage (thinned past the tllib reader's budget): a CSV of millions of rows stays in bounded memory */
+  buf: PointBuffer;
   points: Point[];
   bad: number;
 }
@@ -75,7 +78,12 @@ function epochLevelColumns(cols: Column[], hasEpoch: boolean, aliases?: Record<s
 }
 
 /** Reads one CSV file into a fragment. Throws InputError (with the line) when csv-parse cannot frame the file. */
-export async function readCsvLog(file: string, opts: ReadOptions = {}): Promise<RunFragment> {
+export interface CsvReadOptions extends ReadOptions {
+  /** points kept per column before thinning (default: the tllib reader's MAX_POINTS_PER_SERIES) */
+  maxPointsPerSeries?: number;
+}
+
+export async function readCsvLog(file: string, opts: CsvReadOptions = {}): Promise<RunFragment> {
   const notes: Note[] = [];
   try {
     const st = await stat(file);
@@ -113,7 +121,7 @@ export async function readCsvLog(file: string, opts: ReadOptions = {}): Promise<
         timeIdx = lower.findIndex((h) => TIME_COLUMNS.includes(h));
         // pytorch-adapt's record-keeper writes `<group>.csv` with `~iteration~`: the group names the series
         const group = lower.includes('~iteration~') ? basename(file).replace(/\.csv$/i, '') : '';
-        cols = header.map((h) => ({ name: group ? `${group}/${h}` : h, points: [], bad: 0 }));
+        cols = header.map((h) => ({ name: group ? `${group}/${h}` : h, buf: new PointBuffer(opts.maxPointsPerSeries), points: [], bad: 0 }));
         if (kind !== 'deepda-csv' && !isNumericRow(row)) continue;
       } else if (row.length === header.length && row.every((c, i) => c === header[i])) {
         repeatedHeaders++; // appended after a restart: the header is written again
@@ -123,7 +131,6 @@ export async function readCsvLog(file: string, opts: ReadOptions = {}): Promise<
       const num = (i: number): number | null => (i >= 0 && i < row.length ? parseNumber(row[i]) : null);
       const epoch = num(epochIdx);
       const stepCell = num(stepIdx);
-      const wall = num(timeIdx);
       const epochIndex = kind === 'deepda-csv' ? rowIndex : epoch !== null && Number.isFinite(epoch) ? Math.round(epoch) : undefined;
       const step = stepCell !== null && Number.isFinite(stepCell) ? stepCell : kind === 'keras-csv' && epochIndex !== undefined ? epochIndex : rowIndex;
       for (let i = 0; i < Math.min(row.length, header.length); i++) {
@@ -137,7 +144,7 @@ export async function readCsvLog(file: string, opts: ReadOptions = {}): Promise<
           if (c.bad <= MAX_CELL_NOTES) notes.push({ level: 'warn', file, line, message: `column "${c.name}": "${cell.slice(0, 40)}" is not a number; skipped` });
           continue;
         }
-        c.points.push({ step, value: v, line, ...(epochIndex !== undefined ? { epoch: epochIndex } : {}), ...(wall !== null ? { wallTime: wall } : {}) });
+        c.buf.add(step, v, NaN, epochIndex ?? -1, -1, line, false);
       }
       rowIndex++;
     }
@@ -147,6 +154,10 @@ export async function readCsvLog(file: string, opts: ReadOptions = {}): Promise<
     throw err;
   }
   if (kind === undefined) throw new InputError(file, 'empty CSV file');
+  for (const c of cols) {
+    c.points = c.buf.toPoints();
+    if (c.buf.thinned) notes.push({ level: 'info', file, message: `column "${c.name}": ${c.buf.total} values, kept ${c.points.length} (thinned evenly; epoch ends and the first of each non-finite run kept)` });
+  }
   for (const c of cols) if (c.bad > MAX_CELL_NOTES) notes.push({ level: 'warn', file, message: `column "${c.name}": ${c.bad} cells in all were not numbers` });
   if (repeatedHeaders) notes.push({ level: 'info', file, message: `header row repeated ${repeatedHeaders} time(s) (appended after a restart); skipped` });
   if (ragged) notes.push({ level: 'warn', file, message: `${ragged} row(s) have more cells than the header; extra cells ignored` });

@@ -6,8 +6,9 @@ import { InputError, inputErrorFromFs } from '../input-error.js';
 import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
 import { statusFromPlannedEpochs } from '../csv/hparams.js';
+import { PointBuffer } from '../tllib/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
-import type { Evaluation, HyperValue, Note, Point, RunFragment } from '../../model/types.js';
+import type { Evaluation, HyperValue, Note, RunFragment } from '../../model/types.js';
 
 const STEP_FIELDS = ['step', 'global_step', '_step', 'iteration', 'iter', 'trainer/global_step'];
 const EPOCH_FIELDS = ['epoch'];
@@ -79,7 +80,8 @@ export async function readJsonlLog(file: string, opts: ReadOptions = {}): Promis
     throw inputErrorFromFs(file, err);
   }
   const notes: Note[] = [];
-  const series = new Map<string, Point[]>();
+  // bounded storage per metric (thinned past the tllib reader's budget), so a huge export stays in bounded memory
+  const series = new Map<string, PointBuffer>();
   let hyper: Record<string, HyperValue> | undefined;
   let hyperLine: number | undefined;
   let bad = 0;
@@ -129,14 +131,14 @@ export async function readJsonlLog(file: string, opts: ReadOptions = {}): Promis
     };
     const step = pick(STEP_FIELDS);
     const epoch = pick(EPOCH_FIELDS);
-    const wall = pick(TIME_FIELDS);
+    pick(TIME_FIELDS); // a timestamp is not a metric
     if (flat.size === 0) continue;
     if (step === undefined && epoch === undefined) stepless++;
     const s = step ?? epoch ?? rows;
     for (const [k, v] of flat) {
-      let list = series.get(k);
-      if (!list) series.set(k, (list = []));
-      list.push({ step: s, value: v, line: no, ...(epoch !== undefined ? { epoch: Math.round(epoch) } : {}), ...(wall !== undefined ? { wallTime: wall } : {}) });
+      let buf = series.get(k);
+      if (!buf) series.set(k, (buf = new PointBuffer()));
+      buf.add(s, v, NaN, epoch !== undefined ? Math.round(epoch) : -1, -1, no, false);
     }
     rows++;
   }
@@ -144,7 +146,9 @@ export async function readJsonlLog(file: string, opts: ReadOptions = {}): Promis
   if (stepless > 0) notes.push({ level: 'info', file, message: `${stepless} record(s) have no step or epoch field; their row index is used as the step` });
   if (rows === 0 && bad > 0) throw new InputError(file, 'no line is a JSON object; not a JSONL metric log', { line: 1 });
 
-  const raws: RawSeries[] = [...series].map(([name, points]) => {
+  const raws: RawSeries[] = [...series].map(([name, buf]) => {
+    const points = buf.toPoints();
+    if (buf.thinned) notes.push({ level: 'info', file, message: `"${name}": ${buf.total} values, kept ${points.length} (thinned evenly; the first of each non-finite run kept)` });
     const epochLevel = isEpochLevelName(name, canonicalKey(name, opts.metricAliases)) && points.every((p) => p.epoch !== undefined);
     return { rawName: name, file, granularity: epochLevel ? 'epoch' : 'iteration', points: epochLevel ? points.map((p) => ({ ...p, step: p.epoch! })) : points };
   });
