@@ -103,6 +103,15 @@ export function prepareFeatures(input: EmbedInput, cap = DEFAULT_TSNE_CAP, seed 
   if (target) parts.push({ m: target.features, rows: targetRows });
   const matrix = takeRows(parts);
   const n = sourceRows.length + targetRows.length;
+  // a NaN in a feature dump is a finding about the run, but t-SNE cannot place it: say where it is
+  for (let t = 0; t < matrix.data.length; t++) {
+    if (Number.isFinite(matrix.data[t])) continue;
+    const r = Math.floor(t / matrix.cols);
+    const isSource = r < sourceRows.length;
+    const row = isSource ? sourceRows[r] : targetRows[r - sourceRows.length];
+    const name = `${isSource ? 'source' : 'target'}_${input.featureName ?? 'features'}`;
+    throw new InputError(file, `${name} has a non-finite value (${matrix.data[t]}) at row ${row}, column ${t % matrix.cols}; t-SNE needs finite features`);
+  }
   const domain = new Uint8Array(n);
   const label = new Int32Array(n);
   sourceRows.forEach((r, i) => {

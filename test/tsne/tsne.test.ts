@@ -176,4 +176,5 @@ test('bad feature dumps are InputErrors naming the file', () => {
   const nan = m(5, 2);
   nan.data[3] = NaN;
   assert.throws(() => tsne(nan), /non-finite value at row 1, column 1/);
+  assert.throws(() => embedFeatures({ file: 'h.npz', source: { features: m(3, 2) }, target: { features: nan } }), /h\.npz: target_features has a non-finite value \(NaN\) at row 1, column 1/);
 });
