@@ -15,6 +15,11 @@ export const MAX_POINTS_PER_SERIES = 100_000;
 const MAX_PINNED_SHARE = 0.5;
 
 const INITIAL_CAPACITY = 256;
+/**
+ * A compaction (stride x2) keeps about half the points plus the pinned ones; stopping at 3/4 makes that one pass
+ * per compaction, and leaves room for a quarter of the budget of new points before the next.
+ */
+const COMPACT_TO = 0.75;
 const ADD_VALUE = new Float64Array(1);
 const ADD_AVG = new Float64Array(1);
 
@@ -108,7 +113,8 @@ export class PointBuffer {
   }
 
   private grow(): void {
-    const cap = Math.min(Math.max(this.cap * 2, INITIAL_CAPACITY), this.budget + 1);
+    // x4: few reallocations of the (large, zero-filled) typed arrays on the way to the budget
+    const cap = Math.min(Math.max(this.cap * 4, INITIAL_CAPACITY), this.budget + 1);
     const copy = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap);
       b.set(a.subarray(0, this.n));
@@ -125,9 +131,9 @@ export class PointBuffer {
     this.cap = cap;
   }
 
-  /** Doubles the stride until the kept points fit in half the budget (pinned ones always stay). */
+  /** Doubles the stride until the kept points fill at most COMPACT_TO of the budget (pinned ones always stay). */
   private compact(): void {
-    while (this.n >= this.budget / 2) {
+    while (this.n > this.budget * COMPACT_TO) {
       this.stride *= 2;
       let w = 0;
       for (let r = 0; r < this.n; r++) {
