@@ -5,7 +5,10 @@ import type { CauseId } from '../src/engine/types.js';
 import { KEY } from '../src/model/metric-keys.js';
 import { changePoint } from '../src/signals/change-point.js';
 import type { EpochMean } from '../src/signals/epoch-means.js';
-import { epochMeansOf, seriesOf, postWarmupEpochs, divergenceOf, epochEvidence, withLines, fmt } from './support/facts.js';
+import { epochMeansOf, seriesOf, postWarmupEpochs, divergenceOf, epochEvidence, withLines, grlSwitchOf, itersPerEpochOf, fmt } from './support/facts.js';
+
+/** Discriminator-driven curves are compared from the point the GRL ramp is half way (tanh(i/2000) = 0.5 at ~1100 it). */
+const RAMP_HALF = 0.5;
 
 /** Curves checked, with whether they are accuracies (shift in points) or losses (shift as a ratio). */
 const CURVES: { key: string; kind: 'percent' | 'loss'; adversarial: boolean }[] = [
@@ -19,6 +22,9 @@ const CURVES: { key: string; kind: 'percent' | 'loss'; adversarial: boolean }[] 
 
 /** What a jump at the start of epoch `epoch` coincides with: an lr step, the GRL ramp, or nothing scheduled. */
 function scheduleEvent(run: Readonly<Run>, epoch: number, stepAt: number | undefined, warmupStep: number, hasGrl: boolean): string {
+  const sw = grlSwitchOf(run);
+  const ipe = itersPerEpochOf(run) ?? 1000;
+  if (sw && stepAt !== undefined && Math.abs(stepAt - sw.iter) <= ipe) return `the GRL switch at iteration ${sw.iter} (hi ${sw.hiBefore} -> ${sw.hiAfter}; ${sw.text})`;
   const lr = epochMeansOf(run, KEY.lr);
   const at = lr.findIndex((e) => e.epoch === epoch);
   if (at > 0) {
@@ -68,8 +74,9 @@ export default createRule({
       const series = seriesOf(run, c.key) as Series;
       const all = epochMeansOf(run, c.key).filter((e) => Number.isFinite(e.mean));
       const post = postWarmupEpochs(run, series, all);
-      // Epoch 0 is initial fitting; for discriminator-driven curves the GRL ramp moves the level by design.
-      const ems: EpochMean[] = c.adversarial ? all.filter((e) => e.epoch > 0 && post.epochs.includes(e)) : all.filter((e) => e.epoch > 0);
+      const half = postWarmupEpochs(run, series, all, RAMP_HALF);
+      // Epoch 0 is initial fitting; for discriminator-driven curves the early GRL ramp moves the level by design.
+      const ems: EpochMean[] = c.adversarial ? all.filter((e) => e.epoch > 0 && half.epochs.includes(e)) : all.filter((e) => e.epoch > 0);
       if (ems.length < 2 * options.minSegment) continue;
       enough = true;
       const useLog = c.kind === 'loss' && ems.every((e) => e.mean > 0);
@@ -97,8 +104,11 @@ export default createRule({
       const improving = c.key !== KEY.domainAcc && (c.kind === 'percent' ? mAfter > mBefore : mAfter < mBefore);
       if (improving && event.startsWith('an lr step')) continue;
       const unit = c.kind === 'percent' ? '%' : '';
+      const sw = grlSwitchOf(run);
       const causes: { id: CauseId; weight: number }[] =
-        c.key === KEY.domainAcc || c.key === KEY.transferLoss || c.key === KEY.loss
+        sw && event.startsWith('the GRL switch')
+          ? sw.hiAfter < sw.hiBefore ? [{ id: 'grl-coefficient-too-low', weight: 0.7 }] : [{ id: 'trade-off-too-high', weight: 0.6 }]
+          : c.key === KEY.domainAcc || c.key === KEY.transferLoss || c.key === KEY.loss
           ? [{ id: 'discriminator-not-learning', weight: 0.35 }, { id: 'discriminator-too-strong', weight: 0.25 }, { id: 'learning-rate-too-high', weight: 0.2 }]
           : [{ id: 'learning-rate-too-high', weight: 0.35 }, { id: 'trade-off-too-high', weight: 0.2 }];
       report({

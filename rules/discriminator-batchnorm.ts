@@ -27,7 +27,8 @@ export default createRule({
     if (!hasDiscriminator(run)) return { notApplicable: 'no domain discriminator in this run' };
     const hidden = hyperNumber(run, HYPER_NAMES.discHidden);
     const mult = hyperNumber(run, HYPER_NAMES.discLrMult);
-    const extra = [hidden ? `, hidden ${hidden.value}` : '', mult && mult.value !== 1 ? `, ${mult.value}x discriminator lr` : ''].join('');
+    const steps = hyperNumber(run, HYPER_NAMES.discSteps);
+    const extra = [hidden ? `, hidden ${hidden.value}` : '', mult && mult.value !== 1 ? `, ${mult.value}x discriminator lr` : '', steps && steps.value > 1 ? `, ${steps.value} discriminator steps per iteration` : ''].join('');
     const bn = discriminatorBatchNormOf(run);
     if (bn) {
       if (!bn.value) return { notApplicable: `the discriminator has no BatchNorm (${bn.from})` };

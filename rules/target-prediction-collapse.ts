@@ -1,6 +1,10 @@
 // Rule: target predictions concentrated on a few classes (needs predictions from re-evaluation or a per-class table).
 import { createRule } from '../src/engine/create-rule.js';
-import { fmt } from './support/facts.js';
+import type { CauseId } from '../src/engine/types.js';
+import { divergenceOf, fmt } from './support/facts.js';
+
+/** After a divergence the collapse is the dead network's, not the alignment's. */
+const AFTER_DIVERGENCE: { id: CauseId; weight: number }[] = [{ id: 'learning-rate-too-high', weight: 0.7 }, { id: 'trade-off-too-high', weight: 0.1 }];
 
 export default createRule({
   meta: {
@@ -29,6 +33,7 @@ export default createRule({
     },
   },
   check({ run, options, report }) {
+    const causes = divergenceOf(run) ? AFTER_DIVERGENCE : undefined;
     const ev = run.eval?.target;
     if (ev && ev.predHistogram.length > 1) {
       const total = ev.predHistogram.reduce((a, b) => a + b, 0);
@@ -47,6 +52,7 @@ export default createRule({
           messageId: 'collapsed',
           data: { share: fmt(share), top: name, entropy: fmt(ev.predEntropyNorm, 2), labelShare: fmt(labelShare) },
           evidence: [{ file: run.features?.path ?? run.path, observed: `${fmt(share)}% in class ${name}`, threshold: `entropy < ${options.maxEntropy} or share >= ${options.maxShare}%`, note: `predictions from ${ev.predictionsFrom}` }],
+          ...(causes ? { causes } : {}),
         });
       }
       return;
@@ -62,6 +68,7 @@ export default createRule({
         messageId: 'tableCollapsed',
         data: { top: top.name, topAcc: fmt(top.acc), zero, classes: rows.length },
         evidence: [{ file: t.file, ...(t.line !== undefined ? { line: t.line } : {}), ...(t.endLine !== undefined ? { endLine: t.endLine } : {}), observed: `${zero} classes <= ${options.tableZero}%`, threshold: `one class >= ${options.tableTop}%` }],
+        ...(causes ? { causes } : {}),
       });
     }
   },

@@ -1,7 +1,7 @@
 // Config lint: the adversarial weight (trade_off x GRL hi) is far from the range where DANN works.
 import { createRule } from '../src/engine/create-rule.js';
 import { HYPER_NAMES, hyperNumber } from './support/hyper.js';
-import { isSourceOnlyRun, hyperEvidence, fmt } from './support/facts.js';
+import { isSourceOnlyRun, hyperEvidence, grlSwitchOf, fmt } from './support/facts.js';
 
 export default createRule({
   meta: {
@@ -31,6 +31,20 @@ export default createRule({
     const hi = hyperNumber(run, HYPER_NAMES.grlHi);
     const effective = t.value * (hi?.value ?? 1);
     const setting = hi && hi.value !== 1 ? `${t.name}=${t.value} with ${hi.name}=${hi.value}` : `${t.name}=${t.value}`;
+    const sw = grlSwitchOf(run);
+    if (sw) {
+      // The ceiling that matters is the one the run trains under for longest: after a scripted switch, the new one.
+      const after = t.value * sw.hiAfter;
+      const switched = `${t.name}=${t.value} with the GRL ceiling switched to ${sw.hiAfter} at iteration ${sw.iter} (${sw.text})`;
+      if (after < options.low) {
+        report({ messageId: 'tooLow', data: { setting: switched, effective: fmt(after, 3) }, evidence: [hyperEvidence(run, after, `>= ${options.low}`, switched)], causes: [{ id: 'grl-coefficient-too-low', weight: 0.6 }] });
+        return;
+      }
+      if (after > options.high) {
+        report({ messageId: 'tooHigh', data: { setting: switched, effective: fmt(after, 2) }, evidence: [hyperEvidence(run, after, `<= ${options.high}`, switched)], causes: [{ id: 'trade-off-too-high', weight: 0.6 }] });
+        return;
+      }
+    }
     if (effective < options.low) {
       report({ messageId: 'tooLow', data: { setting, effective: fmt(effective, 3) }, evidence: [hyperEvidence(run, effective, `>= ${options.low}`, setting)], causes: [{ id: 'grl-coefficient-too-low', weight: 0.6 }] });
     } else if (effective > options.high) {

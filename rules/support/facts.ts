@@ -91,6 +91,15 @@ export function grlScheduleOf(run: Readonly<Run>): GrlInfo | undefined {
   return s;
 }
 
+/** A scripted change of the GRL ceiling mid-run (grl_switch_iter / grl_switch_hi in a modified tllib script). */
+export function grlSwitchOf(run: Readonly<Run>): { iter: number; hiBefore: number; hiAfter: number; text: string } | undefined {
+  const iter = hyperNumber(run, HYPER_NAMES.grlSwitchIter);
+  const hiAfter = hyperNumber(run, HYPER_NAMES.grlSwitchHi);
+  if (!iter || !hiAfter) return undefined;
+  const hiBefore = hyperNumber(run, HYPER_NAMES.grlHi)?.value ?? TLLIB_DANN_GRL.hi;
+  return { iter: iter.value, hiBefore, hiAfter: hiAfter.value, text: `${iter.name}=${iter.value}, ${hiAfter.name}=${hiAfter.value}` };
+}
+
 /** Iteration after which the GRL coefficient has covered `fraction` of its range; undefined without a known schedule. */
 export function warmupEndOf(run: Readonly<Run>, fraction = WARMUP_FRACTION): { step: number; schedule: GrlInfo } | undefined {
   const schedule = grlScheduleOf(run);

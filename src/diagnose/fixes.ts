@@ -2,7 +2,7 @@
 import type { Run } from '../model/types.js';
 import type { CauseId, Finding } from '../engine/types.js';
 import { HYPER_NAMES, hyperNumber, hyperString, showHyper } from '../../rules/support/hyper.js';
-import { discriminatorBatchNormOf, grlScheduleOf, totalIterationsOf, fmt } from '../../rules/support/facts.js';
+import { discriminatorBatchNormOf, grlScheduleOf, grlSwitchOf, totalIterationsOf, fmt } from '../../rules/support/facts.js';
 import { grlCoefficient } from '../signals/grl-schedule.js';
 
 /** tllib's DANN/CDAN defaults: the values a fix points back to. */
@@ -30,6 +30,8 @@ export function fixesFor(id: CauseId, run: Readonly<Run>, findings: readonly Fin
       else if (!bn && run.formats.includes('tllib')) out.push('discriminator BatchNorm not logged (tllib DomainDiscriminator default batch_norm=True) -> DomainDiscriminator(batch_norm=False)');
       if (hidden && hidden.value > DEFAULT_DISC_HIDDEN) out.push(`${showHyper(hidden)} -> ${DEFAULT_DISC_HIDDEN} (tllib scripts)`);
       if (mult && mult.value > 1) out.push(`${showHyper(mult)} -> 1.0`);
+      const steps = hyperNumber(run, HYPER_NAMES.discSteps);
+      if (steps && steps.value > 1) out.push(`${showHyper(steps)} -> 1`);
       if (tradeOff && tradeOff.value < DEFAULT_TRADE_OFF) out.push(`${showHyper(tradeOff)} -> try ${DEFAULT_TRADE_OFF_TEXT} (stronger reversal)`);
       if (out.length === 0) out.push('weaken the discriminator: no BatchNorm, hidden 1024, lr multiplier 1.0; or raise trade_off');
       break;
@@ -37,6 +39,8 @@ export function fixesFor(id: CauseId, run: Readonly<Run>, findings: readonly Fin
     case 'grl-coefficient-too-low': {
       if (tradeOff && tradeOff.value < DEFAULT_TRADE_OFF) out.push(`${showHyper(tradeOff)} -> try ${DEFAULT_TRADE_OFF_TEXT}`);
       if (grlHi && grlHi.value < 1) out.push(`${showHyper(grlHi)} -> 1.0`);
+      const sw = grlSwitchOf(run);
+      if (sw && sw.hiAfter < sw.hiBefore) out.push(`${sw.text}: the reversal drops to ${sw.hiAfter} mid-run -> keep hi at ${sw.hiBefore} (remove the switch)`);
       const s = grlScheduleOf(run);
       const total = totalIterationsOf(run);
       if (s && total) {
@@ -46,9 +50,12 @@ export function fixesFor(id: CauseId, run: Readonly<Run>, findings: readonly Fin
       if (out.length === 0) out.push('raise trade_off toward 1.0 and check the GRL coefficient reaches its maximum');
       break;
     }
-    case 'trade-off-too-high':
+    case 'trade-off-too-high': {
+      const sw = grlSwitchOf(run);
+      if (sw && sw.hiAfter > sw.hiBefore) out.push(`${sw.text}: the reversal jumps to ${sw.hiAfter} mid-run -> keep hi at ${sw.hiBefore}`);
       out.push(tradeOff ? `${showHyper(tradeOff)} -> try ${tradeOff.value > DEFAULT_TRADE_OFF ? DEFAULT_TRADE_OFF_TEXT : fmt(tradeOff.value / 3, 2)} (then tune in 0.1-1)` : 'lower the adversarial weight (trade_off) 3-10x');
       break;
+    }
     case 'learning-rate-too-high': {
       const adam = /adam/i.test(opt);
       const target = adam ? DEFAULT_ADAM_LR : DEFAULT_SGD_LR;

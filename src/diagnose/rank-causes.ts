@@ -71,6 +71,8 @@ export function rankCauses(run: Readonly<Run>, findings: readonly Finding[]): Ra
   if (acc.has('discriminator-too-strong')) {
     if (hidden && hidden.value >= STRONG_HIDDEN) add(acc, 'discriminator-too-strong', 0.1, `${showHyper(hidden)} (wider than tllib's 1024)`, false);
     if (mult && mult.value > 1) add(acc, 'discriminator-too-strong', 0.1, `${showHyper(mult)} (discriminator learns faster than the features)`, false);
+    const steps = hyperNumber(run, HYPER_NAMES.discSteps);
+    if (steps && steps.value > 1) add(acc, 'discriminator-too-strong', 0.1, `${showHyper(steps)} (several discriminator updates per feature update)`, false);
     if (bn?.value === false) lower(acc, 'discriminator-too-strong', 0.7, `${bn.from}: no BatchNorm in the discriminator`);
     const dom = seriesOf(run, KEY.domainAcc);
     if (dom) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { diagnose } from '../../src/diagnose/index.js';
 import { runRules } from '../../src/engine/run-rules.js';
 import type { Run } from '../../src/model/types.js';
-import { sharedRun, realLog, makeRun } from '../rules/runs.js';
+import { sharedRun, realLog, makeRun, switchedOff } from '../rules/runs.js';
 
 const empty = { rules: {}, ruleOptions: {}, metricAliases: {} };
 async function judge(run: Run, baseline?: Run) {
@@ -93,4 +93,11 @@ test('re-evaluation evidence: the BatchNorm counterfactual raises discriminator-
   // noisy-OR of 0.4, 0.1, 0.1, 0.15 = 0.5869, times 0.45 (domain acc settled at 55.5%) -> 0.26
   assert.equal(d.causes[0].confidence, 0.26);
   assert.ok(d.checked.some((c) => /linear probe reaches 72\.5% \(A-distance 0\.9\)/.test(c)));
+});
+
+test('GRL switched off mid-run: grl-coefficient-too-low ranks first, with the switch in the fix', async () => {
+  const d = await judge(switchedOff());
+  assert.deepEqual(d.findings.filter((f) => f.severity !== 'info').map((f) => f.ruleId).sort(), ['curve-jump', 'domain-acc-saturated', 'trade-off-extreme']);
+  assert.equal(d.causes[0].id, 'grl-coefficient-too-low');
+  assert.ok(d.causes[0].fixes.some((f) => /grl_switch_iter=2400, grl_switch_hi=0: the reversal drops to 0 mid-run/.test(f)), d.causes[0].fixes.join(' | '));
 });

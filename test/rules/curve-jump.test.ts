@@ -2,7 +2,7 @@
 import rule from '../../rules/curve-jump.js';
 import { KEY } from '../../src/model/metric-keys.js';
 import { ruleTester } from './rule-tester.js';
-import { sharedRun, realLog, makeRun, tllibSeries, epochSeries } from './runs.js';
+import { sharedRun, realLog, makeRun, tllibSeries, epochSeries, switchedOff } from './runs.js';
 
 ruleTester(rule, {
   valid: [
@@ -26,15 +26,26 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'dh-digits-b1-b: Loss 49 -> 0.68 in epoch 21; first value past the midpoint is [21][600] = 6.23 (line 297)',
+      name: 'dh-digits-b1-b: Loss ~49 (epochs 1-21) -> 0.68 from epoch 22; first value past the midpoint is [21][600] = 6.23 (line 297)',
       run: realLog('dh-digits-b1-b'),
-      errors: [{ messageId: 'jump', data: { epoch: 21, before: '49.01', after: '0.678' }, evidence: { series: KEY.loss } }],
+      errors: [{ messageId: 'jump', data: { epoch: 21, before: '49.104', after: '0.678', stable: 21 }, evidence: { series: KEY.loss, from: 1000, line: 31 } }],
     },
     {
       // made up: target accuracy collapses by 30 points in one epoch after a stable stretch
       name: 'target accuracy drops 30 points at epoch 6',
       run: makeRun({ series: [epochSeries(KEY.valAcc, [40, 70, 71, 70, 72, 71, 41, 40, 42, 41])] }),
       errors: [{ messageId: 'jump', data: { epoch: 6, stable: 5, before: '70.8%', after: '41%' } }],
+    },
+  ],
+});
+
+ruleTester(rule, {
+  valid: [],
+  invalid: [
+    {
+      name: 'domain accuracy jumps when the GRL ceiling is switched to 0',
+      run: switchedOff,
+      errors: [{ messageId: 'jump', data: { event: 'the GRL switch at iteration 2400 (hi 1 -> 0; grl_switch_iter=2400, grl_switch_hi=0)' }, causes: ['grl-coefficient-too-low'] }],
     },
   ],
 });

@@ -4,6 +4,7 @@ import type { Run, Point, Series, HyperValue } from '../../src/model/types.js';
 import { discoverRuns } from '../../src/discover/discover-runs.js';
 import { loadRun } from '../../src/load-run.js';
 import { unitOf } from '../../src/model/metric-aliases.js';
+import { KEY } from '../../src/model/metric-keys.js';
 import { SHARED_RUNS, SHARED_REAL_LOGS } from '../helpers/shared.js';
 
 const cache = new Map<string, Promise<Run>>();
@@ -81,3 +82,12 @@ export function makeRun(over: { series?: Series[]; hyperparameters?: Record<stri
     ...rest,
   };
 }
+
+// made up, after the generator's own options (grl_switch_iter / grl_switch_hi in the shared Namespace lines): the
+// reversal is switched off at iteration 2400 and the discriminator takes over
+export const switchedOff = () =>
+  makeRun({
+    itersPerEpoch: 300,
+    hyperparameters: { epochs: 15, iters_per_epoch: 300, grl_switch_iter: 2400, grl_switch_hi: 0.0, grl_hi: 1.0, grl_max_iters: 1000, disc_batch_norm: false },
+    series: [tllibSeries(KEY.domainAcc, [82, 67, 60, 58, 57, 57, 56, 56, 75, 92, 95, 96, 96, 97, 97], { ipe: 300, printsPerEpoch: 6 })],
+  });

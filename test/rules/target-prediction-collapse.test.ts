@@ -44,3 +44,14 @@ ruleTester(rule, {
     },
   ],
 });
+
+ruleTester(rule, {
+  valid: [],
+  invalid: [
+    {
+      name: 'diverged re-evaluated: the collapse is blamed on the lr',
+      run: async () => ({ ...(await sharedRun('diverged')()), eval: evalWith(DIVERGED, LABELS) }),
+      errors: [{ messageId: 'collapsed', causes: ['learning-rate-too-high', 'trade-off-too-high'] }],
+    },
+  ],
+});

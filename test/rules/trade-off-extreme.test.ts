@@ -17,3 +17,19 @@ ruleTester(rule, {
     { name: 'string values from a YAML/CLI are read', run: makeRun({ hyperparameters: { 'trade-off': '0.001', trade_off: null } }), errors: [{ messageId: 'tooLow' }] },
   ],
 });
+
+ruleTester(rule, {
+  valid: [],
+  invalid: [
+    {
+      name: 'GRL ceiling switched to 0 mid-run',
+      run: makeRun({ hyperparameters: { grl_switch_iter: 2400, grl_switch_hi: 0 } }),
+      errors: [{ messageId: 'tooLow', data: { effective: '0' }, causes: ['grl-coefficient-too-low'] }],
+    },
+    {
+      name: 'GRL ceiling switched to 30 mid-run',
+      run: makeRun({ hyperparameters: { grl_switch_iter: 2400, grl_switch_hi: 30 } }),
+      errors: [{ messageId: 'tooHigh', causes: ['trade-off-too-high'] }],
+    },
+  ],
+});
