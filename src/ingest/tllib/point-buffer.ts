@@ -2,11 +2,12 @@
 import type { Point } from '../../model/types.js';
 
 /**
- * Points kept per series before thinning. 100k points x 6 numbers is ~5 MB of typed arrays per series, and far more
- * resolution than any rule needs (a 1 GB log at print_freq 1 has ~7M lines; kept whole as Point objects it would
- * need gigabytes).
+ * Points kept per series before thinning. 50k points is ~2.5 MB of typed arrays per series (and ~4 MB as Point
+ * objects at the end), and more resolution than any rule needs: a 1000-iteration epoch printed every 100 iterations
+ * gives 10 points, so 50k is 5000 epochs unthinned. A 1 GB log at print_freq 1 has ~8M lines; kept whole as Point
+ * objects it would need gigabytes (measured: 1 GB log read in 175 MB RSS with 100k, see bench/ingest.ts).
  */
-export const MAX_POINTS_PER_SERIES = 100_000;
+export const MAX_POINTS_PER_SERIES = 50_000;
 
 /**
  * Pinned points (epoch ends, finite<->non-finite transitions) may use at most this share of the budget, so a log

@@ -43,7 +43,9 @@ const MAX_TRANSFORM_LINES = 200;
 
 type NoteKind =
   | 'unparsed-train' | 'unparsed-test' | 'unparsed-other' | 'warning' | 'unrecognised' | 'epoch-restart'
-  | 'iters-change' | 'table' | 'misc' | 'cut-line' | 'binary';
+  | 'iters-change' | 'table' | 'best' | 'cut-line' | 'binary' | 'traceback' | 'pretrain' | 'header'
+  /** once-per-file conclusions (empty, no tllib lines, cut inside a traceback) */
+  | 'end';
 
 interface SeriesAcc {
   key: string;
@@ -206,7 +208,7 @@ class TllibLogParser {
     const c = this.crash;
     if (!c) return;
     this.crash = undefined;
-    this.note('misc', 'warn', c.line, `${c.type}${c.message ? `: ${clip(c.message, 120)}` : ''} (traceback), but the run went on (line ${no})`);
+    this.note('traceback', 'warn', c.line, `${c.type}${c.message ? `: ${clip(c.message, 120)}` : ''} (traceback), but the run went on (line ${no})`);
   }
 
   /** State changes shared by both training-line paths. */
@@ -363,7 +365,7 @@ class TllibLogParser {
     const start = this.testBlockStart ?? no;
     this.testBlockStart = undefined;
     if (this.inPretraining) {
-      this.note('misc', 'info', no, `validation during source pretraining (${s.rawName} ${s.acc1}) is not counted as a target evaluation`);
+      this.note('pretrain', 'info', no, `validation during source pretraining (${s.rawName} ${s.acc1}) is not counted as a target evaluation`);
       return;
     }
     const epoch = phase === 'val' ? this.evalEpoch() : undefined;
@@ -505,7 +507,7 @@ class TllibLogParser {
 
     if (text.startsWith('Namespace(')) {
       if (!this.hyper) return this.namespace(no, text);
-      return this.note('misc', 'warn', no, `a second Namespace(...) header: the log may hold two runs (hyperparameters from line ${this.hyperFrom?.line})`);
+      return this.note('header', 'warn', no, `a second Namespace(...) header: the log may hold two runs (hyperparameters from line ${this.hyperFrom?.line})`);
     }
     if (text.includes('%|')) return; // tqdm progress bar (only its last redraw is left after '\r' handling)
     if (c0 === 98 /* b */ && text.startsWith('best_acc1 =')) {
@@ -514,7 +516,7 @@ class TllibLogParser {
       this.bestAcc1 = b.value;
       this.afterBest = true;
       this.lastSummary = undefined;
-      if (b.results !== undefined) this.note('misc', 'info', no, `best_acc1 results = ${clip(b.results, 120)}`);
+      if (b.results !== undefined) this.note('best', 'info', no, `best_acc1 results = ${clip(b.results, 120)}`);
       return;
     }
     if (c0 === 116 /* t */ && text.startsWith('test_acc1 =')) {
@@ -662,7 +664,7 @@ class TllibLogParser {
     this.inTraceback = false;
     const e = parseExceptionLine(text);
     if (!e) {
-      this.note('misc', 'warn', this.tracebackLine, `traceback from line ${this.tracebackLine} ends without an exception line (at line ${no})`);
+      this.note('traceback', 'warn', this.tracebackLine, `traceback from line ${this.tracebackLine} ends without an exception line (at line ${no})`);
       return false;
     }
     this.crash = { file: this.file, line: no, type: e.type, message: e.message };
@@ -673,7 +675,7 @@ class TllibLogParser {
   finish(): void {
     this.closeTable();
     if (this.inTraceback) {
-      this.note('misc', 'warn', this.tracebackLine, 'the log ends inside a traceback (cut while the exception was being written)');
+      this.note('end', 'warn', this.tracebackLine, 'the log ends inside a traceback (cut while the exception was being written)');
       this.crash ??= { file: this.file, line: this.tracebackLine, type: 'unknown', message: 'traceback without an exception line (log cut)' };
     }
     if (this.lastSummary && this.phaseArg === 'test' && !this.finishedBy) {
@@ -687,7 +689,7 @@ class TllibLogParser {
     if (this.crash) this.status = 'crashed';
     else if (this.finishedBy) this.status = 'finished';
     else if (this.sawAnything && this.status === 'unknown') {
-      this.note('misc', 'warn', undefined, 'no tllib log lines found (not a Transfer-Learning-Library log?)');
+      this.note('end', 'warn', undefined, 'no tllib log lines found (not a Transfer-Learning-Library log?)');
     }
     if (this.unrecognised > 0) {
       this.notes.push({ level: 'info', file: this.file, line: this.firstOf.get('unrecognised'), message: `${this.unrecognised} line(s) not recognised as tllib output were skipped (first at line ${this.firstOf.get('unrecognised')})` });
@@ -793,7 +795,7 @@ export async function readTllibLog(file: string, opts: ReadOptions = {}, tuning:
   }
   const parser = new TllibLogParser(file, opts.metricAliases ?? {});
   if (size === 0) {
-    parser.note('misc', 'warn', undefined, 'empty file');
+    parser.note('end', 'warn', undefined, 'empty file');
     parser.finish();
     return parser.fragment();
   }
