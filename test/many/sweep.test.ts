@@ -128,3 +128,16 @@ test('an explicit --baseline run reaches every worker: same no-adaptation-gain v
   const dh = par.runs.find((r) => r.id.endsWith('dh-digits-b1-b'))!;
   assert.match(dh.findings.find((f) => f.ruleId === 'no-adaptation-gain')!.message, /-24\.4 points from the source-only baseline source_only/);
 });
+
+test('suppressed findings (baseline file) neither top a row nor sort it up', { skip: !hasShared }, async () => {
+  const { applyBaseline, writeBaseline } = await import('../../src/baseline/index.js');
+  const diverged = byId(parallel, parallel.runs.find((r) => r.id.endsWith('runs/diverged'))!.id);
+  const known = writeBaseline({ ...parallel, runs: [diverged] });
+  const t = triageTable(applyBaseline(parallel, known).report);
+  const row = t.rows.find((r) => r.runId === diverged.id)!;
+  assert.equal(row.topFinding, undefined);
+  assert.equal(row.cells[4], 'ok');
+  // with nothing left to show, its 9.8% puts it first among the clean finished runs (lowest accuracy first)
+  const clean = t.rows.filter((r) => !r.topFinding && r.status === 'finished');
+  assert.equal(clean[0].runId, diverged.id);
+});
