@@ -10,6 +10,7 @@ import type { Report } from '../../src/engine/types.js';
 import { compareRuns, compareCommand, isSourceOnly, compareRunSets } from '../../src/commands/compare.js';
 import { SHARED_RUNS, hasShared } from '../helpers/shared.js';
 import { copyWithSeed, makeSweep, type Sweep } from './sweep-fixture.js';
+import { regressionAgainstBaseline } from '../../src/seeds/index.js';
 
 let report: Report;
 let sweep: Sweep;
@@ -124,6 +125,12 @@ test('compare seed sets: three seeds of healthy vs two of diverged is a drop bey
   assert.ok(Math.abs(c.test.test.diff - (9.778 - 85.778)) < 1e-9);
   assert.equal(c.test.verdict, 'worse');
   assert.deepEqual(c.hyperparameters.map((d) => d.key), ['lr'], 'lr=10 is the only config difference (seeds left out)');
+  // the same question asked as a regression check of the diverged seeds against the healthy ones
+  const reg = regressionAgainstBaseline(rb.runs, ra.runs);
+  assert.equal(reg.verdict, 'worse');
+  assert.match(reg.summary, /^current \(n=2\) vs baseline \(n=3\): -76\.0 points/);
+  // and a single current run against the three seeds (one-sample test on the baseline's spread)
+  assert.equal(regressionAgainstBaseline([ra.runs[0]], ra.runs).verdict, 'within-noise');
   const t = io();
   assert.equal(await compareCommand([a, b, '--fail-on-regression'], t.io), 1);
   assert.match(t.out(), /compare A \(3 runs\) with B \(2 runs\)/);
