@@ -32,14 +32,26 @@ interface TagState {
   stride: number;
   seen: number;
   lastNonFinite: boolean;
-  /** the newest point when thinning did not keep it; it ends the series unless a later point replaces it */
-  tail?: Point;
+  /**
+   * The newest value when thinning did not keep it; it ends the series unless a later point replaces it. Held as
+   * numbers, not a Point: most values of a long series are dropped, and allocating each one was most of the GC work.
+   */
+  hasTail: boolean;
+  tailStep: number;
+  tailValue: number;
+  tailWall: number;
+  /** file of the last value (a repeated step from a new file is a resumed job) */
+  lastFile: string;
+}
+
+function makePoint(step: number, value: number, wall: number): Point {
+  return Number.isNaN(wall) ? { step, value } : { step, value, wallTime: wall };
 }
 
 /** Drops a tag's points at or after `step` (a restart rewrites them); returns how many. */
 function truncateFrom(st: TagState, step: number): number {
   let dropped = 0;
-  if (st.tail && st.tail.step >= step) { st.tail = undefined; dropped++; }
+  if (st.hasTail && st.tailStep >= step) { st.hasTail = false; dropped++; }
   const list = st.points;
   let i = list.length;
   while (i > 0 && list[i - 1].step >= step) i--;
@@ -63,7 +75,6 @@ class ScalarAccumulator {
   /** plugin of each tag, from the first value that carried metadata (TF2 writes it only once per tag) */
   private readonly plugin = new Map<string, string | undefined>();
   private readonly purgeNoted = new Set<string>();
-  private readonly lastFile = new Map<string, string>();
   constructor(private readonly notes: Note[], private readonly budget = MAX_POINTS_PER_TAG) {}
 
   get points(): Map<string, Point[]> {
@@ -90,38 +101,42 @@ class ScalarAccumulator {
     return undefined;
   }
 
-  add(tag: string, p: Point, file: string, offset: number): void {
+  /** One scalar value; `wall` is NaN when the event had no wall time. */
+  add(tag: string, step: number, value: number, wall: number, file: string, offset: number): void {
     let st = this.tags.get(tag);
-    if (!st) this.tags.set(tag, (st = { points: [], stride: 1, seen: 0, lastNonFinite: false }));
+    if (!st) this.tags.set(tag, (st = { points: [], stride: 1, seen: 0, lastNonFinite: false, hasTail: false, tailStep: 0, tailValue: 0, tailWall: NaN, lastFile: file }));
     const list = st.points;
-    const last = st.tail ?? list.at(-1);
-    const prevFile = this.lastFile.get(tag);
-    this.lastFile.set(tag, file);
+    const lastStep = st.hasTail ? st.tailStep : list.length ? list[list.length - 1].step : undefined;
+    const prevFile = st.lastFile;
+    st.lastFile = file;
     // Like TensorBoard, only a step that goes back purges; a repeated step inside one file is kept (Lightning logs
     // `epoch` twice at an epoch's last step). A new file repeating the last step is a resumed job: newest wins.
-    if (last && (p.step < last.step || (p.step === last.step && prevFile !== file))) {
+    if (lastStep !== undefined && (step < lastStep || (step === lastStep && prevFile !== file))) {
       // restart (or a rewritten step): keep the newest values, drop what the restarted job overwrote
-      const dropped = truncateFrom(st, p.step);
+      const dropped = truncateFrom(st, step);
       const noteKey = `${tag}\u0000${file}`;
       if (!this.purgeNoted.has(noteKey)) {
         this.purgeNoted.add(noteKey);
         this.notes.push({
           level: 'warn', file, offset,
-          message: `tag "${tag}": step went from ${last.step} back to ${p.step} (restart?); kept the newer values, dropped ${dropped} older point(s) at steps >= ${p.step}`,
+          message: `tag "${tag}": step went from ${lastStep} back to ${step} (restart?); kept the newer values, dropped ${dropped} older point(s) at steps >= ${step}`,
         });
       }
     }
     // bounded memory: keep every stride-th point, the first of each non-finite run (a NaN is a symptom) and the newest
-    const nonFinite = !Number.isFinite(p.value);
+    const nonFinite = !Number.isFinite(value);
     const keep = st.seen % st.stride === 0 || (nonFinite && !st.lastNonFinite);
     st.lastNonFinite = nonFinite;
     st.seen++;
     if (!keep) {
-      st.tail = p;
+      st.hasTail = true;
+      st.tailStep = step;
+      st.tailValue = value;
+      st.tailWall = wall;
       return;
     }
-    st.tail = undefined;
-    list.push(p);
+    st.hasTail = false;
+    list.push(makePoint(step, value, wall));
     if (list.length > this.budget) {
       st.stride *= 2;
       let w = 0;
@@ -133,8 +148,8 @@ class ScalarAccumulator {
   /** Puts each tag's newest (unkept) point back at the end once the stream is over. */
   finish(): void {
     for (const s of this.tags.values()) {
-      if (s.tail) s.points.push(s.tail);
-      s.tail = undefined;
+      if (s.hasTail) s.points.push(makePoint(s.tailStep, s.tailValue, s.tailWall));
+      s.hasTail = false;
     }
   }
 
@@ -163,9 +178,7 @@ async function accumulateFile(file: string, acc: ScalarAccumulator, tagName: (ta
     for (const v of ev.values) {
       const x = acc.scalarOf(v);
       if (x === undefined) continue;
-      const p: Point = { step: ev.step, value: x };
-      if (ev.wallTime !== undefined) p.wallTime = ev.wallTime;
-      acc.add(tagName(v.tag), p, file, offset);
+      acc.add(tagName(v.tag), ev.step, x, ev.wallTime ?? NaN, file, offset);
     }
   });
   if (bad > MAX_DECODE_NOTES) notes.push({ level: 'warn', file, message: `${bad} Event records in all could not be decoded` });
