@@ -100,6 +100,15 @@ export function grlSwitchOf(run: Readonly<Run>): { iter: number; hiBefore: numbe
   return { iter: iter.value, hiBefore, hiAfter: hiAfter.value, text: `${iter.name}=${iter.value}, ${hiAfter.name}=${hiAfter.value}` };
 }
 
+/** The run's GRL coefficient at iteration `step`, with any scripted switch of the ceiling applied. */
+export function grlCoefficientAt(run: Readonly<Run>, step: number): number | undefined {
+  const s = grlScheduleOf(run);
+  if (!s) return undefined;
+  const sw = grlSwitchOf(run);
+  const hi = sw && step >= sw.iter ? sw.hiAfter : s.hi;
+  return grlCoefficient(step, { ...s, hi });
+}
+
 /** Iteration after which the GRL coefficient has covered `fraction` of its range; undefined without a known schedule. */
 export function warmupEndOf(run: Readonly<Run>, fraction = WARMUP_FRACTION): { step: number; schedule: GrlInfo } | undefined {
   const schedule = grlScheduleOf(run);
