@@ -57,8 +57,7 @@ export function computeLayout(columns: number, rows: number, focus: PaneId, zoom
   }
   const top = Math.max(6, Math.floor(body * 0.45));
   const bottom = body - top;
-  const listW = Math.max(LIST_MIN, Math.min(LIST_MAX, Math.round(cols * 0.34)));
-  // 'findings' in the top band is drawn as list + detail; the App splits it at listW
+  // 'findings' in the top band is drawn as list + detail; the App splits it at findingsListWidth()
   const panes: Layout['panes'] = [{ id: 'findings', row: 0, box: { width: cols, height: top } }];
   if (cols >= THREE_PANE_COLUMNS) {
     const curvesW = Math.round(cols * 0.36);
