@@ -8,16 +8,6 @@ export interface MeterField {
   avg: number;
 }
 
-/** A ProgressMeter line `Prefix: [e][ i/N]\t...` (train) or `Test: [ i/N]\t...` (validation). */
-export interface ProgressLine {
-  epoch?: number;
-  iter: number;
-  total: number;
-  fields: MeterField[];
-  /** raw text of fields that did not parse (cut line, unknown shape) */
-  bad: string[];
-}
-
 /** Exact powers of ten: a product or quotient of two exact doubles is correctly rounded (Clinger's fast path). */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** More significant digits than this may not fit a double's 53-bit mantissa exactly; those take Number(). */
@@ -240,21 +230,6 @@ export function meterFields(s: string, from: number): { fields: MeterField[]; ba
     else out.bad.push(raw);
   }
   return out;
-}
-
-/**
- * `Epoch: [e][ i/N]\tField\tField...`; undefined if the bracket part is malformed. Fields that do not parse go
- * to `bad` (the caller notes them).
- */
-export function parseTrainLine(s: string): ProgressLine | undefined {
-  const h = trainHead(s);
-  return h && { epoch: h.epoch, iter: h.iter, total: h.total, ...meterFields(s, h.fieldsFrom) };
-}
-
-/** `Test: [ i/N]\tField...`. */
-export function parseTestLine(s: string): ProgressLine | undefined {
-  const h = testHead(s);
-  return h && { epoch: undefined, iter: h.iter, total: h.total, ...meterFields(s, h.fieldsFrom) };
 }
 
 /** ` * Acc@1 80.629`, ` * Acc@1 80.629 Acc@5 95.220`, MCD ` * Acc1 80.629 Acc2 79.245`. */
