@@ -11,3 +11,4 @@ export { writeReportPlots, reportPlots, embedRunFeatures, type ReportPlotsOption
 export { terminalScatter, scatterToAnsi, type TerminalScatter, type TerminalScatterOptions, type ScatterSegment } from './terminal-scatter.js';
 export { sparkline, NON_FINITE_MARK, type SparklineOptions } from './sparkline.js';
 export { CLASS_COLORS, DOMAIN_COLORS, SERIES_COLORS, classColor, domainColor, hexToRgb } from './palette.js';
+export { tsneOfFeatureDump, progressFraction, type UiTsneResult } from './tsne-of-run.js';

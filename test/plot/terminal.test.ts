@@ -5,6 +5,9 @@ import { terminalScatter, scatterToAnsi } from '../../src/plot/terminal-scatter.
 import { sparkline, NON_FINITE_MARK } from '../../src/plot/sparkline.js';
 import { classColor, DOMAIN_COLORS } from '../../src/plot/palette.js';
 import type { FeatureEmbedding } from '../../src/tsne/index.js';
+import { tsneOfFeatureDump } from '../../src/plot/tsne-of-run.js';
+import { join } from 'node:path';
+import { SHARED_RUNS, hasShared } from '../helpers/shared.js';
 
 /** Four points at the corners of the unit square: made up so each lands in a known braille dot. */
 function corners(): FeatureEmbedding {
@@ -44,4 +47,14 @@ test('sparkline: scaled to the range, bucketed to a width, NaN shown', () => {
   assert.equal(sparkline(Array.from({ length: 100 }, (_, i) => i), { width: 10 }).length, 10);
   assert.equal(sparkline([1, Infinity, 1, 1], { width: 2 }), `${NON_FINITE_MARK}▄`, 'a bucket with Inf is marked; a flat rest sits mid-height');
   assert.equal(sparkline([]), '');
+});
+
+test('tsneOfFeatureDump (the UI loader) embeds the healthy dump on a worker with rising progress', { skip: hasShared ? false : 'needs ../shared/runs' }, async () => {
+  const fractions: number[] = [];
+  const r = await tsneOfFeatureDump(join(SHARED_RUNS, 'healthy', 'features.npz'), { maxPoints: 100, onProgress: (f) => fractions.push(f) });
+  assert.equal(r.points.length, 200);
+  assert.equal(r.capped, 450, '100 of 450 points');
+  assert.equal(r.domains.filter((d) => d === 1).length + r.domains.filter((d) => d === 0).length, 100);
+  assert.ok(fractions.length > 3 && fractions.at(-1) === 1);
+  assert.ok(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]), 'progress never goes back');
 });
