@@ -207,7 +207,10 @@ export function targetValCurveOf(run: Readonly<Run>): ValPoint[] {
 
 /** The run's reported target accuracy: test_acc1, else best_acc1, else the last validation. */
 export function targetResultOf(run: Readonly<Run>): AccuracyFact | undefined {
-  if (run.testAcc1 !== undefined) return { value: run.testAcc1, from: 'test_acc1' };
+  if (run.testAcc1 !== undefined) {
+    const t = [...run.evaluations].reverse().find((e) => e.phase === 'test' && e.domain === 'target');
+    return { value: run.testAcc1, from: 'test_acc1', ...(t ? { ref: { file: t.file, ...(t.line !== undefined ? { line: t.endLine ?? t.line } : {}) } } : {}) };
+  }
   if (run.bestAcc1 !== undefined) return { value: run.bestAcc1, from: 'best_acc1' };
   const c = targetValCurveOf(run);
   const last = c[c.length - 1];

@@ -48,6 +48,13 @@ function lower(acc: Map<CauseId, Acc>, id: CauseId, factor: number, line: string
   a.evidence.push(`${line} (x${factor.toFixed(2)})`);
 }
 
+/** The finding's message up to its explanation (after ': ') or 110 characters: the findings list has the rest. */
+export function headline(message: string): string {
+  const cut = message.indexOf(': ', 20);
+  const head = cut > 0 ? message.slice(0, cut) : message;
+  return head.length > 110 ? `${head.slice(0, 109)}…` : head;
+}
+
 /** Ranked causes for a run given its findings. Only causes raised by at least one warn/error finding are listed. */
 export function rankCauses(run: Readonly<Run>, findings: readonly Finding[]): RankedCause[] {
   const acc = new Map<CauseId, Acc>();
@@ -55,7 +62,7 @@ export function rankCauses(run: Readonly<Run>, findings: readonly Finding[]): Ra
   for (const f of active) {
     const weights = f.causeWeights ?? f.causes.map((id) => ({ id, weight: 0.5 }));
     for (const w of weights) {
-      add(acc, w.id, w.weight * SEVERITY_FACTOR[f.severity], `${f.ruleId}: ${f.message}`, f.severity !== 'info');
+      add(acc, w.id, w.weight * SEVERITY_FACTOR[f.severity], `${f.ruleId}: ${headline(f.message)}`, f.severity !== 'info');
     }
   }
   const has = (ruleId: string, messageId?: string) => active.some((f) => f.ruleId === ruleId && (!messageId || f.messageId === messageId));
