@@ -130,102 +130,104 @@ export function tsne(x: DenseMatrix, opts: TsneOptions = {}, onProgress?: (p: Ts
     pool?.close();
   }
 
+  // the body proper; a function so the helper pool is closed on every exit path (return or throw)
   function optimiseAll(): TsneResult {
-  emit('pca', 0);
-  const pcaDims = opts.pcaDims ?? DEFAULT_PCA_DIMS;
-  let data: DenseMatrix = x;
-  let t = performance.now();
-  if (pcaDims > 0 && (x.cols > pcaDims || (opts.init ?? 'pca') === 'pca')) data = pca(x, Math.min(pcaDims, x.cols), seed).projected;
-  timings.pca = performance.now() - t;
+    emit('pca', 0);
+    const pcaDims = opts.pcaDims ?? DEFAULT_PCA_DIMS;
+    let data: DenseMatrix = x;
+    let t = performance.now();
+    if (pcaDims > 0 && (x.cols > pcaDims || (opts.init ?? 'pca') === 'pca')) data = pca(x, Math.min(pcaDims, x.cols), seed).projected;
+    timings.pca = performance.now() - t;
 
-  emit('neighbours', 0);
-  t = performance.now();
-  const k = Math.min(n - 1, Math.floor(3 * perplexity + 1));
-  const nn = exactKnn(data, k);
-  timings.neighbours = performance.now() - t;
+    emit('neighbours', 0);
+    t = performance.now();
+    const k = Math.min(n - 1, Math.floor(3 * perplexity + 1));
+    const nn = exactKnn(data, k);
+    timings.neighbours = performance.now() - t;
 
-  emit('affinities', 0);
-  t = performance.now();
-  const P = symmetrizeP(nn, conditionalP(nn, n, perplexity), n);
-  timings.affinities = performance.now() - t;
+    emit('affinities', 0);
+    t = performance.now();
+    const P = symmetrizeP(nn, conditionalP(nn, n, perplexity), n);
+    timings.affinities = performance.now() - t;
 
-  t = performance.now();
-  const rng = createRng(seed);
-  if ((opts.init ?? 'pca') === 'pca' && data !== x && data.cols >= 2) {
-    // the PCA'd data's first two columns are its top-2 principal components
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += data.data[i * data.cols];
-    mean /= n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += (data.data[i * data.cols] - mean) ** 2;
-    const std = Math.sqrt(v / n) || 1;
-    for (let i = 0; i < n; i++) {
-      embedding[2 * i] = (data.data[i * data.cols] / std) * INIT_STD;
-      embedding[2 * i + 1] = (data.data[i * data.cols + 1] / std) * INIT_STD;
-    }
-  } else {
-    for (let i = 0; i < 2 * n; i++) embedding[i] = rng.normal() * INIT_STD;
-  }
-
-  const usePool = pool && pool.waitReady(HELPER_START_TIMEOUT_MS) ? pool : undefined;
-  const grad = new Float64Array(2 * n);
-  const update = new Float64Array(2 * n);
-  const gains = new Float64Array(2 * n);
-  const scratch = new Float64Array(2 * n);
-  const tree = new QuadTree();
-  const order = new Int32Array(n);
-  const orderKeys = new Float64Array(n);
-  let kl = 0;
-  let it = 0;
-  emit('optimize', 0);
-  // two stages as sklearn: exaggerated P with momentum 0.5, then plain P with momentum 0.8; update and gains restart
-  for (const stage of [
-    { until: exagIters, momentum: MOMENTUM_EARLY, exaggeration: exag },
-    { until: iterations, momentum: MOMENTUM_LATE, exaggeration: 1 },
-  ]) {
-    update.fill(0);
-    gains.fill(1);
-    let bestKl = Infinity;
-    let bestIter = it;
-    for (; it < stage.until; it++) {
-      const check = (it + 1) % every === 0 || it === stage.until - 1;
-      if (it % REORDER_EVERY === 0) mortonOrder(embedding, n, order, orderKeys);
-      const err = bhGradient(embedding, n, P, stage.exaggeration, theta, tree, grad, scratch, check, order, usePool);
-      let gradNorm2 = 0;
-      for (let c = 0; c < 2 * n; c++) {
-        const g = grad[c];
-        // gains grow where the gradient keeps its sign relative to the last update, shrink where it flips
-        let gain = update[c] * g < 0 ? gains[c] + 0.2 : gains[c] * 0.8;
-        if (gain < MIN_GAIN) gain = MIN_GAIN;
-        gains[c] = gain;
-        const u = stage.momentum * update[c] - learningRate * gain * g;
-        update[c] = u;
-        embedding[c] += u;
-        if (check) gradNorm2 += g * g;
+    t = performance.now();
+    const rng = createRng(seed);
+    if ((opts.init ?? 'pca') === 'pca' && data !== x && data.cols >= 2) {
+      // the PCA'd data's first two columns are its top-2 principal components
+      let mean = 0;
+      for (let i = 0; i < n; i++) mean += data.data[i * data.cols];
+      mean /= n;
+      let v = 0;
+      for (let i = 0; i < n; i++) v += (data.data[i * data.cols] - mean) ** 2;
+      const std = Math.sqrt(v / n) || 1;
+      for (let i = 0; i < n; i++) {
+        embedding[2 * i] = (data.data[i * data.cols] / std) * INIT_STD;
+        embedding[2 * i + 1] = (data.data[i * data.cols + 1] / std) * INIT_STD;
       }
-      if (check) {
-        kl = err;
-        emit('optimize', it + 1, kl);
-        if (earlyStopping) {
-          if (kl < bestKl) {
-            bestKl = kl;
-            bestIter = it;
-          } else if (it - bestIter > N_ITER_WITHOUT_PROGRESS) {
-            it++;
-            break;
-          }
-          if (Math.sqrt(gradNorm2) < MIN_GRAD_NORM) {
-            it++;
-            break;
+    } else {
+      for (let i = 0; i < 2 * n; i++) embedding[i] = rng.normal() * INIT_STD;
+    }
+
+    const usePool = pool && pool.waitReady(HELPER_START_TIMEOUT_MS) ? pool : undefined;
+    const grad = new Float64Array(2 * n);
+    const update = new Float64Array(2 * n);
+    const gains = new Float64Array(2 * n);
+    const scratch = new Float64Array(2 * n);
+    const tree = new QuadTree();
+    const order = new Int32Array(n);
+    const orderKeys = new Float64Array(n);
+    let kl = 0;
+    let it = 0;
+    emit('optimize', 0);
+    // two stages as sklearn: exaggerated P with momentum 0.5, then plain P with momentum 0.8; update and gains restart
+    for (const stage of [
+      { until: exagIters, momentum: MOMENTUM_EARLY, exaggeration: exag },
+      { until: iterations, momentum: MOMENTUM_LATE, exaggeration: 1 },
+    ]) {
+      update.fill(0);
+      gains.fill(1);
+      let bestKl = Infinity;
+      let bestIter = it;
+      for (; it < stage.until; it++) {
+        const check = (it + 1) % every === 0 || it === stage.until - 1;
+        if (it % REORDER_EVERY === 0) mortonOrder(embedding, n, order, orderKeys);
+        const err = bhGradient(embedding, n, P, stage.exaggeration, theta, tree, grad, scratch, check, order, usePool);
+        let gradNorm2 = 0;
+        for (let c = 0; c < 2 * n; c++) {
+          const g = grad[c];
+          // gains grow where the gradient keeps its sign relative to the last update, shrink where it flips
+          let gain = update[c] * g < 0 ? gains[c] + 0.2 : gains[c] * 0.8;
+          if (gain < MIN_GAIN) gain = MIN_GAIN;
+          gains[c] = gain;
+          const u = stage.momentum * update[c] - learningRate * gain * g;
+          update[c] = u;
+          embedding[c] += u;
+          if (check) gradNorm2 += g * g;
+        }
+        if (check) {
+          kl = err;
+          emit('optimize', it + 1, kl);
+          if (earlyStopping) {
+            if (kl < bestKl) {
+              bestKl = kl;
+              bestIter = it;
+            } else if (it - bestIter > N_ITER_WITHOUT_PROGRESS) {
+              it++;
+              break;
+            }
+            if (Math.sqrt(gradNorm2) < MIN_GRAD_NORM) {
+              it++;
+              break;
+            }
           }
         }
       }
+      // a stage that stopped early still hands over at its boundary, as sklearn's two _gradient_descent calls do
+      if (stage.until !== iterations) it = stage.until;
     }
-    it = Math.max(it, stage.until === iterations ? it : stage.until);
-  }
-  timings.optimize = performance.now() - t;
-  timings.total = performance.now() - t0;
-  emit('done', it, kl);
-  return { embedding, n, iterations: it, kl, learningRate, perplexity, seed, timings };
+    timings.optimize = performance.now() - t;
+    timings.total = performance.now() - t0;
+    emit('done', it, kl);
+    return { embedding, n, iterations: it, kl, learningRate, perplexity, seed, timings };
   }
 }
