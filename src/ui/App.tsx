@@ -19,9 +19,13 @@ import { HelpPane } from './components/HelpPane.js';
 import { Footer } from './components/Footer.js';
 import { useTheme, accent, severityColour } from './theme.js';
 
+/**
+ * Background work the CLI offers. `signal` aborts when the UI quits, so a loader can stop its worker and let the
+ * process exit (a loader that ignores it keeps Node alive until it finishes).
+ */
 export interface UiLoaders {
-  evaluate?: (runId: string) => Promise<EvalResults | null>;
-  tsne?: (runId: string, onProgress: (fraction: number) => void) => Promise<TsneResult | null>;
+  evaluate?: (runId: string, signal?: AbortSignal) => Promise<EvalResults | null>;
+  tsne?: (runId: string, onProgress: (fraction: number) => void, signal?: AbortSignal) => Promise<TsneResult | null>;
 }
 
 export interface AppProps {
@@ -75,8 +79,10 @@ function message(e: unknown): string {
 function useBackgroundLoads(report: Report, state: UiState, dispatch: (a: Action) => void, load: UiLoaders | undefined) {
   const started = useRef(new Set<string>());
   const alive = useRef(true);
+  const abort = useRef(new AbortController());
   useEffect(() => () => {
     alive.current = false;
+    abort.current.abort();
   }, []);
   useEffect(() => {
     if (state.active === null || !load) return;
@@ -91,7 +97,7 @@ function useBackgroundLoads(report: Report, state: UiState, dispatch: (a: Action
       // after this effect returns, so the "evaluating" frame is drawn before any synchronous work in the loader
       setImmediate(() => {
         if (!alive.current) return;
-        evaluate(runId).then(
+        evaluate(runId, abort.current.signal).then(
           (value) => safe({ type: 'evalDone', runId, value }),
           (e) => safe({ type: 'evalFailed', runId, message: message(e) }),
         );
@@ -109,7 +115,7 @@ function useBackgroundLoads(report: Report, state: UiState, dispatch: (a: Action
       const tsne = load.tsne;
       setImmediate(() => {
         if (!alive.current) return;
-        tsne(runId, onProgress).then(
+        tsne(runId, onProgress, abort.current.signal).then(
           (value) => safe({ type: 'tsneDone', runId, value }),
           (e) => safe({ type: 'tsneFailed', runId, message: message(e) }),
         );

@@ -324,3 +324,20 @@ test('input errors are said at once; a report with no runs still renders', async
   await empty.press('j', KEYS.enter, 'e', KEYS.tab);
   assert.match(empty.lastFrame(), /dann-doctor ─ 0 runs/);
 });
+
+test('quitting aborts the background loads through their signal', async (t) => {
+  const signals: AbortSignal[] = [];
+  const never = new Promise<never>(() => {});
+  const r = await renderApp(reportOf(labelShiftRun()), {
+    load: {
+      evaluate: (_id, signal) => { signals.push(signal!); return never; },
+      tsne: (_id, _p, signal) => { signals.push(signal!); return never; },
+    },
+  });
+  t.after(() => r.unmount());
+  await r.waitFor('computing t-SNE');
+  await r.waitFor(() => signals.length === 2);
+  assert.deepEqual(signals.map((s) => s.aborted), [false, false]);
+  await r.press('q');
+  await r.waitFor(() => signals.every((s) => s.aborted));
+});
