@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { inflateSync } from 'node:zlib';
 import { readNpz } from '../../src/ingest/npy/index.js';
 import { embedFeatures, embedInputFromArrays, type FeatureEmbedding } from '../../src/tsne/index.js';
 import { tsneScatterSvg, classCentroids } from '../../src/plot/tsne-scatter-svg.js';
@@ -118,9 +119,23 @@ test('downsampling keeps each bucket min and max and every non-finite point', ()
   assert.ok(d.some((p) => Number.isNaN(p.value)));
 });
 
+/** Width and height from IHDR, after checking the signature and that the image data inflates to the right size. */
 function pngSize(buf: Buffer): [number, number] {
   assert.deepEqual([...buf.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
-  return [buf.readUInt32BE(16), buf.readUInt32BE(20)];
+  const w = buf.readUInt32BE(16), h = buf.readUInt32BE(20);
+  const bitDepth = buf[24], colorType = buf[25];
+  const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colorType as 0 | 2 | 4 | 6];
+  assert.ok(bitDepth === 8 && channels, `8-bit grey/RGB/RGBA expected, got depth ${bitDepth} type ${colorType}`);
+  const idat: Buffer[] = [];
+  for (let o = 8; o < buf.length; ) {
+    const len = buf.readUInt32BE(o);
+    const type = buf.toString('latin1', o + 4, o + 8);
+    if (type === 'IDAT') idat.push(buf.subarray(o + 8, o + 8 + len));
+    o += 12 + len;
+  }
+  // one filter byte per row, then the pixels
+  assert.equal(inflateSync(Buffer.concat(idat)).length, h * (1 + w * channels!));
+  return [w, h];
 }
 
 test('PNG: right size, and the text is really drawn (not silently dropped for lack of a font)', async () => {
