@@ -36,6 +36,8 @@ const TFEVENTS = /^events\.out\.tfevents\./;
 const LOG_NAME = /(\.(txt|log|csv|jsonl|ndjson)$)|^log\.txt(-.*)?$/i;
 const CHECKPOINT = /\.(pth|pt|ckpt|pth\.tar)$|^model\.pth\.tar-\d+$/i;
 const FEATURES = /\.(npz|npy)$/i;
+/** Sub-folders Keras' TensorBoard callback creates under one logdir. */
+const KERAS_TB_SPLITS = new Set(['train', 'validation', 'eval', 'val']);
 
 interface DirEntryInfo { name: string; isDir: boolean; isFile: boolean }
 
@@ -92,6 +94,16 @@ async function runOfDir(dir: string, entries: DirEntryInfo[], id: string): Promi
       for (const e of await listDir(join(dir, 'checkpoints'))) if (e.isFile && CHECKPOINT.test(e.name)) run.checkpoints.push(join(dir, 'checkpoints', e.name));
     } catch {
       /* unreadable checkpoints folder: the logs are still worth reading */
+    }
+  }
+  // Keras' TensorBoard callback writes logdir/train and logdir/validation: one run, read from the parent.
+  if (!run.tfeventsDir) {
+    for (const sub of dirs.filter((d) => KERAS_TB_SPLITS.has(d))) {
+      try {
+        if (onlyEventFiles(await listDir(join(dir, sub)))) run.tfeventsDir = dir;
+      } catch {
+        /* unreadable split folder: reported when walked */
+      }
     }
   }
   const hasLogs = run.logFiles.length > 0 || run.tfeventsDir || run.mlflowDir;

@@ -5,7 +5,7 @@ import { mkdtemp, mkdir, cp, writeFile, symlink, chmod, rm } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
 import { discoverRuns } from '../../src/discover/discover-runs.js';
-import { SHARED_RUNS, SHARED_REAL_LOGS } from '../helpers/shared.js';
+import { SHARED_RUNS, SHARED_REAL_LOGS, FIXTURES } from '../helpers/shared.js';
 
 test('a tllib run directory is one run with its log, checkpoints and feature dump', async () => {
   const { runs, errors } = await discoverRuns([join(SHARED_RUNS, 'label_shift')]);
@@ -95,4 +95,10 @@ test('depth guard stops at --max-depth and says so', async () => {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("a Keras TensorBoard logdir (train/ and validation/ event folders) is one run read from the parent", async () => {
+  const { runs } = await discoverRuns([join(FIXTURES, 'tfevents', 'keras')]);
+  assert.equal(runs.length, 1);
+  assert.equal(runs[0].tfeventsDir, join(FIXTURES, 'tfevents', 'keras'));
 });
