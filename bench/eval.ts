@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { loadBackend, BACKEND_LADDER, type BackendName } from '../src/evaluate/backend.js';
 import { forwardMlp, type DenseLayer } from '../src/evaluate/mlp.js';
 import { forwardMlpOnnx, loadOnnxRuntime } from '../src/evaluate/onnx-mlp.js';
-import { trainDomainProbe, PROBE_STEPS } from '../src/evaluate/probe.js';
+import { trainDomainProbe, PROBE_STEPS as BASE_PROBE_STEPS } from '../src/evaluate/probe.js';
 import { mulberry32, torchLinearInit } from '../src/evaluate/rng.js';
 import type { Matrix } from '../src/evaluate/matrix.js';
 
@@ -13,7 +13,7 @@ import type { Matrix } from '../src/evaluate/matrix.js';
 const IN = 2048;
 const HIDDEN = 256;
 const CLASSES = 31;
-const ROWS = 20_000;
+const BASE_ROWS = 20_000;
 /** Probe: two domains of 5,000 rows of 256-d bottleneck features (7,000 train rows after the 30% hold-out). */
 const PROBE_ROWS_PER_DOMAIN = 5_000;
 const PROBE_DIM = 256;
@@ -21,7 +21,7 @@ const PROBE_DIM = 256;
 const CPU_ROWS = 2_000;
 const CPU_PROBE_STEPS = 20;
 /** Repetitions of each timed call; the minimum is reported (the machine is shared: the min is the least disturbed run). */
-const REPS = 3;
+const BASE_REPS = 3;
 /** The issue's goal: the best backend at >= 0.5x PyTorch CPU speed on the same shapes. */
 const GOAL_SPEED = 0.5;
 const PYTHON_TIMEOUT_MS = 300_000;
@@ -51,7 +51,7 @@ async function minTime(reps: number, f: () => unknown | Promise<unknown>): Promi
   return best;
 }
 
-const PY_SCRIPT = `
+const pyScript = (ROWS: number, PROBE_STEPS: number, REPS: number) => `
 import json, time, torch
 torch.manual_seed(0)
 def best(f, reps=${REPS}):
@@ -83,12 +83,12 @@ print(json.dumps(dict(version=torch.__version__, threads=torch.get_num_threads()
 interface TorchResult { version: string; threads: number; forward: number; probe: number; python: string }
 
 /** PyTorch CPU on the same shapes, with the first interpreter that has torch (pyenv's python3 may not; Debian's does). */
-function benchTorch(): TorchResult | string {
+function benchTorch(script: string): TorchResult | string {
   const tried: string[] = [];
   for (const py of ['python3', '/usr/bin/python3']) {
     const probe = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
     if (probe.status !== 0) { tried.push(`${py}: no torch`); continue; }
-    const res = spawnSync(py, ['-c', PY_SCRIPT], { encoding: 'utf8', timeout: PYTHON_TIMEOUT_MS });
+    const res = spawnSync(py, ['-c', script], { encoding: 'utf8', timeout: PYTHON_TIMEOUT_MS });
     if (res.status !== 0) return `PyTorch run failed with ${py}: ${(res.stderr || res.error?.message || '').trim().split('\n').at(-1)}`;
     return { ...(JSON.parse(res.stdout.trim().split('\n').at(-1)!) as Omit<TorchResult, 'python'>), python: py };
   }
@@ -98,8 +98,13 @@ function benchTorch(): TorchResult | string {
 const fmt = (s: number) => (s >= 10 ? s.toFixed(1) : s >= 1 ? s.toFixed(2) : s.toFixed(3));
 const rate = (rows: number, s: number) => `${Math.round(rows / s).toLocaleString('en-US')} rows/s`;
 
-export async function benchEval(opts: { backends?: readonly BackendName[] } = {}): Promise<string[]> {
+/** `quick`: a smoke run (1/10 of the rows and steps, one repetition) to check a build works, not to time it. */
+export async function benchEval(opts: { backends?: readonly BackendName[]; quick?: boolean } = {}): Promise<string[]> {
   const lines: string[] = [];
+  const q = opts.quick ? 10 : 1;
+  const ROWS = BASE_ROWS / q;
+  const PROBE_STEPS = BASE_PROBE_STEPS / q;
+  const REPS = opts.quick ? 1 : BASE_REPS;
   const [l1, l5] = loadavg();
   lines.push(
     `eval bench: MLP ${IN}->${HIDDEN}->${CLASSES} forward over ${ROWS.toLocaleString('en-US')} rows; linear domain probe ${PROBE_DIM}-d, ` +
@@ -144,7 +149,7 @@ export async function benchEval(opts: { backends?: readonly BackendName[] } = {}
     lines.push(`  onnxruntime-node: unavailable (${why})`);
   }
 
-  const torch = benchTorch();
+  const torch = benchTorch(pyScript(ROWS, PROBE_STEPS, REPS));
   if (typeof torch === 'string') {
     lines.push(`  ${torch}`);
   } else {
@@ -160,5 +165,6 @@ export async function benchEval(opts: { backends?: readonly BackendName[] } = {}
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const only = process.argv.slice(2).filter((a) => (BACKEND_LADDER as readonly string[]).includes(a)) as BackendName[];
-  for (const line of await benchEval(only.length ? { backends: only } : {})) console.log(line);
+  const quick = process.argv.includes('--quick');
+  for (const line of await benchEval({ ...(only.length ? { backends: only } : {}), quick })) console.log(line);
 }

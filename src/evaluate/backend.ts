@@ -120,7 +120,8 @@ const RUNGS: Record<BackendName, Rung> = {
   },
   async webgpu(tf) {
     if (!hasVulkanLoader()) throw new Error('no Vulkan loader (libvulkan.so.1) on this machine');
-    const dawn = (await importOptional('webgpu')) as {
+    // Literal specifiers (not importOptional) so a bundler keeps tfjs-backend-webgpu on the same tfjs-core.
+    const dawn = (await import('webgpu')) as unknown as {
       create: (flags: string[]) => { requestAdapter(): Promise<{ info?: { description?: string; vendor?: string } } | null> };
       globals: Record<string, unknown>;
     };
@@ -133,7 +134,7 @@ const RUNGS: Record<BackendName, Rung> = {
     const g = globalThis as unknown as { navigator?: Record<string, unknown> };
     if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
     else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
-    await importOptional('@tensorflow/tfjs-backend-webgpu');
+    await import('@tensorflow/tfjs-backend-webgpu');
     await useBackend(tf, 'webgpu');
     const desc = adapter.info?.description || adapter.info?.vendor || 'GPU';
     return { tf, detail: `Dawn WebGPU on ${desc}` };
