@@ -4,7 +4,10 @@ import { KEY } from '../src/model/metric-keys.js';
 import { saturationRun } from '../src/signals/saturation-run.js';
 import { HYPER_NAMES, hyperNumber } from './support/hyper.js';
 import { epochMeansOf, seriesOf, divergenceOf, epochEvidence, withLines, fmt } from './support/facts.js';
-import type { Evidence } from '../src/engine/types.js';
+import type { Evidence, CauseId } from '../src/engine/types.js';
+
+/** trade_off x GRL hi above 3x tllib's default: the reversal alone can pin the discriminator at chance. */
+const STRONG_REVERSAL = 3;
 
 /** PyTorch's BCE clamps log(p) at -100, so a sigmoid saturated on the wrong side costs exactly 100 per sample. */
 const BCE_LOG_CLAMP = 100;
@@ -46,6 +49,11 @@ export default createRule({
     const div = divergenceOf(run);
     if (div) return { notApplicable: `the losses diverged (${div.series.key} at step ${div.series.points[div.index].step}); a dead network leaves the discriminator at chance as a consequence` };
     const ems = epochMeansOf(run, KEY.domainAcc).filter((e) => Number.isFinite(e.mean));
+    // A reversal far stronger than tllib's default keeps the discriminator at chance by brute force.
+    const weight = (hyperNumber(run, HYPER_NAMES.tradeOff)?.value ?? 1) * (hyperNumber(run, HYPER_NAMES.grlHi)?.value ?? 1);
+    const causes: { id: CauseId; weight: number }[] | undefined = weight > STRONG_REVERSAL
+      ? [{ id: 'trade-off-too-high', weight: 0.6 }, { id: 'discriminator-not-learning', weight: 0.3 }]
+      : undefined;
     if (ems.length >= options.minEpochs) {
       const means = ems.map((e) => e.mean);
       const min = Math.min(...means);
@@ -57,7 +65,7 @@ export default createRule({
           const m = tl.reduce((a, e) => a + e.mean, 0) / tl.length;
           evidence.push(epochEvidence(run.series[KEY.transferLoss], tl, Number(m.toFixed(3)), 'ln 2 = 0.693 at chance', 'mean transfer loss'));
         }
-        report({ messageId: 'neverLearned', data: { band: options.band, min: fmt(min), max: fmt(max) }, evidence });
+        report({ messageId: 'neverLearned', data: { band: options.band, min: fmt(min), max: fmt(max) }, evidence, ...(causes ? { causes } : {}) });
         return;
       }
     }
@@ -89,6 +97,7 @@ export default createRule({
       messageId: 'pinned',
       data: { value: fmt(first.value), count: stretch.length, fromEpoch: first.epoch ?? '?', toEpoch: last.epoch ?? '?', lossNote },
       evidence,
+      ...(causes ? { causes } : {}),
     });
   },
 });

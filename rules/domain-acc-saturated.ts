@@ -2,7 +2,12 @@
 import { createRule } from '../src/engine/create-rule.js';
 import { KEY } from '../src/model/metric-keys.js';
 import { saturationRun } from '../src/signals/saturation-run.js';
+import type { CauseId } from '../src/engine/types.js';
+import { HYPER_NAMES, hyperNumber } from './support/hyper.js';
 import { epochMeansOf, seriesOf, postWarmupEpochs, epochEvidence, fmt, WARMUP_FRACTION } from './support/facts.js';
+
+/** trade_off x GRL hi below a third of tllib's default 1.0: the reversal is too weak to hold a discriminator. */
+const WEAK_REVERSAL = 0.34;
 
 export default createRule({
   meta: {
@@ -48,7 +53,13 @@ export default createRule({
     if (!stretch || stretch.length < need) return;
     const seg = after.slice(stretch.start, stretch.end + 1);
     const mean = seg.reduce((a, e) => a + e.mean, 0) / seg.length;
+    // With a weak reversal (tiny trade_off x GRL hi) the discriminator wins by default: blame the reversal first.
+    const weight = (hyperNumber(run, HYPER_NAMES.tradeOff)?.value ?? 1) * (hyperNumber(run, HYPER_NAMES.grlHi)?.value ?? 1);
+    const causes: { id: CauseId; weight: number }[] | undefined = weight < WEAK_REVERSAL
+      ? [{ id: 'grl-coefficient-too-low', weight: 0.7 }, { id: 'discriminator-too-strong', weight: 0.3 }]
+      : undefined;
     report({
+      ...(causes ? { causes } : {}),
       messageId: 'saturated',
       data: { mean: fmt(mean), level: options.level, epochs: seg.length, lambda: fmt(post.lambda, 2), warmupStep: Math.round(warmStep) },
       evidence: [epochEvidence(series, seg, Number(mean.toFixed(2)), `>= ${options.level}% epoch mean after step ${Math.round(warmStep)}`, `epochs ${seg[0].epoch}..${seg[seg.length - 1].epoch}`)],

@@ -19,6 +19,8 @@ const BALANCED_DOMAIN_ACC = 70;
  * are still domain-specific; tllib's DANN on Office-31 A->W ends near A-distance 1.36 (probe ~84%).
  */
 const DOMAIN_PROBE_SEPARABLE = 95;
+/** Symptoms that noisy BatchNorm statistics (batch size < 8) produce in DANN training. */
+const TINY_BATCH_SYMPTOMS = new Set(['domain-acc-saturated', 'domain-acc-at-chance', 'oscillation', 'curve-jump', 'source-underfit', 'target-acc-degrading']);
 /** Causes that only exist where a domain discriminator and a gradient-reversal layer do. */
 const DISCRIMINATOR_CAUSES = new Set<CauseId>(['discriminator-too-strong', 'discriminator-not-learning', 'grl-coefficient-too-low']);
 /** Hidden width beyond tllib's 1024 and lr multipliers above 1 make the discriminator stronger. */
@@ -113,6 +115,16 @@ export function rankCauses(run: Readonly<Run>, findings: readonly Finding[]): Ra
     const tv = 0.5 * t.reduce((a, v, i) => a + Math.abs(v - (s[i] ?? 0)), 0);
     if (tv >= 0.2) add(acc, 'class-imbalance-or-label-shift', 0.3, `estimated target label distribution differs from the source's (total variation ${fmt(tv, 2)})`, false);
     else lower(acc, 'class-imbalance-or-label-shift', 0.7, `estimated target label distribution close to the source's (total variation ${fmt(tv, 2)})`);
+  }
+  if (has('trade-off-extreme', 'tooLow')) {
+    // With almost no reversal any discriminator wins; its strength is not the story.
+    lower(acc, 'discriminator-too-strong', 0.6, 'the adversarial weight is too low for any discriminator to be held (trade-off-extreme)');
+  }
+  if (has('tiny-batch-batchnorm')) {
+    // BatchNorm over 2B samples makes batch statistics noise: the symptoms below are what that produces.
+    for (const f of active) {
+      if (f.severity !== 'info' && TINY_BATCH_SYMPTOMS.has(f.ruleId)) add(acc, 'tiny-batch-batchnorm', 0.2, `${f.ruleId} is what BatchNorm on a tiny batch produces`, true);
+    }
   }
   if (has('loss-divergence')) {
     // A diverged network explains underfit, collapse and a flat discriminator; do not blame the data for it.

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { diagnose } from '../../src/diagnose/index.js';
 import { runRules } from '../../src/engine/run-rules.js';
 import type { Run } from '../../src/model/types.js';
-import { sharedRun, realLog, makeRun, switchedOff } from '../rules/runs.js';
+import { sharedRun, realLog, makeRun, switchedOff, tllibSeries } from '../rules/runs.js';
+import { KEY } from '../../src/model/metric-keys.js';
 
 const empty = { rules: {}, ruleOptions: {}, metricAliases: {} };
 async function judge(run: Run, baseline?: Run) {
@@ -100,4 +101,25 @@ test('GRL switched off mid-run: grl-coefficient-too-low ranks first, with the sw
   assert.deepEqual(d.findings.filter((f) => f.severity !== 'info').map((f) => f.ruleId).sort(), ['curve-jump', 'domain-acc-saturated', 'trade-off-extreme']);
   assert.equal(d.causes[0].id, 'grl-coefficient-too-low');
   assert.ok(d.causes[0].fixes.some((f) => /grl_switch_iter=2400, grl_switch_hi=0: the reversal drops to 0 mid-run/.test(f)), d.causes[0].fixes.join(' | '));
+});
+
+// Made-up runs for the pathologies the shared generator's options allow but the shared runs do not show.
+test('trade_off=0.01 with an unlogged (tllib default BatchNorm) discriminator: the weak reversal ranks first', async () => {
+  const d = await judge(makeRun({ hyperparameters: { trade_off: 0.01 }, series: [tllibSeries(KEY.domainAcc, [95, 97, 98, 98, 99, 99, 99, 99, 99, 99])] }));
+  assert.deepEqual(d.findings.filter((f) => f.severity !== 'info').map((f) => f.ruleId).sort(), ['discriminator-batchnorm', 'domain-acc-saturated', 'trade-off-extreme']);
+  assert.equal(d.causes[0].id, 'grl-coefficient-too-low');
+  assert.ok(d.causes[0].fixes.includes('trade_off=0.01 -> try 1.0'));
+});
+
+test('trade_off=10 pinning the discriminator at chance: trade-off-too-high ranks first', async () => {
+  const d = await judge(makeRun({ hyperparameters: { trade_off: 10 }, series: [tllibSeries(KEY.domainAcc, [51, 50.5, 50.2, 50.1, 50.3]), tllibSeries(KEY.transferLoss, [0.693, 0.693, 0.693, 0.693, 0.693])] }));
+  assert.deepEqual(d.findings.filter((f) => f.severity !== 'info').map((f) => f.ruleId).sort(), ['domain-acc-at-chance', 'trade-off-extreme']);
+  assert.equal(d.causes[0].id, 'trade-off-too-high');
+  assert.match(d.causes[0].fixes[0], /^trade_off=10 -> try 1\.0/);
+});
+
+test('batch_size=1 with a BatchNorm discriminator that wins: tiny-batch-batchnorm ranks first', async () => {
+  const d = await judge(makeRun({ hyperparameters: { batch_size: 1, disc_batch_norm: true }, series: [tllibSeries(KEY.domainAcc, [95, 97, 98, 98, 99, 99, 99, 99, 99, 99])] }));
+  assert.equal(d.causes[0].id, 'tiny-batch-batchnorm');
+  assert.equal(d.causes[1].id, 'discriminator-too-strong');
 });
