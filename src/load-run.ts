@@ -72,7 +72,14 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
         }
         continue;
       }
-      fragments.push(await reader.read(file, readOpts));
+      const fragment = await reader.read(file, readOpts);
+      if (opts.maxBytes !== undefined) {
+        // Every reader stops at maxBytes; make sure the cut is said once whatever the reader noted.
+        const size = (await stat(file)).size;
+        const said = (fragment.notes ?? []).some((n) => n.file === file && n.message.includes(String(opts.maxBytes)));
+        if (size > opts.maxBytes && !said) (fragment.notes ??= []).push({ level: 'warn', file, message: `only the first ${opts.maxBytes} of ${size} bytes were read (--max-bytes)` });
+      }
+      fragments.push(fragment);
     } catch (err) {
       notes.push({ level: 'warn', file, message: errMessage(err) });
     }
