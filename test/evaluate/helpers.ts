@@ -26,7 +26,7 @@ export function readTruth(): Record<string, TruthRun> {
   return JSON.parse(readFileSync(resolve(SHARED_RUNS, 'truth.json'), 'utf8')) as Record<string, TruthRun>;
 }
 
-/** A 2-D matrix from an NdArray-like {shape,data}. */
+/** Absolute path of a shared run directory. */
 export function sharedRun(name: string): string {
   return resolve(SHARED_RUNS, name);
 }

@@ -131,3 +131,13 @@ test('progress is reported from 0 to 1, never backwards', { skip: !hasShared }, 
   assert.equal(fracs.at(-1), 1);
   for (let i = 1; i < fracs.length; i++) assert.ok(fracs[i]! >= fracs[i - 1]!, `progress went back at ${i}: ${fracs.join(',')}`);
 });
+
+test('maxPoints subsamples each domain (seeded) for the probes and says so in a note', { skip: !hasShared }, async () => {
+  const arrays = await dump('healthy');
+  const res = await measure(be, { arrays }, { maxPoints: 100, probeSteps: 5, discBudgetSteps: 0, perClassADistance: false });
+  // 100 rows per domain, 30 held out of each
+  assert.equal(res.domainProbe!.heldOut, 60);
+  assert.ok(res.notes.some((n) => /100 of 225 rows/.test(n.message)), JSON.stringify(res.notes));
+  // classification still uses every row
+  assert.equal(res.target!.n, 225);
+});
