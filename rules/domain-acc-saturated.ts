@@ -2,20 +2,43 @@
 import { createRule } from '../src/engine/create-rule.js';
 import { KEY } from '../src/model/metric-keys.js';
 import { saturationRun } from '../src/signals/saturation-run.js';
-import type { CauseId } from '../src/engine/types.js';
+import type { CauseId, CheckResult, FindingDraft } from '../src/engine/types.js';
+import type { Run } from '../src/model/types.js';
 import { HYPER_NAMES, hyperNumber } from './support/hyper.js';
 import { epochMeansOf, seriesOf, postWarmupEpochs, epochEvidence, fmt, WARMUP_FRACTION } from './support/facts.js';
 
 /** trade_off x GRL hi below a third of tllib's default 1.0: the reversal is too weak to hold a discriminator. */
 const WEAK_REVERSAL = 0.34;
 
+type Opts = { level: number; minEpochs: number; warmupFraction: number; lossLevel: number };
+
+/** Saturation read off the BCE transfer loss when no domain accuracy is logged (DANN/CDAN only: their loss is a BCE). */
+function checkTransferLoss(run: Readonly<Run>, options: Opts, report: (d: FindingDraft<'saturated' | 'lossSaturated'>) => void): CheckResult {
+  const tl = seriesOf(run, KEY.transferLoss);
+  if (!tl || !['dann', 'cdan'].includes(run.algorithm)) return { notApplicable: 'no domain (discriminator) accuracy series' };
+  const ems = epochMeansOf(run, KEY.transferLoss).filter((e) => Number.isFinite(e.mean));
+  const post = postWarmupEpochs(run, tl, ems, options.warmupFraction);
+  if (post.epochs.length === 0) return { notApplicable: 'no transfer-loss epochs after the GRL warm-up' };
+  const stretch = saturationRun(post.epochs.map((e) => e.mean), options.lossLevel, 'below');
+  if (!stretch || stretch.length < Math.min(options.minEpochs, post.epochs.length)) return;
+  const seg = post.epochs.slice(stretch.start, stretch.end + 1);
+  const mean = seg.reduce((a, e) => a + e.mean, 0) / seg.length;
+  report({
+    messageId: 'lossSaturated',
+    data: { mean: fmt(mean, 3), lossLevel: options.lossLevel, epochs: seg.length },
+    evidence: [epochEvidence(tl, seg, Number(mean.toFixed(4)), `<= ${options.lossLevel} epoch mean after step ${Math.round(post.warmupStep)}`)],
+  });
+}
+
 export default createRule({
   meta: {
     id: 'domain-acc-saturated',
     description: 'Discriminator accuracy stays near 100% after the GRL warm-up: the discriminator wins and the features stay domain-specific.',
     defaultSeverity: 'error',
-    needs: [KEY.domainAcc],
+    needs: [KEY.domainAcc, KEY.transferLoss],
     messages: {
+      lossSaturated:
+        'the discriminator loss stayed at {{mean}} (epoch means <= {{lossLevel}}, against ln 2 = 0.693 at chance) for {{epochs}} epochs after the GRL warm-up: the discriminator wins and the features stay domain-specific',
       saturated:
         'domain accuracy stayed at {{mean}}% (epoch means >= {{level}}%) for {{epochs}} epochs after the GRL warm-up (lambda >= {{lambda}} from step {{warmupStep}}): the discriminator wins and the features stay domain-specific',
     },
@@ -28,10 +51,12 @@ export default createRule({
       'weaken the discriminator: DomainDiscriminator(batch_norm=False), smaller hidden size, discriminator lr multiplier 1.0',
       'strengthen the reversal: raise trade_off (e.g. 1.0) or the GRL hi',
     ],
-    options: { level: 90, minEpochs: 2, warmupFraction: WARMUP_FRACTION },
+    options: { level: 90, minEpochs: 2, warmupFraction: WARMUP_FRACTION, lossLevel: 0.2 },
     optionDocs: {
       level:
         'At chance the discriminator scores 50%; a healthy DANN settles around 50-70% once the GRL is at full strength. Epoch means at or above 90% mean it separates the domains almost perfectly.',
+      lossLevel:
+        'Without a domain accuracy series, DANN/CDAN\'s BCE transfer loss tells the same story: ln 2 = 0.693 at chance, and an epoch mean at or below 0.2 means the discriminator gives the right domain about 82% probability on average (-ln 0.82 = 0.2).',
       minEpochs: 'Two consecutive epoch means (each averaging hundreds of batches) rule out one noisy epoch; shorter runs need all their post-warm-up epochs saturated.',
       warmupFraction:
         "Only epochs after the GRL coefficient passed this share of its range count: tllib's reversal ramps as tanh(i/2000), so a high domain accuracy in the first ~3000 iterations is expected.",
@@ -39,7 +64,7 @@ export default createRule({
   },
   check({ run, options, report }) {
     const series = seriesOf(run, KEY.domainAcc);
-    if (!series) return { notApplicable: 'no domain (discriminator) accuracy series' };
+    if (!series) return checkTransferLoss(run, options, report);
     const ems = epochMeansOf(run, KEY.domainAcc);
     if (ems.length === 0) return { notApplicable: 'domain accuracy has no epoch structure (no epoch numbers or iters_per_epoch)' };
     const post = postWarmupEpochs(run, series, ems, options.warmupFraction);

@@ -57,3 +57,18 @@ ruleTester(rule, {
     },
   ],
 });
+
+// made up: a DANN run that logs only its losses (no Domain Acc): the BCE transfer loss falls to ~0.05 after the warm-up
+ruleTester(rule, {
+  valid: [
+    { name: 'transfer loss near ln 2 (healthy game)', run: makeRun({ series: [tllibSeries(KEY.transferLoss, [0.6, 0.66, 0.68, 0.69, 0.69, 0.69])] }) },
+    { name: 'DAN: its transfer loss is an MMD, not a BCE', run: makeRun({ algorithm: 'dan', series: [tllibSeries(KEY.transferLoss, [0.1, 0.05, 0.05, 0.04, 0.04, 0.04])] }), notApplicable: /no domain/ },
+  ],
+  invalid: [
+    {
+      name: 'transfer loss saturated after the warm-up',
+      run: makeRun({ series: [tllibSeries(KEY.transferLoss, [0.3, 0.15, 0.08, 0.05, 0.05, 0.04])] }),
+      errors: [{ messageId: 'lossSaturated', data: { epochs: 3, lossLevel: 0.2 }, evidence: { series: KEY.transferLoss, from: 3000 } }],
+    },
+  ],
+});
