@@ -45,7 +45,8 @@ async function render(report: Report, format: OutputFormat, opts: CliOptions, io
     }
     case 'html': {
       const { renderHtml } = await import('./reporters/html.js');
-      return renderHtml(report);
+      const { reportPlots } = await import('./plot/write-report-plots.js');
+      return renderHtml(report, { svgs: await reportPlots(report, { maxPoints: opts.maxPoints }) });
     }
   }
 }
