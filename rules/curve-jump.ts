@@ -21,7 +21,7 @@ const CURVES: { key: string; kind: 'percent' | 'loss'; adversarial: boolean }[] 
 ];
 
 /** What a jump at the start of epoch `epoch` coincides with: an lr step, the GRL ramp, or nothing scheduled. */
-function scheduleEvent(run: Readonly<Run>, epoch: number, stepAt: number | undefined, warmupStep: number, hasGrl: boolean): string {
+function scheduleEvent(run: Readonly<Run>, epoch: number, stepAt: number | undefined, warmupStep: number, hasGrl: boolean, iterAt?: number): string {
   const sw = grlSwitchOf(run);
   const ipe = itersPerEpochOf(run) ?? 1000;
   if (sw && stepAt !== undefined && Math.abs(stepAt - sw.iter) <= ipe) return `the GRL switch at iteration ${sw.iter} (hi ${sw.hiBefore} -> ${sw.hiAfter}; ${sw.text})`;
@@ -33,6 +33,8 @@ function scheduleEvent(run: Readonly<Run>, epoch: number, stepAt: number | undef
     if (Number.isFinite(ratio) && (ratio < 0.5 || ratio > 1.5)) return `an lr step (${fmt(lr[at - 1].mean, 6)} -> ${fmt(lr[at].mean, 6)})`;
   }
   if (hasGrl && stepAt !== undefined && stepAt < warmupStep) return 'the GRL warm-up ramp';
+  // The first print of an epoch: a resumed checkpoint, a reshuffled or switched loader, or per-epoch code.
+  if (iterAt === 0) return `the epoch boundary (first iteration of epoch ${epoch}: a resume, a loader change or per-epoch code)`;
   return 'no scheduled event (lr decays smoothly; GRL already at full strength)';
 }
 
@@ -99,7 +101,7 @@ export default createRule({
       const near = [ems[k - 1], ems[k]].flatMap((e) => e.points);
       const crossing = near.find((p) => (mAfter > mBefore ? p.value >= mid : p.value <= mid)) ?? ems[k].points[0];
       const jumpEpoch = crossing.epoch ?? ems[k].epoch;
-      const event = scheduleEvent(run, jumpEpoch, crossing.step, post.warmupStep, c.adversarial);
+      const event = scheduleEvent(run, jumpEpoch, crossing.step, post.warmupStep, c.adversarial, series.granularity === 'iteration' ? crossing.iter : undefined);
       // An accuracy rising / loss falling at an lr step is the step schedule doing its job, not a symptom.
       const improving = c.key !== KEY.domainAcc && (c.kind === 'percent' ? mAfter > mBefore : mAfter < mBefore);
       if (improving && event.startsWith('an lr step')) continue;

@@ -8,7 +8,11 @@ import {
   totalIterationsOf, isSourceOnlyRun, fmt,
 } from '../../rules/support/facts.js';
 import { grlCoefficient } from '../signals/grl-schedule.js';
+import { trailingPlateau } from '../signals/plateau.js';
 
+/** Epoch means within this many points count as settled: a settled DANN drifts 1-3 points per epoch, and epoch means
+ * averaged from a handful of logged batch values (CSV/TensorBoard, no running average) are noisier. */
+const SETTLED_BAND = 5;
 /** Below this held-out accuracy a linear probe barely tells the domains apart (A-distance < 1.2). */
 const DOMAIN_PROBE_MIXED = 80;
 
@@ -19,7 +23,9 @@ export function checkedLines(run: Readonly<Run>, findings: readonly Finding[], b
   if (dom && !fired.has('domain-acc-saturated') && !fired.has('domain-acc-at-chance') && !fired.has('loss-divergence')) {
     const post = postWarmupEpochs(run, dom, epochMeansOf(run, KEY.domainAcc).filter((e) => Number.isFinite(e.mean))).epochs;
     const last = post[post.length - 1];
-    if (last) out.push(`domain acc settled at ${fmt(last.mean)}% after the GRL warm-up (epoch ${last.epoch})`);
+    const settled = trailingPlateau(post.map((e) => e.mean), SETTLED_BAND, 2);
+    if (last && settled) out.push(`domain acc settled at ${fmt(settled.mean)}% after the GRL warm-up (epochs ${post[settled.start].epoch}..${last.epoch} within ${SETTLED_BAND} points)`);
+    else if (last) out.push(`domain acc at ${fmt(last.mean)}% after the GRL warm-up (epoch ${last.epoch})`);
   }
   const losses = LOSS_KEYS.filter((k) => seriesOf(run, k));
   if (losses.length && !fired.has('loss-divergence')) {

@@ -49,3 +49,15 @@ ruleTester(rule, {
     },
   ],
 });
+
+ruleTester(rule, {
+  valid: [],
+  invalid: [
+    {
+      // made up: source accuracy drops by 40 points exactly at the first print of epoch 5 (a resumed, wrong checkpoint)
+      name: 'a jump at an epoch boundary is named as such',
+      run: makeRun({ series: [tllibSeries(KEY.clsAcc, [60, 90, 92, 93, 93, 52, 50, 51, 52, 53])] }),
+      errors: [{ messageId: 'jump', data: { epoch: 5, event: 'the epoch boundary (first iteration of epoch 5: a resume, a loader change or per-epoch code)' }, evidence: { series: KEY.clsAcc } }],
+    },
+  ],
+});
