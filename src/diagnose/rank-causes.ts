@@ -126,6 +126,15 @@ export function rankCauses(run: Readonly<Run>, findings: readonly Finding[]): Ra
       if (f.severity !== 'info' && TINY_BATCH_SYMPTOMS.has(f.ruleId)) add(acc, 'tiny-batch-batchnorm', 0.2, `${f.ruleId} is what BatchNorm on a tiny batch produces`, true);
     }
   }
+  // tllib prints nan for classes with no target samples: the target label space is smaller than the source's
+  // (partial DA), and marginal alignment then pulls target samples onto the missing classes.
+  const tables = run.perClass.filter((t) => t.domain === 'target' && t.rows.length > 1);
+  const table = tables[tables.length - 1];
+  const absent = table ? table.rows.filter((r) => !Number.isFinite(r.acc)) : [];
+  if (absent.length && active.some((f) => f.severity !== 'info')) {
+    const names = absent.slice(0, 5).map((r) => r.name).join(', ') + (absent.length > 5 ? ', ...' : '');
+    add(acc, 'label-space-mismatch', 0.5, `${absent.length} of ${table!.rows.length} classes have no target samples in the per-class table (${names}; ${table!.file}${table!.line !== undefined ? `:${table!.line}` : ''})`, true);
+  }
   if (has('loss-divergence')) {
     // A diverged network explains underfit, collapse and a flat discriminator; do not blame the data for it.
     for (const id of ['insufficient-capacity-or-underfit', 'class-imbalance-or-label-shift', 'conditional-shift', 'discriminator-not-learning'] as CauseId[]) {

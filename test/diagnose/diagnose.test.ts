@@ -123,3 +123,16 @@ test('batch_size=1 with a BatchNorm discriminator that wins: tiny-batch-batchnor
   assert.equal(d.causes[0].id, 'tiny-batch-batchnorm');
   assert.equal(d.causes[1].id, 'discriminator-too-strong');
 });
+
+test('nan rows in the target per-class table (classes without target samples) raise label-space-mismatch', async () => {
+  const rows = [90, 85, 88, 20, NaN, NaN, NaN].map((acc, i) => ({ name: `c${i}`, acc }));
+  const run = makeRun({
+    series: [tllibSeries(KEY.clsAcc, [90, 99, 99, 99, 99])],
+    testAcc1: 30,
+    perClass: [{ file: '/fake/run/train.txt', line: 70, endLine: 80, domain: 'target', origin: 'log', phase: 'val', epoch: 4, rows }],
+  });
+  const d = await judge(run);
+  const c = d.causes.find((x) => x.id === 'label-space-mismatch');
+  assert.ok(c, JSON.stringify(d.causes.map((x) => x.id)));
+  assert.ok(c.evidence.some((e) => /3 of 7 classes have no target samples in the per-class table \(c4, c5, c6; \/fake\/run\/train\.txt:70\)/.test(e)));
+});
