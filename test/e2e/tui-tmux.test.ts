@@ -104,7 +104,7 @@ test('the UI on label_shift: header, a finding opened, t-SNE drawn, export, resi
   await waitForScreen((x) => x.includes('Curves per epoch'), 'back to the overview');
 
   // t-SNE fills in from the background; by domain shows both domains' glyphs
-  s = await waitForScreen((x) => / · \d+ (of \d+ )?pts/.test(x) || /t-SNE failed/.test(x), 'the t-SNE drawn', TSNE_TIMEOUT_MS);
+  s = await waitForScreen((x) => /t-SNE \(by class\) \d+ (of \d+ )?pts/.test(x) || /t-SNE failed/.test(x), 'the t-SNE drawn', TSNE_TIMEOUT_MS);
   assert.doesNotMatch(s, /t-SNE failed/);
   keys('d');
   s = await waitForScreen((x) => x.includes('t-SNE (by domain)'), 't-SNE by domain');

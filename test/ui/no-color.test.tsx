@@ -29,3 +29,24 @@ test('frames carry colour codes with colour on and none with colour off; badges 
   assert.match(f, /▸ ✖ per-class-imbalance/);
   assert.match(f, /✖ likely cause class-imbalance-or-label-shift/);
 });
+
+test('t-SNE with colour: braille dots from src/plot/terminal-scatter; under NO_COLOR: glyphs instead', async (t) => {
+  const { renderApp, plain } = await import('./render.js');
+  const tsne = {
+    points: new Float32Array([0, 0, 0, 10, 1, 0, 1, 10, 20, 0, 20, 10]),
+    labels: new Int32Array([0, 1, 0, 1, 0, 1]),
+    domains: new Uint8Array([0, 0, 0, 0, 1, 1]),
+  };
+  const on = await renderApp(reportOf(labelShiftRun()), { color: true, load: { tsne: async () => tsne } });
+  t.after(() => on.unmount());
+  await on.press('d');
+  const f = plain(await on.waitFor((x) => plain(x).includes('mixed 0%')));
+  assert.match(f, /t-SNE \(by domain\) 6 pts/);
+  assert.match(f, /[\u2801-\u28FF]/, 'braille dots drawn');
+  assert.match(f, /● source 4 {2}● target 2/);
+  const off = await renderApp(reportOf(labelShiftRun()), { color: false, load: { tsne: async () => tsne } });
+  t.after(() => off.unmount());
+  await off.press('d');
+  const g = await off.waitFor('◦ source 4');
+  assert.doesNotMatch(g, /[\u2801-\u28FF]/);
+});

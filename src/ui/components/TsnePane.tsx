@@ -1,7 +1,10 @@
-// t-SNE of the run's features as a character scatter, coloured (and glyphed) by class or by domain; shows
-// progress while the embedding is computed in the background.
+// t-SNE of the run's features as a terminal scatter by class or by domain: braille dots coloured per cell
+// (src/plot/terminal-scatter) when colour is on; a glyph per cell (class index, or source/target/both) under
+// NO_COLOR, where uncoloured braille would not tell classes or domains apart. Shows progress meanwhile.
 import { Box, Text } from 'ink';
 import type { Load, TsneResult } from '../state/ui-state.js';
+import type { FeatureEmbedding } from '../../tsne/embed-features.js';
+import { terminalScatter } from '../../plot/terminal-scatter.js';
 import { scatterGrid, EMPTY, MIXED } from '../draw/scatter-grid.js';
 import { bar } from '../draw/bar.js';
 import { useTheme, accent } from '../theme.js';
@@ -22,9 +25,6 @@ export const TARGET_GLYPH = '•';
 export const BOTH_GLYPH = '◉';
 /** Class glyphs: digits first (most DA benchmarks number their classes), then letters. */
 const CLASS_GLYPHS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-/** Distinct terminal colours cycled over classes; glyphs keep classes apart when colours repeat or are off. */
-const CLASS_COLOURS = ['red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'redBright', 'greenBright', 'yellowBright', 'blueBright', 'magentaBright', 'cyanBright'];
-
 export function classGlyph(k: number): string {
   return k >= 0 && k < CLASS_GLYPHS.length ? CLASS_GLYPHS[k] : '*';
 }
@@ -33,12 +33,6 @@ function glyphOf(k: number, colour: 'class' | 'domain'): string {
   if (k === EMPTY) return ' ';
   if (colour === 'domain') return k === MIXED ? BOTH_GLYPH : k === 0 ? SOURCE_GLYPH : TARGET_GLYPH;
   return classGlyph(k);
-}
-
-function colourOf(k: number, colour: 'class' | 'domain'): string | undefined {
-  if (k === EMPTY) return undefined;
-  if (colour === 'domain') return k === MIXED ? 'white' : k === 0 ? 'cyan' : 'yellow';
-  return CLASS_COLOURS[k % CLASS_COLOURS.length];
 }
 
 /** Runs of equal cells in one grid row, so a row is a handful of <Text> spans, not one per cell. */
@@ -51,6 +45,19 @@ function segments(cells: Int32Array, row: number, width: number): { k: number; n
     else out.push({ k, n: 1 });
   }
   return out;
+}
+
+/**
+ * The fields of a FeatureEmbedding that terminalScatter reads (xy, n, domain, label, numClasses, classNames),
+ * from the UI's TsneResult. The rest of FeatureEmbedding describes how the embedding was made and is not drawn.
+ */
+function asEmbedding(r: TsneResult): FeatureEmbedding {
+  let numClasses = 0;
+  for (let i = 0; i < r.labels.length; i++) numClasses = Math.max(numClasses, r.labels[i] + 1);
+  const drawn: Pick<FeatureEmbedding, 'xy' | 'n' | 'domain' | 'label' | 'numClasses' | 'classNames'> = {
+    xy: Float64Array.from(r.points), n: r.points.length >> 1, domain: r.domains, label: r.labels, numClasses, classNames: r.classNames,
+  };
+  return drawn as FeatureEmbedding;
 }
 
 export function TsnePane({ tsne, available, colour, focused, width, height }: TsnePaneProps) {
@@ -78,20 +85,50 @@ export function TsnePane({ tsne, available, colour, focused, width, height }: Ts
   }
   const r = tsne.value;
   if (!r || r.points.length === 0) return message('no feature dump to embed (features.npz / *.npy beside the run)');
+  const n = r.points.length >> 1;
+  // the point count sits in the title, where a long class legend cannot push it out of view
+  const count = r.capped !== undefined && r.capped > n ? `${n} of ${r.capped} pts` : `${n} pts`;
+  const doneTitle = `${title} ${count}`;
   const gridH = Math.max(1, inner.height - 1);
   const keys = colour === 'domain' ? r.domains : r.labels;
+  // the glyph grid also measures how mixed the domains are (cells holding both), shown in either mode
   const grid = scatterGrid(r.points, keys, inner.width, gridH, colour === 'domain' ? 'mixed' : 'majority');
-  const n = r.points.length >> 1;
-  let legend: string;
+  let src = 0;
+  for (let i = 0; i < r.domains.length; i++) if (r.domains[i] === 0) src++;
+  let mixedPct = 0;
   if (colour === 'domain') {
-    let src = 0;
-    for (let i = 0; i < r.domains.length; i++) if (r.domains[i] === 0) src++;
     let occupied = 0, mixed = 0;
     for (let i = 0; i < grid.cells.length; i++) {
       if (grid.cells[i] !== EMPTY) occupied++;
       if (grid.cells[i] === MIXED) mixed++;
     }
-    legend = `${SOURCE_GLYPH} source ${src}  ${TARGET_GLYPH} target ${r.domains.length - src}  ${BOTH_GLYPH} both ${occupied ? Math.round((100 * mixed) / occupied) : 0}%`;
+    mixedPct = occupied ? Math.round((100 * mixed) / occupied) : 0;
+  }
+
+  if (theme.color) {
+    const plot = terminalScatter(asEmbedding(r), { width: inner.width, height: gridH, colorBy: colour });
+    return (
+      <Pane title={doneTitle} hint={hint} focused={focused} width={width} height={height}>
+        {plot.rows.map((segs, y) => (
+          <Box key={y}>
+            <Text wrap="truncate-end">
+              {segs.map((g, j) => <Text key={j} color={g.color}>{g.text}</Text>)}
+            </Text>
+          </Box>
+        ))}
+        <Text wrap="truncate-end">
+          {plot.legend.map((l, i) => (
+            <Text key={i}><Text color={l.color}>●</Text>{colour === 'domain' ? ` ${l.label} ${i === 0 ? src : r.domains.length - src}` : ` ${l.label}`}  </Text>
+          ))}
+          <Text dimColor>{colour === 'domain' ? `mixed ${mixedPct}%` : ''}</Text>
+        </Text>
+      </Pane>
+    );
+  }
+
+  let legend: string;
+  if (colour === 'domain') {
+    legend = `${SOURCE_GLYPH} source ${src}  ${TARGET_GLYPH} target ${r.domains.length - src}  ${BOTH_GLYPH} both ${mixedPct}%`;
   } else {
     const classes = new Set<number>();
     for (let i = 0; i < r.labels.length; i++) classes.add(r.labels[i]);
@@ -101,19 +138,18 @@ export function TsnePane({ tsne, available, colour, focused, width, height }: Ts
       ? sorted.map((k) => `${classGlyph(k)}=${r.classNames?.[k] ?? k}`).join(' ')
       : `glyph = class index (${sorted.map(classGlyph).join('')})`;
   }
-  const capped = r.capped !== undefined && r.capped > n ? ` · ${n} of ${r.capped} pts` : ` · ${n} pts`;
   return (
-    <Pane title={title} hint={hint} focused={focused} width={width} height={height}>
+    <Pane title={doneTitle} hint={hint} focused={focused} width={width} height={height}>
       {Array.from({ length: gridH }, (_, y) => (
         <Box key={y}>
           <Text wrap="truncate-end">
             {segments(grid.cells, y, grid.width).map((s, j) => (
-              <Text key={j} color={theme.color ? colourOf(s.k, colour) : undefined}>{glyphOf(s.k, colour).repeat(s.n)}</Text>
+              <Text key={j}>{glyphOf(s.k, colour).repeat(s.n)}</Text>
             ))}
           </Text>
         </Box>
       ))}
-      <Text dimColor wrap="truncate-end">{legend}{capped}</Text>
+      <Text dimColor wrap="truncate-end">{legend}</Text>
     </Pane>
   );
 }
