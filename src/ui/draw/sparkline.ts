@@ -1,8 +1,11 @@
-// Minimal terminal sparklines and block charts for the curves pane (local until src/plot/sparkline.ts lands).
+// Sparklines and block charts for the curves pane, on one epoch axis shared by all curves: gaps where a series
+// has no value, several columns per epoch, and range/step marks that line up with them. src/plot/sparkline.ts
+// (one character per value, no gaps, no marks) is for plain text; these need the column of every epoch.
+import { NON_FINITE_MARK } from '../../plot/sparkline.js';
 
 const LEVELS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-/** NaN/Inf are drawn, not skipped: in a training log a non-finite value is a symptom. */
-export const NON_FINITE_GLYPH = '×';
+/** NaN/Inf are drawn, not skipped: in a training log a non-finite value is a symptom (same mark as src/plot). */
+export const NON_FINITE_GLYPH = NON_FINITE_MARK;
 /** Most columns one epoch may take: wider stretches make 3-epoch runs look like plateaus. */
 const MAX_COLS_PER_POINT = 3;
 
