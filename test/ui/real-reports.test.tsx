@@ -96,3 +96,12 @@ test('real-logs/dh-digits-b1-b: the loss step at epoch 22 (48.2 -> 0.68) is mark
   const f = await r.waitFor('loss — train/loss');
   assert.match(f, /◆ step at epoch 22: 48\.21 → 0\.6779/);
 });
+
+test('runs/healthy_lightning: Enter on the verdict shows the readers\' notes', { skip }, async (t) => {
+  const r = await renderApp(single('runs/healthy_lightning'));
+  t.after(() => r.unmount());
+  assert.doesNotMatch(r.lastFrame(), /holds fractions/, 'info notes wait for the full view');
+  await r.press(KEYS.enter);
+  const f = await r.waitFor('Esc back');
+  assert.match(f, /notes +metrics\.csv +"train\/cls_acc" holds fractions \(0\.\.1\); shown as percent/);
+});

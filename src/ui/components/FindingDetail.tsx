@@ -43,6 +43,25 @@ function NotChecked({ run }: { run: RunReport }) {
   );
 }
 
+/**
+ * What the readers noted (skipped lines, rescaled fractions, warnings in the log): warnings always, the rest when
+ * the pane is opened full screen, so the default view stays about the verdict. (Rules that could not run are in
+ * the report's notChecked already.)
+ */
+function Notes({ run, zoomed }: { run: RunReport; zoomed: boolean }) {
+  const notes = run.notes.filter((n) => zoomed || n.level === 'warn');
+  const where = (n: RunReport['notes'][number]) => (n.file ? `${evidenceLocation({ file: n.file, line: n.line, observed: null })}  ` : '');
+  return (
+    <>
+      {notes.length ? (
+        <Section label="notes">
+          {notes.map((n, i) => <Text key={i} wrap="truncate-end" dimColor={n.level === 'info'}>{n.level === 'warn' ? '⚠ ' : ''}{where(n)}{n.message}</Text>)}
+        </Section>
+      ) : null}
+    </>
+  );
+}
+
 function Healthy({ run }: { run: RunReport }) {
   const theme = useTheme();
   return (
@@ -62,8 +81,9 @@ export function FindingDetail({ run, finding, width, height, focused, zoomed = f
   const theme = useTheme();
   if (!finding) {
     return (
-      <Pane title={isHealthy(run) ? 'Verdict' : 'No finding selected'} focused={focused} width={width} height={height}>
+      <Pane title={isHealthy(run) ? 'Verdict' : 'No finding selected'} hint={zoomed ? 'Esc back' : '⏎ all'} focused={focused} width={width} height={height}>
         {isHealthy(run) ? <Healthy run={run} /> : <NotChecked run={run} />}
+        <Notes run={run} zoomed={zoomed} />
       </Pane>
     );
   }
@@ -118,6 +138,7 @@ export function FindingDetail({ run, finding, width, height, focused, zoomed = f
         </Section>
       ) : null}
       <NotChecked run={run} />
+      <Notes run={run} zoomed={zoomed} />
     </Pane>
   );
 }
