@@ -342,3 +342,17 @@ test('quitting aborts the background loads through their signal', async (t) => {
   await r.press('q');
   await r.waitFor(() => signals.every((s) => s.aborted));
 });
+
+test('Enter on the per-class or t-SNE pane gives it the screen below the header', async (t) => {
+  const r = await renderApp(reportOf(labelShiftRun()), { load: { tsne: async () => twoClusters() } });
+  t.after(() => r.unmount());
+  await r.press(KEYS.tab, KEYS.tab);
+  await r.waitFor('║Per-class accuracy');
+  await r.press(KEYS.enter);
+  let f = await r.waitFor((x) => !x.includes('Findings (3)'));
+  assert.match(f, /!7 - seven/);
+  assert.doesNotMatch(f, /Curves per epoch/);
+  await r.press(KEYS.tab, KEYS.enter);
+  f = await r.waitFor((x) => x.includes('║t-SNE (by class) 6 pts') && !x.includes('Findings (3)'));
+  assert.ok(f.split('\n').filter((l) => /[01]/.test(l) && l.startsWith('║')).length >= 2, 'the scatter spans the screen');
+});
