@@ -11,8 +11,8 @@ import { REPO_ROOT, SHARED_RUNS, hasShared } from '../helpers/shared.js';
 const BIN = join(REPO_ROOT, 'bin/dann-doctor.js');
 const BUILT = join(REPO_ROOT, 'dist/src/ui/index.js');
 const RUN = join(SHARED_RUNS, 'label_shift');
-/** A private tmux server, so the test never touches a user's sessions. */
-const SOCKET = `dann-doctor-e2e-${process.pid}`;
+/** A private tmux server (its socket inside the test's temp dir), so the test never touches a user's sessions. */
+let socket = '';
 const SESSION = 'ui';
 const COLUMNS = 160;
 const ROWS = 45;
@@ -39,7 +39,7 @@ function interactiveEnv(): NodeJS.ProcessEnv {
 }
 
 function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', env: interactiveEnv() });
+  const r = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', env: interactiveEnv() });
   if (r.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout;
 }
@@ -68,13 +68,14 @@ before(() => {
   if (skip) return;
   // exports land in the cwd: a fresh temp dir, never the repo or the run directory
   cwd = mkdtempSync(join(tmpdir(), 'dann-doctor-tui-'));
+  socket = join(cwd, 'tmux.sock');
   tmux('new-session', '-d', '-s', SESSION, '-x', String(COLUMNS), '-y', String(ROWS), '-c', cwd,
     `node ${BIN} ${RUN}; echo "EXIT=$?"; sleep 60`);
 });
 
 after(() => {
   if (skip) return;
-  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  spawnSync('tmux', ['-S', socket, 'kill-server']);
   rmSync(cwd, { recursive: true, force: true });
 });
 
