@@ -3,6 +3,7 @@ import type { Tf } from './backend.js';
 import { type Matrix, takeRows } from './matrix.js';
 import { mulberry32, shuffled, range, torchLinearInit } from './rng.js';
 import { PROBE_HELD_OUT_FRACTION } from './probe.js';
+import { matMulWithFastGrad } from './linear-op.js';
 
 /** tllib DomainDiscriminator(in_feature, hidden_size=1024): in -> 1024 -> 1024 -> 1. */
 export const DISC_HIDDEN = 1024;
@@ -81,10 +82,11 @@ export function trainDiscriminator(tf: Tf, src: Matrix, tgt: Matrix, opts: Discr
   const optimizer = tf.train.momentum(DISC_LR, DISC_MOMENTUM);
 
   type T2 = ReturnType<Tf['tensor2d']>;
+  const matMul = matMulWithFastGrad(tf);
   // Forward pass. training=true: batch statistics (their moments are kept for the running-stat update) and dropout.
   const forward = (x: T2, training: boolean, step: number, moments?: ReturnType<Tf['tensor1d']>[]): T2 => {
     const block = (h: T2, l: { w: T2 | ReturnType<Tf['variable']>; b: ReturnType<Tf['variable']> }, norm: ReturnType<typeof bn> | undefined, k: number): T2 => {
-      let z = tf.add(tf.matMul(h, l.w as T2), l.b) as T2;
+      let z = tf.add(matMul(h, l.w as T2), l.b) as T2;
       if (norm) {
         if (training) {
           const m = tf.moments(z, 0);
@@ -100,7 +102,7 @@ export function trainDiscriminator(tf: Tf, src: Matrix, tgt: Matrix, opts: Discr
     };
     const h1 = block(x, l1, bn1, 0);
     const h2 = block(h1, l2, bn2, 1);
-    return tf.add(tf.matMul(h2, l3.w), l3.b) as T2;
+    return tf.add(matMul(h2, l3.w as unknown as T2), l3.b) as T2;
   };
 
   const window: number[] = [];

@@ -193,24 +193,30 @@ export async function measure(backend: LoadedBackend, inputs: EvalInputs, opts: 
 
   // 2. Classification per domain, from what the run itself computed when it dumped logits.
   progress('per-class accuracy and confusion', 0.05);
+  const predHist: Partial<Record<Domain, number[]>> = {};
   for (const d of DOMAINS) {
     const a = dom[d];
-    if (!a.labels) continue;
-    const n = a.labels.length;
     let preds: Int32Array | undefined;
     let from: DomainEval['predictionsFrom'] = 'logits';
-    if (a.logits && a.logits.rows === n) preds = argmaxRows(a.logits);
-    else if (a.predictions && a.predictions.length === n) { preds = a.predictions; from = 'predictions'; }
-    else if (rebuiltLogits[d]?.rows === n) { preds = argmaxRows(rebuiltLogits[d]!); from = 'rebuilt-head'; }
-    if (!preds) {
-      notes.push({ level: 'info', message: `${d}: labels but no logits, predictions or classifier to score them with`, file });
+    if (a.logits) preds = argmaxRows(a.logits);
+    else if (a.predictions) { preds = a.predictions; from = 'predictions'; }
+    else if (rebuiltLogits[d]) { preds = argmaxRows(rebuiltLogits[d]!); from = 'rebuilt-head'; }
+    if (preds) {
+      const hist = new Array<number>(numClasses).fill(0);
+      for (const p of preds) if (p >= 0 && p < numClasses) hist[p]!++;
+      predHist[d] = hist;
+    }
+    if (!a.labels) continue;
+    if (!preds || preds.length !== a.labels.length) {
+      notes.push({ level: 'info', message: `${d}: labels but no logits, predictions or classifier output of the same length to score them with`, file });
       continue;
     }
     results[d] = evalOf(a.labels, preds, numClasses, from, notes, d);
   }
   if (results.source) results.sourceLabelDistribution = toDistribution(results.source.labelHistogram);
-  // The target's labels are unknown to the method in UDA: estimate its label distribution from what was predicted.
-  if (results.target) results.targetLabelDistribution = toDistribution(results.target.predHistogram);
+  // In UDA the target labels are unknown to the method: estimate the target label distribution from the predictions
+  // (works without target labels in the dump).
+  if (predHist.target) results.targetLabelDistribution = toDistribution(predHist.target);
 
   // 3. Domain separability of the features the run's discriminator saw.
   const fs = dom.source.features;

@@ -21,16 +21,20 @@ export function forwardMlp(tf: Tf, layers: readonly DenseLayer[], x: Matrix, bat
   if (x.cols !== layers[0]!.inDim) throw new Error(`input has ${x.cols} columns, the first layer expects ${layers[0]!.inDim}`);
   const outDim = layers.at(-1)!.outDim;
   const out = new Float32Array(x.rows * outDim);
-  // Weights go to the backend once, as [out, in], and matMul uses transposeB: no transposed copy in JS.
-  const weights = layers.map((l) => ({ w: tf.tensor2d(l.w, [l.outDim, l.inDim]), b: tf.tensor1d(l.b), relu: l.relu }));
+  // Weights go to the backend once, transposed to [in, out]: tfjs-wasm's transposeB matMul is ~14x slower than the
+  // plain one (8.4 s vs 0.6 s for 4096x2048 @ 2048x256 here), and the fused op adds bias and ReLU in the same pass.
+  const weights = layers.map((l) => ({
+    w: tf.tidy(() => tf.transpose(tf.tensor2d(l.w, [l.outDim, l.inDim]))),
+    b: tf.tensor1d(l.b),
+    relu: l.relu,
+  }));
   try {
     for (let r0 = 0; r0 < x.rows; r0 += batchRows) {
       const r1 = Math.min(x.rows, r0 + batchRows);
       const y = tf.tidy(() => {
         let h = tf.tensor2d(x.data.subarray(r0 * x.cols, r1 * x.cols), [r1 - r0, x.cols]);
         for (const l of weights) {
-          h = tf.add(tf.matMul(h, l.w, false, true), l.b);
-          if (l.relu) h = tf.relu(h);
+          h = tf.fused.matMul({ a: h, b: l.w, bias: l.b, activation: l.relu ? 'relu' : 'linear' }) as typeof h;
         }
         return h.dataSync() as Float32Array;
       });

@@ -7,11 +7,11 @@ import { readPth } from '../../src/ingest/pth/index.js';
 import type { NdArray } from '../../src/model/ndarray.js';
 import { loadBackend, type LoadedBackend } from '../../src/evaluate/backend.js';
 import { measure } from '../../src/evaluate/measure.js';
-import { trainDomainProbe, proxyADistance } from '../../src/evaluate/probe.js';
+import { trainDomainProbe, proxyADistance, perClassADistance } from '../../src/evaluate/probe.js';
 import { trainDiscriminator } from '../../src/evaluate/discriminator.js';
 import { headFromStateDict } from '../../src/evaluate/head.js';
 import { forwardMlp } from '../../src/evaluate/mlp.js';
-import { toMatrix } from '../../src/evaluate/matrix.js';
+import { toMatrix, toLabels } from '../../src/evaluate/matrix.js';
 import { hasShared } from '../helpers/shared.js';
 import { sharedRun, TEST_BACKEND } from './helpers.js';
 
@@ -140,4 +140,27 @@ test('maxPoints subsamples each domain (seeded) for the probes and says so in a 
   assert.ok(res.notes.some((n) => /100 of 225 rows/.test(n.message)), JSON.stringify(res.notes));
   // classification still uses every row
   assert.equal(res.target!.n, 225);
+});
+
+test('without target labels (the usual UDA dump) the target label distribution is still estimated from the predictions', { skip: !hasShared }, async () => {
+  const all = await dump('label_shift');
+  const arrays = new Map([...all].filter(([k]) => k !== 'target_labels'));
+  const res = await measure(be, { arrays }, { probeSteps: 5, discBudgetSteps: 0, perClassADistance: false });
+  assert.equal(res.target, undefined);
+  // truth.json target_pred_histogram of label_shift: [10, 13, 12, 35, 11, 25, 34, 20, 23, 42] over 225 rows
+  assert.deepEqual(res.targetLabelDistribution, [10, 13, 12, 35, 11, 25, 34, 20, 23, 42].map((c) => c / 225));
+});
+
+test('per-class A-distance: source-only classes sit far apart, DANN-aligned ones closer; diverged 0 everywhere', { skip: !hasShared }, async () => {
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const perClass = async (run: string) => {
+    const a = await dump(run);
+    return perClassADistance(be.tf, toMatrix('s', a.get('source_features')!), toLabels('ys', a.get('source_labels')!),
+      toMatrix('t', a.get('target_features')!), toLabels('yt', a.get('target_labels')!), 10, { seed: 0 });
+  };
+  const so = mean(await perClass('source_only'));
+  const healthy = mean(await perClass('healthy'));
+  assert.ok(so > 1.5, `source_only mean ${so}`);
+  assert.ok(healthy < so - 0.4, `healthy mean ${healthy} vs source_only ${so}`);
+  assert.deepEqual(await perClass('diverged'), new Array(10).fill(0));
 });
