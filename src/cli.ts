@@ -91,6 +91,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const config = await loadEngineConfig(opts, io);
     const { diagnose } = await import('./index.js');
     const interactive = !opts.formatGiven && !opts.outputs[0].file && io.isTTY && !io.env.CI && io.env.TERM !== 'dumb';
+    // Load the (bundled) UI while the runs are read, so the first frame is not also waiting on module loading.
+    const uiModule = interactive ? import('./ui/index.js') : undefined;
+    uiModule?.catch(() => {}); // a load failure surfaces where it is awaited
     const progress = io.isTTY && !interactive ? (m: string) => io.stderr.write(`\r\u001b[2K${m}`) : undefined;
     const report = await diagnose(opts.paths, {
       config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
@@ -116,9 +119,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     for (const e of report.errors) io.stderr.write(`dann-doctor: ${e.message}\n`);
     if (report.runs.length === 0 && !opts.formatGiven) return 2;
     if (interactive) {
-      const { startUi } = await import('./ui/index.js');
+      const { startUi } = await uiModule!;
       const { uiLoaders } = await import('./ui-loaders.js');
-      return await startUi(report, { io, ...uiLoaders(report, opts) });
+      const code = await startUi(report, { io, ...uiLoaders(report, opts, io.cwd) });
+      // Safety net: if a worker outlives the UI (an evaluation winding down after quit), leave anyway. Unref'd, so
+      // it never delays a normal exit; only the interactive path has it (piped output must never be cut off).
+      setTimeout(() => process.exit(code), 1000).unref();
+      return code;
     }
     for (const out of opts.outputs) {
       const text = await render(report, out.format, opts, io, !!out.file);

@@ -1,4 +1,4 @@
-// Background work the interactive UI asks for (evaluation, t-SNE): loaded lazily, computed off the first frame.
+// Background work the interactive UI asks for (evaluation, t-SNE): both on worker threads, abortable on quit.
 import type { Report } from './engine/types.js';
 import type { EvalResults } from './model/types.js';
 import type { CliOptions } from './cli-args.js';
@@ -11,34 +11,33 @@ export interface TsneResult {
   capped?: number;
 }
 
-export function uiLoaders(report: Report, opts: Pick<CliOptions, 'backend' | 'maxPoints'>) {
-  const pathOf = (runId: string) => report.runs.find((r) => r.id === runId)?.path;
+export function uiLoaders(report: Report, opts: Pick<CliOptions, 'backend' | 'maxPoints'>, cwd: string) {
   return {
     load: {
-      evaluate: async (runId: string): Promise<EvalResults | null> => {
-        const path = pathOf(runId);
-        if (!path) return null;
-        const { loadRuns } = await import('./index.js');
-        const { evaluateRun } = await import('./evaluate/index.js');
-        const { runs } = await loadRuns([path]);
-        return runs[0] ? evaluateRun(runs[0], { backend: opts.backend, maxPoints: opts.maxPoints }) : null;
+      evaluate: async (runId: string, signal?: AbortSignal): Promise<EvalResults | null> => {
+        const run = report.runs.find((r) => r.id === runId);
+        if (!run || (!run.features && run.checkpoints.length === 0)) return null;
+        const { evaluateInWorker } = await import('./runtime/evaluate-in-worker.js');
+        return evaluateInWorker(run.path, { backend: opts.backend, maxPoints: opts.maxPoints, signal });
       },
-      tsne: async (runId: string, onProgress: (f: number) => void): Promise<TsneResult | null> => {
+      tsne: async (runId: string, onProgress: (f: number) => void, signal?: AbortSignal): Promise<TsneResult | null> => {
         const run = report.runs.find((r) => r.id === runId);
         if (!run?.features) return null;
         const { tsneOfFeatureDump } = await import('./plot/tsne-of-run.js');
         const classNames = run.eval?.classNames ?? run.perClass.find((t) => t.rows.length > 0)?.rows.map((row) => row.name);
-        return tsneOfFeatureDump(run.features.path, { maxPoints: opts.maxPoints, classNames, onProgress });
+        return tsneOfFeatureDump(run.features.path, { maxPoints: opts.maxPoints, classNames, onProgress, signal });
       },
     },
     exportReport: async (format: 'markdown' | 'html', runId: string): Promise<string> => {
       const { writeFile } = await import('node:fs/promises');
+      const { exportPath } = await import('./ui/export-path.js');
       const one: Report = { ...report, runs: report.runs.filter((r) => r.id === runId) };
       const text = format === 'markdown'
         ? (await import('./reporters/markdown.js')).renderMarkdown(one)
-        : (await import('./reporters/html.js')).renderHtml(one);
-      const file = `dann-doctor-${runId.replace(/[^A-Za-z0-9._-]+/g, '_')}.${format === 'markdown' ? 'md' : 'html'}`;
-      await writeFile(file, text); // cwd, never the run directory
+        : (await import('./reporters/html.js')).renderHtml(one, { svgs: await (await import('./plot/write-report-plots.js')).reportPlots(one, { maxPoints: opts.maxPoints }) });
+      // never into a run directory: exportPath falls back to the temp dir and never overwrites
+      const file = exportPath(cwd, runId, report.runs.map((r) => r.path), format);
+      await writeFile(file, text);
       return file;
     },
   };
