@@ -7,18 +7,15 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, SHARED_RUNS, SHARED_REAL_LOGS, FIXTURES } from '../helpers/shared.js';
+import { BIN, ensureBuilt } from '../helpers/built-cli.js';
 
-const BIN = join(REPO_ROOT, 'bin', 'dann-doctor.js');
 
 function cli(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env }, timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-before(() => {
-  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  assert.equal(b.status, 0, b.stderr);
-});
+before(() => ensureBuilt());
 
 async function hashTree(dir: string): Promise<string> {
   const h = createHash('sha256');
