@@ -117,6 +117,37 @@ test('the byte-level fast path and the text path give identical fragments on eve
   }
 });
 
+test('deferring thinned-away lines changes nothing: same fragment as parsing every line (small point budgets)', { skip: !hasShared }, async () => {
+  // made-up tail: a nan run inside a thinned stretch, epoch changes, then the dh-digits log (1000 training lines)
+  const extra = (bad: boolean): string => {
+    const lines: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const v = i >= 200 && i < 205 ? 'nan' : (i % 17).toFixed(2);
+      lines.push(`Epoch: [${100 + Math.floor(i / 150)}][${String(i % 150).padStart(4)}/1000]\tTime  0.02 ( 0.03)\tData  0.01 ( 0.02)\tLoss ${v.padStart(6)} (  0.64)\tCls Acc 100.0 (100.0)\tDomain Acc 56.2 (64.8)`);
+    }
+    if (bad) lines[149] = lines[149].replace('(  0.64)', '(  0.6x)'); // a cut-looking meter on the last line of an epoch
+    return lines.join('\n') + '\n';
+  };
+  const digits = readFileSync(resolve(SHARED_REAL_LOGS, 'dh-digits-b1-b/train-2023-04-19-10_04_13.txt'), 'utf8').replace(/test_acc1 = 26.3\n$/, '');
+  const files = [resolve(SHARED_REAL_LOGS, 'dao-dan-l1/train-2023-10-01-14_05_16.txt'), tmp(digits + extra(false))];
+  for (const file of files) {
+    for (const pointBudget of [16, 64, 300]) {
+      const deferred = await readTllibLog(file, {}, { pointBudget });
+      const parsed = await readTllibLog(file, {}, { pointBudget, deferThinned: false });
+      assert.deepEqual(deferred, parsed, `${file} budget ${pointBudget}`);
+      assert.ok(deferred.notes?.some((x) => /thinned to/.test(x.message)), 'the thinning is noted');
+    }
+  }
+  // budget 300: pins (epoch ends, nan runs) may use half, 150 >= the 103 epochs here
+  const f = await readTllibLog(files[1], {}, { pointBudget: 300 });
+  const loss = f.series?.find((x) => x.key === 'train/loss')?.points ?? [];
+  assert.equal(loss.filter((p) => Number.isNaN(p.value)).length, 1, 'the first nan of the run is kept');
+  for (const [e, last] of [[0, 900], [50, 900], [99, 900], [100, 149], [101, 149], [102, 99]]) assert.ok(loss.some((p) => p.epoch === e && p.iter === last), `end of epoch ${e} kept`);
+  // the documented price: a corrupt epoch-end line is noted, but the epoch's previous point may be gone
+  const g = await readTllibLog(tmp(digits + extra(true)), {}, { pointBudget: 64 });
+  assert.ok(g.notes?.some((x) => x.line === 1469 && /could not read 'Loss/.test(x.message)), JSON.stringify(g.notes?.slice(-8)));
+});
+
 test('fast path and text path agree on every number form a meter can print', async () => {
   const nums = ['0', '-0.00', '4.26', '-1.40', '100.0', '1453032.62', '3.1701e-01', '1.0e+00', '2E-3', '0.0005946035575013606',
     '123456789012345678', '1e-30', '7.', 'nan', 'inf', '-inf', '+1.5'];

@@ -54,6 +54,69 @@ export class PointBuffer {
 
   constructor(private readonly budget = MAX_POINTS_PER_SERIES) {}
 
+  /**
+   * True when the next point, if finite, would only be held as the tentative newest point (not kept by stride, no
+   * non-finite run to close): the reader may then defer parsing its values (see addDeferred).
+   */
+  nextIsThinnedAway(): boolean {
+    return this.stride > 1 && this.seq % this.stride !== 0 && !this.lastNonFinite && this.n < this.budget;
+  }
+
+  /**
+   * Appends a finite point whose values are not parsed yet (a thinned-away training line): it is held only as the
+   * tentative newest point. If it must stay (its epoch ends, or the log ends) the caller fills it with setTail
+   * before the next push; otherwise the next push drops it unread.
+   */
+  addDeferred(step: number, epoch: number, iter: number, line: number): void {
+    // addFrom for a finite value that nextIsThinnedAway() said is neither stride-kept nor pinned, minus the checks
+    this.hasIter = true;
+    this.hasAvg = true;
+    const s = this.seq++;
+    this.total++;
+    if (this.n > 0) {
+      const t = this.n - 1;
+      if (this.epoch[t] !== epoch && this.pinned[t] === 0 && this.pinnedCount < this.budget * MAX_PINNED_SHARE) {
+        this.pinned[t] = 1;
+        this.pinnedCount++;
+      } else if (this.tailTentative && this.pinned[t] === 0) this.n--;
+    }
+    this.lastNonFinite = false;
+    if (this.n >= this.budget) this.compact();
+    if (this.n >= this.cap) this.grow();
+    const i = this.n++;
+    this.step[i] = step;
+    this.value[i] = 0;
+    this.avg[i] = 0;
+    this.epoch[i] = epoch;
+    this.iter[i] = iter;
+    this.line[i] = line;
+    this.seqs[i] = s;
+    this.pinned[i] = 0;
+    this.tailTentative = s % this.stride !== 0;
+  }
+
+  /** Sets value and average of the newest point (a deferred one, now parsed). */
+  setTail(values: Float64Array, avgs: Float64Array, k: number): void {
+    const t = this.n - 1;
+    this.value[t] = values[k];
+    this.avg[t] = avgs[k];
+    const nonFinite = !Number.isFinite(values[k]);
+    if (nonFinite && !this.lastNonFinite && this.pinnedCount < this.budget * MAX_PINNED_SHARE) {
+      this.pinned[t] = 1;
+      this.pinnedCount++;
+      this.tailTentative = false;
+    }
+    this.lastNonFinite = nonFinite;
+  }
+
+  /** Removes the newest point (a deferred one whose line turned out not to parse); the caller re-reads the line. */
+  dropTail(): void {
+    this.n--;
+    this.seq--;
+    this.total--;
+    this.tailTentative = false;
+  }
+
   get thinned(): boolean {
     return this.stride > 1;
   }
@@ -85,13 +148,14 @@ export class PointBuffer {
     if (avgGiven) this.hasAvg = true;
     const s = this.seq++;
     this.total++;
-    if (this.tailTentative) {
-      // The previous newest point: keep it when it closes an epoch, drop it otherwise.
+    if (this.n > 0) {
+      // The previous newest point closes an epoch: pin it, so no later compaction drops it. A merely tentative one
+      // that does not close an epoch (or finds the pins used up) goes.
       const t = this.n - 1;
-      if (this.epoch[t] !== epoch && this.pinnedCount < this.budget * MAX_PINNED_SHARE) {
+      if (this.epoch[t] !== epoch && this.pinned[t] === 0 && this.pinnedCount < this.budget * MAX_PINNED_SHARE) {
         this.pinned[t] = 1;
         this.pinnedCount++;
-      } else this.n--;
+      } else if (this.tailTentative && this.pinned[t] === 0) this.n--;
       this.tailTentative = false;
     }
     const nonFinite = !Number.isFinite(values[k]);

@@ -14,7 +14,7 @@ import {
   parseExceptionLine, parseLrLine, parseLrList, parseMeterNumber, parseNamedScore, parseNumberTuple, parseSummary,
   parseTableRow, meterFieldIn, meterFields, testHead, trainHead, type MeterSlot, type Summary,
 } from './line-parsers.js';
-import { PointBuffer } from './point-buffer.js';
+import { MAX_POINTS_PER_SERIES, PointBuffer } from './point-buffer.js';
 import { fastMeters, trainHeadBytes, type HeadSlot } from './byte-parsers.js';
 import { scanLines } from './line-scanner.js';
 import { inferAlgorithm, type MeterEvidence } from './algorithm.js';
@@ -38,6 +38,10 @@ export const MAX_EVALUATIONS = 100_000;
 const TEST_PRINT_TOLERANCE = 0.0006;
 /** Meters per training line the fast path handles (tllib scripts print at most 8). */
 const MAX_FAST_COLUMNS = 64;
+/** Training lines longer than this are never deferred (tllib's are ~130 bytes). */
+const MAX_DEFER_BYTES = 2048;
+const NAN_BYTES = Buffer.from('nan');
+const INF_BYTES = Buffer.from('inf');
 /** Lines of a transform repr (`train_transform:  Compose(` ...) tolerated before giving up on finding its end. */
 const MAX_TRANSFORM_LINES = 200;
 
@@ -92,10 +96,25 @@ class TllibLogParser {
   private readonly pretrainColumns: SeriesAcc[] = [];
   private readonly slot: MeterSlot = { nameEnd: 0, value: 0, avg: 0 };
   private readonly head: HeadSlot = { epoch: 0, iter: 0, total: 0, fieldsFrom: 0 };
+  private readonly deferHead: HeadSlot = { epoch: 0, iter: 0, total: 0, fieldsFrom: 0 };
   /** raw names of trainColumns / pretrainColumns: what the fast path expects, in order */
   private readonly trainNames: Uint8Array[] = [];
   private readonly pretrainNames: Uint8Array[] = [];
   private readonly scratchValue = new Float64Array(MAX_FAST_COLUMNS);
+  // the deferred training line (see bytesLine): its bytes, line number, epoch, phase
+  private readonly deferBuf = Buffer.alloc(MAX_DEFER_BYTES);
+  private deferLen = 0;
+  private deferNo = 0;
+  private deferEpoch = -1;
+  private deferPre = false;
+  private columnsDistinct = false;
+  private readonly deferThinned: boolean;
+  private readonly pointBudget: number;
+  // cache of nanOrInfIn
+  private scanBuf?: Buffer;
+  private scanFrom = -1;
+  private scanNo = -1;
+  private nextBad = -2;
   private readonly scratchAvg = new Float64Array(MAX_FAST_COLUMNS);
 
   // position in the run
@@ -133,7 +152,10 @@ class TllibLogParser {
   private readonly overflow: SeriesAcc = { key: '', rawName: '', unit: 'other', granularity: 'iteration', buf: new PointBuffer(16) };
   private unrecognised = 0;
 
-  constructor(readonly file: string, private readonly aliases: Record<string, string>) {}
+  constructor(readonly file: string, private readonly aliases: Record<string, string>, tuning: ReaderTuning = {}) {
+    this.deferThinned = tuning.deferThinned ?? true;
+    this.pointBudget = tuning.pointBudget ?? MAX_POINTS_PER_SERIES;
+  }
 
   note(kind: NoteKind, level: Note['level'], line: number | undefined, message: string): void {
     const n = (this.noteCounts.get(kind) ?? 0) + 1;
@@ -161,7 +183,7 @@ class TllibLogParser {
         this.seriesDroppedExample ??= key.length > 80 ? key.slice(0, 80) : key;
         return this.overflow;
       }
-      s = { key, rawName, unit: unit ?? unitOf(key), granularity, buf: new PointBuffer() };
+      s = { key, rawName, unit: unit ?? unitOf(key), granularity, buf: new PointBuffer(this.pointBudget) };
       this.series.set(key, s);
     }
     return s;
@@ -169,6 +191,7 @@ class TllibLogParser {
 
   /** One physical line. Dispatch on the first characters so most lines cost one or two comparisons. */
   line(no: number, raw: string): void {
+    if (this.deferLen > 0) this.materialize();
     let text = raw;
     if (no === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.length === 0) return;
@@ -244,18 +267,91 @@ class TllibLogParser {
     if (end > start && buf[end - 1] === 13) end--; // CRLF
     const h = this.head;
     if (!trainHeadBytes(buf, start, end, h)) return false;
+    // A deferred line is parsed unless this line is deferred too, in the same epoch (then thinning drops it unread).
+    // Parsing it may change the meter columns (it can fall back to the text path), so columns are read after.
+    let defer = this.canDefer(buf, start, end, no);
+    if (this.deferLen > 0 && !(defer && h.epoch === this.deferEpoch)) {
+      this.materialize();
+      defer = this.canDefer(buf, start, end, no);
+    }
     const pre = this.inPretraining;
     const columns = pre ? this.pretrainColumns : this.trainColumns;
     const names = pre ? this.pretrainNames : this.trainNames;
     const col = columns.length;
     if (col === 0 || col > MAX_FAST_COLUMNS || names.length !== col) return false;
+    const step = h.epoch * h.total + h.iter;
+    if (defer) {
+      // thinning drops this line's points unless it turns out to end its epoch: keep its bytes, parse them only then
+      this.pendingWarning = false;
+      this.sawAnything = true;
+      this.enterTrainLine(no, h.epoch, h.total);
+      buf.copy(this.deferBuf, 0, start, end);
+      this.deferLen = end - start;
+      this.deferNo = no;
+      this.deferEpoch = h.epoch;
+      this.deferPre = pre;
+      for (let k = 0; k < col; k++) columns[k].buf.addDeferred(step, h.epoch, h.iter, no);
+      return true;
+    }
     if (!fastMeters(buf, h.fieldsFrom, end, names, this.scratchValue, this.scratchAvg)) return false;
     this.pendingWarning = false;
     this.sawAnything = true;
     this.enterTrainLine(no, h.epoch, h.total);
-    const step = h.epoch * h.total + h.iter;
     for (let k = 0; k < col; k++) columns[k].buf.addFrom(this.scratchValue, this.scratchAvg, k, step, h.epoch, h.iter, no);
     return true;
+  }
+
+  /**
+   * Whether the training line in buf[start..end) may be deferred: every meter's next point would be thinned away,
+   * and the line shows no nan/inf (which thinning must see) and ends like a complete line. Its meters are not
+   * checked: a line that turns out not to parse is noted if it is ever parsed (see ReaderTuning.deferThinned).
+   */
+  private canDefer(buf: Buffer, start: number, end: number, no: number): boolean {
+    if (!this.deferThinned || !this.columnsDistinct || end - start > MAX_DEFER_BYTES || buf[end - 1] !== 41 /* ) */) return false;
+    const columns = this.inPretraining ? this.pretrainColumns : this.trainColumns;
+    return columns.length > 0 && allThinnedAway(columns) && !this.nanOrInfIn(buf, start, end, no);
+  }
+
+  /**
+   * Parses the deferred training line, whose points are about to be kept (its epoch ended, another kind of line
+   * came, or the log ended), into the tails of its series. A line that does not parse after all is taken back and
+   * read by the text path, which notes it.
+   */
+  private materialize(): void {
+    const len = this.deferLen;
+    this.deferLen = 0;
+    const columns = this.deferPre ? this.pretrainColumns : this.trainColumns;
+    const names = this.deferPre ? this.pretrainNames : this.trainNames;
+    const h = this.deferHead; // not this.head: bytesLine may be holding the current line's head there
+    if (trainHeadBytes(this.deferBuf, 0, len, h) && fastMeters(this.deferBuf, h.fieldsFrom, len, names, this.scratchValue, this.scratchAvg)) {
+      for (let k = 0; k < columns.length; k++) columns[k].buf.setTail(this.scratchValue, this.scratchAvg, k);
+      return;
+    }
+    for (const c of columns) c.buf.dropTail();
+    const inPretraining = this.inPretraining;
+    this.inPretraining = this.deferPre;
+    this.trainLine(this.deferNo, this.deferBuf.toString('utf8', 0, len));
+    this.inPretraining = inPretraining;
+  }
+
+  /**
+   * Whether buf[start..end) holds `nan` or `inf` (a value the thinning must see). One native search per chunk and
+   * occurrence instead of a scan per line: the position of the next occurrence is cached until the lines pass it.
+   */
+  private nanOrInfIn(buf: Buffer, start: number, end: number, no: number): boolean {
+    // a new chunk (positions start over) or a new buffer invalidates the cache; the same line asked twice does not
+    if (buf !== this.scanBuf || start < this.scanFrom || (start === this.scanFrom && no !== this.scanNo)) {
+      this.scanBuf = buf;
+      this.nextBad = -2;
+    }
+    this.scanFrom = start;
+    this.scanNo = no;
+    if (this.nextBad === -2 || (this.nextBad !== -1 && this.nextBad < start)) {
+      const a = buf.indexOf(NAN_BYTES, start);
+      const b = buf.indexOf(INF_BYTES, start);
+      this.nextBad = a === -1 ? b : b === -1 ? a : Math.min(a, b);
+    }
+    return this.nextBad !== -1 && this.nextBad < end;
   }
 
   /** The text path for training lines (first line of a run, changed meters, odd bytes, unparsable fields). */
@@ -300,6 +396,8 @@ class TllibLogParser {
     const names = pre ? this.pretrainNames : this.trainNames;
     names.length = 0;
     for (const c of columns) names.push(Buffer.from(c.rawName, 'utf8'));
+    // deferral adds one point per column: two columns on one series (or on the overflow sink) must not share it
+    this.columnsDistinct = new Set(columns.map((c) => c.buf)).size === columns.length && !columns.includes(this.overflow);
     if (bad) {
       this.note('unparsed-train', 'warn', no, `training line: could not read ${bad.map((x) => `'${clip(x, 40)}'`).join(', ')}${col > 0 ? ' (the other meters were kept)' : ''}`);
     }
@@ -673,6 +771,7 @@ class TllibLogParser {
 
   /** Called after the last line. */
   finish(): void {
+    if (this.deferLen > 0) this.materialize();
     this.closeTable();
     if (this.inTraceback) {
       this.note('end', 'warn', this.tracebackLine, 'the log ends inside a traceback (cut while the exception was being written)');
@@ -750,6 +849,12 @@ class TllibLogParser {
   }
 }
 
+/** Every column's next point would be thinned away (see PointBuffer.nextIsThinnedAway). */
+function allThinnedAway(columns: readonly SeriesAcc[]): boolean {
+  for (let k = 0; k < columns.length; k++) if (!columns[k].buf.nextIsThinnedAway()) return false;
+  return true;
+}
+
 /** '(' minus ')' on a line. */
 function parenBalance(s: string): number {
   let d = 0;
@@ -777,6 +882,15 @@ function clip(s: string, n = 100): string {
 export interface ReaderTuning {
   /** false: every line takes the text path */
   fastPath?: boolean;
+  /**
+   * false: parse every training line, even those thinning drops. Default true: once a series is thinned, lines whose
+   * points would be dropped are checked only for their head, their last ')' and nan/inf, and parsed only if kept
+   * after all. The price: a corrupt meter inside a dropped line is not noted (the thinning itself is), and a corrupt
+   * line that ends an epoch is noted but displaces the epoch's previous point.
+   */
+  deferThinned?: boolean;
+  /** points per series before thinning (default MAX_POINTS_PER_SERIES); tests use small budgets */
+  pointBudget?: number;
 }
 
 /**
@@ -793,7 +907,7 @@ export async function readTllibLog(file: string, opts: ReadOptions = {}, tuning:
   } catch (err) {
     throw inputErrorFromFs(file, err);
   }
-  const parser = new TllibLogParser(file, opts.metricAliases ?? {});
+  const parser = new TllibLogParser(file, opts.metricAliases ?? {}, tuning);
   if (size === 0) {
     parser.note('end', 'warn', undefined, 'empty file');
     parser.finish();
