@@ -2,7 +2,6 @@
 import type { Tf } from './backend.js';
 import { type Matrix, takeRows } from './matrix.js';
 import { mulberry32, shuffled, range } from './rng.js';
-import { matMulWithFastGrad } from './linear-op.js';
 
 /** Share of each domain kept out of training to score the probe. Ben-David et al. score on held-out data; 30% keeps ~70 rows per domain on a 225-row dump. */
 export const PROBE_HELD_OUT_FRACTION = 0.3;
@@ -77,10 +76,11 @@ export function trainDomainProbe(tf: Tf, a: Matrix, b: Matrix, opts: ProbeOption
     });
     try {
       const steps = opts.steps ?? PROBE_STEPS;
-      const matMul = matMulWithFastGrad(tf);
+      // Plain tf.matMul here: with the input constant only dW = x^T dy is needed, and for a [n, d] x [d, 1] product the
+      // built-in gradient is ~20% faster than linear-op's explicit transpose of x on every step (9.5 vs 11.7 ms, n=7000).
       for (let s = 0; s < steps; s++) {
         optimizer.minimize(() => {
-          const logits = tf.add(matMul(x, w as unknown as typeof x), bias);
+          const logits = tf.add(tf.matMul(x, w), bias);
           const bce = tf.losses.sigmoidCrossEntropy(y, logits);
           return tf.add(bce, tf.mul(opts.l2 ?? PROBE_L2, tf.sum(tf.square(w)))) as ReturnType<Tf['scalar']>;
         }, false, [w, bias]);
