@@ -148,6 +148,17 @@ test('deferring thinned-away lines changes nothing: same fragment as parsing eve
   assert.ok(g.notes?.some((x) => x.line === 1469 && /could not read 'Loss/.test(x.message)), JSON.stringify(g.notes?.slice(-8)));
 });
 
+test('deferral across 1 MiB chunk boundaries: a generated 3 MB log reads the same with and without it', async () => {
+  const { generateTllibLog } = await import('../../bench/ingest.js');
+  const file = join(dir, 'generated.txt');
+  await generateTllibLog(file, 3 * 1024 * 1024);
+  const deferred = await readTllibLog(file, {}, { pointBudget: 1000 });
+  const parsed = await readTllibLog(file, {}, { pointBudget: 1000, deferThinned: false });
+  assert.deepEqual(deferred, parsed);
+  assert.equal(deferred.status, 'finished');
+  assert.ok((deferred.series?.find((x) => x.key === 'train/loss')?.points.length ?? 0) <= 1000);
+});
+
 test('fast path and text path agree on every number form a meter can print', async () => {
   const nums = ['0', '-0.00', '4.26', '-1.40', '100.0', '1453032.62', '3.1701e-01', '1.0e+00', '2E-3', '0.0005946035575013606',
     '123456789012345678', '1e-30', '7.', 'nan', 'inf', '-inf', '+1.5'];

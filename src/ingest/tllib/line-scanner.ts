@@ -17,6 +17,8 @@ export interface LineSink {
   bytes(buf: Buffer, start: number, end: number, no: number): boolean;
   /** The line as readLines would yield it: UTF-8 decoded (bad bytes replaced), CRLF and tqdm '\r' redraws handled. */
   text(no: number, text: string): void;
+  /** Called before the buffer passed to `bytes` is overwritten: byte ranges kept from it must be copied now. */
+  chunkEnd?(): void;
 }
 
 export interface ScanResult {
@@ -82,6 +84,7 @@ export async function scanLines(file: string, sink: LineSink, opts: { notes?: No
         s = nl + 1;
         scanFrom = s;
       }
+      sink.chunkEnd?.();
       // carry the partial line to the front
       if (cutBytes > 0) {
         cutBytes += stop - scanFrom;

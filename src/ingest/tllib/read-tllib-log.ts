@@ -103,6 +103,9 @@ class TllibLogParser {
   private readonly scratchValue = new Float64Array(MAX_FAST_COLUMNS);
   // the deferred training line (see bytesLine): its bytes, line number, epoch, phase
   private readonly deferBuf = Buffer.alloc(MAX_DEFER_BYTES);
+  /** where the deferred bytes are: the chunk buffer (until chunkEnd) or deferBuf */
+  private deferSrc: Buffer = this.deferBuf;
+  private deferStart = 0;
   private deferLen = 0;
   private deferNo = 0;
   private deferEpoch = -1;
@@ -285,7 +288,9 @@ class TllibLogParser {
       this.pendingWarning = false;
       this.sawAnything = true;
       this.enterTrainLine(no, h.epoch, h.total);
-      buf.copy(this.deferBuf, 0, start, end);
+      // the bytes stay in the chunk buffer until chunkEnd (Buffer#copy would allocate a view per line)
+      this.deferSrc = buf;
+      this.deferStart = start;
       this.deferLen = end - start;
       this.deferNo = no;
       this.deferEpoch = h.epoch;
@@ -318,6 +323,7 @@ class TllibLogParser {
    * read by the text path, which notes it.
    */
   private materialize(): void {
+    if (this.deferSrc !== this.deferBuf) this.chunkEnd();
     const len = this.deferLen;
     this.deferLen = 0;
     const columns = this.deferPre ? this.pretrainColumns : this.trainColumns;
@@ -332,6 +338,17 @@ class TllibLogParser {
     this.inPretraining = this.deferPre;
     this.trainLine(this.deferNo, this.deferBuf.toString('utf8', 0, len));
     this.inPretraining = inPretraining;
+  }
+
+  /** The chunk buffer is about to be reused: copy the deferred line's bytes out of it. */
+  chunkEnd(): void {
+    if (this.deferLen === 0 || this.deferSrc === this.deferBuf) return;
+    const src = this.deferSrc;
+    const dst = this.deferBuf;
+    const a = this.deferStart;
+    for (let i = 0; i < this.deferLen; i++) dst[i] = src[a + i];
+    this.deferSrc = dst;
+    this.deferStart = 0;
   }
 
   /**
@@ -920,6 +937,7 @@ export async function readTllibLog(file: string, opts: ReadOptions = {}, tuning:
     {
       bytes: tuning.fastPath === false ? () => false : (buf, a, b, no) => parser.bytesLine(buf, a, b, no),
       text: (no, text) => parser.line(no, text),
+      chunkEnd: () => parser.chunkEnd(),
     },
     { notes: readNotes, end },
   );
