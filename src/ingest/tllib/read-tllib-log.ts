@@ -272,11 +272,11 @@ class TllibLogParser {
     if (!trainHeadBytes(buf, start, end, h)) return false;
     // A deferred line is parsed unless this line is deferred too, in the same epoch (then thinning drops it unread).
     // Parsing it may change the meter columns (it can fall back to the text path), so columns are read after.
-    let defer = this.canDefer(buf, start, end, no);
-    if (this.deferLen > 0 && !(defer && h.epoch === this.deferEpoch)) {
-      this.materialize();
-      defer = this.canDefer(buf, start, end, no);
-    }
+    // The deferred line ends its epoch when this line starts another: parse it now (this may change the meter
+    // columns, as it can fall back to the text path, so they are read after). In the same epoch it is dropped unread
+    // by the push below, unless this line fails the fast path (the text path then parses it first).
+    if (this.deferLen > 0 && h.epoch !== this.deferEpoch) this.materialize();
+    const defer = this.canDefer(buf, start, end, no);
     const pre = this.inPretraining;
     const columns = pre ? this.pretrainColumns : this.trainColumns;
     const names = pre ? this.pretrainNames : this.trainNames;
@@ -299,6 +299,7 @@ class TllibLogParser {
       return true;
     }
     if (!fastMeters(buf, h.fieldsFrom, end, names, this.scratchValue, this.scratchAvg)) return false;
+    this.deferLen = 0; // same epoch: the push below drops the deferred tail
     this.pendingWarning = false;
     this.sawAnything = true;
     this.enterTrainLine(no, h.epoch, h.total);
