@@ -92,12 +92,8 @@ export async function forwardMlpOnnx(layers: readonly DenseLayer[], x: Matrix, o
   const { ort } = await loadOnnxRuntime();
   if (!ort) return null;
   if (x.cols !== layers[0]!.inDim) throw new Error(`input has ${x.cols} columns, the first layer expects ${layers[0]!.inDim}`);
-  const session = await ort.InferenceSession.create(mlpToOnnx(layers), {
-    executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all',
-    ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
-  });
-  try {
+  const session = await sessionFor(ort, layers, opts.threads);
+  {
     const outDim = layers.at(-1)!.outDim;
     const out = new Float32Array(x.rows * outDim);
     for (let r0 = 0; r0 < x.rows; r0 += ONNX_BATCH_ROWS) {
@@ -107,7 +103,31 @@ export async function forwardMlpOnnx(layers: readonly DenseLayer[], x: Matrix, o
       out.set(res.y!.data as Float32Array, r0 * outDim);
     }
     return { rows: x.rows, cols: outDim, data: out };
-  } finally {
-    await session.release();
   }
+}
+
+/**
+ * One cached session (the last layer stack seen, compared by identity): evaluateRun runs the same classifier on
+ * both domains, and building a session costs ~30 ms. A different stack releases the old session, so at most one
+ * model's weights stay in native memory; releaseOnnxSession() frees it.
+ */
+let cached: { layers: readonly DenseLayer[]; threads: number | undefined; session: OrtSession } | undefined;
+async function sessionFor(ort: OrtModule, layers: readonly DenseLayer[], threads: number | undefined): Promise<OrtSession> {
+  if (cached && cached.threads === threads && cached.layers.length === layers.length && cached.layers.every((l, i) => l === layers[i])) {
+    return cached.session;
+  }
+  await releaseOnnxSession();
+  const session = await ort.InferenceSession.create(mlpToOnnx(layers), {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    ...(threads ? { intraOpNumThreads: threads } : {}),
+  });
+  cached = { layers: [...layers], threads, session };
+  return session;
+}
+
+export async function releaseOnnxSession(): Promise<void> {
+  const c = cached;
+  cached = undefined;
+  if (c) await c.session.release();
 }

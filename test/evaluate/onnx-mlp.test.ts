@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { mlpToOnnx, forwardMlpOnnx, loadOnnxRuntime } from '../../src/evaluate/onnx-mlp.js';
+import { mlpToOnnx, forwardMlpOnnx, loadOnnxRuntime, releaseOnnxSession } from '../../src/evaluate/onnx-mlp.js';
 import { forwardMlp, type DenseLayer } from '../../src/evaluate/mlp.js';
 import { loadBackend, measure } from '../../src/evaluate/index.js';
 import { headFromStateDict } from '../../src/evaluate/head.js';
@@ -49,4 +49,15 @@ test('on a real checkpoint the onnxruntime path reproduces the dumped logits, th
   const res = await measure(be, { arrays, stateDict }, { inference: 'onnxruntime', discBudgetSteps: 0, perClassADistance: false, probeSteps: 5 });
   assert.equal(res.rebuiltHead!.agreementWithDump, 100);
   assert.ok(res.notes.some((n) => /onnxruntime-node/.test(n.message)));
+});
+
+test('the cached session follows the layer stack: A, B, A give A, B, A results', { skip: !ort && 'onnxruntime-node not installed' }, async () => {
+  const mk = (k: number): DenseLayer[] => [{ name: 'k', inDim: 1, outDim: 1, w: Float32Array.of(k), b: Float32Array.of(0), relu: false }];
+  const a = mk(2);
+  const b = mk(3);
+  const x = { rows: 1, cols: 1, data: Float32Array.of(5) };
+  assert.deepEqual([...(await forwardMlpOnnx(a, x))!.data], [10]);
+  assert.deepEqual([...(await forwardMlpOnnx(b, x))!.data], [15]);
+  assert.deepEqual([...(await forwardMlpOnnx(a, x))!.data], [10]);
+  await releaseOnnxSession();
 });
