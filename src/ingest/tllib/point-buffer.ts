@@ -95,6 +95,21 @@ export class PointBuffer {
     this.tailTentative = s % this.stride !== 0;
   }
 
+  /**
+   * The next point replaces a deferred newest point of the same epoch (which thinning would drop on this push):
+   * only its position is rewritten, and the sequence advances as for a push. Precondition: the tail was added with
+   * addDeferred, nothing was pushed since, and nextIsThinnedAway() holds.
+   */
+  replaceDeferred(step: number, iter: number, line: number): void {
+    const t = this.n - 1;
+    const s = this.seq++;
+    this.total++;
+    this.step[t] = step;
+    this.iter[t] = iter;
+    this.line[t] = line;
+    this.seqs[t] = s;
+  }
+
   /** Sets value and average of the newest point (a deferred one, now parsed). */
   setTail(values: Float64Array, avgs: Float64Array, k: number): void {
     const t = this.n - 1;

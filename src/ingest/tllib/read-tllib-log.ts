@@ -285,6 +285,7 @@ class TllibLogParser {
     const step = h.epoch * h.total + h.iter;
     if (defer) {
       // thinning drops this line's points unless it turns out to end its epoch: keep its bytes, parse them only then
+      const replacing = this.deferLen > 0;
       this.pendingWarning = false;
       this.sawAnything = true;
       this.enterTrainLine(no, h.epoch, h.total);
@@ -295,7 +296,9 @@ class TllibLogParser {
       this.deferNo = no;
       this.deferEpoch = h.epoch;
       this.deferPre = pre;
-      for (let k = 0; k < col; k++) columns[k].buf.addDeferred(step, h.epoch, h.iter, no);
+      // a deferred line still pending here is of the same epoch (else it was parsed above): it is simply replaced
+      if (replacing) for (let k = 0; k < col; k++) columns[k].buf.replaceDeferred(step, h.iter, no);
+      else for (let k = 0; k < col; k++) columns[k].buf.addDeferred(step, h.epoch, h.iter, no);
       return true;
     }
     if (!fastMeters(buf, h.fieldsFrom, end, names, this.scratchValue, this.scratchAvg)) return false;
