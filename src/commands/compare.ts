@@ -201,7 +201,7 @@ export function compareRunSets(a: RunReport[], b: RunReport[], labels: [string, 
 // ---------------------------------------------------------------------------------------------------------------
 // Rendering
 
-type ComparisonResult = { kind: 'runs'; comparison: RunComparison } | { kind: 'sets'; comparison: RunSetComparison };
+export type ComparisonResult = { kind: 'runs'; comparison: RunComparison } | { kind: 'sets'; comparison: RunSetComparison };
 
 function num(v: number | undefined, digits = 1): string {
   return v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
