@@ -28,7 +28,7 @@ async function render(report: Report, format: OutputFormat, opts: CliOptions, io
   switch (format) {
     case 'text': {
       const { renderText } = await import('./reporters/text.js');
-      return renderText(report, { color: useColor(opts, io, toFile), verboseNotes: opts.verbose });
+      return renderText(report, { color: useColor(opts, io, toFile), verboseNotes: opts.verbose, allRuns: opts.verbose });
     }
     case 'json': {
       const { renderJson } = await import('./reporters/json.js');
@@ -89,7 +89,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     if (opts.paths.length === 0) throw new UsageError('no run given. Try: dann-doctor ./runs/exp42   (dann-doctor --help for more)');
     const config = await loadEngineConfig(opts, io);
-    const { diagnose } = await import('./index.js');
+    // Many runs are diagnosed in parallel across free cores; one run (or a busy machine) stays in-process.
+    const { diagnoseMany: diagnose } = await import('./sweep/diagnose-many.js');
     const interactive = !opts.formatGiven && !opts.outputs[0].file && io.isTTY && !io.env.CI && io.env.TERM !== 'dumb';
     // Load the (bundled) UI while the runs are read, so the first frame is not also waiting on module loading.
     const uiModule = interactive ? import('./ui/index.js') : undefined;

@@ -5,7 +5,7 @@ import { SCHEMA_VERSION } from './engine/types.js';
 import type { Run } from './model/types.js';
 import type { DiagnoseOptions } from './diagnose-options.js';
 import { discoverRuns } from './discover/discover-runs.js';
-import { loadRun } from './load-run.js';
+import { loadRun, nothingToDiagnose } from './load-run.js';
 import { runRules } from './engine/run-rules.js';
 import { diagnose as rankCauses } from './diagnose/index.js';
 import { buildRunReport } from './report/build-run-report.js';
@@ -43,10 +43,9 @@ export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): 
   for (const d of found.runs) {
     options.onProgress?.(`reading ${d.id}`);
     const run = await loadRun(d, { metricAliases: config.metricAliases, formatHint: options.formatHint, maxBytes: options.maxBytes });
-    if (run.formats.length === 0) {
-      // Nothing any reader understood: an input error, not a "healthy" verdict.
-      const why = run.notes.find((n) => n.level === 'warn');
-      errors.push({ path: d.path, message: why ? `${why.file ?? d.path}: ${why.message}` : `${d.path}: no training log dann-doctor recognises` });
+    const unreadable = nothingToDiagnose(run);
+    if (unreadable) {
+      errors.push({ path: d.path, message: unreadable });
       continue;
     }
     runs.push(run);

@@ -108,3 +108,15 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
   const features = npz ? await featureDumpInfo(npz, notes) : undefined;
   return buildRun({ id: d.id, path: d.path, fragments, earlierAttempts: d.earlierAttempts, checkpoints, features, notes });
 }
+
+/**
+ * Why a loaded run has nothing to diagnose (no reader understood any file, or the files held no metrics, no
+ * hyperparameters and no evaluations, e.g. an empty log), or undefined when it has something. Such a run is an
+ * input error, never a "healthy" verdict.
+ */
+export function nothingToDiagnose(run: Run): string | undefined {
+  const empty = Object.keys(run.series).length === 0 && run.evaluations.length === 0 && Object.keys(run.hyperparameters).length === 0 && run.perClass.length === 0 && !run.crash;
+  if (run.formats.length > 0 && !empty) return undefined;
+  const why = run.notes.find((n) => n.level === 'warn');
+  return why ? `${why.file ?? run.path}: ${why.message}` : `${run.path}: no training log dann-doctor recognises`;
+}

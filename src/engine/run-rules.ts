@@ -1,5 +1,6 @@
 // Runs every registered rule on one Run: severity and options from config, messages from templates, stable fingerprints.
 import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import type { Run } from '../model/types.js';
 import type { EngineConfig, Finding, FindingDraft, Severity, Evidence } from './types.js';
 import type { AnyRule } from './create-rule.js';
@@ -17,7 +18,8 @@ export function formatMessage(template: string, data: Record<string, string | nu
 
 /** Short sha1 of what identifies a finding across reruns: rule, run, message and where it points. */
 export function fingerprintOf(ruleId: string, runId: string, messageId: string, first?: Evidence): string {
-  const where = first ? (first.series ?? first.file) : '';
+  // the file's base name, not its path: a fingerprint must survive the runs moving to another folder or machine
+  const where = first ? (first.series ?? basename(first.file)) : '';
   return createHash('sha1').update([ruleId, runId, messageId, where].join('\u0000')).digest('hex').slice(0, 16);
 }
 

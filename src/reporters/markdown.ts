@@ -3,6 +3,8 @@ import { basename } from 'node:path';
 import type { Report, RunReport } from '../engine/types.js';
 import { pct, SEVERITY_GLYPH } from './style.js';
 import { headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { triageTable } from '../sweep/triage-table.js';
+import { renderTriageMarkdown } from '../sweep/render-triage.js';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -40,14 +42,7 @@ function runSection(run: RunReport): string {
 
 export function renderMarkdown(report: Report): string {
   const out: string[] = ['## dann-doctor', ''];
-  if (report.runs.length > 1) {
-    out.push('| run | algorithm | status | target acc | top finding | top cause |', '|---|---|---|---|---|---|');
-    for (const r of report.runs) {
-      const top = sortedFindings(r).find((f) => !f.suppressed && f.severity !== 'info');
-      out.push(`| \`${r.id}\` | ${r.algorithm} | ${r.status} | ${pct(r.metrics.finalTargetAcc)} | ${top ? `${SEVERITY_GLYPH[top.severity]} ${top.ruleId}` : '✅'} | ${top && r.causes[0] ? r.causes[0].id : ''} |`);
-    }
-    out.push('');
-  }
+  if (report.runs.length > 1) out.push(renderTriageMarkdown(triageTable(report)).trimEnd(), '');
   for (const r of report.runs) out.push(runSection(r), '');
   for (const e of report.errors) out.push(`> ❌ ${esc(e.message)}`);
   return out.join('\n') + '\n';

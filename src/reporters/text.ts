@@ -3,6 +3,9 @@ import { basename } from 'node:path';
 import type { Report, RunReport, Evidence } from '../engine/types.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
 import { headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { triageTable } from '../sweep/triage-table.js';
+import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
+import { groupBySeed } from '../seeds/group-by-seed.js';
 
 export interface TextOptions {
   color: boolean;
@@ -66,12 +69,19 @@ export function renderRunText(run: RunReport, opts: TextOptions): string {
   return out.join('\n');
 }
 
-export function renderText(report: Report, opts: TextOptions): string {
+/**
+ * Several runs: the triage table (worst first, varying hyperparameters as columns) and seed groups first, then the
+ * details of the runs with problems (all runs with `allRuns`); a healthy run's row in the table is its answer.
+ */
+export function renderText(report: Report, opts: TextOptions & { allRuns?: boolean }): string {
   const p = paint(opts.color);
-  const parts = report.runs.map((r) => renderRunText(r, opts));
   const errors = report.errors.map((e) => p.red(`✖ ${e.message}`));
-  const total = report.runs.length;
-  const bad = report.runs.filter((r) => verdictOf(r).kind === 'problems').length;
-  const summary = total > 1 ? [p.bold(`${total} runs: ${bad} with problems, ${total - bad} without`)] : [];
-  return [...summary, ...parts, ...errors].join('\n\n') + '\n';
+  if (report.runs.length <= 1) return [...report.runs.map((r) => renderRunText(r, opts)), ...errors].join('\n\n') + '\n';
+  const table = renderTriageText(triageTable(report), { color: opts.color }).trimEnd();
+  const seeds = renderSeedGroupsText(groupBySeed(report.runs)).trimEnd();
+  const detailed = report.runs.filter((r) => opts.allRuns || verdictOf(r).kind === 'problems');
+  const hidden = report.runs.length - detailed.length;
+  const parts = [table, ...(seeds ? [seeds] : []), ...detailed.map((r) => renderRunText(r, opts))];
+  if (hidden > 0) parts.push(p.dim(`${hidden} run${hidden > 1 ? 's' : ''} without problems not detailed (--verbose shows every run)`));
+  return [...parts, ...errors].join('\n\n') + '\n';
 }

@@ -173,7 +173,8 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
     }));
 
     // Baselines: pickBaseline only looks at algorithm and hyperparameters, so stand-ins give its exact answer.
-    const standIns = stubs.map((s) => ({ algorithm: s.algorithm, hyperparameters: s.hyperparameters }) as unknown as Run);
+    // (a run with nothing readable has no stub: it is an error entry, and its stand-in is never a baseline)
+    const standIns = Array.from(stubs, (s) => ({ algorithm: s?.algorithm ?? 'unknown', hyperparameters: s?.hyperparameters ?? {} }) as unknown as Run);
     const baselineOf: Record<number, number> = {};
     // (computed even with an explicit --baseline: diagnose() falls back to these when that run cannot be read)
     standIns.forEach((r, i) => {
@@ -199,7 +200,7 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
       take(res);
       errors.push(...res.errors);
     }));
-    return { schemaVersion: SCHEMA_VERSION, tool: { name: 'dann-doctor', version: VERSION }, generatedAt: new Date().toISOString(), runs: reports, errors };
+    return { schemaVersion: SCHEMA_VERSION, tool: { name: 'dann-doctor', version: VERSION }, generatedAt: new Date().toISOString(), runs: reports.filter((r) => r !== undefined), errors };
   } finally {
     await Promise.all(workers.map((w) => w.close()));
   }

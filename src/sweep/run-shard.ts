@@ -3,7 +3,7 @@
 import type { Run } from '../model/types.js';
 import type { RunReport } from '../engine/types.js';
 import type { FromWorker, RunStub, ToWorker, WorkerOptions } from './worker-protocol.js';
-import { loadRun } from '../load-run.js';
+import { nothingToDiagnose, loadRun } from '../load-run.js';
 import { judgeRun, loadRuns } from '../index.js';
 
 /** Runs read at once per share: a run's reads (log, checkpoints, npz headers) leave the CPU idle between awaits. */
@@ -47,6 +47,11 @@ export class RunShard {
           const { index, run: d } = msg.runs[next++];
           this.post({ type: 'progress', message: `reading ${d.id}` });
           const run = await loadRun(d, { metricAliases: o.config.metricAliases, formatHint: o.formatHint, maxBytes: o.maxBytes });
+          const unreadable = nothingToDiagnose(run);
+          if (unreadable) {
+            this.errors.push({ path: d.path, message: unreadable });
+            continue;
+          }
           this.kept.set(index, run);
           stubs.push({ index, algorithm: run.algorithm, hyperparameters: run.hyperparameters });
         }

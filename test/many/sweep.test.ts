@@ -141,3 +141,25 @@ test('suppressed findings (baseline file) neither top a row nor sort it up', { s
   const clean = t.rows.filter((r) => !r.topFinding && r.status === 'finished');
   assert.equal(clean[0].runId, diverged.id);
 });
+
+test('parallel sweep: a run with nothing readable is an error entry, the others are diagnosed and ordered', async () => {
+  const { mkdtemp, mkdir, writeFile, cp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { diagnoseMany } = await import('../../src/sweep/diagnose-many.js');
+  const { SHARED_RUNS } = await import('../helpers/shared.js');
+  const dir = await mkdtemp(join(tmpdir(), 'dd-sweep-bad-'));
+  try {
+    await mkdir(join(dir, 'bad'));
+    await writeFile(join(dir, 'bad', 'train-2024-01-01-00_00_00.txt'), '');
+    await cp(join(SHARED_RUNS, 'healthy'), join(dir, 'healthy'), { recursive: true });
+    await cp(join(SHARED_RUNS, 'source_only'), join(dir, 'source_only'), { recursive: true });
+    const r = await diagnoseMany([dir], { concurrency: 2 }, { minRunsPerWorker: 1, batchRuns: 1 });
+    assert.deepEqual(r.runs.map((x) => x.id.split('/').at(-1)), ['healthy', 'source_only']);
+    assert.equal(r.errors.length, 1);
+    assert.match(r.errors[0].message, /bad\/train-2024-01-01-00_00_00\.txt: empty file/);
+    assert.ok(r.runs[0].checked.some((c) => /over source-only/.test(c)), 'the source-only run is still the baseline');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

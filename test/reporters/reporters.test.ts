@@ -58,19 +58,26 @@ test('JSON report keeps the versioned contract and stays valid JSON with NaN val
   assert.doesNotThrow(() => JSON.parse(renderJson(withNaN)));
 });
 
-test('text report puts the verdict on the first line of each run, and has no colour codes without color', () => {
+test('text report: one run leads with its verdict; several runs lead with the triage table, worst first', () => {
+  const one: Report = { ...report, runs: report.runs.filter((r) => r.id === 'runs/label_shift') };
+  const single = renderText(one, { color: false });
+  assert.match(single.split('\n')[0], /^✖ runs\/label_shift {2}likely cause: class-imbalance-or-label-shift/);
   const text = renderText(report, { color: false });
   assert.doesNotMatch(text, /\u001b\[/);
-  const ls = text.split('\n\n').find((b) => b.includes('label_shift'))!;
-  assert.match(ls.split('\n')[0], /^✖ runs\/label_shift {2}likely cause: class-imbalance-or-label-shift/);
-  const healthy = text.split('\n\n').find((b) => b.startsWith('✔ runs/healthy '))!;
-  assert.match(healthy, /no problems found/);
-  assert.match(renderText(report, { color: true }), /\u001b\[31m/);
+  const lines = text.split('\n');
+  assert.match(lines[0], /^run +algorithm +status +target acc +top finding +top cause/);
+  assert.match(lines[1], /^runs\/diverged +dann +finished +9\.8 +error loss-divergence +learning-rate-too-high/);
+  assert.match(text, /runs\/healthy +dann +finished +85\.8 +ok/);
+  // details follow for the runs with problems only; healthy ones are answered by their table row
+  assert.match(text, /^✖ runs\/label_shift {2}likely cause: class-imbalance-or-label-shift/m);
+  assert.doesNotMatch(text, /^✔ runs\/healthy /m);
+  assert.match(renderText(report, { color: false, allRuns: true }), /^✔ runs\/healthy {2}no problems found/m);
+  assert.match(renderText(one, { color: true }), /\u001b\[31m/);
 });
 
-test('markdown report has a run table and a section per run', () => {
+test('markdown report has the triage table and a section per run', () => {
   const md = renderMarkdown(report);
   assert.match(md, /^## dann-doctor/);
-  assert.match(md, /\| `runs\/label_shift` \| dann \| finished \| 52\.0% \| ✖ per-class-imbalance \| class-imbalance-or-label-shift \|/);
+  assert.match(md, /\| runs\/label_shift \| dann \| finished \| 52\.0 \| error per-class-imbalance \| class-imbalance-or-label-shift \(81%\) \|/);
   assert.match(md, /### ✅ `runs\/healthy` — no problems found/);
 });
