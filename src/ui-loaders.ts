@@ -3,13 +3,8 @@ import type { Report } from './engine/types.js';
 import type { EvalResults } from './model/types.js';
 import type { CliOptions } from './cli-args.js';
 
-export interface TsneResult {
-  points: Float32Array;
-  labels: Int32Array;
-  domains: Uint8Array;
-  classNames?: string[];
-  capped?: number;
-}
+export type { TsneResult } from './ui/state/ui-state.js';
+import type { TsneResult } from './ui/state/ui-state.js';
 
 export function uiLoaders(report: Report, opts: Pick<CliOptions, 'backend' | 'maxPoints'>, cwd: string) {
   return {

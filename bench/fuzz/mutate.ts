@@ -1,15 +1,6 @@
 // Byte- and line-level mutations of real files, driven by a seeded PRNG so every run of the fuzzer is reproducible.
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../src/evaluate/rng.js';
 
 const INTERESTING = ['nan', 'inf', '-inf', '1e308', '-0', '', '\r', '\u0000', '\uFFFD', '99999999999999999999', '(', ')', '[', '\t', 'Traceback (most recent call last):', 'Epoch: [', ' * Acc@1 ', '|', ','];
 const INTERESTING_INTS = [0, 1, 0x7f, 0x80, 0xff, 0xffff, 0xffffffff, 0x7fffffff];

@@ -1,7 +1,7 @@
 // Picks the reader for a file by its content (first 64 KiB), then by its name; `--format-hint` overrides both.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { inputErrorFromFs } from './input-error.js';
+import { inputErrorFromFs, openForReading } from './input-error.js';
 import { tfeventsReader } from './tfevents/index.js';
 import { mlflowReader, isMlflowRunDir } from './mlflow/index.js';
 import { csvReader } from './csv/index.js';
@@ -32,12 +32,7 @@ export function readerForFormat(format: RunSourceFormat): FormatReader | undefin
 }
 
 async function readHead(file: string): Promise<Buffer> {
-  let fh;
-  try {
-    fh = await open(file, 'r');
-  } catch (err) {
-    throw inputErrorFromFs(file, err);
-  }
+  const fh = await openForReading(file);
   try {
     const buf = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);

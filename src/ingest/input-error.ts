@@ -25,3 +25,13 @@ export function inputErrorFromFs(file: string, err: unknown): InputError {
     : (e?.message ?? String(err));
   return new InputError(file, why);
 }
+
+/** Opens a file for reading; a failure is an InputError naming the file (never a raw ENOENT/EACCES). */
+export async function openForReading(file: string): Promise<import('node:fs/promises').FileHandle> {
+  const { open } = await import('node:fs/promises');
+  try {
+    return await open(file, 'r');
+  } catch (err) {
+    throw inputErrorFromFs(file, err);
+  }
+}

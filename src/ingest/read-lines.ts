@@ -1,8 +1,7 @@
 // Streams a text file as lines in bounded memory: chunked reads, CRLF and lone CR (tqdm) handled,
 // invalid UTF-8 replaced (never thrown), and over-long lines cut with a note instead of buffering them whole.
-import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { inputErrorFromFs } from './input-error.js';
+import { inputErrorFromFs, openForReading } from './input-error.js';
 import type { Note } from '../model/types.js';
 
 /** Lines longer than this are truncated (a 10 MB single line must not stall a reader that only wants short lines). */
@@ -42,12 +41,7 @@ export function lastCarriageSegment(s: string): string {
  * A final line without '\n' is yielded too (the run may still be writing).
  */
 export async function* readLines(file: string, opts: ReadLinesOptions = {}): AsyncGenerator<Line> {
-  let fh;
-  try {
-    fh = await open(file, 'r');
-  } catch (err) {
-    throw inputErrorFromFs(file, err);
-  }
+  const fh = await openForReading(file);
   try {
     const decoder = new StringDecoder('utf8');
     const buf = Buffer.allocUnsafe(CHUNK_BYTES);

@@ -1,8 +1,8 @@
 // A small, guarded, read-only ZIP reader (central directory first, ZIP64, stored + deflate) for .pth and .npz files.
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { inflateRawSync, crc32 } from 'node:zlib';
 import type { Note } from '../model/types.js';
-import { InputError, inputErrorFromFs } from './input-error.js';
+import { InputError, openForReading } from './input-error.js';
 
 /** Largest declared entry we agree to read: a feature dump or checkpoint bigger than this is not a diagnosis input. */
 export const DEFAULT_MAX_ENTRY_BYTES = 2 * 1024 ** 3;
@@ -65,12 +65,7 @@ function bufferSource(buf: Buffer): ByteSource {
 }
 
 async function fileSource(path: string): Promise<ByteSource> {
-  let fh: FileHandle;
-  try {
-    fh = await open(path, 'r');
-  } catch (err) {
-    throw inputErrorFromFs(path, err);
-  }
+  const fh: FileHandle = await openForReading(path);
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new InputError(path, 'not a regular file');

@@ -1,16 +1,19 @@
-// Starts a worker_thread on a module beside the caller: the built .js in dist/, or the .ts source under tsx.
+// Starts a worker_thread on a module: the built .js in dist/, or the .ts source under tsx (tests, bench).
+// The one place that knows how; t-SNE, sweeps, evaluation and the fuzzer all start their workers through it.
 import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 /**
- * `entry` is the worker module's URL as seen from the caller (`new URL('./worker.js', import.meta.url)` style,
- * with a .js name). From source (tests, bench) the .ts file is started through a tiny eval'd bootstrap that
- * registers tsx in the new thread first, since Node 20 does not apply `--import tsx` to a .ts worker entry.
+ * `entry` is the worker module's URL as the caller sees it, with a .js name (`new URL('./worker.js',
+ * import.meta.url)`). From source the .ts file is started through a tiny eval'd bootstrap that registers tsx in the
+ * new thread first, since Node 20 does not apply `--import tsx` to a .ts worker entry (loader hooks are per thread).
  */
 export function startWorker(entry: URL, workerData?: unknown): Worker {
-  const ts = new URL(entry.href.replace(/\.js$/, '.ts'));
-  const fromSource = import.meta.url.endsWith('.ts');
-  if (!fromSource) return new Worker(entry, { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); })`;
+  if (!import.meta.url.endsWith('.ts')) return new Worker(entry, { workerData });
+  const ts = entry.href.replace(/\.js$/, '.ts');
+  // import.meta.resolve is missing when this file is itself compiled to CommonJS (a script outside the package)
+  const tsx = typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(ts)}); })`;
   return new Worker(boot, { eval: true, workerData });
 }

@@ -1,5 +1,6 @@
 // Parallel diagnosis of many runs (sweep triage): discovery here, reading and rules in worker threads, one Report out.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../runtime/start-worker.js';
 import { availableParallelism, loadavg } from 'node:os';
 import type { Report, RunReport } from '../engine/types.js';
 import type { Run } from '../model/types.js';
@@ -19,17 +20,9 @@ export const MIN_RUNS_PER_WORKER = 24;
 /** Runs handed to a worker per message batch: large enough to amortise messaging, small enough to balance load. */
 export const BATCH_RUNS = 64;
 
-/**
- * The worker. In the package it is dist/src/sweep/diagnose-worker.js. Under tsx (tests, bench) this module is the
- * .ts source and a worker thread does not get tsx's loader from `--import tsx` (hooks are per thread in Node 20),
- * so a small bootstrap registers tsx in the worker before importing the .ts file.
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./diagnose-worker.js', import.meta.url));
-  const entry = new URL('./diagnose-worker.ts', import.meta.url).href;
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true });
+/** The worker: dist/src/sweep/diagnose-worker.js, or its .ts source under tsx (src/runtime/start-worker.ts). */
+function startDiagnoseWorker(): Worker {
+  return startWorker(new URL('./diagnose-worker.js', import.meta.url));
 }
 
 /**
@@ -79,7 +72,7 @@ class ThreadShard extends ShardHandle {
   private readonly worker: Worker;
   constructor(onProgress?: (m: string) => void) {
     super(onProgress);
-    this.worker = startWorker();
+    this.worker = startDiagnoseWorker();
     this.worker.on('message', (m: FromWorker) => this.receive(m));
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => this.fail(new Error(`diagnose worker exited with code ${code}`)));

@@ -1,7 +1,6 @@
 // Reads one NumPy .npy array (from a Buffer or a path) into an NdArray in C order, with a size guard.
-import { open } from 'node:fs/promises';
 import type { NdArray } from '../../model/ndarray.js';
-import { InputError, inputErrorFromFs } from '../input-error.js';
+import { InputError, openForReading } from '../input-error.js';
 import { decodeElements, fStrides, gatherToC } from './elements.js';
 import { MAX_HEADER_BYTES, NPY_PREAMBLE_BYTES, npyHeaderSize, parseNpyHeader, type NpyHeader } from './header.js';
 
@@ -59,12 +58,7 @@ export function fromHeaderAndData(h: NpyHeader, data: Uint8Array, mayAlias = fal
 export async function readNpy(input: Uint8Array | string, opts: NpyOptions & { file?: string } = {}): Promise<NdArray> {
   if (typeof input !== 'string') return decodeNpy(input, opts.file ?? '<buffer>', opts);
   const file = input;
-  let fh;
-  try {
-    fh = await open(file, 'r');
-  } catch (err) {
-    throw inputErrorFromFs(file, err);
-  }
+  const fh = await openForReading(file);
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new InputError(file, 'not a regular file');

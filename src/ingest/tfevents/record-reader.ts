@@ -1,6 +1,5 @@
 // Streams the TFRecord framing of a tfevents file in bounded memory, checking both masked CRC32Cs of every record.
-import { open } from 'node:fs/promises';
-import { inputErrorFromFs } from '../input-error.js';
+import { inputErrorFromFs, openForReading } from '../input-error.js';
 import { maskedCrc32c } from './crc32c.js';
 import type { Note } from '../../model/types.js';
 
@@ -33,12 +32,7 @@ export interface RecordReadOptions {
  */
 export async function readTfRecords(file: string, opts: RecordReadOptions, onRecord: OnRecord): Promise<void> {
   const verify = opts.verifyCrc ?? true;
-  let fh;
-  try {
-    fh = await open(file, 'r');
-  } catch (err) {
-    throw inputErrorFromFs(file, err);
-  }
+  const fh = await openForReading(file);
   try {
     const size = (await fh.stat()).size;
     let limit = size;
