@@ -326,7 +326,8 @@ export const COMPARE_USAGE = `usage: dann-doctor compare A B [--format text|json
   Deltas are B - A; with --baseline, A is BASE and B is RUN.
   --fail-on-regression  exit 1 when B is worse than A: beyond seed noise (Welch t-test, p < 0.05) when a side has
                         several seeds, else by more than --tolerance points of final target acc (default ${DEFAULT_REGRESSION_TOLERANCE}).
-  --evaluate            re-evaluate checkpoints/feature dumps before comparing (slower)`;
+  --evaluate, --eval    re-evaluate checkpoints/feature dumps before comparing (slower)
+  --no-color, --color   plain or coloured text (default: colour on a terminal unless NO_COLOR)`;
 
 export type DiagnoseFn = (paths: string[], options?: DiagnoseOptions) => Promise<Report>;
 
@@ -337,6 +338,8 @@ interface CompareArgs {
   failOnRegression: boolean;
   tolerance: number;
   evaluate: boolean;
+  /** --color / --no-color; undefined = by TTY and NO_COLOR, as the main command */
+  color?: boolean;
 }
 
 function parseCompareArgs(args: string[]): CompareArgs | string {
@@ -346,6 +349,7 @@ function parseCompareArgs(args: string[]): CompareArgs | string {
   let failOnRegression = false;
   let tolerance = DEFAULT_REGRESSION_TOLERANCE;
   let evaluate = false;
+  let color: boolean | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -361,17 +365,19 @@ function parseCompareArgs(args: string[]): CompareArgs | string {
     else if (flag === '--tolerance') {
       tolerance = Number(value());
       if (!(tolerance >= 0)) return '--tolerance must be a number of points >= 0';
-    } else if (flag === '--evaluate') evaluate = true;
+    } else if (flag === '--evaluate' || flag === '--eval') evaluate = true;
+    else if (flag === '--no-color') color = false;
+    else if (flag === '--color') color = true;
     else if (flag === '--help' || flag === '-h') return '';
     else if (flag.startsWith('-') && flag !== '-') return `unknown option ${flag}`;
     else pos.push(arg);
   }
   if (baseline !== undefined) {
     if (pos.length !== 1) return 'with --baseline give exactly one run to compare';
-    return { a: baseline, b: pos[0], format, failOnRegression, tolerance, evaluate };
+    return { a: baseline, b: pos[0], format, failOnRegression, tolerance, evaluate, color };
   }
   if (pos.length !== 2) return 'compare needs two paths (A B) or one path and --baseline';
-  return { a: pos[0], b: pos[1], format, failOnRegression, tolerance, evaluate };
+  return { a: pos[0], b: pos[1], format, failOnRegression, tolerance, evaluate, color };
 }
 
 async function defaultDiagnose(paths: string[], options?: DiagnoseOptions): Promise<Report> {
@@ -422,7 +428,7 @@ export async function compareCommand(args: string[], io: CliIO, diagnoseFn: Diag
   const result: ComparisonResult = ra.runs.length === 1 && rb.runs.length === 1
     ? { kind: 'runs', comparison: compareRuns(ra.runs[0], rb.runs[0]) }
     : { kind: 'sets', comparison: compareRunSets(ra.runs, rb.runs) };
-  const color = io.isTTY && !io.env.NO_COLOR;
+  const color = parsed.color ?? (io.isTTY && !io.env.NO_COLOR);
   io.stdout.write(
     parsed.format === 'json' ? renderComparisonJson(result)
     : parsed.format === 'markdown' ? renderComparisonMarkdown(result)
