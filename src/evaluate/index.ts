@@ -6,8 +6,11 @@ import type { NdArray } from '../model/ndarray.js';
 import { InputError } from '../ingest/input-error.js';
 import { ArrayShapeError } from './matrix.js';
 import type { MeasureOptions } from './measure.js';
+import { findTfjsModels, loadTfjsModel, loadSavedModel, savedModelNeedsNode, type FoundModel, type LoadedTfModel } from './tfjs-model.js';
+import type { LoadedBackend } from './backend.js';
 
 export { loadBackend, parseBackendName, BACKEND_LADDER, UnknownBackendError, BackendUnavailableError, type BackendName, type LoadedBackend } from './backend.js';
+export { findTfjsModels, loadTfjsModel, loadSavedModel, readTfjsArtifacts, type FoundModel, type LoadedTfModel } from './tfjs-model.js';
 export { measure, DEFAULT_SEED, DEFAULT_MAX_POINTS, type EvalInputs, type MeasureOptions } from './measure.js';
 
 export interface EvaluateOptions extends Omit<MeasureOptions, 'onProgress'> {
@@ -29,12 +32,31 @@ function runDir(run: Run): string {
 }
 
 /** The feature dump and checkpoint evaluateRun would use, without reading them. */
-export function findEvalInputs(run: Run): { features?: string; checkpoint?: string; otherCheckpoints: string[] } {
+export function findEvalInputs(run: Run): { features?: string; checkpoint?: string; otherCheckpoints: string[]; models: FoundModel[] } {
   const dir = runDir(run);
   const features = [run.features?.path, join(dir, 'features.npz')].find((p): p is string => !!p && p.endsWith('.npz') && existsSync(p));
   const found = CHECKPOINT_NAMES.map((n) => join(dir, 'checkpoints', n)).filter((p) => existsSync(p));
   for (const c of run.checkpoints) if (c.path.endsWith('.pth') && !found.includes(c.path) && existsSync(c.path)) found.push(c.path);
-  return { ...(features ? { features } : {}), ...(found[0] ? { checkpoint: found[0] } : {}), otherCheckpoints: found.slice(1) };
+  return { ...(features ? { features } : {}), ...(found[0] ? { checkpoint: found[0] } : {}), otherCheckpoints: found.slice(1), models: findTfjsModels(dir) };
+}
+
+/**
+ * The first TF.js model of the run dir that loads on this backend (model.json first, then a SavedModel when the
+ * backend is tfjs-node); every one that cannot be used becomes a note, so a bad model never stops the evaluation.
+ */
+async function loadRunModel(models: readonly FoundModel[], backend: LoadedBackend, notes: Note[]): Promise<LoadedTfModel | undefined> {
+  for (const m of models) {
+    try {
+      const loaded = m.kind === 'tfjs' ? await loadTfjsModel(backend.tf, m.path) : await loadSavedModel(backend.tf, m.path);
+      if (!loaded) { notes.push({ level: 'info', message: savedModelNeedsNode(m.path, backend.name), file: m.path }); continue; }
+      const rest = models.filter((o) => o !== m);
+      if (rest.length) notes.push({ level: 'info', message: `TF.js model ${m.path} used; not used: ${rest.map((o) => o.path).join(', ')}`, file: m.path });
+      return loaded;
+    } catch (err) {
+      notes.push({ level: 'warn', message: `TF.js model not usable: ${(err as Error).message}`, file: m.path });
+    }
+  }
+  return undefined;
 }
 
 /** Class names from a per-class table of the run's log, when it has one row per class. */
@@ -44,8 +66,8 @@ function classNamesOf(run: Run): string[] | undefined {
 }
 
 /**
- * Re-runs evaluation from what the run saved: `features.npz` (required) and `checkpoints/latest.pth` (else
- * best.pth) in the run directory, both only read. Returns null when there is no feature dump. TF.js is imported
+ * Re-runs evaluation from what the run saved: `features.npz` (required), `checkpoints/latest.pth` (else
+ * best.pth) and a TF.js model (model.json, or a SavedModel on tfjs-node; see findTfjsModels) in the run directory, all only read. Returns null when there is no feature dump. TF.js is imported
  * only here, after the inputs were found. A bad dump throws InputError naming the file; a checkpoint that cannot
  * be read becomes a note and evaluation goes on from the dump alone.
  */
@@ -81,6 +103,11 @@ export async function evaluateRun(run: Run, opts: EvaluateOptions = {}): Promise
   progress('loading TensorFlow.js', 0.04);
   const backend = await loadBackend(opts.backend !== undefined ? { backend: opts.backend } : {});
   const { backend: _b, onProgress, ...measureOpts } = opts;
+  let tfjsModel: LoadedTfModel | undefined;
+  if (found.models.length) {
+    progress('loading the TF.js model', 0.045);
+    tfjsModel = await loadRunModel(found.models, backend, notes);
+  }
   try {
     const res = await measure(
       backend,
@@ -88,6 +115,7 @@ export async function evaluateRun(run: Run, opts: EvaluateOptions = {}): Promise
         arrays,
         arraysFile: found.features,
         ...(stateDict ? { stateDict, checkpointFile: found.checkpoint } : {}),
+        ...(tfjsModel ? { tfjsModel } : {}),
         ...(classNamesOf(run) ? { classNames: classNamesOf(run)! } : {}),
       },
       { ...measureOpts, onProgress: (m, f) => onProgress?.(m, 0.05 + 0.95 * f) },
@@ -97,5 +125,7 @@ export async function evaluateRun(run: Run, opts: EvaluateOptions = {}): Promise
   } catch (err) {
     if (err instanceof ArrayShapeError) throw new InputError(found.features, err.message);
     throw err;
+  } finally {
+    tfjsModel?.dispose();
   }
 }

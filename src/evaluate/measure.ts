@@ -10,6 +10,7 @@ import { forwardMlpOnnx } from './onnx-mlp.js';
 import { trainDomainProbe, perClassADistance } from './probe.js';
 import { trainDiscriminator, DISC_BUDGET_STEPS } from './discriminator.js';
 import { mulberry32, sampleIndices } from './rng.js';
+import type { LoadedTfModel } from './tfjs-model.js';
 
 /** Default seed of every split, subsample and init, so two runs of the tool print the same numbers. */
 export const DEFAULT_SEED = 0;
@@ -24,6 +25,11 @@ export const FAST_PATH_MIN_MACS = 5e8;
 
 export type Domain = 'source' | 'target';
 const DOMAINS: readonly Domain[] = ['source', 'target'];
+/**
+ * When both `*_features` and `*_backbone_features` fit a TF.js model's input width, the one whose predictions agree
+ * more with the dumped logits on this many rows is used: enough to tell a right input (~100%) from a wrong one.
+ */
+export const INPUT_TIE_BREAK_ROWS = 1000;
 /** Prefixes dumps use for the two domains: the documented ones first. */
 const DOMAIN_PREFIXES: Record<Domain, readonly string[]> = { source: ['source', 'src', 's'], target: ['target', 'tgt', 't'] };
 
@@ -36,6 +42,8 @@ export interface EvalInputs {
   stateDict?: ReadonlyMap<string, NdArray>;
   checkpointFile?: string;
   classNames?: string[];
+  /** a TF.js classifier found in the run dir (model.json or SavedModel), loaded on the same backend */
+  tfjsModel?: LoadedTfModel;
 }
 
 export interface MeasureOptions {
@@ -56,6 +64,7 @@ interface DomainArrays {
   features?: Matrix;
   featuresName?: string;
   backbone?: Matrix;
+  backboneName?: string;
   labels?: Int32Array;
   logits?: Matrix;
   predictions?: Int32Array;
@@ -77,7 +86,7 @@ function domainArrays(arrays: ReadonlyMap<string, NdArray>, d: Domain): DomainAr
   const f = findArray(arrays, d, ['features', 'feats', 'bottleneck_features']);
   if (f) { out.features = toMatrix(f[0], f[1]); out.featuresName = f[0]; }
   const bb = findArray(arrays, d, ['backbone_features']);
-  if (bb) out.backbone = toMatrix(bb[0], bb[1]);
+  if (bb) { out.backbone = toMatrix(bb[0], bb[1]); out.backboneName = bb[0]; }
   const y = findArray(arrays, d, ['labels', 'label', 'y']);
   if (y) out.labels = toLabels(y[0], y[1]);
   const lg = findArray(arrays, d, ['logits', 'outputs']);
@@ -118,7 +127,7 @@ export async function measure(backend: LoadedBackend, inputs: EvalInputs, opts: 
   }
 
   const numClasses =
-    head?.numClasses ?? dom.source.logits?.cols ?? dom.target.logits?.cols ?? maxLabel([dom.source.labels, dom.target.labels]) + 1;
+    head?.numClasses ?? dom.source.logits?.cols ?? dom.target.logits?.cols ?? inputs.tfjsModel?.outDim ?? maxLabel([dom.source.labels, dom.target.labels]) + 1;
   const results: EvalResults = {
     backend: backend.name,
     backendReason: backend.reason,
@@ -191,6 +200,18 @@ export async function measure(backend: LoadedBackend, inputs: EvalInputs, opts: 
     for (const m of engineNotes) notes.push({ level: 'info', message: m });
   }
 
+  // 1b. A TF.js classifier from the run dir, on the dumped features that match its input width.
+  const modelLogits: Partial<Record<Domain, Matrix>> = {};
+  if (inputs.tfjsModel) {
+    progress('running the TF.js model from the run dir', 0.03);
+    try {
+      const tm = await runTfjsModel(inputs.tfjsModel, dom, numClasses, notes, file);
+      if (tm) { Object.assign(modelLogits, tm.logits); results.tfjsModel = tm.result; }
+    } catch (err) {
+      notes.push({ level: 'warn', message: `TF.js model not used: ${(err as Error).message}`, file: inputs.tfjsModel.file });
+    }
+  }
+
   // 2. Classification per domain, from what the run itself computed when it dumped logits.
   progress('per-class accuracy and confusion', 0.05);
   const predHist: Partial<Record<Domain, number[]>> = {};
@@ -201,6 +222,7 @@ export async function measure(backend: LoadedBackend, inputs: EvalInputs, opts: 
     if (a.logits) preds = argmaxRows(a.logits);
     else if (a.predictions) { preds = a.predictions; from = 'predictions'; }
     else if (rebuiltLogits[d]) { preds = argmaxRows(rebuiltLogits[d]!); from = 'rebuilt-head'; }
+    else if (modelLogits[d]) { preds = argmaxRows(modelLogits[d]!); from = 'tfjs-model'; }
     if (preds) {
       const hist = new Array<number>(numClasses).fill(0);
       for (const p of preds) if (p >= 0 && p < numClasses) hist[p]!++;
@@ -272,6 +294,80 @@ export async function measure(backend: LoadedBackend, inputs: EvalInputs, opts: 
   progress('done', 1);
   results.seconds = (performance.now() - t0) / 1000;
   return results;
+}
+
+type TfjsModelResult = NonNullable<EvalResults['tfjsModel']>;
+
+/** Percent of rows where the argmax of a equals the argmax of b (same row count). */
+function argmaxAgreement(a: Matrix, b: Matrix): number {
+  const pa = argmaxRows(a);
+  const pb = argmaxRows(b);
+  let same = 0;
+  pa.forEach((p, i) => { if (p === pb[i]) same++; });
+  return pa.length ? (100 * same) / pa.length : 0;
+}
+
+/**
+ * Runs a TF.js classifier on each domain's dumped features (`*_features` or `*_backbone_features`, whichever has the
+ * model's input width). When both fit, the dumped logits decide (see INPUT_TIE_BREAK_ROWS); without logits a model with
+ * two or more weight matrices is taken to include the bottleneck (backbone features), a single one to be the head alone.
+ */
+async function runTfjsModel(
+  model: LoadedTfModel, dom: Record<Domain, DomainArrays>, numClasses: number, notes: Note[], file: string | undefined,
+): Promise<{ logits: Partial<Record<Domain, Matrix>>; result: TfjsModelResult } | null> {
+  type Role = 'backbone' | 'features';
+  const fits = (a: DomainArrays, r: Role) => (r === 'backbone' ? a.backbone : a.features)?.cols === model.inDim;
+  const both = DOMAINS.some((d) => fits(dom[d], 'backbone') && fits(dom[d], 'features'));
+  let prefer: Role = model.matrices >= 2 ? 'backbone' : 'features';
+  if (both) {
+    const judge = DOMAINS.find((d) => dom[d].logits && fits(dom[d], 'backbone') && fits(dom[d], 'features'));
+    if (judge) {
+      const a = dom[judge];
+      const idx = Array.from({ length: Math.min(a.logits!.rows, INPUT_TIE_BREAK_ROWS) }, (_, i) => i);
+      const ref = takeRows(a.logits!, idx);
+      const agreeB = argmaxAgreement(await model.predict(takeRows(a.backbone!, idx)), ref);
+      const agreeF = argmaxAgreement(await model.predict(takeRows(a.features!, idx)), ref);
+      prefer = agreeB >= agreeF ? 'backbone' : 'features';
+      notes.push({ level: 'info', message: `TF.js model input: ${judge}_backbone_features and ${judge}_features both have width ${model.inDim}; chose ${prefer === 'backbone' ? 'backbone features' : 'features'} (argmax agreement with the dumped logits ${Math.max(agreeB, agreeF).toFixed(1)}% vs ${Math.min(agreeB, agreeF).toFixed(1)}%)`, file: model.file });
+    } else {
+      notes.push({ level: 'info', message: `TF.js model input: backbone and bottleneck features both have width ${model.inDim} and no logits to tell; took ${prefer === 'backbone' ? 'backbone features' : 'features'} (the model has ${model.matrices} weight matrices)`, file: model.file });
+    }
+  }
+  const logits: Partial<Record<Domain, Matrix>> = {};
+  const result: TfjsModelResult = { file: model.file, format: model.format, inputs: [] };
+  let agree = 0;
+  let compared = 0;
+  for (const d of DOMAINS) {
+    const a = dom[d];
+    const order: Role[] = prefer === 'backbone' ? ['backbone', 'features'] : ['features', 'backbone'];
+    const role = order.find((r) => fits(a, r));
+    if (!role) continue;
+    const x = role === 'backbone' ? a.backbone! : a.features!;
+    const y = await model.predict(x);
+    if (y.cols !== numClasses) {
+      notes.push({ level: 'warn', message: `TF.js model gives ${y.cols} outputs per row, the run has ${numClasses} classes: its predictions are not scored`, file: model.file });
+      return null;
+    }
+    logits[d] = y;
+    result.inputs.push((role === 'backbone' ? a.backboneName : a.featuresName) ?? `${d}_${role}`);
+    const preds = argmaxRows(y);
+    if (a.labels && a.labels.length === preds.length) result[d] = evalOf(a.labels, preds, numClasses, 'tfjs-model', notes, `${d} (TF.js model)`);
+    if (a.logits && a.logits.rows === y.rows && a.logits.cols === y.cols) {
+      agree += (argmaxAgreement(y, a.logits) * y.rows) / 100;
+      compared += y.rows;
+    }
+  }
+  if (result.inputs.length === 0) {
+    notes.push({ level: 'warn', message: `TF.js model takes ${model.inDim} features per row; no *_features or *_backbone_features array in the dump has that width`, file: file ?? model.file });
+    return null;
+  }
+  if (compared > 0) {
+    result.agreementWithDump = (100 * Math.round(agree)) / compared;
+    if (result.agreementWithDump < 100) {
+      notes.push({ level: 'warn', message: `the TF.js model agrees with the dumped logits on ${result.agreementWithDump.toFixed(1)}% of rows: it may not be the model that made the dump`, file: model.file });
+    }
+  }
+  return { logits, result };
 }
 
 function maxLabel(ls: (Int32Array | undefined)[]): number {

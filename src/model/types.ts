@@ -133,7 +133,7 @@ export interface DomainEval {
   /** entropy of the prediction histogram divided by ln(numClasses): 1 = spread evenly, 0 = one class */
   predEntropyNorm: number;
   /** how the predictions were obtained */
-  predictionsFrom: 'logits' | 'predictions' | 'rebuilt-head' | 'probe';
+  predictionsFrom: 'logits' | 'predictions' | 'rebuilt-head' | 'probe' | 'tfjs-model'; // tfjs-model: a model.json/SavedModel found in the run dir
 }
 
 /** What src/evaluate measured from checkpoints and feature dumps. */
@@ -168,6 +168,17 @@ export interface EvalResults {
     /** percent of rows whose argmax equals the dumped logits' argmax */
     agreementWithDump?: number;
     maxAbsLogitDiff?: number;
+  };
+  /** a TF.js classifier (model.json LayersModel/GraphModel, or a SavedModel on tfjs-node) from the run dir, run on the dumped features */
+  tfjsModel?: {
+    file: string;
+    format: 'layers-model' | 'graph-model' | 'saved-model';
+    /** the dumped arrays it was run on, per domain (e.g. target_backbone_features) */
+    inputs: string[];
+    source?: DomainEval;
+    target?: DomainEval;
+    /** percent of rows whose argmax equals the dumped logits' argmax */
+    agreementWithDump?: number;
   };
   seconds: number;
   notes: Note[];
