@@ -152,3 +152,54 @@ export function fastMeters(buf: Uint8Array, i: number, end: number, names: reado
   }
   return i === end;
 }
+
+/** Where the parts of a training line's head are, relative to its start (see headShape). */
+export interface HeadShape {
+  /** length of `Epoch: [e][` */
+  prefixLen: number;
+  /** offset of the `N]` after the '/' */
+  tailFrom: number;
+  /** length of `N]` */
+  tailLen: number;
+}
+
+/** The shape of a head that trainHeadBytes accepts at buf[start..end) (false for any other line). */
+export function headShape(buf: Uint8Array, start: number, end: number, out: HeadShape, h: HeadSlot): boolean {
+  if (!trainHeadBytes(buf, start, end, h)) return false;
+  const close1 = indexOfByte(buf, 93, start + 8, end);
+  const slash = indexOfByte(buf, 47, close1 + 2, end);
+  out.prefixLen = close1 + 2 - start;
+  out.tailFrom = slash + 1 - start;
+  out.tailLen = h.fieldsFrom - (slash + 1);
+  return true;
+}
+
+/**
+ * The iteration of the training line at buf[s..end) when its head is the template's (t[tStart..], of shape `shape`)
+ * but for the iteration (spaces, then digits right before the '/'): same epoch and total as the template, and
+ * trainHeadBytes would read this iteration. -1 when that is not certain (the caller then asks trainHeadBytes).
+ * A few byte comparisons instead of a parse: this is checked on every line the thinning drops.
+ */
+export function iterOfSameHead(buf: Uint8Array, s: number, end: number, t: Uint8Array, tStart: number, shape: HeadShape): number {
+  const p = shape.prefixLen;
+  if (end - s < 14 || s + p >= end) return -1;
+  for (let k = 0; k < p; k++) if (buf[s + k] !== t[tStart + k]) return -1;
+  const from = s + p;
+  let j = from;
+  while (j < end && buf[j] === 32) j++;
+  const d0 = j;
+  let iter = 0;
+  for (; j < end; j++) {
+    const c = buf[j];
+    if (c < 48 || c > 57) break;
+    iter = iter * 10 + (c - 48);
+  }
+  if (j === d0 || j - d0 > 15 || buf[j] !== 47 /* / */) return -1;
+  const n = shape.tailLen;
+  const close = j + n; // the ']' (the tail ends with it, and holds no other)
+  // trainHeadBytes looks for the ']' within 41 bytes of the '[' and before the end
+  if (close >= end || close - from >= 41) return -1;
+  const tt = tStart + shape.tailFrom;
+  for (let k = 0; k < n; k++) if (buf[j + 1 + k] !== t[tt + k]) return -1;
+  return iter;
+}

@@ -63,6 +63,17 @@ export class PointBuffer {
   }
 
   /**
+   * How many more points in a row nextIsThinnedAway() would hold for, if each only replaced a deferred tail
+   * (replaceDeferred advances the sequence and nothing else): 0 when the next one is not thinned away. The reader's
+   * bulk path consumes that many lines without asking per line.
+   */
+  thinnedAwayRun(): number {
+    if (this.stride <= 1 || this.lastNonFinite || this.n >= this.budget) return 0;
+    const r = this.seq % this.stride;
+    return r === 0 ? 0 : this.stride - r;
+  }
+
+  /**
    * Appends a finite point whose values are not parsed yet (a thinned-away training line): it is held only as the
    * tentative newest point. If it must stay (its epoch ends, or the log ends) the caller fills it with setTail
    * before the next push; otherwise the next push drops it unread.
@@ -98,16 +109,17 @@ export class PointBuffer {
   /**
    * The next point replaces a deferred newest point of the same epoch (which thinning would drop on this push):
    * only its position is rewritten, and the sequence advances as for a push. Precondition: the tail was added with
-   * addDeferred, nothing was pushed since, and nextIsThinnedAway() holds.
+   * addDeferred, nothing was pushed since, and nextIsThinnedAway() holds. `count` > 1 stands for that many
+   * replacements in a row, of which this is the last (each would only advance the sequence; see thinnedAwayRun).
    */
-  replaceDeferred(step: number, iter: number, line: number): void {
+  replaceDeferred(step: number, iter: number, line: number, count = 1): void {
     const t = this.n - 1;
-    const s = this.seq++;
-    this.total++;
+    this.seq += count;
+    this.total += count;
     this.step[t] = step;
     this.iter[t] = iter;
     this.line[t] = line;
-    this.seqs[t] = s;
+    this.seqs[t] = this.seq - 1;
   }
 
   /** Sets value and average of the newest point (a deferred one, now parsed). */
@@ -217,7 +229,9 @@ export class PointBuffer {
       this.stride *= 2;
       let w = 0;
       for (let r = 0; r < this.n; r++) {
-        const keep = this.pinned[r] === 1 || this.seqs[r] % this.stride === 0 || r === this.n - 1;
+        // seq / stride is exact (stride is a power of two): a whole number means a multiple, without a float modulo
+        const q = this.seqs[r] / this.stride;
+        const keep = this.pinned[r] === 1 || q === Math.floor(q) || r === this.n - 1;
         if (!keep) continue;
         if (w !== r) {
           this.step[w] = this.step[r];
@@ -240,7 +254,14 @@ export class PointBuffer {
   /** The kept points as Point objects (what the Run model stores). */
   toPoints(): Point[] {
     const out: Point[] = new Array(this.n);
+    const full = this.hasAvg && this.hasIter;
     for (let i = 0; i < this.n; i++) {
+      if (full && this.epoch[i] >= 0 && this.iter[i] >= 0 && this.line[i] >= 0) {
+        // the usual training point: one literal with every field (same keys, same order as below) is built whole,
+        // where adding fields one by one grows each object's property store
+        out[i] = { step: this.step[i], value: this.value[i], avg: this.avg[i], epoch: this.epoch[i], iter: this.iter[i], line: this.line[i] };
+        continue;
+      }
       const p: Point = { step: this.step[i], value: this.value[i] };
       if (this.hasAvg) p.avg = this.avg[i];
       if (this.epoch[i] >= 0) p.epoch = this.epoch[i];

@@ -15,8 +15,8 @@ import {
   parseTableRow, meterFieldIn, meterFields, testHead, trainHead, type MeterSlot, type Summary,
 } from './line-parsers.js';
 import { MAX_POINTS_PER_SERIES, PointBuffer } from './point-buffer.js';
-import { fastMeters, trainHeadBytes, type HeadSlot } from './byte-parsers.js';
-import { scanLines } from './line-scanner.js';
+import { fastMeters, headShape, iterOfSameHead, trainHeadBytes, type HeadShape, type HeadSlot } from './byte-parsers.js';
+import { scanLines, type RunEnd } from './line-scanner.js';
 import { inferAlgorithm, type MeterEvidence } from './algorithm.js';
 
 /** Notes of one kind beyond this many are counted, not listed (a 1 GB log of bad lines must not fill memory). */
@@ -41,7 +41,6 @@ const MAX_FAST_COLUMNS = 64;
 /** Training lines longer than this are never deferred (tllib's are ~130 bytes). */
 const MAX_DEFER_BYTES = 2048;
 const NAN_BYTES = Buffer.from('nan');
-const INF_BYTES = Buffer.from('inf');
 /** Lines of a transform repr (`train_transform:  Compose(` ...) tolerated before giving up on finding its end. */
 const MAX_TRANSFORM_LINES = 200;
 
@@ -97,6 +96,8 @@ class TllibLogParser {
   private readonly slot: MeterSlot = { nameEnd: 0, value: 0, avg: 0 };
   private readonly head: HeadSlot = { epoch: 0, iter: 0, total: 0, fieldsFrom: 0 };
   private readonly deferHead: HeadSlot = { epoch: 0, iter: 0, total: 0, fieldsFrom: 0 };
+  /** the pending line's head shape, the template of LineSink.run */
+  private readonly shape: HeadShape = { prefixLen: 0, tailFrom: 0, tailLen: 0 };
   /** raw names of trainColumns / pretrainColumns: what the fast path expects, in order */
   private readonly trainNames: Uint8Array[] = [];
   private readonly pretrainNames: Uint8Array[] = [];
@@ -311,6 +312,66 @@ class TllibLogParser {
   }
 
   /**
+   * The bulk path (LineSink.run), right after a line bytesLine handled: while a deferred training line is pending,
+   * the lines after it that bytesLine would defer too, each only replacing the one before, are taken here without
+   * a call per line. Such a line changes nothing but the pending line and the series' counts, so a run of them is
+   * applied once, as its last line. A line is taken only when bytesLine would take it the same way: a training line
+   * of the pending line's epoch (and, outside pretraining, iterations per epoch), ending in ')', no longer than
+   * MAX_DEFER_BYTES, without nan/inf, while every column's next point is still thinned away (thinnedAwayRun). The
+   * first line that is anything else is left to bytesLine.
+   */
+  run(buf: Buffer, start: number, stop: number, no: number, at: RunEnd): number {
+    if (this.deferLen === 0 || this.inTraceback || this.transformDepth > 0 || !this.deferThinned || !this.columnsDistinct) return 0;
+    const pre = this.deferPre;
+    if (pre !== this.inPretraining) return 0;
+    const columns = pre ? this.pretrainColumns : this.trainColumns;
+    const col = columns.length;
+    if (col === 0 || col > MAX_FAST_COLUMNS || (pre ? this.pretrainNames : this.trainNames).length !== col) return 0;
+    let room = Infinity;
+    for (let k = 0; k < col; k++) {
+      const r = columns[k].buf.thinnedAwayRun();
+      if (r < room) room = r;
+    }
+    if (room === 0) return 0;
+    // The pending line is the template: a line with its head but for the iteration has its epoch and total, so the
+    // same epoch and (as the pending line set itersPerEpoch) no iters-change note.
+    const t = this.deferSrc;
+    const tStart = this.deferStart;
+    const h = this.head;
+    const shape = this.shape;
+    if (!headShape(t, tStart, tStart + this.deferLen, shape, h) || h.epoch !== this.deferEpoch) return 0;
+    const total = h.total;
+    let taken = 0;
+    let s = start;
+    let lastStart = 0;
+    let lastEnd = 0;
+    let lastIter = 0;
+    while (taken < room) {
+      const nl = buf.indexOf(10, s);
+      if (nl === -1 || nl >= stop) break;
+      let end = nl;
+      if (end > s && buf[end - 1] === 13) end--; // CRLF
+      if (buf[s] !== 69 /* E */ || end - s > MAX_DEFER_BYTES || buf[end - 1] !== 41 /* ) */) break;
+      const iter = iterOfSameHead(buf, s, end, t, tStart, shape);
+      if (iter < 0 || this.nanOrInfIn(buf, s, end, no + taken)) break;
+      lastStart = s;
+      lastEnd = end;
+      lastIter = iter;
+      taken++;
+      s = nl + 1;
+    }
+    if (taken === 0) return 0;
+    const step = this.deferEpoch * total + lastIter;
+    for (let k = 0; k < col; k++) columns[k].buf.replaceDeferred(step, lastIter, no + taken - 1, taken);
+    this.deferSrc = buf;
+    this.deferStart = lastStart;
+    this.deferLen = lastEnd - lastStart;
+    this.deferNo = no + taken - 1;
+    at.end = s;
+    return taken;
+  }
+
+  /**
    * Whether the training line in buf[start..end) may be deferred: every meter's next point would be thinned away,
    * and the line shows no nan/inf (which thinning must see) and ends like a complete line. Its meters are not
    * checked: a line that turns out not to parse is noted if it is ever parsed (see ReaderTuning.deferThinned).
@@ -369,7 +430,7 @@ class TllibLogParser {
     this.scanNo = no;
     if (this.nextBad === -2 || (this.nextBad !== -1 && this.nextBad < start)) {
       const a = buf.indexOf(NAN_BYTES, start);
-      const b = buf.indexOf(INF_BYTES, start);
+      const b = indexOfInf(buf, start);
       this.nextBad = a === -1 ? b : b === -1 ? a : Math.min(a, b);
     }
     return this.nextBad !== -1 && this.nextBad < end;
@@ -870,6 +931,16 @@ class TllibLogParser {
   }
 }
 
+/**
+ * buf.indexOf('inf', from), faster: Buffer#indexOf scans for a needle's first byte, and 'i' is on every training
+ * line ('Time', 'Domain'); 'f' is rare, so look for it and check the two bytes before.
+ */
+function indexOfInf(buf: Buffer, from: number): number {
+  let p = buf.indexOf(0x66 /* f */, from + 2);
+  while (p !== -1 && (buf[p - 1] !== 0x6e /* n */ || buf[p - 2] !== 0x69 /* i */)) p = buf.indexOf(0x66, p + 1);
+  return p === -1 ? -1 : p - 2;
+}
+
 /** Every column's next point would be thinned away (see PointBuffer.nextIsThinnedAway). */
 function allThinnedAway(columns: readonly SeriesAcc[]): boolean {
   for (let k = 0; k < columns.length; k++) if (!columns[k].buf.nextIsThinnedAway()) return false;
@@ -940,6 +1011,7 @@ export async function readTllibLog(file: string, opts: ReadOptions = {}, tuning:
     file,
     {
       bytes: tuning.fastPath === false ? () => false : (buf, a, b, no) => parser.bytesLine(buf, a, b, no),
+      run: tuning.fastPath === false ? undefined : (buf, a, stop, no, at) => parser.run(buf, a, stop, no, at),
       text: (no, text) => parser.line(no, text),
       chunkEnd: () => parser.chunkEnd(),
     },
