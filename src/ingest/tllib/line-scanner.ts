@@ -15,11 +15,11 @@ export interface LineSink {
    */
   bytes(buf: Buffer, start: number, end: number, no: number): boolean;
   /**
-   * Optional bulk path, offered the rest of the chunk after each line that `bytes` handled: it may take whole lines
-   * (each ending in '\n' before `stop`) from `start` on, numbered from `no`, as `bytes` would have one by one. Returns
-   * how many it took, with where the next line starts in `at.end`.
+   * Optional bulk path, offered the rest of the chunk after each line that `bytes` handled (that line is
+   * buf[last, start - 1)): it may take whole lines (each ending in '\n' before `stop`) from `start` on, numbered from
+   * `no`, as `bytes` would have one by one. Returns how many it took, with where the next line starts in `at.end`.
    */
-  run?(buf: Buffer, start: number, stop: number, no: number, at: RunEnd): number;
+  run?(buf: Buffer, last: number, start: number, stop: number, no: number, at: RunEnd): number;
   /** The line as readLines would yield it: UTF-8 decoded (bad bytes replaced), CRLF and tqdm '\r' redraws handled. */
   text(no: number, text: string): void;
   /** Called before the buffer passed to `bytes` is overwritten: byte ranges kept from it must be copied now. */
@@ -125,7 +125,7 @@ export async function scanLines(file: string, sink: LineSink, opts: { notes?: No
           cutBytes = 0;
         } else if (sink.bytes(buf, s, nl, no)) {
           if (run !== undefined) {
-            const k = run(buf, nl + 1, stop, no + 1, at);
+            const k = run(buf, s, nl + 1, stop, no + 1, at);
             if (k > 0) {
               no += k;
               s = at.end;

@@ -52,7 +52,12 @@ export class PointBuffer {
   /** points seen, kept or not */
   total = 0;
 
-  constructor(private readonly budget = MAX_POINTS_PER_SERIES) {}
+  /** budget * MAX_PINNED_SHARE, computed once (it is checked on every push) */
+  private readonly maxPinned: number;
+
+  constructor(private readonly budget = MAX_POINTS_PER_SERIES) {
+    this.maxPinned = budget * MAX_PINNED_SHARE;
+  }
 
   /**
    * True when the next point, if finite, would only be held as the tentative newest point (not kept by stride, no
@@ -86,7 +91,7 @@ export class PointBuffer {
     this.total++;
     if (this.n > 0) {
       const t = this.n - 1;
-      if (this.epoch[t] !== epoch && this.pinned[t] === 0 && this.pinnedCount < this.budget * MAX_PINNED_SHARE) {
+      if (this.epoch[t] !== epoch && this.pinned[t] === 0 && this.pinnedCount < this.maxPinned) {
         this.pinned[t] = 1;
         this.pinnedCount++;
       } else if (this.tailTentative && this.pinned[t] === 0) this.n--;
@@ -128,7 +133,7 @@ export class PointBuffer {
     this.value[t] = values[k];
     this.avg[t] = avgs[k];
     const nonFinite = !Number.isFinite(values[k]);
-    if (nonFinite && !this.lastNonFinite && this.pinnedCount < this.budget * MAX_PINNED_SHARE) {
+    if (nonFinite && !this.lastNonFinite && this.pinnedCount < this.maxPinned) {
       this.pinned[t] = 1;
       this.pinnedCount++;
       this.tailTentative = false;
@@ -179,7 +184,7 @@ export class PointBuffer {
       // The previous newest point closes an epoch: pin it, so no later compaction drops it. A merely tentative one
       // that does not close an epoch (or finds the pins used up) goes.
       const t = this.n - 1;
-      if (this.epoch[t] !== epoch && this.pinned[t] === 0 && this.pinnedCount < this.budget * MAX_PINNED_SHARE) {
+      if (this.epoch[t] !== epoch && this.pinned[t] === 0 && this.pinnedCount < this.maxPinned) {
         this.pinned[t] = 1;
         this.pinnedCount++;
       } else if (this.tailTentative && this.pinned[t] === 0) this.n--;
@@ -187,7 +192,7 @@ export class PointBuffer {
     }
     const nonFinite = !Number.isFinite(values[k]);
     let pin = false;
-    if (nonFinite !== this.lastNonFinite && this.pinnedCount < this.budget * MAX_PINNED_SHARE) pin = true;
+    if (nonFinite !== this.lastNonFinite && this.pinnedCount < this.maxPinned) pin = true;
     this.lastNonFinite = nonFinite;
     if (this.n >= this.budget) this.compact();
     if (this.n >= this.cap) this.grow();

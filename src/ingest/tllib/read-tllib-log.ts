@@ -96,8 +96,11 @@ class TllibLogParser {
   private readonly slot: MeterSlot = { nameEnd: 0, value: 0, avg: 0 };
   private readonly head: HeadSlot = { epoch: 0, iter: 0, total: 0, fieldsFrom: 0 };
   private readonly deferHead: HeadSlot = { epoch: 0, iter: 0, total: 0, fieldsFrom: 0 };
-  /** the pending line's head shape, the template of LineSink.run */
+  /** the head shape of the template line of LineSink.run */
   private readonly shape: HeadShape = { prefixLen: 0, tailFrom: 0, tailLen: 0 };
+  /** a DataView of the chunk buffer `dvOf`, for run's head comparisons */
+  private dv: DataView = new DataView(new ArrayBuffer(0));
+  private dvOf?: Buffer;
   /** raw names of trainColumns / pretrainColumns: what the fast path expects, in order */
   private readonly trainNames: Uint8Array[] = [];
   private readonly pretrainNames: Uint8Array[] = [];
@@ -312,63 +315,101 @@ class TllibLogParser {
   }
 
   /**
-   * The bulk path (LineSink.run), right after a line bytesLine handled: while a deferred training line is pending,
-   * the lines after it that bytesLine would defer too, each only replacing the one before, are taken here without
-   * a call per line. Such a line changes nothing but the pending line and the series' counts, so a run of them is
-   * applied once, as its last line. A line is taken only when bytesLine would take it the same way: a training line
-   * of the pending line's epoch (and, outside pretraining, iterations per epoch), ending in ')', no longer than
-   * MAX_DEFER_BYTES, without nan/inf, while every column's next point is still thinned away (thinnedAwayRun). The
-   * first line that is anything else is left to bytesLine.
+   * The bulk path (LineSink.run), right after a training line that bytesLine handled (buf[last, start - 1)): the
+   * lines after it with its head but for the iteration (so the same epoch and iterations per epoch: enterTrainLine
+   * would change nothing) are handled here as bytesLine would, without its call chain and head parse per line. A run
+   * of lines that only replace the pending deferred line (all but every stride-th line, once a series is thinned)
+   * is applied once, as its last line. The first line that is anything else, or that needs the text path, is left
+   * to bytesLine.
    */
-  run(buf: Buffer, start: number, stop: number, no: number, at: RunEnd): number {
-    if (this.deferLen === 0 || this.inTraceback || this.transformDepth > 0 || !this.deferThinned || !this.columnsDistinct) return 0;
-    const pre = this.deferPre;
-    if (pre !== this.inPretraining) return 0;
+  run(buf: Buffer, last: number, start: number, stop: number, no: number, at: RunEnd): number {
+    if (this.inTraceback || this.transformDepth > 0 || !this.deferThinned || !this.columnsDistinct) return 0;
+    const pre = this.inPretraining;
+    if (this.deferLen > 0 && this.deferPre !== pre) return 0;
     const columns = pre ? this.pretrainColumns : this.trainColumns;
+    const names = pre ? this.pretrainNames : this.trainNames;
     const col = columns.length;
-    if (col === 0 || col > MAX_FAST_COLUMNS || (pre ? this.pretrainNames : this.trainNames).length !== col) return 0;
-    let room = Infinity;
-    for (let k = 0; k < col; k++) {
-      const r = columns[k].buf.thinnedAwayRun();
-      if (r < room) room = r;
-    }
-    if (room === 0) return 0;
-    // The pending line is the template: a line with its head but for the iteration has its epoch and total, so the
-    // same epoch and (as the pending line set itersPerEpoch) no iters-change note.
-    const t = this.deferSrc;
-    const tStart = this.deferStart;
+    if (col === 0 || col > MAX_FAST_COLUMNS || names.length !== col) return 0;
+    // the template: the line just handled
+    let tEnd = start - 1;
+    if (tEnd > last && buf[tEnd - 1] === 13) tEnd--;
     const h = this.head;
     const shape = this.shape;
-    if (!headShape(t, tStart, tStart + this.deferLen, shape, h) || h.epoch !== this.deferEpoch) return 0;
+    if (!headShape(buf, last, tEnd, shape, h)) return 0;
+    const epoch = h.epoch;
     const total = h.total;
+    if (this.deferLen > 0 && epoch !== this.deferEpoch) return 0;
+    const values = this.scratchValue;
+    const avgs = this.scratchAvg;
+    if (buf !== this.dvOf) {
+      this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      this.dvOf = buf;
+    }
+    const dv = this.dv;
+    let room = runRoom(columns);
     let taken = 0;
     let s = start;
-    let lastStart = 0;
-    let lastEnd = 0;
-    let lastIter = 0;
-    while (taken < room) {
+    // replacements not applied yet: how many, and the last one's line
+    let reps = 0;
+    let repStart = 0;
+    let repEnd = 0;
+    let repIter = 0;
+    let repNo = 0;
+    for (;;) {
       const nl = buf.indexOf(10, s);
       if (nl === -1 || nl >= stop) break;
       let end = nl;
       if (end > s && buf[end - 1] === 13) end--; // CRLF
-      if (buf[s] !== 69 /* E */ || end - s > MAX_DEFER_BYTES || buf[end - 1] !== 41 /* ) */) break;
-      const iter = iterOfSameHead(buf, s, end, t, tStart, shape);
-      if (iter < 0 || this.nanOrInfIn(buf, s, end, no + taken)) break;
-      lastStart = s;
-      lastEnd = end;
-      lastIter = iter;
+      if (buf[s] !== 69 /* E */) break;
+      const iter = iterOfSameHead(buf, dv, s, end, last, shape, h);
+      if (iter < 0) break;
+      const lineNo = no + taken;
+      // canDefer, in the same order
+      const defer = end - s <= MAX_DEFER_BYTES && buf[end - 1] === 41 /* ) */ && room > 0 && !this.nanOrInfIn(buf, s, end, lineNo);
+      if (defer && this.deferLen > 0) {
+        reps++;
+        room--;
+        repStart = s;
+        repEnd = end;
+        repIter = iter;
+        repNo = lineNo;
+      } else {
+        const fieldsFrom = h.fieldsFrom;
+        if (reps > 0) {
+          this.applyReplacements(columns, buf, epoch * total + repIter, repIter, repStart, repEnd, repNo, reps);
+          reps = 0;
+        }
+        const step = epoch * total + iter;
+        if (defer) {
+          this.deferSrc = buf;
+          this.deferStart = s;
+          this.deferLen = end - s;
+          this.deferNo = lineNo;
+          this.deferEpoch = epoch;
+          this.deferPre = pre;
+          for (let k = 0; k < col; k++) columns[k].buf.addDeferred(step, epoch, iter, lineNo);
+        } else {
+          if (!fastMeters(buf, fieldsFrom, end, names, values, avgs)) break;
+          this.deferLen = 0; // same epoch: the push below drops the deferred tail
+          for (let k = 0; k < col; k++) columns[k].buf.addFrom(values, avgs, k, step, epoch, iter, lineNo);
+        }
+        room = runRoom(columns);
+      }
       taken++;
       s = nl + 1;
     }
-    if (taken === 0) return 0;
-    const step = this.deferEpoch * total + lastIter;
-    for (let k = 0; k < col; k++) columns[k].buf.replaceDeferred(step, lastIter, no + taken - 1, taken);
-    this.deferSrc = buf;
-    this.deferStart = lastStart;
-    this.deferLen = lastEnd - lastStart;
-    this.deferNo = no + taken - 1;
+    if (reps > 0) this.applyReplacements(columns, buf, epoch * total + repIter, repIter, repStart, repEnd, repNo, reps);
     at.end = s;
     return taken;
+  }
+
+  /** `count` deferred lines in a row, each replacing the one before: applied as the last (buf[start, end), line no). */
+  private applyReplacements(columns: readonly SeriesAcc[], buf: Buffer, step: number, iter: number, start: number, end: number, no: number, count: number): void {
+    for (let k = 0; k < columns.length; k++) columns[k].buf.replaceDeferred(step, iter, no, count);
+    this.deferSrc = buf;
+    this.deferStart = start;
+    this.deferLen = end - start;
+    this.deferNo = no;
   }
 
   /**
@@ -941,6 +982,16 @@ function indexOfInf(buf: Buffer, from: number): number {
   return p === -1 ? -1 : p - 2;
 }
 
+/** How many points in a row every column would hold only as a replaced tail (see PointBuffer.thinnedAwayRun). */
+function runRoom(columns: readonly SeriesAcc[]): number {
+  let room = Infinity;
+  for (let k = 0; k < columns.length; k++) {
+    const r = columns[k].buf.thinnedAwayRun();
+    if (r < room) room = r;
+  }
+  return room;
+}
+
 /** Every column's next point would be thinned away (see PointBuffer.nextIsThinnedAway). */
 function allThinnedAway(columns: readonly SeriesAcc[]): boolean {
   for (let k = 0; k < columns.length; k++) if (!columns[k].buf.nextIsThinnedAway()) return false;
@@ -1011,7 +1062,7 @@ export async function readTllibLog(file: string, opts: ReadOptions = {}, tuning:
     file,
     {
       bytes: tuning.fastPath === false ? () => false : (buf, a, b, no) => parser.bytesLine(buf, a, b, no),
-      run: tuning.fastPath === false ? undefined : (buf, a, stop, no, at) => parser.run(buf, a, stop, no, at),
+      run: tuning.fastPath === false ? undefined : (buf, last, a, stop, no, at) => parser.run(buf, last, a, stop, no, at),
       text: (no, text) => parser.line(no, text),
       chunkEnd: () => parser.chunkEnd(),
     },
