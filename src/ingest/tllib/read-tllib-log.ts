@@ -429,7 +429,7 @@ class TllibLogParser {
    * read by the text path, which notes it.
    */
   private materialize(): void {
-    if (this.deferSrc !== this.deferBuf) this.chunkEnd();
+    if (this.deferSrc !== this.deferBuf) this.keepDeferredBytes();
     const len = this.deferLen;
     this.deferLen = 0;
     const columns = this.deferPre ? this.pretrainColumns : this.trainColumns;
@@ -446,8 +446,16 @@ class TllibLogParser {
     this.inPretraining = inPretraining;
   }
 
-  /** The chunk buffer is about to be reused: copy the deferred line's bytes out of it. */
+  /** The chunk buffer is about to be reused: forget what was found in it, copy the deferred line's bytes out of it. */
   chunkEnd(): void {
+    // The nan/inf cache describes this chunk's bytes: the next chunk must search again. (Checking only that positions
+    // went back, as before, missed a nan after a stretch of over a chunk without training lines.)
+    this.scanBuf = undefined;
+    this.keepDeferredBytes();
+  }
+
+  /** Copies the deferred line's bytes out of the chunk buffer into deferBuf. */
+  private keepDeferredBytes(): void {
     if (this.deferLen === 0 || this.deferSrc === this.deferBuf) return;
     const src = this.deferSrc;
     const dst = this.deferBuf;
