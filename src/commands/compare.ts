@@ -1,6 +1,7 @@
 // `dann-doctor compare A B`: what differs between two runs (or two sets of seeds) and whether the gap is seed noise.
 import type { HyperValue, PerClassTable } from '../model/types.js';
 import type { Finding, Report, RunReport } from '../engine/types.js';
+import { isSourceOnly } from '../model/baseline-run.js';
 import type { CliIO } from '../cli-io.js';
 import type { DiagnoseOptions } from '../diagnose-options.js';
 import { meanInterval } from '../seeds/seed-stats.js';
@@ -55,21 +56,8 @@ export interface RunComparison {
   adaptationGain: AdaptationGain;
 }
 
-/**
- * Trade-off weights that scale the adversarial loss in tllib and forks; 0 means the run is source-only whatever the
- * algorithm's name says (a common way to get the baseline from the same script).
- */
-const TRADE_OFF_KEYS = ['trade_off', 'tradeoff', 'lambda_adv', 'adv_weight', 'lambda', 'trade_off_weight'];
-
-/** A source-only run: algorithm 'erm' (tllib's erm.py/source_only.py) or an adversarial weight of exactly 0. */
-export function isSourceOnly(run: Pick<RunReport, 'algorithm' | 'hyperparameters'>): boolean {
-  if (run.algorithm === 'erm') return true;
-  for (const k of TRADE_OFF_KEYS) {
-    const v = run.hyperparameters[k];
-    if (v === 0 || v === '0' || v === '0.0') return true;
-  }
-  return false;
-}
+/** The one source-only test, shared with diagnose()'s baseline choice (src/model/baseline-run.ts). */
+export { isSourceOnly };
 
 function delta(name: string, a: number | undefined, b: number | undefined): MetricDelta {
   const ok = (x: number | undefined) => x !== undefined && Number.isFinite(x);

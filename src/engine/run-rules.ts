@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Run } from '../model/types.js';
 import type { EngineConfig, Finding, FindingDraft, Severity, Evidence } from './types.js';
+import { SEVERITY_ORDER } from './types.js';
 import type { AnyRule } from './create-rule.js';
 import { RULES } from './registry.js';
 
@@ -23,7 +24,6 @@ export function fingerprintOf(ruleId: string, runId: string, messageId: string, 
   return createHash('sha1').update([ruleId, runId, messageId, where].join('\u0000')).digest('hex').slice(0, 16);
 }
 
-const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warn: 1, info: 2 };
 
 /**
  * Applies the rules to `run` (a `baseline` source-only run enables the baseline comparison).

@@ -4,6 +4,9 @@ import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, Run
 export type Severity = 'error' | 'warn' | 'info';
 export type SeveritySetting = Severity | 'off';
 
+/** Worst first: the order findings are listed in everywhere (rules engine, reporters, UI). */
+export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warn: 1, info: 2 };
+
 export const CAUSE_IDS = [
   'discriminator-too-strong',
   'grl-coefficient-too-low',

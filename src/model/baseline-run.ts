@@ -1,11 +1,17 @@
 // Recognises source-only (no adaptation) runs and picks the one that is a fair baseline for an adapted run.
 import type { Run } from './types.js';
 
-/** A source-only run: tllib erm.py / src_only, or an adversarial script with trade_off = 0. */
-export function isSourceOnly(run: Run): boolean {
+/** Names scripts give the adversarial weight; any of them at exactly 0 means no adaptation. */
+const TRADE_OFF_KEYS = ['trade_off', 'tradeoff', 'lambda_adv', 'adv_weight', 'lambda', 'trade_off_weight'];
+
+/** A source-only run: algorithm 'erm' (tllib erm.py / src_only), or an adversarial weight of exactly 0. */
+export function isSourceOnly(run: Pick<Run, 'algorithm' | 'hyperparameters'>): boolean {
   if (run.algorithm === 'erm') return true;
-  const t = run.hyperparameters['trade_off'];
-  return typeof t === 'number' && t === 0;
+  for (const k of TRADE_OFF_KEYS) {
+    const v = run.hyperparameters[k];
+    if (v === 0 || v === '0' || v === '0.0') return true;
+  }
+  return false;
 }
 
 /** Keys that must match for two runs to be on the same task (dataset and domains). */

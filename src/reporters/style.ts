@@ -21,7 +21,7 @@ export function paint(color: boolean): Paint {
 }
 
 export const SEVERITY_GLYPH: Record<Severity, string> = { error: '✖', warn: '⚠', info: 'ℹ' };
-export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warn: 1, info: 2 };
+export { SEVERITY_ORDER } from '../engine/types.js';
 
 export function paintSeverity(p: Paint, sev: Severity, s: string): string {
   return sev === 'error' ? p.red(s) : sev === 'warn' ? p.yellow(s) : p.blue(s);

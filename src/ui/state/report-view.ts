@@ -5,23 +5,15 @@ import { KEY } from '../../model/metric-keys.js';
 import { changePoint } from '../../signals/change-point.js';
 
 /** Lower is worse, so sorting ascending puts the worst first. */
-export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warn: 1, info: 2 };
+/** Same order as the engine and the reporters. */
+import { SEVERITY_ORDER as SEVERITY_RANK } from '../../engine/types.js';
+export { SEVERITY_RANK };
 
 export const SEVERITY_BADGE: Record<Severity, string> = { error: '✖', warn: '⚠', info: 'ℹ' };
 
-/** Findings worst first; suppressed ones go last (they are shown dimmed, not hidden). Stable within a severity. */
-export function sortedFindings(run: RunReport): Finding[] {
-  return run.findings
-    .map((f, i) => ({ f, i }))
-    .sort((a, b) => {
-      const sa = a.f.suppressed ? 1 : 0;
-      const sb = b.f.suppressed ? 1 : 0;
-      if (sa !== sb) return sa - sb;
-      const d = SEVERITY_RANK[a.f.severity] - SEVERITY_RANK[b.f.severity];
-      return d !== 0 ? d : a.i - b.i;
-    })
-    .map((x) => x.f);
-}
+/** Findings worst first, suppressed ones last: the reporters' order (one definition). */
+import { sortedFindings } from '../../reporters/run-headline.js';
+export { sortedFindings };
 
 export interface SeverityCounts { error: number; warn: number; info: number }
 
