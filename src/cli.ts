@@ -1,9 +1,9 @@
 // The only file that touches process: argv -> options -> diagnose -> reporters/UI -> exit code.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CliIO } from './cli-io.js';
+import type { CliIO } from './output/cli-io.js';
 import type { Report, Severity, EngineConfig } from './engine/types.js';
-import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli-args.js';
+import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli/args.js';
 import { InputError } from './ingest/input-error.js';
 import { showControls, terminalSafeText } from './output/terminal-safe.js';
 import { OutputRefused, protectedDirs, writeOutputFile, OWNER_MARK, type OutputGuard } from './output/safe-write.js';
@@ -46,7 +46,7 @@ async function render(report: Report, format: OutputFormat, opts: CliOptions, io
     }
     case 'html': {
       const { renderHtml } = await import('./reporters/html.js');
-      const { reportPlots } = await import('./plot/write-report-plots.js');
+      const { reportPlots } = await import('./pipeline/report-plots.js');
       return renderHtml(report, { svgs: await reportPlots(report, { maxPoints: opts.maxPoints }) });
     }
   }
@@ -76,11 +76,11 @@ async function loadEngineConfig(opts: CliOptions, io: CliIO): Promise<Partial<En
 export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     if (argv[0] === 'compare') {
-      const { compareCommand } = await import('./commands/compare.js');
+      const { compareCommand } = await import('./cli/compare.js');
       return await compareCommand(argv.slice(1), io);
     }
     if (argv[0] === 'watch') {
-      const { watchCommand } = await import('./commands/watch.js');
+      const { watchCommand } = await import('./cli/watch.js');
       return await watchCommand(argv.slice(1), io);
     }
     const opts = parseCliArgs(argv);
@@ -89,14 +89,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     if (opts.version) {
-      const { VERSION } = await import('./index.js');
+      const { VERSION } = await import('./pipeline/version.js');
       io.stdout.write(`${VERSION}\n`);
       return 0;
     }
     if (opts.paths.length === 0) throw new UsageError('no run given. Try: dann-doctor ./runs/exp42   (dann-doctor --help for more)');
     const config = await loadEngineConfig(opts, io);
     // Many runs are diagnosed in parallel across free cores; one run (or a busy machine) stays in-process.
-    const { diagnoseMany: diagnose } = await import('./sweep/diagnose-many.js');
+    const { diagnoseMany: diagnose } = await import('./pipeline/diagnose-many.js');
     const interactive = !opts.formatGiven && !opts.outputs[0].file && io.isTTY && !io.env.CI && io.env.TERM !== 'dumb';
     // Load the (bundled) UI while the runs are read, so the first frame is not also waiting on module loading.
     const uiModule = interactive ? import('./ui/index.js') : undefined;
@@ -117,7 +117,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`wrote ${opts.writeBaseline}\n`);
     }
     if (opts.plotsDir) {
-      const { writeReportPlots } = await import('./plot/write-report-plots.js');
+      const { writeReportPlots } = await import('./pipeline/report-plots.js');
       const written = await writeReportPlots(report, resolve(opts.plotsDir), { maxPoints: opts.maxPoints, guard: outputGuard(report, opts.force) });
       io.stderr.write(`wrote ${written.length} plot files to ${opts.plotsDir}\n`);
     }
@@ -125,7 +125,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (report.runs.length === 0 && !opts.formatGiven) return 2;
     if (interactive) {
       const { startUi } = await uiModule!;
-      const { uiLoaders } = await import('./ui-loaders.js');
+      const { uiLoaders } = await import('./cli/ui-loaders.js');
       const code = await startUi(report, { io, ...uiLoaders(report, opts, io.cwd, outputGuard(report, false)) });
       // Safety net: if a worker outlives the UI (an evaluation winding down after quit), leave anyway. Unref'd, so
       // it never delays a normal exit; only the interactive path has it (piped output must never be cut off).

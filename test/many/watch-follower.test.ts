@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, stat, open, truncate, appendFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LogFollower, watchCommand } from '../../src/commands/watch.js';
+import { LogFollower, watchCommand } from '../../src/cli/watch.js';
 import { SHARED_RUNS, trainLogOf, hasShared } from '../helpers/shared.js';
 import { ChildLog } from './child-log.js';
 import { Writable } from 'node:stream';

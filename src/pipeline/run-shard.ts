@@ -3,8 +3,10 @@
 import type { Run } from '../model/types.js';
 import type { RunReport } from '../engine/types.js';
 import type { FromWorker, RunStub, ToWorker, WorkerOptions } from './worker-protocol.js';
-import { nothingToDiagnose, loadRun } from '../load-run.js';
-import { judgeRun, loadRuns } from '../index.js';
+import { nothingToDiagnose, loadRun } from './load-run.js';
+import { loadRuns } from './load.js';
+import { judgeRun } from './judge.js';
+import { attachEvaluation } from './evaluate.js';
 
 /** Runs read at once per share: a run's reads (log, checkpoints, npz headers) leave the CPU idle between awaits. */
 export const LOAD_CONCURRENCY = 4;
@@ -18,18 +20,6 @@ export class RunShard {
   private readonly errors: { path: string; message: string }[] = [];
 
   constructor(private readonly post: (m: FromWorker) => void) {}
-
-  /** Same policy as src/index.ts's evaluation step: loaded lazily, a failure becomes a note on the run. */
-  private async attachEvaluation(run: Run, o: WorkerOptions): Promise<void> {
-    if (!o.evaluate) return;
-    const { evaluateRun } = await import('../evaluate/index.js');
-    try {
-      const res = await evaluateRun(run, { backend: o.backend, maxPoints: o.maxPoints, onProgress: (m: string) => this.post({ type: 'progress', message: `${run.id}: ${m}` }) });
-      if (res) run.eval = res;
-    } catch (err) {
-      run.notes.push({ level: 'warn', file: run.path, message: `evaluation failed: ${err instanceof Error ? err.message : String(err)}` });
-    }
-  }
 
   /** Handles one request; answers through `post` (a 'reports' answer may come in several chunks). */
   async handle(msg: ToWorker): Promise<void> {
@@ -65,7 +55,7 @@ export class RunShard {
       const needed = new Set(msg.neededLater);
       let reports: { index: number; report: RunReport }[] = [];
       for (const [index, run] of [...this.kept]) {
-        await this.attachEvaluation(run, o);
+        await attachEvaluation(run, o, (message) => this.post({ type: 'progress', message }));
         const bi = msg.baselineOf[index];
         const baseline = this.explicitBaseline ?? (bi === undefined ? undefined : this.kept.get(bi) ?? foreign.get(bi));
         reports.push({ index, report: judgeRun(run, o.config, baseline) });

@@ -18,7 +18,7 @@ import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { CliIO } from '../cli-io.js';
+import type { CliIO } from '../output/cli-io.js';
 import type { Finding, Report, RunReport, Severity } from '../engine/types.js';
 import { readLines } from '../ingest/read-lines.js';
 import { InputError, inputErrorFromFs } from '../ingest/input-error.js';
@@ -201,7 +201,7 @@ function sleepOrWake(ms: number, wake: { fn?: () => void }): Promise<void> {
 }
 
 async function defaultAnalyze(target: string): Promise<Report> {
-  const { diagnose } = await import('../index.js');
+  const { diagnose } = await import('../pipeline/diagnose.js');
   // maxDepth 0: only this run, not runs in its sub-folders
   return diagnose([target], { maxDepth: 0 });
 }

@@ -1,7 +1,7 @@
 // Parses argv for the main command into typed options; usage errors are UsageError (exit 2, one line).
 import { parseArgs } from 'node:util';
-import type { Severity, SeveritySetting } from './engine/types.js';
-import type { RunSourceFormat } from './model/types.js';
+import type { Severity, SeveritySetting } from '../engine/types.js';
+import type { RunSourceFormat } from '../model/types.js';
 
 export class UsageError extends Error {
   constructor(message: string) {

@@ -2,14 +2,14 @@
 // dumps, and merges everything into a Run. One unreadable file becomes a note; the rest of the run still comes through.
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { DiscoveredRun } from './discover/discover-runs.js';
-import type { RunFragment, Note, CheckpointInfo, FeatureDumpInfo, RunSourceFormat } from './model/types.js';
-import type { Run } from './model/types.js';
-import { buildRun } from './model/build-run.js';
-import { InputError } from './ingest/input-error.js';
-import { detectFormat } from './ingest/detect.js';
-import { readTfeventsDir } from './ingest/tfevents/index.js';
-import { readMlflowRun } from './ingest/mlflow/index.js';
+import type { DiscoveredRun } from '../discover/discover-runs.js';
+import type { RunFragment, Note, CheckpointInfo, FeatureDumpInfo, RunSourceFormat } from '../model/types.js';
+import type { Run } from '../model/types.js';
+import { buildRun } from '../model/build-run.js';
+import { InputError } from '../ingest/input-error.js';
+import { detectFormat } from '../ingest/detect.js';
+import { readTfeventsDir } from '../ingest/tfevents/index.js';
+import { readMlflowRun } from '../ingest/mlflow/index.js';
 
 export interface LoadRunOptions {
   metricAliases?: Record<string, string>;
@@ -33,8 +33,8 @@ async function checkpointFacts(path: string, itersPerEpoch: number | undefined, 
       notes.push({ level: 'info', file: path, message: `checkpoint is ${(size / 2 ** 20).toFixed(0)} MB; not read for facts (raise --max-checkpoint-mb or use --eval)` });
       return null;
     }
-    const { readPth } = await import('./ingest/pth/index.js');
-    const { checkpointInfo } = await import('./ingest/checkpoint-facts.js');
+    const { readPth } = await import('../ingest/pth/index.js');
+    const { checkpointInfo } = await import('../ingest/checkpoint-facts.js');
     const res = await readPth(path);
     return checkpointInfo(path, res, { itersPerEpoch });
   } catch (err) {
@@ -46,7 +46,7 @@ async function checkpointFacts(path: string, itersPerEpoch: number | undefined, 
 async function featureDumpInfo(path: string, notes: Note[]): Promise<FeatureDumpInfo | undefined> {
   try {
     if (path.toLowerCase().endsWith('.npz')) {
-      const { listNpz } = await import('./ingest/npy/index.js');
+      const { listNpz } = await import('../ingest/npy/index.js');
       const arrays = await listNpz(path);
       return { path, arrays };
     }

@@ -2,8 +2,8 @@
 import type { HyperValue, PerClassTable } from '../model/types.js';
 import type { Finding, Report, RunReport } from '../engine/types.js';
 import { isSourceOnly } from '../model/baseline-run.js';
-import type { CliIO } from '../cli-io.js';
-import type { DiagnoseOptions } from '../diagnose-options.js';
+import type { CliIO } from '../output/cli-io.js';
+import type { DiagnoseOptions } from '../pipeline/options.js';
 import { meanInterval } from '../seeds/seed-stats.js';
 import { hyperText, isNonConfigKey, SEED_KEYS, compareSeedGroups, formatInterval, targetAccOf, type GroupComparison, type SeedGroup } from '../seeds/group-by-seed.js';
 import { activeFindings } from '../sweep/triage-table.js';
@@ -371,7 +371,7 @@ function parseCompareArgs(args: string[]): CompareArgs | string {
 }
 
 async function defaultDiagnose(paths: string[], options?: DiagnoseOptions): Promise<Report> {
-  const { diagnose } = await import('../index.js');
+  const { diagnose } = await import('../pipeline/diagnose.js');
   return diagnose(paths, options);
 }
 

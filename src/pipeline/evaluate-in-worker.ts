@@ -1,6 +1,6 @@
 // Runs evaluateRun for a run directory on a worker thread; abortable (the worker is terminated).
 import type { EvalResults } from '../model/types.js';
-import { startWorker } from './start-worker.js';
+import { startWorker } from '../runtime/start-worker.js';
 
 export function evaluateInWorker(path: string, opts: { backend?: string; maxPoints?: number; signal?: AbortSignal; onProgress?: (message: string, fraction: number) => void }): Promise<EvalResults | null> {
   return new Promise((resolve, reject) => {

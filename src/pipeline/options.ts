@@ -1,6 +1,7 @@
-// Options of the programmatic API `diagnose(paths, options)` (src/index.ts) shared by the CLI, UI and subcommands.
-import type { EngineConfig } from './engine/types.js';
-import type { RunSourceFormat } from './model/types.js';
+// Options of the pipeline `diagnose(paths, options)` (the public API) shared by the CLI, UI and subcommands.
+import type { EngineConfig } from '../engine/types.js';
+import type { RunSourceFormat } from '../model/types.js';
+import type { RunCache } from './run-cache.js';
 
 export interface DiagnoseOptions {
   config?: Partial<EngineConfig>;
@@ -20,4 +21,6 @@ export interface DiagnoseOptions {
   /** run several runs in parallel (sweep triage); default: number of cores */
   concurrency?: number;
   onProgress?: (message: string) => void;
+  /** keep the loaded runs (for plots and HTML after the report); only the in-process path fills it */
+  cache?: RunCache;
 }

@@ -1,6 +1,6 @@
 // Worker thread body: re-reads one run and evaluates it, so TF.js work never blocks the terminal UI's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadRuns } from '../index.js';
+import { loadRuns } from './load.js';
 import { evaluateRun } from '../evaluate/index.js';
 
 const { path, backend, maxPoints } = workerData as { path: string; backend?: string; maxPoints?: number };

@@ -1,0 +1,28 @@
+// The loading step: discover runs under the paths and read each into a Run. Unreadable inputs are collected as
+// report errors, never thrown.
+import type { Report } from '../engine/types.js';
+import type { Run } from '../model/types.js';
+import type { DiagnoseOptions } from './options.js';
+import { discoverRuns } from '../discover/discover-runs.js';
+import { loadRun, nothingToDiagnose } from './load-run.js';
+import { resolveConfig } from './config.js';
+
+/** Reads every run under `paths` into Runs (no rules). Runs read are kept in `options.cache` when given. */
+export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): Promise<{ runs: Run[]; errors: Report['errors'] }> {
+  const config = resolveConfig(options.config);
+  const found = await discoverRuns(paths, { maxDepth: options.maxDepth });
+  const runs: Run[] = [];
+  const errors: Report['errors'] = [...found.errors];
+  for (const d of found.runs) {
+    options.onProgress?.(`reading ${d.id}`);
+    const run = await loadRun(d, { metricAliases: config.metricAliases, formatHint: options.formatHint, maxBytes: options.maxBytes });
+    const unreadable = nothingToDiagnose(run);
+    if (unreadable) {
+      errors.push({ path: d.path, message: unreadable });
+      continue;
+    }
+    options.cache?.remember(run);
+    runs.push(run);
+  }
+  return { runs, errors };
+}
