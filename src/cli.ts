@@ -5,6 +5,7 @@ import type { CliIO } from './cli-io.js';
 import type { Report, Severity, EngineConfig } from './engine/types.js';
 import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli-args.js';
 import { InputError } from './ingest/input-error.js';
+import { showControls, terminalSafeText } from './output/terminal-safe.js';
 import { OutputRefused, protectedDirs, writeOutputFile, OWNER_MARK, type OutputGuard } from './output/safe-write.js';
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, error: 2 };
@@ -103,7 +104,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     // Load the (bundled) UI while the runs are read, so the first frame is not also waiting on module loading.
     const uiModule = interactive ? import('./ui/index.js') : undefined;
     uiModule?.catch(() => {}); // a load failure surfaces where it is awaited
-    const progress = io.isTTY && !interactive ? (m: string) => io.stderr.write(`\r\u001b[2K${m}`) : undefined;
+    const progress = io.isTTY && !interactive ? (m: string) => io.stderr.write(`\r\u001b[2K${showControls(m)}`) : undefined;
     const report = merging
       ? await (await import('./commands/merge.js')).mergeReportFiles(opts.paths, io)
       : await diagnose(opts.paths, {
@@ -125,7 +126,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const written = await writeReportPlots(report, resolve(opts.plotsDir), { maxPoints: opts.maxPoints, guard: outputGuard(report, opts.force) });
       io.stderr.write(`wrote ${written.length} plot files to ${opts.plotsDir}\n`);
     }
-    for (const e of report.errors) io.stderr.write(`dann-doctor: ${e.message}\n`);
+    for (const e of report.errors) io.stderr.write(`dann-doctor: ${showControls(e.message)}\n`);
     if (report.runs.length === 0 && !opts.formatGiven) return 2;
     if (interactive) {
       const { startUi } = await uiModule!;
@@ -143,13 +144,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         const marked = out.format === 'text' ? `${text}\n(${OWNER_MARK} ${report.tool.version})\n` : text;
         writeOutputFile(resolve(io.cwd, out.file), marked, outputGuard(report, opts.force), `${out.format} report`);
         io.stderr.write(`wrote ${out.format} report to ${out.file}\n`);
-      } else io.stdout.write(text);
+      } else io.stdout.write(terminalSafeText(text)); // our SGR colours pass, any other control is shown escaped
     }
     if (report.errors.length) return 2;
     return exitCodeFor(report, opts.failOn);
   } catch (err) {
     if (err instanceof UsageError || err instanceof InputError || err instanceof OutputRefused || (err instanceof Error && err.name === 'MergeError')) {
-      io.stderr.write(`dann-doctor: ${err.message}\n`);
+      io.stderr.write(`dann-doctor: ${showControls(err.message)}\n`);
       return 2;
     }
     throw err; // a bug: keep the stack
