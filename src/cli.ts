@@ -83,7 +83,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const { watchCommand } = await import('./cli/watch.js');
       return await watchCommand(argv.slice(1), io);
     }
-    const opts = parseCliArgs(argv);
+    // `merge` takes the main command's output options; its inputs are shard reports instead of runs
+    const merging = argv[0] === 'merge';
+    const opts = parseCliArgs(merging ? argv.slice(1) : argv);
+    if (merging && opts.shard) throw new UsageError('--shard is for diagnosing; merge combines the shard reports');
     if (opts.help) {
       io.stdout.write(HELP);
       return 0;
@@ -93,8 +96,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stdout.write(`${VERSION}\n`);
       return 0;
     }
-    if (opts.paths.length === 0) throw new UsageError('no run given. Try: dann-doctor ./runs/exp42   (dann-doctor --help for more)');
-    const config = await loadEngineConfig(opts, io);
+    if (opts.paths.length === 0 && !merging) throw new UsageError('no run given. Try: dann-doctor ./runs/exp42   (dann-doctor --help for more)');
+    const config = merging ? {} : await loadEngineConfig(opts, io);
     // Many runs are diagnosed in parallel across free cores; one run (or a busy machine) stays in-process.
     const { diagnoseMany: diagnose } = await import('./pipeline/diagnose-many.js');
     const interactive = !opts.formatGiven && !opts.outputs[0].file && io.isTTY && !io.env.CI && io.env.TERM !== 'dumb';
@@ -102,10 +105,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const uiModule = interactive ? import('./ui/index.js') : undefined;
     uiModule?.catch(() => {}); // a load failure surfaces where it is awaited
     const progress = io.isTTY && !interactive ? (m: string) => io.stderr.write(`\r\u001b[2K${showControls(m)}`) : undefined;
-    const report = await diagnose(opts.paths, {
-      config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
-      maxDepth: opts.maxDepth, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, onProgress: progress,
-    });
+    const report = merging
+      ? await (await import('./cli/merge.js')).mergeReportFiles(opts.paths, io)
+      : await diagnose(opts.paths, {
+        config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
+        maxDepth: opts.maxDepth, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, onProgress: progress, shard: opts.shard,
+      });
     if (progress) io.stderr.write('\r\u001b[2K');
     if (opts.baselineFile) {
       const { applyBaselineFile } = await import('./baseline/index.js');
@@ -144,7 +149,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (report.errors.length) return 2;
     return exitCodeFor(report, opts.failOn);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof InputError || err instanceof OutputRefused) {
+    if (err instanceof UsageError || err instanceof InputError || err instanceof OutputRefused || (err instanceof Error && err.name === 'MergeError')) {
       io.stderr.write(`dann-doctor: ${showControls(err.message)}\n`);
       return 2;
     }

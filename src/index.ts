@@ -1,6 +1,6 @@
 // The public API, and nothing else: re-exports only. No module under src/ imports this file (test/architecture).
 // diagnose(paths) -> Report runs the pipeline: discover -> read -> (evaluate) -> rules -> causes -> report.
-export { diagnose, makeReport } from './pipeline/diagnose.js';
+export { diagnose, makeReport, shardReportInfo } from './pipeline/diagnose.js';
 export { diagnoseMany } from './pipeline/diagnose-many.js';
 export { loadRuns } from './pipeline/load.js';
 export { judgeRun } from './pipeline/judge.js';

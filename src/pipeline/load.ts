@@ -6,11 +6,12 @@ import type { DiagnoseOptions } from './options.js';
 import { discoverRuns } from '../discover/discover-runs.js';
 import { loadRun, nothingToDiagnose } from './load-run.js';
 import { resolveConfig } from './config.js';
+import { selectShard, type ShardInfo } from '../sweep/shard.js';
 
 /** Reads every run under `paths` into Runs (no rules). Runs read are kept in `options.cache` when given. */
-export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): Promise<{ runs: Run[]; errors: Report['errors'] }> {
+export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): Promise<{ runs: Run[]; errors: Report['errors']; shard?: ShardInfo }> {
   const config = resolveConfig(options.config);
-  const found = await discoverRuns(paths, { maxDepth: options.maxDepth });
+  const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth }), options.shard);
   const runs: Run[] = [];
   const errors: Report['errors'] = [...found.errors];
   for (const d of found.runs) {
@@ -24,5 +25,5 @@ export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): 
     options.cache?.remember(run);
     runs.push(run);
   }
-  return { runs, errors };
+  return { runs, errors, shard: found.shard };
 }

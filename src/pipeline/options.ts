@@ -1,5 +1,5 @@
 // Options of the pipeline `diagnose(paths, options)` (the public API) shared by the CLI, UI and subcommands.
-import type { EngineConfig } from '../engine/types.js';
+import type { EngineConfig, ShardSpec } from '../engine/types.js';
 import type { RunSourceFormat } from '../model/types.js';
 import type { RunCache } from './run-cache.js';
 
@@ -23,4 +23,6 @@ export interface DiagnoseOptions {
   onProgress?: (message: string) => void;
   /** keep the loaded runs (for plots and HTML after the report); only the in-process path fills it */
   cache?: RunCache;
+  /** diagnose only this share of the discovered runs (src/sweep/shard.ts); the report says which, for merge */
+  shard?: ShardSpec;
 }
