@@ -1,10 +1,11 @@
 // The only file that touches process: argv -> options -> diagnose -> reporters/UI -> exit code.
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliIO } from './output/cli-io.js';
-import type { Report, Severity, EngineConfig } from './engine/types.js';
+import type { Report, Severity } from './engine/types.js';
 import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli/args.js';
 import { InputError } from './ingest/input-error.js';
+import { loadCommandConfig } from './cli/config.js';
+import { RunCache } from './pipeline/run-cache.js';
 import { showControls, terminalSafeText } from './output/terminal-safe.js';
 import { OutputRefused, protectedDirs, writeOutputFile, OWNER_MARK, type OutputGuard } from './output/safe-write.js';
 
@@ -25,7 +26,7 @@ function useColor(opts: CliOptions, io: CliIO, toFile: boolean): boolean {
   return io.isTTY;
 }
 
-async function render(report: Report, format: OutputFormat, opts: CliOptions, io: CliIO, toFile: boolean): Promise<string> {
+async function render(report: Report, format: OutputFormat, opts: CliOptions, io: CliIO, toFile: boolean, cache?: RunCache): Promise<string> {
   switch (format) {
     case 'text': {
       const { renderText } = await import('./reporters/text.js');
@@ -47,7 +48,7 @@ async function render(report: Report, format: OutputFormat, opts: CliOptions, io
     case 'html': {
       const { renderHtml } = await import('./reporters/html.js');
       const { reportPlots } = await import('./pipeline/report-plots.js');
-      return renderHtml(report, { svgs: await reportPlots(report, { maxPoints: opts.maxPoints }) });
+      return renderHtml(report, { svgs: await reportPlots(report, { maxPoints: opts.maxPoints, cache }) });
     }
   }
 }
@@ -64,13 +65,6 @@ export function outputGuard(report: Report, force: boolean): OutputGuard {
     if (r.features) paths.push(r.features.path);
   }
   return { protect: protectedDirs(paths), force };
-}
-
-async function loadEngineConfig(opts: CliOptions, io: CliIO): Promise<Partial<EngineConfig>> {
-  const { loadConfig } = await import('./engine/config.js');
-  const file = opts.configFile ?? (existsSync(resolve(io.cwd, 'dann-doctor.config.json')) ? resolve(io.cwd, 'dann-doctor.config.json') : undefined);
-  const base: Partial<EngineConfig> = file ? await loadConfig(file) : {};
-  return { ...base, rules: { ...base.rules, ...opts.ruleOverrides } };
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -97,19 +91,21 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     if (opts.paths.length === 0 && !merging) throw new UsageError('no run given. Try: dann-doctor ./runs/exp42   (dann-doctor --help for more)');
-    const config = merging ? {} : await loadEngineConfig(opts, io);
+    const config = merging ? {} : await loadCommandConfig(opts, io.cwd);
     // Many runs are diagnosed in parallel across free cores; one run (or a busy machine) stays in-process.
     const { diagnoseMany: diagnose } = await import('./pipeline/diagnose-many.js');
     const interactive = !opts.formatGiven && !opts.outputs[0].file && io.isTTY && !io.env.CI && io.env.TERM !== 'dumb';
     // Load the (bundled) UI while the runs are read, so the first frame is not also waiting on module loading.
     const uiModule = interactive ? import('./ui/index.js') : undefined;
     uiModule?.catch(() => {}); // a load failure surfaces where it is awaited
+    // Runs are kept only when an output needs more than the report (plots, HTML, the UI's export)
+    const cache = opts.plotsDir || interactive || opts.outputs.some((o) => o.format === 'html') ? new RunCache() : undefined;
     const progress = io.isTTY && !interactive ? (m: string) => io.stderr.write(`\r\u001b[2K${showControls(m)}`) : undefined;
     const report = merging
       ? await (await import('./cli/merge.js')).mergeReportFiles(opts.paths, io)
       : await diagnose(opts.paths, {
         config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
-        maxDepth: opts.maxDepth, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, onProgress: progress, shard: opts.shard,
+        maxDepth: opts.maxDepth, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, onProgress: progress, shard: opts.shard, cache,
       });
     if (progress) io.stderr.write('\r\u001b[2K');
     if (opts.baselineFile) {
@@ -123,7 +119,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     if (opts.plotsDir) {
       const { writeReportPlots } = await import('./pipeline/report-plots.js');
-      const written = await writeReportPlots(report, resolve(opts.plotsDir), { maxPoints: opts.maxPoints, guard: outputGuard(report, opts.force) });
+      const written = await writeReportPlots(report, resolve(opts.plotsDir), { maxPoints: opts.maxPoints, guard: outputGuard(report, opts.force), cache });
       io.stderr.write(`wrote ${written.length} plot files to ${opts.plotsDir}\n`);
     }
     for (const e of report.errors) io.stderr.write(`dann-doctor: ${showControls(e.message)}\n`);
@@ -131,14 +127,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (interactive) {
       const { startUi } = await uiModule!;
       const { uiLoaders } = await import('./cli/ui-loaders.js');
-      const code = await startUi(report, { io, ...uiLoaders(report, opts, io.cwd, outputGuard(report, false)) });
+      const code = await startUi(report, { io, ...uiLoaders(report, opts, io.cwd, outputGuard(report, false), cache) });
       // Safety net: if a worker outlives the UI (an evaluation winding down after quit), leave anyway. Unref'd, so
       // it never delays a normal exit; only the interactive path has it (piped output must never be cut off).
       setTimeout(() => process.exit(code), 1000).unref();
       return code;
     }
     for (const out of opts.outputs) {
-      const text = await render(report, out.format, opts, io, !!out.file);
+      const text = await render(report, out.format, opts, io, !!out.file, cache);
       if (out.file) {
         // a text report carries the mark in its last line, so a rerun may replace it (see output/safe-write)
         const marked = out.format === 'text' ? `${text}\n(${OWNER_MARK} ${report.tool.version})\n` : text;

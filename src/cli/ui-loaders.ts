@@ -3,11 +3,12 @@ import type { Report } from '../engine/types.js';
 import type { EvalResults } from '../model/types.js';
 import type { CliOptions } from './args.js';
 import type { OutputGuard } from '../output/safe-write.js';
+import type { RunCache } from '../pipeline/run-cache.js';
 
 export type { TsneResult } from '../ui/state/ui-state.js';
 import type { TsneResult } from '../ui/state/ui-state.js';
 
-export function uiLoaders(report: Report, opts: Pick<CliOptions, 'backend' | 'maxPoints'>, cwd: string, guard: OutputGuard = { protect: [] }) {
+export function uiLoaders(report: Report, opts: Pick<CliOptions, 'backend' | 'maxPoints'>, cwd: string, guard: OutputGuard = { protect: [] }, cache?: RunCache) {
   return {
     load: {
       evaluate: async (runId: string, signal?: AbortSignal): Promise<EvalResults | null> => {
@@ -30,7 +31,7 @@ export function uiLoaders(report: Report, opts: Pick<CliOptions, 'backend' | 'ma
       const one: Report = { ...report, runs: report.runs.filter((r) => r.id === runId) };
       const text = format === 'markdown'
         ? (await import('../reporters/markdown.js')).renderMarkdown(one)
-        : (await import('../reporters/html.js')).renderHtml(one, { svgs: await (await import('../pipeline/report-plots.js')).reportPlots(one, { maxPoints: opts.maxPoints }) });
+        : (await import('../reporters/html.js')).renderHtml(one, { svgs: await (await import('../pipeline/report-plots.js')).reportPlots(one, { maxPoints: opts.maxPoints, cache }) });
       // never into a run directory: exportPath falls back to the temp dir and never overwrites
       const file = exportPath(cwd, runId, guard.protect.length ? guard.protect : report.runs.map((r) => r.path), format);
       writeFileSync(file, text, { flag: 'wx' }); // exclusive create: never through a link planted at that name
