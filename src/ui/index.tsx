@@ -43,8 +43,8 @@ export async function startUi(report: Report, opts: StartUiOptions): Promise<num
         patchConsole: false,
       },
     );
-    io.interrupted?.then(() => {
-      code = 130;
+    io.interrupted?.then((signalCode) => {
+      code = typeof signalCode === 'number' ? signalCode : 130;
       instance.unmount();
     });
     await instance.waitUntilExit();
