@@ -68,8 +68,8 @@ async function attachEvaluation(run: Run, options: DiagnoseOptions): Promise<voi
 /** Rules + causes for one loaded run. */
 export function judgeRun(run: Run, config: EngineConfig, baseline?: Run): RunReport {
   const { findings, notApplicable } = runRules(run, config, baseline);
-  const { causes, checked, notChecked } = rankCauses(run, findings, { notApplicable, baseline });
-  return buildRunReport(run, { findings, causes, notApplicable, checked, notChecked });
+  const { causes, checks, notChecked } = rankCauses(run, findings, { notApplicable, baseline });
+  return buildRunReport(run, { findings, causes, notApplicable, checks, notChecked });
 }
 
 export async function diagnose(paths: string[], options: DiagnoseOptions = {}): Promise<Report> {
