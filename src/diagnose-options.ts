@@ -1,5 +1,5 @@
 // Options of the programmatic API `diagnose(paths, options)` (src/index.ts) shared by the CLI, UI and subcommands.
-import type { EngineConfig } from './engine/types.js';
+import type { EngineConfig, ShardSpec } from './engine/types.js';
 import type { RunSourceFormat } from './model/types.js';
 
 export interface DiagnoseOptions {
@@ -20,4 +20,6 @@ export interface DiagnoseOptions {
   /** run several runs in parallel (sweep triage); default: number of cores */
   concurrency?: number;
   onProgress?: (message: string) => void;
+  /** diagnose only this share of the discovered runs (src/sweep/shard.ts); the report says which, for merge */
+  shard?: ShardSpec;
 }

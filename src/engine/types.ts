@@ -186,6 +186,32 @@ export interface Report {
   runs: RunReport[];
   /** input errors that did not stop the other runs (one bad file never stops the run) */
   errors: { path: string; message: string }[];
+  /** set on the report of one `--shard i/n` share: what `dann-doctor merge` needs to combine the shares */
+  shard?: ShardReportInfo;
+}
+
+/** One share of a sharded sweep (`--shard index/count`, 1-based like Jest and Playwright). */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+/** Options a shard judged with; merge re-judges with the same ones when a run's baseline was in another shard. */
+export interface ShardJudgeOptions {
+  config: EngineConfig;
+  formatHint?: string;
+  maxBytes?: number;
+  evaluate?: boolean;
+  backend?: string;
+  maxPoints?: number;
+  /** explicit --baseline run: then no run's baseline depends on the other shards */
+  baseline?: string;
+}
+
+export interface ShardReportInfo extends ShardSpec {
+  /** every discovered run of this shard with its position among all discovered runs (the unsharded order) */
+  discovered: { id: string; path: string; position: number }[];
+  judge: ShardJudgeOptions;
 }
 
 /** Per-run options resolved from defaults, config file and CLI flags. */
