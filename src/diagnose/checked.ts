@@ -135,8 +135,12 @@ export function checkedLines(run: Readonly<Run>, findings: readonly Finding[], b
 
 export function notCheckedLines(run: Readonly<Run>, notApplicable: readonly { ruleId: string; reason: string }[] = []): string[] {
   const out: string[] = [];
-  if (run.features && !run.eval) out.push(`${run.features.path.split('/').pop()} not evaluated (run with --eval for predictions, per-class accuracy and a domain probe)`);
-  if (!run.features && !run.eval && run.checkpoints.length === 0) out.push('no checkpoint or feature dump: predictions and features not checked');
+  if (run.features && !run.eval) {
+    const name = run.features.path.split('/').pop();
+    out.push(run.evalFailure ? `${name} not evaluated: the evaluation failed (see above)` : `${name} not evaluated (run with --eval for predictions, per-class accuracy and a domain probe)`);
+  }
+  if (!run.features && !run.eval && run.evalFailure) out.push('predictions and features not checked: the evaluation failed (see above)');
+  else if (!run.features && !run.eval && run.checkpoints.length === 0) out.push('no checkpoint or feature dump: predictions and features not checked');
   if (!run.perClass.length && !run.eval) out.push('no per-class table (tllib --per-class-eval) and no re-evaluation');
   if (!seriesOf(run, KEY.domainAcc) && !isSourceOnlyRun(run)) out.push('no domain (discriminator) accuracy logged');
   for (const n of notApplicable) out.push(`${n.ruleId}: ${n.reason}`);

@@ -165,6 +165,8 @@ export interface RunReport {
   checkpoints: Run['checkpoints'];
   features?: Run['features'];
   eval?: EvalResults;
+  /** a requested evaluation that could not run, and why (absent when none was asked for or it ran) */
+  evalFailure?: string;
   findings: Finding[];
   causes: RankedCause[];
   notApplicable: { ruleId: string; reason: string }[];

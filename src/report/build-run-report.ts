@@ -62,6 +62,7 @@ export function buildRunReport(run: Run, parts: RunVerdictParts): RunReport {
     checkpoints: run.checkpoints,
     features: run.features,
     eval: run.eval,
+    ...(run.evalFailure ? { evalFailure: run.evalFailure } : {}),
     findings: parts.findings,
     causes: parts.causes,
     notApplicable: parts.notApplicable,

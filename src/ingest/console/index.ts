@@ -213,17 +213,24 @@ export async function readConsoleLog(file: string, opts: ConsoleOptions = {}): P
       cur.table = tokens;
       continue;
     }
-    // 4. key/value numbers (a library warning names a file:line and a version, never a metric)
+    // 4. before the first metric line, a lone `key: value` is configuration (an argument header), numeric or not
+    if (cur.metricLines === 0 && !/[,;|\t]/.test(t.trim())) {
+      const pair = configPair(t);
+      if (pair && scanLine(t).fields.length <= 1) {
+        const before = cur.config[pair[0]];
+        if (!(pair[0] in cur.config) || typeof before !== 'number' || typeof pair[1] !== 'number') { cur.config[pair[0]] = pair[1]; continue; }
+        // the same numeric key again: a one-metric-per-line log, not a header; its first value becomes a point
+        delete cur.config[pair[0]];
+        addField(cur, pair[0], before, 0, no - 1);
+        cur.metricLines++;
+      }
+    }
+    // 5. key/value numbers (a library warning names a file:line and a version, never a metric)
     if (!/\d|nan|inf/i.test(t) || WARNING_LINE.test(t)) continue;
     const { fields: scanned } = scanLine(t);
     const fields = scanned.filter((f) => !PROSE_KEY.test(f.key) && f.key.split(' ').length <= MAX_KEY_WORDS);
     const named = fields.filter((f) => f.key !== '');
     if (named.length === 0 && !fields.some((f) => f.total !== undefined)) continue;
-    // a lone `key: value` before any metric line is configuration (an argument header)
-    if (cur.metricLines === 0 && fields.length === 1 && fields[0].total === undefined && !/[,;|\t]/.test(t.trim())) {
-      const pair = configPair(t);
-      if (pair) { cur.config[pair[0]] = pair[1]; continue; }
-    }
     const counter = pickCounter(fields);
     if (counter) {
       const v = counter.field.value;

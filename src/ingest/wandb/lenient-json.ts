@@ -1,7 +1,7 @@
 // JSON as Python's json.dumps writes it: bare NaN, Infinity and -Infinity tokens are allowed (W&B summaries and
 // history values hold them when training diverged). Linear time: one pass marks the tokens outside strings.
 
-const MARK = '\u0000nf:';
+const MARK = '\uE000nf:';
 
 /** Parses `text`, reading bare NaN / Infinity / -Infinity as numbers. Throws SyntaxError like JSON.parse otherwise. */
 export function parseLenientJson(text: string): unknown {
