@@ -76,8 +76,8 @@ export async function attachEvaluation(run: Run, options: DiagnoseOptions): Prom
 /** Rules + causes for one loaded run. */
 export function judgeRun(run: Run, config: EngineConfig, baseline?: Run): RunReport {
   const { findings, notApplicable } = runRules(run, config, baseline);
-  const { causes, checked, notChecked } = rankCauses(run, findings, { notApplicable, baseline });
-  return buildRunReport(run, { findings, causes, notApplicable, checked, notChecked });
+  const { causes, checks, notChecked } = rankCauses(run, findings, { notApplicable, baseline });
+  return buildRunReport(run, { findings, causes, notApplicable, checks, notChecked });
 }
 
 export async function diagnose(paths: string[], options: DiagnoseOptions = {}): Promise<Report> {
