@@ -8,6 +8,6 @@ import { buildRunReport } from '../report/build-run-report.js';
 /** Rules + causes for one loaded run; `baseline` is the source-only run to measure the adaptation gain against. */
 export function judgeRun(run: Run, config: EngineConfig, baseline?: Run): RunReport {
   const { findings, notApplicable } = runRules(run, config, baseline);
-  const { causes, checked, notChecked } = rankCauses(run, findings, { notApplicable, baseline });
-  return buildRunReport(run, { findings, causes, notApplicable, checked, notChecked });
+  const { causes, checks, notChecked } = rankCauses(run, findings, { notApplicable, baseline });
+  return buildRunReport(run, { findings, causes, notApplicable, checks, notChecked });
 }

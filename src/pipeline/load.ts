@@ -4,7 +4,7 @@ import type { Report } from '../engine/types.js';
 import type { Run } from '../model/types.js';
 import type { DiagnoseOptions } from './options.js';
 import { discoverRuns } from '../discover/discover-runs.js';
-import { loadRun, nothingToDiagnose } from './load-run.js';
+import { loadRun, nothingToDiagnose, onlyEmptyEventFiles } from './load-run.js';
 import { resolveConfig } from './config.js';
 import { selectShard, type ShardInfo } from '../sweep/shard.js';
 
@@ -14,12 +14,12 @@ export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): 
   const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth }), options.shard);
   const runs: Run[] = [];
   const errors: Report['errors'] = [...found.errors];
-  for (const d of found.runs) {
-    options.onProgress?.(`reading ${d.id}`);
+  for (const [i, d] of found.runs.entries()) {
+    options.onProgress?.(found.runs.length > 1 ? `reading run ${i + 1}/${found.runs.length}: ${d.id}` : `reading ${d.id}`, found.runs.length > 1 ? i / found.runs.length : undefined);
     const run = await loadRun(d, { metricAliases: config.metricAliases, formatHint: options.formatHint, maxBytes: options.maxBytes });
     const unreadable = nothingToDiagnose(run);
     if (unreadable) {
-      errors.push({ path: d.path, message: unreadable });
+      errors.push({ path: d.path, message: unreadable, ...(onlyEmptyEventFiles(run) ? { kind: 'empty' as const } : {}) });
       continue;
     }
     options.cache?.remember(run);

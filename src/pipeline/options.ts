@@ -20,7 +20,8 @@ export interface DiagnoseOptions {
   maxPoints?: number;
   /** run several runs in parallel (sweep triage); default: number of cores */
   concurrency?: number;
-  onProgress?: (message: string) => void;
+  /** what is being done now and, when known, the fraction done of that task (0..1) */
+  onProgress?: (message: string, fraction?: number) => void;
   /** keep the loaded runs (for plots and HTML after the report); only the in-process path fills it */
   cache?: RunCache;
   /** diagnose only this share of the discovered runs (src/sweep/shard.ts); the report says which, for merge */
