@@ -41,8 +41,8 @@ export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): 
   const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth }), options.shard);
   const runs: Run[] = [];
   const errors: Report['errors'] = [...found.errors];
-  for (const d of found.runs) {
-    options.onProgress?.(`reading ${d.id}`);
+  for (const [i, d] of found.runs.entries()) {
+    options.onProgress?.(found.runs.length > 1 ? `reading run ${i + 1}/${found.runs.length}: ${d.id}` : `reading ${d.id}`, found.runs.length > 1 ? i / found.runs.length : undefined);
     const run = await loadRun(d, { metricAliases: config.metricAliases, formatHint: options.formatHint, maxBytes: options.maxBytes });
     const unreadable = nothingToDiagnose(run);
     if (unreadable) {
@@ -54,23 +54,30 @@ export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): 
   return { runs, errors, shard: found.shard };
 }
 
-/** Evaluation (TF.js) is loaded only when asked for, so plain runs start fast. */
-async function attachEvaluation(run: Run, options: DiagnoseOptions): Promise<void> {
+/**
+ * Evaluation (TF.js) is loaded only when asked for, so plain runs start fast. A failure becomes a warn note on the
+ * run (reporters show it in the first lines: the user asked for this evaluation). One definition for the CLI, the
+ * sweep shards and the API.
+ */
+export async function attachEvaluation(run: Run, options: DiagnoseOptions): Promise<void> {
   if (!options.evaluate) return;
-  const { evaluateRun } = await import('./evaluate/index.js');
+  // on a worker thread: TF.js blocks for seconds at a time, and the caller's thread must stay free for Ctrl-C
+  const { evaluateInWorker } = await import('./runtime/evaluate-in-worker.js');
   try {
-    const res = await evaluateRun(run, { backend: options.backend, maxPoints: options.maxPoints, onProgress: (m) => options.onProgress?.(`${run.id}: ${m}`) });
+    const res = await evaluateInWorker(run, { backend: options.backend, maxPoints: options.maxPoints, onProgress: (m, f) => options.onProgress?.(`${run.id}: evaluating — ${m}`, f) });
     if (res) run.eval = res;
+    else run.evalFailure = 'no feature dump (features.npz) in the run directory to evaluate';
   } catch (err) {
-    run.notes.push({ level: 'warn', file: run.path, message: `evaluation failed: ${err instanceof Error ? err.message : String(err)}` });
+    run.evalFailure = err instanceof Error ? err.message : String(err);
+    run.notes.push({ level: 'warn', file: run.path, message: `evaluation failed: ${run.evalFailure}` });
   }
 }
 
 /** Rules + causes for one loaded run. */
 export function judgeRun(run: Run, config: EngineConfig, baseline?: Run): RunReport {
   const { findings, notApplicable } = runRules(run, config, baseline);
-  const { causes, checked, notChecked } = rankCauses(run, findings, { notApplicable, baseline });
-  return buildRunReport(run, { findings, causes, notApplicable, checked, notChecked });
+  const { causes, checks, notChecked } = rankCauses(run, findings, { notApplicable, baseline });
+  return buildRunReport(run, { findings, causes, notApplicable, checks, notChecked });
 }
 
 export async function diagnose(paths: string[], options: DiagnoseOptions = {}): Promise<Report> {

@@ -263,5 +263,7 @@ export interface Run {
   checkpoints: CheckpointInfo[];
   features?: FeatureDumpInfo;
   eval?: EvalResults;
+  /** the evaluation the user asked for (--eval) could not run, and why; reporters say it in their first lines */
+  evalFailure?: string;
   notes: Note[];
 }
