@@ -119,6 +119,25 @@ export interface SeriesSummary {
   epochMeans: { epoch: number; mean: number }[];
 }
 
+/**
+ * A "checked and fine" sentence with the numbers it states, tied to the series they come from, so a test can hold
+ * every such sentence to its own data (test/corpus/self-consistency).
+ */
+export interface CheckedEntry {
+  /** what the sentence claims, e.g. 'target-not-degrading', 'domain-settled', 'losses-finite', 'hyper-in-range' */
+  claim: string;
+  text: string;
+  /** canonical key of the series the numbers come from ('evaluations' for target validations read from evaluation lines) */
+  series?: string;
+  /**
+   * The numbers the sentence states. `epoch` when it is one epoch's value; `fromEpoch`..`toEpoch` when it summarises
+   * a stretch (`how` says how: 'mean', 'median', 'smoothed' for the noise model's trend, 'value').
+   */
+  values?: { name: string; value: number; how: 'value' | 'mean' | 'median' | 'smoothed' | 'count' | 'setting'; epoch?: number; fromEpoch?: number; toEpoch?: number }[];
+  /** the bound the claim rests on, in the series' unit (e.g. the largest drop that still counts as "did not degrade") */
+  limit?: number;
+}
+
 export interface RunReport {
   id: string;
   path: string;
@@ -153,6 +172,8 @@ export interface RunReport {
   notApplicable: { ruleId: string; reason: string }[];
   /** one-liners of what was checked and was fine (ux: "healthy is an answer too") */
   checked: string[];
+  /** the same sentences with the numbers they state (same order as `checked`) */
+  checks?: CheckedEntry[];
   /** what could not be checked and why */
   notChecked: string[];
   notes: Note[];
@@ -166,7 +187,7 @@ export interface Report {
   generatedAt: string;
   runs: RunReport[];
   /** input errors that did not stop the other runs (one bad file never stops the run) */
-  errors: { path: string; message: string }[];
+  errors: { path: string; message: string; /** 'empty': a folder that held nothing to read (event files without scalars): said, but not a failure */ kind?: 'empty' }[];
   /** set on the report of one `--shard i/n` share: what `dann-doctor merge` needs to combine the shares */
   shard?: ShardReportInfo;
 }
