@@ -166,6 +166,14 @@ async function readStdoutCaptures(d: DiscoveredRun, others: RunFragment[], readO
  * hyperparameters and no evaluations, e.g. an empty log), or undefined when it has something. Such a run is an
  * input error, never a "healthy" verdict.
  */
+/**
+ * True when a run that has nothing to diagnose was only ever empty TensorBoard output (zero-byte or scalar-less event
+ * files, as a writer leaves when a job dies at start-up): worth a line, not a failed command.
+ */
+export function onlyEmptyEventFiles(run: Run): boolean {
+  return run.formats.length === 1 && run.formats[0] === 'tfevents' && Object.keys(run.series).length === 0 && run.notes.some((n) => /hold no scalars/.test(n.message));
+}
+
 export function nothingToDiagnose(run: Run): string | undefined {
   const empty = Object.keys(run.series).length === 0 && run.evaluations.length === 0 && Object.keys(run.hyperparameters).length === 0 && run.perClass.length === 0 && !run.crash;
   if (run.formats.length > 0 && !empty) return undefined;
