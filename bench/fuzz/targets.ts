@@ -1,10 +1,11 @@
-// What the fuzzer attacks: every reader, each with real seed files to mutate (from ../shared and fixtures/).
+// What the fuzzer attacks: every reader, each with real seed files to mutate (from fixtures/).
 import { readdirSync, existsSync, statSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SHARED = resolve(ROOT, '../shared');
+/** The bundled real runs and logs (fixtures/runs, fixtures/real-logs: copies of ../shared's, see fixtures/README.md). */
+const SHARED = resolve(ROOT, 'fixtures');
 
 export interface FuzzTarget {
   name: string;
@@ -75,6 +76,16 @@ export function fuzzTargets(): FuzzTarget[] {
         const m = await import('../../src/ingest/npy/index.js');
         return p.endsWith('.npy') ? m.readNpy(p) : m.readNpz(p);
       },
+    },
+    {
+      name: 'wandb (.wandb log)', fileName: 'run-fuzz01.wandb',
+      seeds: files(join(ROOT, 'fixtures', 'wandb'), /\.wandb$/),
+      read: async (p) => (await import('../../src/ingest/wandb/index.js')).readWandbTransactionLog(p),
+    },
+    {
+      name: 'console (generic)', fileName: 'out.txt',
+      seeds: [...files(join(ROOT, 'fixtures', 'console'), /\.txt$/), ...files(join(ROOT, 'fixtures', 'textlogs'), /\.(log|txt)$/)],
+      read: async (p) => (await import('../../src/ingest/console/index.js')).readConsoleLog(p),
     },
     {
       name: 'pth (zip + legacy)', fileName: 'latest.pth',

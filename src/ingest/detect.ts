@@ -1,5 +1,5 @@
 // Picks the reader for a file by its content (first 64 KiB), then by its name; `--format-hint` overrides both.
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { inputErrorFromFs, openForReading } from './input-error.js';
 import { tfeventsReader } from './tfevents/index.js';
@@ -8,6 +8,7 @@ import { csvReader } from './csv/index.js';
 import { jsonlReader } from './jsonl/index.js';
 import { deepdaLogReader, dasslLogReader, kerasLogReader } from './textlogs/index.js';
 import { tllibReader } from './tllib/index.js';
+import { consoleReader } from './console/index.js';
 import type { FormatReader } from './format-reader.js';
 import type { RunSourceFormat } from '../model/types.js';
 
@@ -28,6 +29,7 @@ const CSV_FORMATS = new Set<RunSourceFormat>(['csv', 'lightning-csv', 'keras-csv
 /** The reader a `--format-hint` names, or undefined for 'unknown' / a format without a reader. */
 export function readerForFormat(format: RunSourceFormat): FormatReader | undefined {
   if (CSV_FORMATS.has(format)) return csvReader;
+  if (format === 'console') return consoleReader;
   return READERS.find((r) => r.format === format);
 }
 
@@ -56,7 +58,7 @@ export async function detectFormat(file: string, hint?: RunSourceFormat): Promis
   }
   let isDir: boolean;
   try {
-    isDir = (await stat(file)).isDirectory();
+    isDir = statSync(file).isDirectory(); // sync: an async stat per file costs more CPU than the stat itself
   } catch (err) {
     throw inputErrorFromFs(file, err);
   }
@@ -65,5 +67,6 @@ export async function detectFormat(file: string, hint?: RunSourceFormat): Promis
   for (const r of READERS) if (r.sniff('', head)) return r;
   const name = basename(file);
   for (const r of READERS) if (r.sniff(name, head)) return r;
-  return null;
+  // last resort: any text with numbers in it (the generic console reader says so in a note)
+  return consoleReader.sniff(name, head) ? consoleReader : null;
 }
