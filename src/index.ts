@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Report, RunReport, EngineConfig } from './engine/types.js';
 import { SCHEMA_VERSION } from './engine/types.js';
 import type { Run } from './model/types.js';
-import type { DiagnoseOptions } from './diagnose-options.js';
+import { evalDepthOf, type DiagnoseOptions } from './diagnose-options.js';
 import { discoverRuns } from './discover/discover-runs.js';
 import { loadRun, nothingToDiagnose } from './load-run.js';
 import { runRules } from './engine/run-rules.js';
@@ -53,15 +53,19 @@ export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): 
   return { runs, errors };
 }
 
-/** Evaluation (TF.js) is loaded only when asked for, so plain runs start fast. */
-async function attachEvaluation(run: Run, options: DiagnoseOptions): Promise<void> {
-  if (!options.evaluate) return;
+/**
+ * Evaluation of the run's feature dump: quick by default (typed arrays, no TF.js), deep when asked, none with 'off'.
+ * The module is loaded only when the run has a dump. A failure becomes a note on the run.
+ */
+export async function attachEvaluation(run: Run, options: Pick<DiagnoseOptions, 'evaluate' | 'backend' | 'maxPoints' | 'onProgress'>): Promise<void> {
+  const depth = evalDepthOf(options.evaluate);
+  if (depth === 'off' || (!run.features && depth === 'quick')) return;
   const { evaluateRun } = await import('./evaluate/index.js');
   try {
-    const res = await evaluateRun(run, { backend: options.backend, maxPoints: options.maxPoints, onProgress: (m) => options.onProgress?.(`${run.id}: ${m}`) });
+    const res = await evaluateRun(run, { depth, backend: options.backend, maxPoints: options.maxPoints, onProgress: (m) => options.onProgress?.(`${run.id}: ${m}`) });
     if (res) run.eval = res;
   } catch (err) {
-    run.notes.push({ level: 'warn', file: run.path, message: `evaluation failed: ${err instanceof Error ? err.message : String(err)}` });
+    run.notes.push({ level: 'warn', file: run.path, message: `${depth === 'quick' ? 'quick ' : ''}evaluation failed: ${err instanceof Error ? err.message : String(err)}` });
   }
 }
 

@@ -6,15 +6,19 @@ import type { CliOptions } from './cli-args.js';
 export type { TsneResult } from './ui/state/ui-state.js';
 import type { TsneResult } from './ui/state/ui-state.js';
 
-export function uiLoaders(report: Report, opts: Pick<CliOptions, 'backend' | 'maxPoints'>, cwd: string) {
+export function uiLoaders(report: Report, opts: Pick<CliOptions, 'backend' | 'maxPoints'> & Partial<Pick<CliOptions, 'evaluate'>>, cwd: string) {
   return {
     load: {
-      evaluate: async (runId: string, signal?: AbortSignal): Promise<EvalResults | null> => {
-        const run = report.runs.find((r) => r.id === runId);
-        if (!run || (!run.features && run.checkpoints.length === 0)) return null;
-        const { evaluateInWorker } = await import('./runtime/evaluate-in-worker.js');
-        return evaluateInWorker(run.path, { backend: opts.backend, maxPoints: opts.maxPoints, signal });
-      },
+      // The report already holds the quick evaluation; the deep one (discriminator counterfactual, per-class
+      // A-distance) runs here in the background after the first frame. --no-eval turns both off.
+      ...(opts.evaluate === 'off' ? {} : {
+        evaluate: async (runId: string, signal?: AbortSignal): Promise<EvalResults | null> => {
+          const run = report.runs.find((r) => r.id === runId);
+          if (!run || (!run.features && run.checkpoints.length === 0)) return null;
+          const { evaluateInWorker } = await import('./runtime/evaluate-in-worker.js');
+          return evaluateInWorker(run.path, { backend: opts.backend, maxPoints: opts.maxPoints, signal });
+        },
+      }),
       tsne: async (runId: string, onProgress: (f: number) => void, signal?: AbortSignal): Promise<TsneResult | null> => {
         const run = report.runs.find((r) => r.id === runId);
         if (!run?.features) return null;

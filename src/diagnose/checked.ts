@@ -66,7 +66,7 @@ export function checkedLines(run: Readonly<Run>, findings: readonly Finding[], b
 
 export function notCheckedLines(run: Readonly<Run>, notApplicable: readonly { ruleId: string; reason: string }[] = []): string[] {
   const out: string[] = [];
-  if (run.features && !run.eval) out.push(`${run.features.path.split('/').pop()} not evaluated (run with --eval for predictions, per-class accuracy and a domain probe)`);
+  if (run.features && !run.eval) out.push(`${run.features.path.split('/').pop()} not evaluated (--no-eval, or the evaluation failed: see the notes)`);
   if (!run.features && !run.eval && run.checkpoints.length === 0) out.push('no checkpoint or feature dump: predictions and features not checked');
   if (!run.perClass.length && !run.eval) out.push('no per-class table (tllib --per-class-eval) and no re-evaluation');
   if (!seriesOf(run, KEY.domainAcc) && !isSourceOnlyRun(run)) out.push('no domain (discriminator) accuracy logged');
