@@ -4,7 +4,7 @@ import type { Run } from '../model/types.js';
 import type { RunReport } from '../engine/types.js';
 import type { FromWorker, RunStub, ToWorker, WorkerOptions } from './worker-protocol.js';
 import { nothingToDiagnose, loadRun } from '../load-run.js';
-import { judgeRun, loadRuns, attachEvaluation } from '../index.js';
+import { attachEvaluation, judgeRun, loadRuns } from '../index.js';
 
 /** Runs read at once per share: a run's reads (log, checkpoints, npz headers) leave the CPU idle between awaits. */
 export const LOAD_CONCURRENCY = 4;
@@ -19,9 +19,9 @@ export class RunShard {
 
   constructor(private readonly post: (m: FromWorker) => void) {}
 
-  /** src/index.ts's evaluation step (quick by default), with progress sent to the main thread. */
+  /** src/index.ts's evaluation step (on its own worker thread), progress posted to the main thread. */
   private async attachEvaluation(run: Run, o: WorkerOptions): Promise<void> {
-    await attachEvaluation(run, { evaluate: o.evaluate, backend: o.backend, maxPoints: o.maxPoints, onProgress: (message: string) => this.post({ type: 'progress', message }) });
+    await attachEvaluation(run, { evaluate: o.evaluate, backend: o.backend, maxPoints: o.maxPoints, onProgress: (message) => this.post({ type: 'progress', message }) });
   }
 
   /** Handles one request; answers through `post` (a 'reports' answer may come in several chunks). */
