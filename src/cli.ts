@@ -151,7 +151,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         io.stderr.write(`wrote ${out.format} report to ${out.file}\n`);
       } else io.stdout.write(terminalSafeText(text)); // our SGR colours pass, any other control is shown escaped
     }
-    if (report.errors.length) return 2;
+    // an empty TensorBoard folder beside real runs is said, not a failure
+    if (report.errors.some((e) => e.kind !== 'empty') || (report.runs.length === 0 && report.errors.length > 0)) return 2;
     return exitCodeFor(report, opts.failOn);
   } catch (err) {
     if (err instanceof Interrupted) return err.exitCode;

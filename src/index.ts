@@ -5,7 +5,7 @@ import { SCHEMA_VERSION } from './engine/types.js';
 import type { Run } from './model/types.js';
 import { evalDepthOf, type DiagnoseOptions } from './diagnose-options.js';
 import { discoverRuns } from './discover/discover-runs.js';
-import { loadRun, nothingToDiagnose } from './load-run.js';
+import { loadRun, nothingToDiagnose, onlyEmptyEventFiles } from './load-run.js';
 import { runRules } from './engine/run-rules.js';
 import { diagnose as rankCauses } from './diagnose/index.js';
 import { buildRunReport } from './report/build-run-report.js';
@@ -46,7 +46,7 @@ export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): 
     const run = await loadRun(d, { metricAliases: config.metricAliases, formatHint: options.formatHint, maxBytes: options.maxBytes });
     const unreadable = nothingToDiagnose(run);
     if (unreadable) {
-      errors.push({ path: d.path, message: unreadable });
+      errors.push({ path: d.path, message: unreadable, ...(onlyEmptyEventFiles(run) ? { kind: 'empty' as const } : {}) });
       continue;
     }
     runs.push(run);

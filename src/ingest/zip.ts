@@ -1,8 +1,7 @@
 // A small, guarded, read-only ZIP reader (central directory first, ZIP64, stored + deflate) for .pth and .npz files.
-import type { FileHandle } from 'node:fs/promises';
 import { inflateRawSync, crc32 } from 'node:zlib';
 import type { Note } from '../model/types.js';
-import { InputError, openForReading } from './input-error.js';
+import { InputError, openForReading, type ReadHandle } from './input-error.js';
 
 /** Largest declared entry we agree to read: a feature dump or checkpoint bigger than this is not a diagnosis input. */
 export const DEFAULT_MAX_ENTRY_BYTES = 2 * 1024 ** 3;
@@ -64,11 +63,29 @@ function bufferSource(buf: Buffer): ByteSource {
   };
 }
 
+/**
+ * Archives up to this size are read with one call and parsed from memory: a checkpoint or feature dump of a small run
+ * (a few hundred KB) otherwise costs ~10 positioned reads (EOCD, directory, local headers, members), each an async
+ * round trip through libuv that costs more CPU than reading the bytes; measured 5 ms -> 1.5 ms for a 360 KB .pth.
+ */
+export const SMALL_ARCHIVE_BYTES = 4 * 1024 * 1024;
+
 async function fileSource(path: string): Promise<ByteSource> {
-  const fh: FileHandle = await openForReading(path);
+  const fh: ReadHandle = await openForReading(path);
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new InputError(path, 'not a regular file');
+    if (st.size <= SMALL_ARCHIVE_BYTES) {
+      const all = Buffer.allocUnsafe(st.size);
+      let done = 0;
+      while (done < st.size) {
+        const { bytesRead } = await fh.read(all, done, st.size - done, done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      await fh.close();
+      return bufferSource(done === st.size ? all : all.subarray(0, done));
+    }
     return {
       size: st.size,
       async read(pos, len) {

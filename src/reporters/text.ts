@@ -87,7 +87,7 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
 export function renderText(raw: Report, opts: TextOptions & { allRuns?: boolean }): string {
   const report = showControlsDeep(raw);
   const p = paint(opts.color);
-  const errors = report.errors.map((e) => p.red(`✖ ${e.message}`));
+  const errors = report.errors.map((e) => (e.kind === 'empty' ? p.dim(`· ${e.message}`) : p.red(`✖ ${e.message}`)));
   if (report.runs.length <= 1) return [...report.runs.map((r) => renderRunText(r, opts)), ...errors].join('\n\n') + '\n';
   const table = renderTriageText(triageTable(report), { color: opts.color }).trimEnd();
   const seeds = renderSeedGroupsText(groupBySeed(report.runs)).trimEnd();

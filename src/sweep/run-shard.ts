@@ -3,7 +3,7 @@
 import type { Run } from '../model/types.js';
 import type { RunReport } from '../engine/types.js';
 import type { FromWorker, RunStub, ToWorker, WorkerOptions } from './worker-protocol.js';
-import { nothingToDiagnose, loadRun } from '../load-run.js';
+import { nothingToDiagnose, loadRun, onlyEmptyEventFiles } from '../load-run.js';
 import { attachEvaluation, judgeRun, loadRuns } from '../index.js';
 
 /** Runs read at once per share: a run's reads (log, checkpoints, npz headers) leave the CPU idle between awaits. */
@@ -42,7 +42,7 @@ export class RunShard {
           const run = await loadRun(d, { metricAliases: o.config.metricAliases, formatHint: o.formatHint, maxBytes: o.maxBytes });
           const unreadable = nothingToDiagnose(run);
           if (unreadable) {
-            this.errors.push({ path: d.path, message: unreadable });
+            this.errors.push({ path: d.path, message: unreadable, ...(onlyEmptyEventFiles(run) ? { kind: 'empty' as const } : {}) });
             continue;
           }
           this.kept.set(index, run);

@@ -1,8 +1,8 @@
 // Reads a PyTorch .pth checkpoint (zip or legacy torch.save) into named NdArrays without executing anything.
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { NdArray } from '../../model/ndarray.js';
 import type { Note } from '../../model/types.js';
-import { InputError, inputErrorFromFs } from '../input-error.js';
+import { InputError, inputErrorFromFs, openForReading } from '../input-error.js';
 import { openZipBuffer, withZip, type ZipArchive, type ZipLimits } from '../zip.js';
 import { ITEMSIZE, decodeElements, gatherToC, isCContiguous, stridedSpan, fStrides } from '../npy/elements.js';
 import { parseDescr } from '../npy/header.js';
@@ -22,10 +22,17 @@ const MAX_EXTRA_NODES = 50_000;
 /** Legacy torch.save magic number (LONG1 0x1950a86a20f9469cfc6c) and protocol version. */
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 const LEGACY_PROTOCOL = 1001;
+/** With `layoutOnly`, tensors up to this many elements are still decoded (scalars: step counters, num_batches_tracked). */
+export const LAYOUT_DATA_ELEMENTS = 1;
 
 export interface PthOptions extends ZipLimits {
   /** bound on the total bytes of materialised tensors (default 4 GiB) */
   maxBytes?: number;
+  /**
+   * Names, shapes and dtypes of every tensor (`layout`), but data only for tensors of at most LAYOUT_DATA_ELEMENTS
+   * elements (num_batches_tracked and other counters): what checkpoint facts need, without decoding the weights.
+   */
+  layoutOnly?: boolean;
   pickleLimits?: PickleLimits;
 }
 
@@ -38,6 +45,8 @@ export interface PthResult {
   notes: Note[];
   /** non-allow-listed globals the pickle referenced (os.system ...): each became an inert placeholder */
   placeholders: string[];
+  /** with `layoutOnly`: every tensor's shape and dtype (stateDict then holds only the small ones) */
+  layout?: Map<string, { dtype: NdArray['dtype']; shape: number[] }>;
   /** facts per tensor that the NdArray does not carry */
   tensorInfo: Map<string, { storageKey: string; isParameter: boolean; quantized?: boolean; numpy?: boolean }>;
 }
@@ -46,7 +55,7 @@ export interface PthResult {
 export async function readPth(path: string, opts: PthOptions = {}): Promise<PthResult> {
   let head: Buffer;
   try {
-    const fh = await open(path, 'r');
+    const fh = await openForReading(path);
     try {
       head = Buffer.alloc(8);
       const { bytesRead } = await fh.read(head, 0, 8, 0);
@@ -199,6 +208,7 @@ async function materialise(
   collectTensors(root, '', 0, tensors, notes, file, new Set());
   const stateDict = new Map<string, NdArray>();
   const tensorInfo: PthResult['tensorInfo'] = new Map();
+  const layout: PthResult['layout'] = opts.layoutOnly ? new Map() : undefined;
   const cache = new Map<string, Buffer | Error>();
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_TENSOR_BYTES;
   let total = 0;
@@ -223,6 +233,10 @@ async function materialise(
     if (span > 0 && t.offset + span > t.storage.numel) {
       skip(name, `view (offset ${t.offset}, ${span} elements) reaches past its storage '${t.storage.key}' of ${t.storage.numel} elements`);
       continue;
+    }
+    if (layout) {
+      layout.set(name, { dtype, shape: [...t.shape] });
+      if (numel > LAYOUT_DATA_ELEMENTS) continue;
     }
     const outBytes = numel * itemsize * (dtype === 'f2' || dtype === 'bf16' ? 2 : 1);
     if (!Number.isSafeInteger(outBytes) || total + outBytes > maxBytes) { skip(name, `would pass the ${maxBytes}-byte limit (maxBytes)`); continue; }
@@ -254,7 +268,7 @@ async function materialise(
   // A dict at the top (the usual case) gives its keys; anything else (a bare list, a placeholder...) sits under 'value'.
   if (plain !== OMIT) extra = root instanceof Map && isRecord(plain) ? plain : { value: plain };
   if (budget.cut) notes.push({ level: 'warn', file, message: `non-tensor content cut after ${MAX_EXTRA_NODES} values or ${MAX_VALUE_DEPTH} levels of nesting (shared-reference or recursion bomb?)` });
-  return { stateDict, extra, notes, tensorInfo };
+  return { stateDict, extra, notes, tensorInfo, ...(layout ? { layout } : {}) };
 }
 
 /** A numpy array found in the pickle (not a torch tensor), decoded like an .npy payload; a string says why not. */
