@@ -34,6 +34,8 @@ export interface CliOptions {
   color?: boolean;
   /** replace existing output files that dann-doctor did not write */
   force: boolean;
+  /** follow symlinks to folders and to files outside the folder given */
+  followLinks: boolean;
   verbose: boolean;
   /** --shard i/n: diagnose one share of the discovered runs */
   shard?: ShardSpec;
@@ -100,6 +102,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'write-baseline': { type: 'string' },
         'baseline-file': { type: 'string' },
         force: { type: 'boolean' },
+        'follow-links': { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         shard: { type: 'string' },
         version: { type: 'boolean', short: 'V' },
@@ -145,6 +148,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     baselineFile: v['baseline-file'],
     color: colorFlag(v),
     force: !!v.force,
+    followLinks: !!v['follow-links'],
     verbose: !!v.verbose,
     help: !!v.help,
     version: !!v.version,
@@ -185,6 +189,8 @@ Analysis
 
 Limits
       --max-depth N  --max-bytes SIZE  --max-points N
+      --follow-links         follow symlinks to folders, and to files outside the folder given
+                             (default: only regular files inside it are read)
 
 Many runs
       --shard I/N            diagnose share I of N (stable: by each run's path); write it with

@@ -11,7 +11,7 @@ import { selectShard, type ShardInfo } from '../sweep/shard.js';
 /** Reads every run under `paths` into Runs (no rules). Runs read are kept in `options.cache` when given. */
 export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): Promise<{ runs: Run[]; errors: Report['errors']; shard?: ShardInfo }> {
   const config = resolveConfig(options.config);
-  const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth }), options.shard);
+  const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth, followLinks: options.followLinks }), options.shard);
   const runs: Run[] = [];
   const errors: Report['errors'] = [...found.errors];
   for (const [i, d] of found.runs.entries()) {
