@@ -10,6 +10,7 @@ import { runRules } from './engine/run-rules.js';
 import { diagnose as rankCauses } from './diagnose/index.js';
 import { buildRunReport } from './report/build-run-report.js';
 import { pickBaselines } from './model/baseline-run.js';
+import { explainMissingBaselines } from './report/explain-baselines.js';
 import { selectShard, type ShardInfo } from './sweep/shard.js';
 
 export type { DiagnoseOptions } from './diagnose-options.js';
@@ -96,6 +97,7 @@ export async function diagnose(paths: string[], options: DiagnoseOptions = {}): 
     const pick = picks[i];
     reports.push(judgeRun(run, config, explicitBaseline ?? (pick === undefined ? undefined : runs[pick])));
   }
+  explainMissingBaselines(reports, !!explicitBaseline);
   return { schemaVersion: SCHEMA_VERSION, tool: { name: 'dann-doctor', version: VERSION }, generatedAt: new Date().toISOString(), runs: reports, errors, ...shardReportInfo(shard, options, config) };
 }
 

@@ -8,6 +8,7 @@ import { SCHEMA_VERSION } from '../engine/types.js';
 import type { DiagnoseOptions } from '../diagnose-options.js';
 import { discoverRuns } from '../discover/discover-runs.js';
 import { pickBaselines } from '../model/baseline-run.js';
+import { explainMissingBaselines } from '../report/explain-baselines.js';
 import type { FromWorker, RunStub, ToWorker, WorkerOptions } from './worker-protocol.js';
 import { RunShard } from './run-shard.js';
 import { selectShard } from './shard.js';
@@ -193,7 +194,9 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
       take(res);
       errors.push(...res.errors);
     }));
-    return { schemaVersion: SCHEMA_VERSION, tool: { name: 'dann-doctor', version: VERSION }, generatedAt: new Date().toISOString(), runs: reports.filter((r) => r !== undefined), errors, ...shardReportInfo(found.shard, options, wopts.config) };
+    const judged = reports.filter((r) => r !== undefined);
+    explainMissingBaselines(judged, !!options.baseline);
+    return { schemaVersion: SCHEMA_VERSION, tool: { name: 'dann-doctor', version: VERSION }, generatedAt: new Date().toISOString(), runs: judged, errors, ...shardReportInfo(found.shard, options, wopts.config) };
   } finally {
     await Promise.all(workers.map((w) => w.close()));
   }
