@@ -39,6 +39,8 @@ export interface CliOptions {
   color?: boolean;
   /** replace existing output files that dann-doctor did not write */
   force: boolean;
+  /** follow symlinks to folders and to files outside the folder given */
+  followLinks: boolean;
   verbose: boolean;
   /** --shard i/n: diagnose one share of the discovered runs */
   shard?: ShardSpec;
@@ -122,6 +124,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         force: { type: 'boolean' },
+        'follow-links': { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         shard: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -178,6 +181,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     baselineFile: v['baseline-file'],
     color: v['no-color'] ? false : v.color ? true : undefined,
     force: !!v.force,
+    followLinks: !!v['follow-links'],
     verbose: !!v.verbose,
     help: !!v.help,
     version: !!v.version,
@@ -218,6 +222,8 @@ Analysis
 
 Limits
       --max-depth N  --max-bytes SIZE  --max-points N
+      --follow-links         follow symlinks to folders, and to files outside the folder given
+                             (default: only regular files inside it are read)
 
 Many runs
       --shard I/N            diagnose share I of N (stable: by each run's path); write it with

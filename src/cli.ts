@@ -114,7 +114,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       ? (await import('./commands/merge.js')).mergeReportFiles(opts.paths, io)
       : diagnose(opts.paths, {
         config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
-        maxDepth: opts.maxDepth, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, shard: opts.shard,
+        maxDepth: opts.maxDepth, followLinks: opts.followLinks, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, shard: opts.shard,
         onProgress: progress && ((m, f) => progress.update(showControls(m), f)),
       }), io.interrupted).finally(() => progress?.done());
     if (opts.baselineFile) {

@@ -28,6 +28,8 @@ export interface DiagnoseOptions {
   baseline?: string;
   /** stop descending into folders deeper than this when discovering runs */
   maxDepth?: number;
+  /** follow symbolic links to folders, and to files outside the folder given (default: neither) */
+  followLinks?: boolean;
   /** per-file byte cap */
   maxBytes?: number;
   /** cap on feature points used by evaluation / t-SNE */

@@ -39,7 +39,7 @@ export function resolveConfig(c?: Partial<EngineConfig>): EngineConfig {
 /** Reads every run under `paths` into Runs (no rules). Errors for unreadable inputs are collected, not thrown. */
 export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): Promise<{ runs: Run[]; errors: Report['errors']; shard?: ShardInfo }> {
   const config = resolveConfig(options.config);
-  const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth }), options.shard);
+  const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth, followLinks: options.followLinks }), options.shard);
   const runs: Run[] = [];
   const errors: Report['errors'] = [...found.errors];
   for (const [i, d] of found.runs.entries()) {

@@ -136,7 +136,7 @@ export interface DiagnoseManyTuning {
  */
 export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {}, tuning: DiagnoseManyTuning = {}): Promise<Report> {
   const { diagnose, resolveConfig, VERSION, shardReportInfo } = await import('../index.js');
-  const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth }), options.shard);
+  const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth, followLinks: options.followLinks }), options.shard);
   const n = workerCount(found.runs.length, options.concurrency, tuning.minRunsPerWorker);
   const batchRuns = tuning.batchRuns ?? BATCH_RUNS;
   if (n <= 1) return diagnose(paths, options);
