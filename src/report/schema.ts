@@ -1,6 +1,6 @@
 // The versioned JSON report (schemaVersion) every reporter renders and the UI shows: its types and the severity
 // order. The lowest layer above the run model: reporters, UI, plots, sweeps and commands import it, never the engine.
-import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo } from '../model/types.js';
+import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo, RunAttempt } from '../model/types.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -105,6 +105,10 @@ export interface RunReport {
   formats: string[];
   files: string[];
   earlierAttempts: string[];
+  /** several runs appended in one file: each invocation, how it ended and its config (present when any) */
+  attempts?: RunAttempt[];
+  /** config/args files found beside the logs (present when any) */
+  configFiles?: string[];
   status: RunStatus;
   crash?: CrashInfo;
   algorithm: Algorithm;
