@@ -11,7 +11,7 @@ const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function runSection(run: RunReport): string {
   const out: string[] = [];
   const v = verdictOf(run);
-  out.push(`### ${v.kind === 'problems' ? '❌' : '✅'} \`${run.id}\` — ${esc(v.text)}`, '');
+  out.push(`### ${v.severity === 'error' ? '❌' : v.severity === 'warn' ? '⚠️' : '✅'} \`${run.id}\` — ${esc(v.text)}`, '');
   out.push(`${headerFacts(run)}  `);
   for (const e of evaluationProblems(run)) out.push(`${e.level === 'error' ? '❌' : '⚠️'} ${esc(e.text)}  `);
   const m = run.metrics;
