@@ -1,6 +1,7 @@
 // SARIF 2.1.0 for code scanning: rules from each rule's meta, results pointing at log file lines.
 import { relative } from 'node:path';
-import type { Report, RuleMeta, Severity } from '../engine/types.js';
+import type { RuleMeta } from '../engine/types.js';
+import type { Report, Severity } from '../report/schema.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warn: 'warning', info: 'note' };
 
