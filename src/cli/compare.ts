@@ -1,6 +1,6 @@
 // `dann-doctor compare A B`: what differs between two runs (or two sets of seeds) and whether the gap is seed noise.
 import type { HyperValue, PerClassTable } from '../model/types.js';
-import type { Finding, Report, RunReport, SeveritySetting } from '../engine/types.js';
+import type { Finding, Report, RunReport, SeveritySetting } from '../report/schema.js';
 import { isSourceOnly } from '../model/baseline-run.js';
 import type { CliIO } from '../output/cli-io.js';
 import type { DiagnoseOptions } from '../pipeline/options.js';

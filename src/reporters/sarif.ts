@@ -1,7 +1,8 @@
 // SARIF 2.1.0 for code scanning: rules from each rule's meta, results pointing at log file lines.
 import { relative, sep } from 'node:path';
 import { mdText } from '../output/markdown-safe.js';
-import type { Report, RuleMeta, Severity } from '../engine/types.js';
+import type { RuleMeta } from '../engine/types.js';
+import type { Report, Severity } from '../report/schema.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warn: 'warning', info: 'note' };
 
