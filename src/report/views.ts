@@ -33,7 +33,8 @@ export function verdictOf(run: RunReport): Verdict {
   if (serious.length === 0) {
     const infos = active.length;
     const notes = infos ? ` (${infos} note${infos > 1 ? 's' : ''})` : '';
-    // a clean log is not a clean run when the evaluation the user asked for never happened
+    // a clean log is not a clean run when only part of it was read, or the evaluation the user asked for never happened
+    if (run.partiallyRead?.length) return { severity: 'warn', kind: 'minor', text: `no problems found in the part read (--max-bytes cut the log)${notes}` };
     if (run.evalFailure) return { severity: 'warn', kind: 'minor', text: `no problems found in the logs; the requested evaluation did not run${notes}` };
     return { severity: 'ok', kind: infos ? 'minor' : 'healthy', text: `no problems found${notes}` };
   }

@@ -14,6 +14,14 @@ export function evaluationProblems(run: RunReport): { level: 'error' | 'warn'; t
   return out;
 }
 
+/** "partially read: the first 1024 of 27803 bytes of train.txt (--max-bytes); how the run ended is not known" */
+export function partialReadLine(run: RunReport, name: (f: string) => string = (f) => f): string | undefined {
+  const cut = run.partiallyRead;
+  if (!cut?.length) return undefined;
+  const files = cut.slice(0, 3).map((c) => `the first ${c.bytesRead} of ${c.size} bytes of ${name(c.file)}`).join(', ');
+  return `partially read: ${files}${cut.length > 3 ? `, +${cut.length - 3} more` : ''} (--max-bytes); later epochs and how the run ended are not judged`;
+}
+
 const KEY_HPARAMS = ['trade_off', 'lr', 'batch_size', 'bottleneck_dim', 'arch', 'seed'];
 
 /** "DANN · finished · 15 epochs × 300 it · batch 32 · trade_off 1.0" */
