@@ -11,6 +11,7 @@ import { diagnose as rankCauses } from './diagnose/index.js';
 import { buildRunReport } from './report/build-run-report.js';
 import { pickBaselines } from './model/baseline-run.js';
 import { selectShard, type ShardInfo } from './sweep/shard.js';
+import { timed, timedAsync } from './runtime/phase-clock.js';
 
 export type { DiagnoseOptions } from './diagnose-options.js';
 export type { Report, RunReport } from './engine/types.js';
@@ -38,12 +39,12 @@ export function resolveConfig(c?: Partial<EngineConfig>): EngineConfig {
 /** Reads every run under `paths` into Runs (no rules). Errors for unreadable inputs are collected, not thrown. */
 export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): Promise<{ runs: Run[]; errors: Report['errors']; shard?: ShardInfo }> {
   const config = resolveConfig(options.config);
-  const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth }), options.shard);
+  const found = selectShard(await timedAsync('discover', () => discoverRuns(paths, { maxDepth: options.maxDepth })), options.shard);
   const runs: Run[] = [];
   const errors: Report['errors'] = [...found.errors];
   for (const [i, d] of found.runs.entries()) {
     options.onProgress?.(found.runs.length > 1 ? `reading run ${i + 1}/${found.runs.length}: ${d.id}` : `reading ${d.id}`, found.runs.length > 1 ? i / found.runs.length : undefined);
-    const run = await loadRun(d, { metricAliases: config.metricAliases, formatHint: options.formatHint, maxBytes: options.maxBytes });
+    const run = await timedAsync('read', () => loadRun(d, { metricAliases: config.metricAliases, formatHint: options.formatHint, maxBytes: options.maxBytes }));
     const unreadable = nothingToDiagnose(run);
     if (unreadable) {
       errors.push({ path: d.path, message: unreadable, ...(onlyEmptyEventFiles(run) ? { kind: 'empty' as const } : {}) });
@@ -75,9 +76,9 @@ export async function attachEvaluation(run: Run, options: DiagnoseOptions): Prom
 
 /** Rules + causes for one loaded run. */
 export function judgeRun(run: Run, config: EngineConfig, baseline?: Run): RunReport {
-  const { findings, notApplicable } = runRules(run, config, baseline);
-  const { causes, checks, notChecked } = rankCauses(run, findings, { notApplicable, baseline });
-  return buildRunReport(run, { findings, causes, notApplicable, checks, notChecked });
+  const { findings, notApplicable } = timed('rules', () => runRules(run, config, baseline));
+  const { causes, checks, notChecked } = timed('causes', () => rankCauses(run, findings, { notApplicable, baseline }));
+  return timed('report', () => buildRunReport(run, { findings, causes, notApplicable, checks, notChecked }));
 }
 
 export async function diagnose(paths: string[], options: DiagnoseOptions = {}): Promise<Report> {
@@ -92,7 +93,7 @@ export async function diagnose(paths: string[], options: DiagnoseOptions = {}): 
   const reports: RunReport[] = [];
   const picks = pickBaselines(runs);
   for (const [i, run] of runs.entries()) {
-    await attachEvaluation(run, options);
+    await timedAsync('evaluate', () => attachEvaluation(run, options));
     const pick = picks[i];
     reports.push(judgeRun(run, config, explicitBaseline ?? (pick === undefined ? undefined : runs[pick])));
   }
