@@ -136,7 +136,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (interactive) {
       const { startUi } = await uiModule!;
       const { uiLoaders } = await import('./ui-loaders.js');
-      const code = await startUi(report, { io, ...uiLoaders(report, opts, io.cwd, outputGuard(report, false)) });
+      const code = await startUi(report, { io, ...uiLoaders(report, opts, io.cwd, outputGuard(report, false), config) });
       // Safety net: if a worker outlives the UI (an evaluation winding down after quit), leave anyway. Unref'd, so
       // it never delays a normal exit; only the interactive path has it (piped output must never be cut off).
       setTimeout(() => process.exit(code), 1000).unref();

@@ -1,5 +1,5 @@
 // Background work the interactive UI asks for (evaluation, t-SNE): both on worker threads, abortable on quit.
-import type { Report } from './engine/types.js';
+import type { EngineConfig, Report, RunReport } from './engine/types.js';
 import type { EvalResults } from './model/types.js';
 import type { CliOptions } from './cli-args.js';
 import type { OutputGuard } from './output/safe-write.js';
@@ -7,9 +7,37 @@ import type { OutputGuard } from './output/safe-write.js';
 export type { TsneResult } from './ui/state/ui-state.js';
 import type { TsneResult } from './ui/state/ui-state.js';
 
-export function uiLoaders(report: Report, opts: Pick<CliOptions, 'backend' | 'maxPoints'>, cwd: string, guard: OutputGuard = { protect: [] }) {
+type LoaderOptions = Pick<CliOptions, 'backend' | 'maxPoints'> & Partial<Pick<CliOptions, 'formatHint' | 'maxBytes' | 'baselineRun'>>;
+
+/**
+ * Reads the run again (the report keeps no Run), attaches the evaluation and judges it as `diagnose --eval` would,
+ * with the same baseline: the explicit --baseline run, else the report's source-only run of the same task.
+ */
+async function rejudgeRun(report: Report, runId: string, evaluation: EvalResults, opts: LoaderOptions, config: Partial<EngineConfig>): Promise<RunReport> {
+  const shown = report.runs.find((r) => r.id === runId);
+  if (!shown) throw new Error(`no run ${runId} in the report`);
+  const { loadRuns, judgeRun, resolveConfig } = await import('./index.js');
+  const { pickBaselines } = await import('./model/baseline-run.js');
+  const readOpts = { config, formatHint: opts.formatHint, maxBytes: opts.maxBytes, maxDepth: 0 };
+  const run = (await loadRuns([shown.path], readOpts)).runs[0];
+  if (!run) throw new Error(`${shown.path} could not be read again`);
+  run.eval = evaluation;
+  const bIndex = pickBaselines(report.runs)[report.runs.indexOf(shown)];
+  const baselinePath = opts.baselineRun ?? (bIndex !== undefined ? report.runs[bIndex].path : undefined);
+  const baseline = baselinePath ? (await loadRuns([baselinePath], readOpts)).runs[0] : undefined;
+  return { ...judgeRun(run, resolveConfig(config), baseline), id: shown.id };
+}
+
+export function uiLoaders(report: Report, opts: LoaderOptions, cwd: string, guard: OutputGuard = { protect: [] }, config: Partial<EngineConfig> = {}) {
+  // what exports write: the report with every re-judged run swapped in
+  let current = report;
   return {
     load: {
+      rejudge: async (runId: string, evaluation: EvalResults): Promise<RunReport> => {
+        const judged = await rejudgeRun(current, runId, evaluation, opts, config);
+        current = { ...current, runs: current.runs.map((r) => (r.id === runId ? judged : r)) };
+        return judged;
+      },
       evaluate: async (runId: string, signal?: AbortSignal): Promise<EvalResults | null> => {
         const run = report.runs.find((r) => r.id === runId);
         if (!run || (!run.features && run.checkpoints.length === 0)) return null;
@@ -27,7 +55,7 @@ export function uiLoaders(report: Report, opts: Pick<CliOptions, 'backend' | 'ma
     exportReport: async (format: 'markdown' | 'html', runId: string): Promise<string> => {
       const { writeFileSync } = await import('node:fs');
       const { exportPath } = await import('./ui/export-path.js');
-      const one: Report = { ...report, runs: report.runs.filter((r) => r.id === runId) };
+      const one: Report = { ...current, runs: current.runs.filter((r) => r.id === runId) };
       const text = format === 'markdown'
         ? (await import('./reporters/markdown.js')).renderMarkdown(one)
         : (await import('./reporters/html.js')).renderHtml(one, { svgs: await (await import('./plot/write-report-plots.js')).reportPlots(one, { maxPoints: opts.maxPoints }) });
