@@ -9,7 +9,6 @@ import { loadRun, nothingToDiagnose, onlyEmptyEventFiles } from './load-run.js';
 import { runRules } from './engine/run-rules.js';
 import { diagnose as rankCauses } from './diagnose/index.js';
 import { buildRunReport } from './report/build-run-report.js';
-import { pickBaselines } from './model/baseline-run.js';
 import { selectShard, type ShardInfo } from './sweep/shard.js';
 import { timed, timedAsync } from './runtime/phase-clock.js';
 
@@ -81,23 +80,13 @@ export function judgeRun(run: Run, config: EngineConfig, baseline?: Run): RunRep
   return timed('report', () => buildRunReport(run, { findings, causes, notApplicable, checks, notChecked }));
 }
 
+/**
+ * Diagnoses every run under `paths`, one after the other in this thread, each judged and freed as soon as it is read
+ * (src/sweep/diagnose-many.ts; diagnoseMany spreads the same work over threads).
+ */
 export async function diagnose(paths: string[], options: DiagnoseOptions = {}): Promise<Report> {
-  const config = resolveConfig(options.config);
-  const { runs, errors, shard } = await loadRuns(paths, options);
-  let explicitBaseline: Run | undefined;
-  if (options.baseline) {
-    const b = await loadRuns([options.baseline], { ...options, baseline: undefined, shard: undefined });
-    explicitBaseline = b.runs[0];
-    errors.push(...b.errors);
-  }
-  const reports: RunReport[] = [];
-  const picks = pickBaselines(runs);
-  for (const [i, run] of runs.entries()) {
-    await timedAsync('evaluate', () => attachEvaluation(run, options));
-    const pick = picks[i];
-    reports.push(judgeRun(run, config, explicitBaseline ?? (pick === undefined ? undefined : runs[pick])));
-  }
-  return { schemaVersion: SCHEMA_VERSION, tool: { name: 'dann-doctor', version: VERSION }, generatedAt: new Date().toISOString(), runs: reports, errors, ...shardReportInfo(shard, options, config) };
+  const { diagnoseMany } = await import('./sweep/diagnose-many.js');
+  return diagnoseMany(paths, { ...options, concurrency: 1 });
 }
 
 /** The `shard` block of a `--shard` report (nothing otherwise): the share, its runs' positions, the judging options. */

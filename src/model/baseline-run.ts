@@ -17,7 +17,8 @@ export function isSourceOnly(run: Pick<Run, 'algorithm' | 'hyperparameters'>): b
 /** Keys that must match for two runs to be on the same task (dataset and domains). */
 const TASK_KEYS = ['data', 'source', 'target'];
 
-function taskKey(r: Pick<Run, 'hyperparameters'>): string {
+/** Identity of a run's task (dataset, source and target domains): runs with equal keys compare with each other. */
+export function taskKey(r: Pick<Run, 'hyperparameters'>): string {
   return JSON.stringify(TASK_KEYS.map((k) => r.hyperparameters[k] ?? null));
 }
 
