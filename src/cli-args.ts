@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Severity, SeveritySetting, ShardSpec } from './engine/types.js';
 import { parseShard } from './sweep/shard.js';
 import type { RunSourceFormat } from './model/types.js';
+import type { EvalDepthSetting } from './diagnose-options.js';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -24,7 +25,8 @@ export interface CliOptions {
   failOn: FailOn;
   configFile?: string;
   ruleOverrides: Record<string, SeveritySetting>;
-  evaluate: boolean;
+  /** evaluation depth: quick by default, deep with --eval [deep] or --backend, off with --no-eval */
+  evaluate: EvalDepthSetting;
   backend?: string;
   baselineRun?: string;
   plotsDir?: string;
@@ -63,11 +65,41 @@ function bytes(v: string | undefined): number | undefined {
   return Math.floor(Number(m[1]) * mult);
 }
 
+const EVAL_DEPTHS = ['quick', 'deep', 'off'] as const;
+
+/**
+ * `--eval` alone means deep (its meaning before quick evaluation was on by default); `--eval quick|deep|off` and
+ * `--eval=DEPTH` name the depth. node:util's parseArgs cannot take an optional value, so a bare --eval is rewritten.
+ */
+function evalArgs(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') { out.push(...argv.slice(i)); break; }
+    if (a !== '--eval') { out.push(a); continue; }
+    const next = argv[i + 1];
+    if (next !== undefined && (EVAL_DEPTHS as readonly string[]).includes(next)) { out.push(`--eval=${next}`); i++; }
+    else out.push('--eval=deep');
+  }
+  return out;
+}
+
+function evalDepth(v: string | undefined, noEval: boolean, backend: boolean): EvalDepthSetting {
+  if (v !== undefined && !(EVAL_DEPTHS as readonly string[]).includes(v)) throw new UsageError(`--eval expects quick | deep | off, got "${v}"`);
+  if (noEval && v !== undefined && v !== 'off') throw new UsageError(`--no-eval and --eval ${v} contradict each other`);
+  if (noEval || v === 'off') {
+    if (backend) throw new UsageError('--backend picks the TF.js backend of --eval deep; it makes no sense with --no-eval');
+    return 'off';
+  }
+  if (v === 'deep' || backend) return 'deep';
+  return 'quick';
+}
+
 export function parseCliArgs(argv: string[]): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: evalArgs(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -76,7 +108,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'fail-on': { type: 'string' },
         config: { type: 'string', short: 'c' },
         rule: { type: 'string', multiple: true },
-        eval: { type: 'boolean' },
+        eval: { type: 'string' },
+        'no-eval': { type: 'boolean' },
         backend: { type: 'string' },
         baseline: { type: 'string' },
         plots: { type: 'string' },
@@ -133,7 +166,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     failOn,
     configFile: v.config,
     ruleOverrides,
-    evaluate: !!v.eval || !!v.backend,
+    evaluate: evalDepth(v.eval, !!v['no-eval'], !!v.backend),
     backend: v.backend,
     baselineRun: v.baseline,
     plotsDir: v.plots,
@@ -170,8 +203,12 @@ Output
   -v, --verbose              list every ingest note
 
 Analysis
-      --eval                 re-run evaluation from checkpoints and features.npz (TF.js)
-      --backend NAME         force a TF.js backend: tfjs-node-gpu | tfjs-node | webgpu | wasm | cpu
+      --eval [quick|deep]    evaluation from features.npz (+ checkpoint). quick is on by default: predictions,
+                             per-class accuracy, collapse, a linear domain probe (typed arrays, < 1 s).
+                             --eval / --eval deep also trains the discriminator BatchNorm counterfactual
+                             and per-class A-distance (seconds)
+      --no-eval              log only: do not read feature dumps
+      --backend NAME         force a TF.js backend for --eval deep: tfjs-node-gpu | tfjs-node | webgpu | wasm | cpu
       --baseline RUN         a source-only run to measure the adaptation gain against
   -c, --config FILE          dann-doctor.config.json (default: ./dann-doctor.config.json if present)
       --rule ID=LEVEL        override a rule's severity: off | info | warn | error
@@ -191,6 +228,6 @@ Exit codes: 0 no finding at/above --fail-on · 1 findings · 2 usage or unreadab
 Examples
   dann-doctor fixtures/runs/label_shift
   dann-doctor runs/ --format markdown=summary.md --format sarif=dann.sarif --fail-on warn
-  dann-doctor logs/dann/Office31_A2W --eval --plots out/
+  dann-doctor logs/dann/Office31_A2W --eval deep --plots out/
   dann-doctor compare logs/dann/A2W logs/src_only/A2W
 `;

@@ -2,10 +2,25 @@
 import type { EngineConfig, ShardSpec } from './engine/types.js';
 import type { RunSourceFormat } from './model/types.js';
 
+export type EvalDepthSetting = 'off' | 'quick' | 'deep';
+export type EvaluateSetting = boolean | EvalDepthSetting;
+
+/** The depth an `evaluate` option asks for (undefined = the default, quick). */
+export function evalDepthOf(e: EvaluateSetting | undefined): EvalDepthSetting {
+  if (e === undefined) return 'quick';
+  if (e === true) return 'deep';
+  if (e === false) return 'off';
+  return e;
+}
+
 export interface DiagnoseOptions {
   config?: Partial<EngineConfig>;
-  /** re-run evaluation from checkpoints / feature dumps (TF.js); default false for speed */
-  evaluate?: boolean;
+  /**
+   * evaluation from a run's feature dump (+ checkpoint): 'quick' (the default: predictions, per-class accuracy,
+   * collapse, a linear domain probe, in plain typed arrays), 'deep' (also the discriminator counterfactual and
+   * per-class A-distance), 'off'. true means 'deep' and false 'off', as before quick evaluation existed.
+   */
+  evaluate?: EvaluateSetting;
   /** force a TF.js backend (tfjs-node-gpu | tfjs-node | webgpu | wasm | cpu) */
   backend?: string;
   formatHint?: RunSourceFormat;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Report, RunReport, EngineConfig } from './engine/types.js';
 import { SCHEMA_VERSION } from './engine/types.js';
 import type { Run } from './model/types.js';
-import type { DiagnoseOptions } from './diagnose-options.js';
+import { evalDepthOf, type DiagnoseOptions } from './diagnose-options.js';
 import { discoverRuns } from './discover/discover-runs.js';
 import { loadRun, nothingToDiagnose, onlyEmptyEventFiles } from './load-run.js';
 import { runRules } from './engine/run-rules.js';
@@ -55,20 +55,27 @@ export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): 
 }
 
 /**
- * Evaluation (TF.js) is loaded only when asked for, so plain runs start fast. A failure becomes a warn note on the
- * run (reporters show it in the first lines: the user asked for this evaluation). One definition for the CLI, the
- * sweep shards and the API.
+ * Evaluation of the run's feature dump: quick by default (typed arrays, no TF.js, in-process: well under a second,
+ * less than a worker thread's start-up), deep when asked (on a worker thread: TF.js and training block for seconds,
+ * and the caller's thread must stay free for Ctrl-C), none with 'off'. A failure becomes a warn note and
+ * run.evalFailure (reporters show it in the first lines). One definition for the CLI, the sweep shards and the API.
  */
-export async function attachEvaluation(run: Run, options: DiagnoseOptions): Promise<void> {
-  if (!options.evaluate) return;
-  // on a worker thread: TF.js blocks for seconds at a time, and the caller's thread must stay free for Ctrl-C
-  const { evaluateInWorker } = await import('./runtime/evaluate-in-worker.js');
+export async function attachEvaluation(run: Run, options: Pick<DiagnoseOptions, 'evaluate' | 'backend' | 'maxPoints' | 'onProgress'>): Promise<void> {
+  const depth = evalDepthOf(options.evaluate);
+  if (depth === 'off' || (!run.features && depth === 'quick')) return;
   try {
-    const res = await evaluateInWorker(run, { backend: options.backend, maxPoints: options.maxPoints, onProgress: (m, f) => options.onProgress?.(`${run.id}: evaluating — ${m}`, f) });
+    let res;
+    if (depth === 'quick') {
+      const { evaluateRun } = await import('./evaluate/index.js');
+      res = await evaluateRun(run, { depth, maxPoints: options.maxPoints, onProgress: (m) => options.onProgress?.(`${run.id}: quick evaluation — ${m}`) });
+    } else {
+      const { evaluateInWorker } = await import('./runtime/evaluate-in-worker.js');
+      res = await evaluateInWorker(run, { depth, backend: options.backend, maxPoints: options.maxPoints, onProgress: (m, f) => options.onProgress?.(`${run.id}: evaluating — ${m}`, f) });
+    }
     if (res) run.eval = res;
     else run.evalFailure = 'no feature dump (features.npz) in the run directory to evaluate';
   } catch (err) {
-    run.evalFailure = err instanceof Error ? err.message : String(err);
+    run.evalFailure = `${depth === 'quick' ? 'quick evaluation: ' : ''}${err instanceof Error ? err.message : String(err)}`;
     run.notes.push({ level: 'warn', file: run.path, message: `evaluation failed: ${run.evalFailure}` });
   }
 }

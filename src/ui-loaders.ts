@@ -7,7 +7,7 @@ import type { OutputGuard } from './output/safe-write.js';
 export type { TsneResult } from './ui/state/ui-state.js';
 import type { TsneResult } from './ui/state/ui-state.js';
 
-type LoaderOptions = Pick<CliOptions, 'backend' | 'maxPoints'> & Partial<Pick<CliOptions, 'formatHint' | 'maxBytes' | 'baselineRun'>>;
+type LoaderOptions = Pick<CliOptions, 'backend' | 'maxPoints'> & Partial<Pick<CliOptions, 'formatHint' | 'maxBytes' | 'baselineRun' | 'evaluate'>>;
 
 /**
  * Reads the run again (the report keeps no Run), attaches the evaluation and judges it as `diagnose --eval` would,
@@ -38,12 +38,16 @@ export function uiLoaders(report: Report, opts: LoaderOptions, cwd: string, guar
         current = { ...current, runs: current.runs.map((r) => (r.id === runId ? judged : r)) };
         return judged;
       },
-      evaluate: async (runId: string, signal?: AbortSignal): Promise<EvalResults | null> => {
-        const run = report.runs.find((r) => r.id === runId);
-        if (!run || (!run.features && run.checkpoints.length === 0)) return null;
-        const { evaluateInWorker } = await import('./runtime/evaluate-in-worker.js');
-        return evaluateInWorker(run.path, { backend: opts.backend, maxPoints: opts.maxPoints, signal });
-      },
+      // The report already holds the quick evaluation; the deep one (discriminator counterfactual, per-class
+      // A-distance) runs here in the background after the first frame. --no-eval turns both off.
+      ...(opts.evaluate === 'off' ? {} : {
+        evaluate: async (runId: string, signal?: AbortSignal): Promise<EvalResults | null> => {
+          const run = report.runs.find((r) => r.id === runId);
+          if (!run || (!run.features && run.checkpoints.length === 0)) return null;
+          const { evaluateInWorker } = await import('./runtime/evaluate-in-worker.js');
+          return evaluateInWorker(run.path, { depth: 'deep', backend: opts.backend, maxPoints: opts.maxPoints, signal });
+        },
+      }),
       tsne: async (runId: string, onProgress: (f: number) => void, signal?: AbortSignal): Promise<TsneResult | null> => {
         const run = report.runs.find((r) => r.id === runId);
         if (!run?.features) return null;

@@ -252,6 +252,11 @@ export function targetResultOf(run: Readonly<Run>): AccuracyFact | undefined {
   return last ? { value: last.value, from: `target validation, epoch ${last.epoch}`, ref: { file: last.file, line: last.line } } : undefined;
 }
 
+/** Where evaluated predictions came from, for evidence: the dump array and its rows (e.g. "target_logits, 225 rows"). */
+export function predictionsSource(ev: { predictionsFrom: string; predictionsArray?: string; n: number }): string {
+  return `predictions from ${ev.predictionsArray ?? ev.predictionsFrom}, ${ev.n} rows`;
+}
+
 export function numClassesOf(run: Readonly<Run>): number | undefined {
   for (const c of run.checkpoints) if (c.facts.numClasses) return c.facts.numClasses;
   if (run.eval?.numClasses) return run.eval.numClasses;

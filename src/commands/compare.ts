@@ -316,7 +316,7 @@ export const COMPARE_USAGE = `usage: dann-doctor compare A B [--format text|json
   Deltas are B - A; with --baseline, A is BASE and B is RUN.
   --fail-on-regression  exit 1 when B is worse than A: beyond seed noise (Welch t-test, p < 0.05) when a side has
                         several seeds, else by more than --tolerance points of final target acc (default ${DEFAULT_REGRESSION_TOLERANCE}).
-  --evaluate, --eval    re-evaluate checkpoints/feature dumps before comparing (slower)
+  --evaluate, --eval    deep evaluation (discriminator counterfactual) before comparing (slower; quick is always on)
   --no-color, --color   plain or coloured text (default: colour on a terminal unless NO_COLOR)`;
 
 export type DiagnoseFn = (paths: string[], options?: DiagnoseOptions) => Promise<Report>;
@@ -397,7 +397,7 @@ export async function compareCommand(args: string[], io: CliIO, diagnoseFn: Diag
   let ra: Report;
   let rb: Report;
   try {
-    const opts: DiagnoseOptions = { evaluate: parsed.evaluate };
+    const opts: DiagnoseOptions = { evaluate: parsed.evaluate ? 'deep' : 'quick' };
     // paths are relative to the user's folder (io.cwd), not to wherever this process happens to run
     ra = await diagnoseFn([resolve(io.cwd, parsed.a)], opts);
     rb = await diagnoseFn([resolve(io.cwd, parsed.b)], opts);

@@ -150,7 +150,7 @@ export function notCheckedLines(run: Readonly<Run>, notApplicable: readonly { ru
   const out: string[] = [];
   if (run.features && !run.eval) {
     const name = run.features.path.split('/').pop();
-    out.push(run.evalFailure ? `${name} not evaluated: the evaluation failed (see above)` : `${name} not evaluated (run with --eval for predictions, per-class accuracy and a domain probe)`);
+    out.push(run.evalFailure ? `${name} not evaluated: the evaluation failed (see above)` : `${name} not evaluated (--no-eval)`);
   }
   if (!run.features && !run.eval && run.evalFailure) out.push('predictions and features not checked: the evaluation failed (see above)');
   else if (!run.features && !run.eval && run.checkpoints.length === 0) out.push('no checkpoint or feature dump: predictions and features not checked');

@@ -203,7 +203,8 @@ export interface ShardJudgeOptions {
   config: EngineConfig;
   formatHint?: string;
   maxBytes?: number;
-  evaluate?: boolean;
+  /** see DiagnoseOptions.evaluate: true = 'deep', false = 'off', undefined = 'quick' */
+  evaluate?: boolean | 'off' | 'quick' | 'deep';
   backend?: string;
   maxPoints?: number;
   /** explicit --baseline run: then no run's baseline depends on the other shards */

@@ -53,7 +53,7 @@ export class RunShard {
         // evaluated when it was first judged: the same numbers, not computed twice
         if (r.eval) run.eval = r.eval;
         if (r.evalFailure) run.evalFailure = r.evalFailure;
-        else if (o.evaluate && !r.eval) await this.evaluate(run, o);
+        else if (!r.eval) await this.evaluate(run, o);
         const base = [...this.known.values()].find((b) => b.index === r.baselineIndex);
         reports.push({ index: r.index, report: judgeRun(run, o.config, base?.run) });
       }

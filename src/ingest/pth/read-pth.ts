@@ -143,10 +143,17 @@ async function readZipCheckpoint(zip: ZipArchive, opts: PthOptions): Promise<Pth
     file, base: pkl.method === 0 ? pkl.dataOffset : 0, notes, limits: opts.pickleLimits,
     persistentLoad: storageLoader(storages, false),
   });
-  const loadStorage = async (ref: StorageRef): Promise<Buffer> => {
+  const loadStorage: LoadStorage = async (ref, from, to, budget) => {
     const e = zip.get(`${recPrefix}data/${ref.key}`);
     if (!e) throw new Error(`storage record 'data/${ref.key}' is missing from the archive`);
-    return zip.read(e);
+    if (e.method === 0) {
+      // stored (torch.save's way): read only the bytes the view needs, never a 2 GB storage for one element
+      if (to > e.compressedSize) throw new Error(`storage '${ref.key}' holds ${e.compressedSize} bytes, the view needs ${to}`);
+      if (to - from > budget) throw new Error(`its ${to - from} bytes would pass the maxBytes limit`);
+      return { bytes: await zip.readRaw(e, to - from, from), start: from, whole: false, cost: to - from };
+    }
+    if (e.uncompressedSize > budget) throw new Error(`its storage '${ref.key}' inflates to ${e.uncompressedSize} bytes, past the maxBytes limit`);
+    return { bytes: await zip.read(e), start: 0, whole: true, cost: e.uncompressedSize };
   };
   const res = await materialise(file, value, loadStorage, littleEndian, opts, notes);
   for (const n of zip.notes) if (!res.notes.includes(n)) res.notes.push(n);
@@ -191,25 +198,36 @@ function readLegacyCheckpoint(file: string, buf: Buffer, opts: PthOptions): Prom
     data.set(key, buf.subarray(pos + 8, pos + 8 + nbytes));
     pos += 8 + nbytes;
   }
-  const loadStorage = async (ref: StorageRef): Promise<Buffer> => {
+  // the whole file is in memory already (bounded by maxBytes when read): storages are views on it, free
+  const loadStorage: LoadStorage = async (ref) => {
     const d = data.get(ref.key);
     if (!d) throw new Error(`storage '${ref.key}' has no data in the file`);
-    return d;
+    return { bytes: d, start: 0, whole: true, cost: 0 };
   };
   const placeholders = [...new Set([...sys.placeholders, ...main.placeholders, ...keysP.placeholders])];
   return materialise(file, main.value, loadStorage, littleEndian, opts, notes).then((r) => ({ ...r, format: 'legacy' as const, placeholders }));
 }
 
-/** Turns the unpickled value into the state dict (tensors read from their storages) and the plain `extra`. */
+/**
+ * Bytes [from, to) of a storage, or all of it (`whole`, cached by the caller) when it cannot be read in part
+ * (deflated). `cost` is what loading charged against the maxBytes budget; over `budget` it throws instead.
+ */
+type LoadStorage = (ref: StorageRef, from: number, to: number, budget: number) => Promise<{ bytes: Buffer; start: number; whole: boolean; cost: number }>;
+
+/**
+ * Turns the unpickled value into the state dict (tensors read from their storages) and the plain `extra`. The
+ * maxBytes budget counts the storage bytes loaded behind each view as well as the tensors made: a one-element view
+ * of a 1 GiB deflated storage costs 1 GiB.
+ */
 async function materialise(
-  file: string, root: unknown, loadStorage: (ref: StorageRef) => Promise<Buffer>, littleEndian: boolean, opts: PthOptions, notes: Note[],
+  file: string, root: unknown, loadStorage: LoadStorage, littleEndian: boolean, opts: PthOptions, notes: Note[],
 ): Promise<Omit<PthResult, 'format' | 'placeholders'>> {
   const tensors: [string, TensorRef | NumpyArrayRef][] = [];
   collectTensors(root, '', 0, tensors, notes, file, new Set());
   const stateDict = new Map<string, NdArray>();
   const tensorInfo: PthResult['tensorInfo'] = new Map();
   const layout: PthResult['layout'] = opts.layoutOnly ? new Map() : undefined;
-  const cache = new Map<string, Buffer | Error>();
+  const cache = new Map<string, { bytes: Buffer; start: number; whole: boolean } | Error>();
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_TENSOR_BYTES;
   let total = 0;
   const skip = (name: string, why: string): void => { notes.push({ level: 'warn', file, message: `tensor '${name}' skipped: ${why}` }); };
@@ -240,27 +258,42 @@ async function materialise(
     }
     const outBytes = numel * itemsize * (dtype === 'f2' || dtype === 'bf16' ? 2 : 1);
     if (!Number.isSafeInteger(outBytes) || total + outBytes > maxBytes) { skip(name, `would pass the ${maxBytes}-byte limit (maxBytes)`); continue; }
-    let bytes = cache.get(t.storage.key);
-    if (bytes === undefined) {
-      try { bytes = await loadStorage(t.storage); } catch (err) { bytes = err instanceof Error ? err : new Error(String(err)); }
-      cache.set(t.storage.key, bytes);
+    const from = first * itemsize;
+    const to = (first + span) * itemsize;
+    let got = cache.get(t.storage.key);
+    let charge = 0;
+    if (got === undefined || (!(got instanceof Error) && !got.whole)) {
+      try {
+        const loaded = await loadStorage(t.storage, from, to, maxBytes - total);
+        charge = loaded.cost;
+        got = loaded;
+      } catch (err) {
+        got = err instanceof Error ? err : new Error(String(err));
+      }
+      if (got instanceof Error || got.whole) cache.set(t.storage.key, got);
     }
-    if (bytes instanceof Error) { skip(name, bytes.message); continue; }
-    if (span > 0 && (first + span) * itemsize > bytes.length) {
-      skip(name, `storage '${t.storage.key}' holds ${bytes.length} bytes, the view needs ${(first + span) * itemsize}`);
+    if (got instanceof Error) { skip(name, got.message); continue; }
+    const bytes = got.bytes;
+    if (span > 0 && to - got.start > bytes.length) {
+      skip(name, `storage '${t.storage.key}' holds ${bytes.length + got.start} bytes, the view needs ${to}`);
       continue;
     }
     const el = { dtype, itemsize, littleEndian };
-    const slice = bytes.subarray(first * itemsize, (first + span) * itemsize);
-    // Storage buffers are ours (read from the file for this call): contiguous tensors become views, not copies.
-    let data = decodeElements(slice, el, span, true);
+    const slice = bytes.subarray(from - got.start, to - got.start);
+    // Storage buffers are ours (read from the file for this call): contiguous tensors become views, not copies —
+    // unless the view is a small part of a whole storage, which it would then keep alive.
+    const mayAlias = !got.whole || 2 * slice.length >= bytes.length;
+    // the budget holds the storage bytes loaded (a part read for this view, or a whole storage once) and any copy
+    const copied = !mayAlias || !isCContiguous(t.shape, t.stride) || outBytes > slice.length;
+    total += got.whole ? charge + (copied ? outBytes : 0) : Math.max(charge, outBytes);
+    if (total > maxBytes) { skip(name, `would pass the ${maxBytes}-byte limit (maxBytes) with the storage behind it`); continue; }
+    let data = decodeElements(slice, el, span, mayAlias);
     if (!isCContiguous(t.shape, t.stride) && numel > 0) data = gatherToC(data, dtype, t.shape, t.stride, 0);
     else if (span !== numel) data = data.subarray(0, numel * (dtype === 'c8' || dtype === 'c16' ? 2 : 1));
     stateDict.set(name, { dtype, shape: [...t.shape], data });
     const quantized = isQuantizedStorage(t.storage.type);
     tensorInfo.set(name, { storageKey: t.storage.key, isParameter: t.isParameter, ...(quantized ? { quantized } : {}) });
     if (quantized) notes.push({ level: 'info', file, message: `tensor '${name}' is quantized (${t.storage.type.name}); raw integers, not dequantized` });
-    total += outBytes;
   }
   const budget = { nodes: MAX_EXTRA_NODES, cut: false };
   let extra: Record<string, unknown> = {};
