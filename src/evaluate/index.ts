@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, dirname, basename } from 'node:path';
 import type { Run, EvalResults, Note } from '../model/types.js';
 import type { NdArray } from '../model/ndarray.js';
-import { InputError } from '../ingest/input-error.js';
+import { InputError, isRegularFile } from '../ingest/input-error.js';
 import { ArrayShapeError } from './matrix.js';
 import type { MeasureOptions } from './measure.js';
 import { findTfjsModels, loadTfjsModel, loadSavedModel, savedModelNeedsNode, type FoundModel, type LoadedTfModel } from './tfjs-model.js';
@@ -46,9 +46,10 @@ function runDir(run: Run): string {
 /** The feature dump and checkpoint evaluateRun would use, without reading them. */
 export function findEvalInputs(run: Run): { features?: string; checkpoint?: string; otherCheckpoints: string[]; models: FoundModel[] } {
   const dir = runDir(run);
-  const features = [run.features?.path, join(dir, 'features.npz')].find((p): p is string => !!p && p.endsWith('.npz') && existsSync(p));
-  const found = CHECKPOINT_NAMES.map((n) => join(dir, 'checkpoints', n)).filter((p) => existsSync(p));
-  for (const c of run.checkpoints) if (c.path.endsWith('.pth') && !found.includes(c.path) && existsSync(c.path)) found.push(c.path);
+  // regular files only: a FIFO named features.npz or latest.pth would block the read forever
+  const features = [run.features?.path, join(dir, 'features.npz')].find((p): p is string => !!p && p.endsWith('.npz') && isRegularFile(p));
+  const found = CHECKPOINT_NAMES.map((n) => join(dir, 'checkpoints', n)).filter((p) => isRegularFile(p));
+  for (const c of run.checkpoints) if (c.path.endsWith('.pth') && !found.includes(c.path) && isRegularFile(c.path)) found.push(c.path);
   return { ...(features ? { features } : {}), ...(found[0] ? { checkpoint: found[0] } : {}), otherCheckpoints: found.slice(1), models: findTfjsModels(dir) };
 }
 

@@ -1,5 +1,5 @@
 // A known, user-facing input problem: printed as one line naming the file (and line/offset), exit code 2.
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 
 export class InputError extends Error {
   readonly file: string;
@@ -25,6 +25,19 @@ export function inputErrorFromFs(file: string, err: unknown): InputError {
     : e?.code === 'ELOOP' ? 'too many symbolic links (loop)'
     : (e?.message ?? String(err));
   return new InputError(file, why);
+}
+
+function kindOf(st: Stats): string {
+  return st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'a special file';
+}
+
+/** True for a path that is (or links to) a regular file; FIFOs, devices, sockets and folders are not. Never throws. */
+export function isRegularFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** What readers need of an open file: FileHandle's read/stat/close (a sync-backed handle implements the same). */
@@ -62,9 +75,9 @@ function syncHandle(fd: number, st: Stats): ReadHandle {
 }
 
 /**
- * Opens a file for reading; a failure is an InputError naming the file (never a raw ENOENT/EACCES). Regular files get
- * a sync-backed handle (see syncHandle); anything else (a FIFO, a device) the asynchronous FileHandle, so a read that
- * waits for a writer never blocks the thread. O_NONBLOCK only keeps the first open of a FIFO from waiting for one.
+ * Opens a regular file for reading; a failure is an InputError naming the file (never a raw ENOENT/EACCES). Regular
+ * files get a sync-backed handle (see syncHandle); anything else (a FIFO, a device, a socket) is refused: a read
+ * could wait forever for a writer. O_NONBLOCK keeps the open itself of a FIFO from waiting for one.
  */
 export async function openForReading(file: string): Promise<ReadHandle> {
   let fd: number;
@@ -82,10 +95,6 @@ export async function openForReading(file: string): Promise<ReadHandle> {
   }
   if (st.isFile()) return syncHandle(fd, st);
   closeSync(fd);
-  const { open } = await import('node:fs/promises');
-  try {
-    return await open(file, 'r');
-  } catch (err) {
-    throw inputErrorFromFs(file, err);
-  }
+  // a FIFO as checkpoints/latest.pth blocked --eval forever: only regular files are ever read
+  throw new InputError(file, st.isDirectory() ? 'is a directory' : `not a regular file (${kindOf(st)}); dann-doctor reads only regular files`);
 }

@@ -2,7 +2,7 @@
 // Only src/cli.ts imports this (lazily), so the non-interactive path never loads Ink or React.
 import { render } from 'ink';
 import type { Report } from '../engine/types.js';
-import type { CliIO } from '../cli-io.js';
+import type { CliIO } from '../output/cli-io.js';
 import { App, type UiLoaders } from './App.js';
 import { ThemeContext, colourEnabled } from './theme.js';
 import { showControlsDeep } from '../output/terminal-safe.js';

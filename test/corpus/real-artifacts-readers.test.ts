@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { SHARED } from '../helpers/shared.js';
 import { discoverRuns } from '../../src/discover/discover-runs.js';
-import { loadRun } from '../../src/load-run.js';
+import { loadRun } from '../../src/pipeline/load-run.js';
 import { readTfeventsDir, readTfeventsFile } from '../../src/ingest/tfevents/index.js';
 import { readWandbRun } from '../../src/ingest/wandb/index.js';
 import { readConsoleLog } from '../../src/ingest/console/index.js';

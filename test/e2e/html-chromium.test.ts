@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { diagnose } from '../../src/index.js';
 import { renderHtml } from '../../src/reporters/html.js';
-import { reportPlots } from '../../src/plot/write-report-plots.js';
+import { reportPlots } from '../../src/pipeline/report-plots.js';
 import { SHARED_RUNS, hasShared } from '../helpers/shared.js';
 
 const CHROMIUM = '/usr/bin/chromium';

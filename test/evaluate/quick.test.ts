@@ -7,7 +7,7 @@ import { quickMeasure } from '../../src/evaluate/quick.js';
 import { ridgeDomainProbe } from '../../src/evaluate/ridge-probe.js';
 import { forwardDense } from '../../src/evaluate/dense-forward.js';
 import { diagnose } from '../../src/index.js';
-import { parseCliArgs, UsageError } from '../../src/cli-args.js';
+import { parseCliArgs, UsageError } from '../../src/cli/args.js';
 import type { Matrix } from '../../src/evaluate/matrix.js';
 import { mulberry32 } from '../../src/evaluate/rng.js';
 

@@ -2,7 +2,7 @@
 // thread (the terminal UI's event loop, Ctrl-C handling).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Run } from '../model/types.js';
-import { loadRuns } from '../index.js';
+import { loadRuns } from './load.js';
 import { evaluateRun } from '../evaluate/index.js';
 
 const { path, run, depth, backend, maxPoints } = workerData as { path?: string; run?: Run; depth?: 'quick' | 'deep'; backend?: string; maxPoints?: number };

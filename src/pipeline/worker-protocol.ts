@@ -3,7 +3,7 @@
 import type { DiscoveredRun } from '../discover/discover-runs.js';
 import type { EngineConfig, Report, RunReport } from '../engine/types.js';
 import type { Run, RunSourceFormat } from '../model/types.js';
-import type { EvaluateSetting } from '../diagnose-options.js';
+import type { EvaluateSetting } from './options.js';
 
 /** The cloneable subset of DiagnoseOptions a worker needs (onProgress is a function and stays in the main thread). */
 export interface WorkerOptions {

@@ -1,16 +1,11 @@
 // Parses argv for the main command into typed options; usage errors are UsageError (exit 2, one line).
-import { parseArgs } from 'node:util';
-import type { Severity, SeveritySetting, ShardSpec } from './engine/types.js';
-import { parseShard } from './sweep/shard.js';
-import type { RunSourceFormat } from './model/types.js';
-import type { EvalDepthSetting } from './diagnose-options.js';
+import { UsageError, parseCommandLine, COMMON_OPTIONS, positiveInt, ruleOverrides as parseRuleOverrides, backendName, oneOf, colorFlag } from './parse.js';
+import type { Severity, SeveritySetting, ShardSpec } from '../engine/types.js';
+import { parseShard } from '../sweep/shard.js';
+import type { RunSourceFormat } from '../model/types.js';
+import type { EvalDepthSetting } from '../pipeline/options.js';
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'html'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
@@ -39,6 +34,8 @@ export interface CliOptions {
   color?: boolean;
   /** replace existing output files that dann-doctor did not write */
   force: boolean;
+  /** follow symlinks to folders and to files outside the folder given */
+  followLinks: boolean;
   verbose: boolean;
   /** --shard i/n: diagnose one share of the discovered runs */
   shard?: ShardSpec;
@@ -46,15 +43,7 @@ export interface CliOptions {
   version: boolean;
 }
 
-const SEVERITIES: SeveritySetting[] = ['off', 'info', 'warn', 'error'];
 const HINTS: RunSourceFormat[] = ['tllib', 'tfevents', 'mlflow', 'lightning-csv', 'keras-csv', 'deepda-csv', 'csv', 'jsonl', 'deepda-log', 'dassl-log', 'keras-log', 'wandb', 'console'];
-
-function positiveInt(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} expects a positive integer, got "${v}"`);
-  return n;
-}
 
 /** "--max-bytes 512M" style sizes. */
 function bytes(v: string | undefined): number | undefined {
@@ -96,18 +85,11 @@ function evalDepth(v: string | undefined, noEval: boolean, backend: boolean): Ev
 }
 
 export function parseCliArgs(argv: string[]): CliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: evalArgs(argv),
-      allowPositionals: true,
-      strict: true,
-      options: {
+  const parsed = parseCommandLine(evalArgs(argv), {
+        ...COMMON_OPTIONS,
         format: { type: 'string', short: 'f', multiple: true },
         output: { type: 'string', short: 'o' },
         'fail-on': { type: 'string' },
-        config: { type: 'string', short: 'c' },
-        rule: { type: 'string', multiple: true },
         eval: { type: 'string' },
         'no-eval': { type: 'boolean' },
         backend: { type: 'string' },
@@ -119,18 +101,12 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'max-points': { type: 'string' },
         'write-baseline': { type: 'string' },
         'baseline-file': { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
         force: { type: 'boolean' },
+        'follow-links': { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         shard: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message.replace(/\. To specify a positional.*$/s, ''));
-  }
+  });
   const v = parsed.values;
   const outputs: CliOptions['outputs'] = [];
   for (const spec of (v.format ?? []).flatMap((f) => f.split(','))) {
@@ -146,14 +122,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     target.file = v.output;
   }
   if (outputs.filter((o) => !o.file).length > 1) throw new UsageError('several --format values would all go to stdout; give each but one a file: --format sarif=report.sarif');
-  const failOn = (v['fail-on'] ?? 'error') as FailOn;
-  if (!['error', 'warn', 'info', 'never'].includes(failOn)) throw new UsageError(`--fail-on expects error|warn|info|never, got "${v['fail-on']}"`);
-  const ruleOverrides: Record<string, SeveritySetting> = {};
-  for (const r of v.rule ?? []) {
-    const m = /^([a-z0-9-]+)=(\w+)$/.exec(r);
-    if (!m || !SEVERITIES.includes(m[2] as SeveritySetting)) throw new UsageError(`--rule expects id=off|info|warn|error, got "${r}"`);
-    ruleOverrides[m[1]] = m[2] as SeveritySetting;
-  }
+  const failOn = oneOf<FailOn>('fail-on', v['fail-on'] ?? 'error', ['error', 'warn', 'info', 'never']);
+  const ruleOverrides = parseRuleOverrides(v.rule ?? []);
   const hint = v['format-hint'] as RunSourceFormat | undefined;
   if (hint && !HINTS.includes(hint)) throw new UsageError(`unknown --format-hint "${hint}" (one of ${HINTS.join(', ')})`);
   const shard = v.shard === undefined ? undefined : parseShard(v.shard);
@@ -167,7 +137,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     configFile: v.config,
     ruleOverrides,
     evaluate: evalDepth(v.eval, !!v['no-eval'], !!v.backend),
-    backend: v.backend,
+    backend: backendName(v.backend),
     baselineRun: v.baseline,
     plotsDir: v.plots,
     formatHint: hint,
@@ -176,8 +146,9 @@ export function parseCliArgs(argv: string[]): CliOptions {
     maxPoints: positiveInt('max-points', v['max-points']),
     writeBaseline: v['write-baseline'],
     baselineFile: v['baseline-file'],
-    color: v['no-color'] ? false : v.color ? true : undefined,
+    color: colorFlag(v),
     force: !!v.force,
+    followLinks: !!v['follow-links'],
     verbose: !!v.verbose,
     help: !!v.help,
     version: !!v.version,
@@ -218,6 +189,8 @@ Analysis
 
 Limits
       --max-depth N  --max-bytes SIZE  --max-points N
+      --follow-links         follow symlinks to folders, and to files outside the folder given
+                             (default: only regular files inside it are read)
 
 Many runs
       --shard I/N            diagnose share I of N (stable: by each run's path); write it with

@@ -2,16 +2,16 @@
 // dumps, and merges everything into a Run. One unreadable file becomes a note; the rest of the run still comes through.
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { DiscoveredRun } from './discover/discover-runs.js';
-import type { RunFragment, Note, CheckpointInfo, FeatureDumpInfo, RunSourceFormat } from './model/types.js';
-import type { Run } from './model/types.js';
-import { buildRun } from './model/build-run.js';
-import { InputError } from './ingest/input-error.js';
-import { detectFormat } from './ingest/detect.js';
-import { readTfeventsDir } from './ingest/tfevents/index.js';
-import { readMlflowRun } from './ingest/mlflow/index.js';
-import { readWandbRun } from './ingest/wandb/index.js';
-import { readConsoleLog } from './ingest/console/index.js';
+import type { DiscoveredRun } from '../discover/discover-runs.js';
+import type { RunFragment, Note, CheckpointInfo, FeatureDumpInfo, RunSourceFormat } from '../model/types.js';
+import type { Run } from '../model/types.js';
+import { buildRun } from '../model/build-run.js';
+import { InputError } from '../ingest/input-error.js';
+import { detectFormat } from '../ingest/detect.js';
+import { readTfeventsDir } from '../ingest/tfevents/index.js';
+import { readMlflowRun } from '../ingest/mlflow/index.js';
+import { readWandbRun } from '../ingest/wandb/index.js';
+import { readConsoleLog } from '../ingest/console/index.js';
 
 export interface LoadRunOptions {
   metricAliases?: Record<string, string>;
@@ -35,8 +35,8 @@ async function checkpointFacts(path: string, itersPerEpoch: number | undefined, 
       notes.push({ level: 'info', file: path, message: `checkpoint is ${(size / 2 ** 20).toFixed(0)} MB; not read for facts (raise --max-checkpoint-mb or use --eval)` });
       return null;
     }
-    const { readPth } = await import('./ingest/pth/index.js');
-    const { checkpointInfo } = await import('./ingest/checkpoint-facts.js');
+    const { readPth } = await import('../ingest/pth/index.js');
+    const { checkpointInfo } = await import('../ingest/checkpoint-facts.js');
     const res = await readPth(path, { layoutOnly: true }); // facts need names and shapes, not the weights
     return checkpointInfo(path, res, { itersPerEpoch });
   } catch (err) {
@@ -48,7 +48,7 @@ async function checkpointFacts(path: string, itersPerEpoch: number | undefined, 
 async function featureDumpInfo(path: string, notes: Note[]): Promise<FeatureDumpInfo | undefined> {
   try {
     if (path.toLowerCase().endsWith('.npz')) {
-      const { listNpz } = await import('./ingest/npy/index.js');
+      const { listNpz } = await import('../ingest/npy/index.js');
       const arrays = await listNpz(path);
       return { path, arrays };
     }

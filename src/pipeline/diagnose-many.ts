@@ -4,12 +4,14 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../runtime/start-worker.js';
 import { availableParallelism, loadavg } from 'node:os';
 import type { Report, RunReport } from '../engine/types.js';
-import { SCHEMA_VERSION } from '../engine/types.js';
-import type { DiagnoseOptions } from '../diagnose-options.js';
+import type { DiagnoseOptions } from './options.js';
 import { discoverRuns } from '../discover/discover-runs.js';
 import type { BaselineRun, FromWorker, JudgedRun, RunError, ToWorker, WorkerOptions } from './worker-protocol.js';
 import { RunShard } from './run-shard.js';
-import { selectShard } from './shard.js';
+import { selectShard } from '../sweep/shard.js';
+import { makeReport, shardReportInfo } from './diagnose.js';
+import { resolveConfig } from './config.js';
+import type { RunCache } from './run-cache.js';
 import { timedAsync } from '../runtime/phase-clock.js';
 
 /**
@@ -91,7 +93,11 @@ class ThreadShard extends ShardHandle {
  * (~0.5-1 s of CPU to load and compile every module again) and works while the workers start.
  */
 class LocalShard extends ShardHandle {
-  private readonly shard = new RunShard((m) => this.receive(m));
+  private readonly shard: RunShard;
+  constructor(onProgress?: (m: string) => void, cache?: RunCache) {
+    super(onProgress);
+    this.shard = new RunShard((m) => this.receive(m), cache);
+  }
   protected send(msg: ToWorker): void {
     // answers arrive through the shard's post -> receive; a thrown error becomes a failed answer
     this.shard.handle(msg).catch((err: unknown) => this.receive({ type: 'failed', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined }));
@@ -136,8 +142,7 @@ export interface DiagnoseManyTuning {
  * exactly the one-pass answer (pickBaselines over all runs).
  */
 export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {}, tuning: DiagnoseManyTuning = {}): Promise<Report> {
-  const { resolveConfig, VERSION, shardReportInfo } = await import('../index.js');
-  const found = selectShard(await timedAsync('discover', () => discoverRuns(paths, { maxDepth: options.maxDepth })), options.shard);
+  const found = selectShard(await timedAsync('discover', () => discoverRuns(paths, { maxDepth: options.maxDepth, followLinks: options.followLinks })), options.shard);
   const n = options.concurrency === 1 ? 1 : workerCount(found.runs.length, options.concurrency, tuning.minRunsPerWorker);
   const batchRuns = tuning.batchRuns ?? BATCH_RUNS;
   const wopts: WorkerOptions = {
@@ -149,7 +154,7 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
   let done = 0;
   const progress = options.onProgress && ((m: string) => options.onProgress!(total > 1 ? `${m} (${done}/${total} runs)` : m, total > 1 ? done / total : undefined));
   // n shares: n - 1 worker threads plus this thread
-  const shards: ShardHandle[] = [new LocalShard(progress), ...Array.from({ length: n - 1 }, () => new ThreadShard(progress))];
+  const shards: ShardHandle[] = [new LocalShard(progress, options.cache), ...Array.from({ length: n - 1 }, () => new ThreadShard(progress))];
   const known = new Map<string, BaselineRun>();
   const sent = new Map<ShardHandle, Set<number>>(shards.map((w) => [w, new Set<number>()]));
   const unsent = (w: ShardHandle): BaselineRun[] => {
@@ -197,10 +202,7 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
     runErrors.sort((a, b) => a.index! - b.index!);
     const reports: RunReport[] = judged.filter((j): j is JudgedRun => j !== undefined).map((j) => j.report);
     const baselineErrors = errors.splice(found.errors.length);
-    return {
-      schemaVersion: SCHEMA_VERSION, tool: { name: 'dann-doctor', version: VERSION }, generatedAt: new Date().toISOString(), runs: reports,
-      errors: [...errors, ...runErrors.map(({ index: _index, ...e }) => e), ...baselineErrors], ...shardReportInfo(found.shard, options, wopts.config),
-    };
+    return makeReport(reports, [...errors, ...runErrors.map(({ index: _index, ...e }) => e), ...baselineErrors], shardReportInfo(found.shard, options, wopts.config));
   } finally {
     await Promise.all(shards.map((w) => w.close()));
   }

@@ -1,7 +1,7 @@
 // Runs evaluateRun on a worker thread; abortable (the worker is terminated). TF.js work is synchronous for seconds
 // at a time: off the main thread, the terminal UI keeps drawing and Ctrl-C / SIGTERM are noticed at once.
 import type { EvalResults, Run } from '../model/types.js';
-import { startWorker } from './start-worker.js';
+import { startWorker } from '../runtime/start-worker.js';
 
 export interface EvaluateInWorkerOptions {
   /** default 'deep': what runs on a worker thread is the slow evaluation */

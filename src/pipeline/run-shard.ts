@@ -3,8 +3,11 @@
 // for one share, in the main thread itself (which has the pipeline loaded already). Memory: one batch of Runs.
 import type { Run } from '../model/types.js';
 import type { BaselineRun, FromWorker, JudgedRun, RunError, ToWorker, WorkerOptions } from './worker-protocol.js';
-import { nothingToDiagnose, loadRun, onlyEmptyEventFiles } from '../load-run.js';
-import { attachEvaluation, judgeRun, loadRuns } from '../index.js';
+import type { RunCache } from './run-cache.js';
+import { nothingToDiagnose, loadRun, onlyEmptyEventFiles } from './load-run.js';
+import { loadRuns } from './load.js';
+import { judgeRun } from './judge.js';
+import { attachEvaluation } from './evaluate.js';
 import { isSourceOnly, taskKey } from '../model/baseline-run.js';
 import { timedAsync } from '../runtime/phase-clock.js';
 
@@ -17,7 +20,8 @@ export class RunShard {
   /** first-of-task source-only runs known here (sent by the coordinator or found in this shard's batches) */
   private readonly known = new Map<string, BaselineRun>();
 
-  constructor(private readonly post: (m: FromWorker) => void) {}
+  /** `cache`: the caller's RunCache (main thread only): read runs are kept there for plots, HTML and the UI */
+  constructor(private readonly post: (m: FromWorker) => void, private readonly cache?: RunCache) {}
 
   private learn(baselines: BaselineRun[]): void {
     for (const b of baselines) {
@@ -38,7 +42,7 @@ export class RunShard {
 
   /** src/index.ts's evaluation step (on its own worker thread), progress posted to the coordinator. */
   private async evaluate(run: Run, o: WorkerOptions): Promise<void> {
-    await timedAsync('evaluate', () => attachEvaluation(run, { evaluate: o.evaluate, backend: o.backend, maxPoints: o.maxPoints, onProgress: (message) => this.post({ type: 'progress', message }) }));
+    await timedAsync('evaluate', () => attachEvaluation(run, { evaluate: o.evaluate, backend: o.backend, maxPoints: o.maxPoints }, (message) => this.post({ type: 'progress', message })));
   }
 
   async handle(msg: ToWorker): Promise<void> {
@@ -49,7 +53,7 @@ export class RunShard {
     if (msg.type === 'rejudge') {
       const reports = [];
       for (const r of msg.runs) {
-        const run = await timedAsync('read', () => loadRun(r.run, { metricAliases: o.config.metricAliases, formatHint: o.formatHint, maxBytes: o.maxBytes }));
+        const run = this.cache?.get(r.run.path) ?? await timedAsync('read', () => loadRun(r.run, { metricAliases: o.config.metricAliases, formatHint: o.formatHint, maxBytes: o.maxBytes }));
         // evaluated when it was first judged: the same numbers, not computed twice
         if (r.eval) run.eval = r.eval;
         if (r.evalFailure) run.evalFailure = r.evalFailure;
@@ -69,7 +73,10 @@ export class RunShard {
         const run = await timedAsync('read', () => loadRun(d, { metricAliases: o.config.metricAliases, formatHint: o.formatHint, maxBytes: o.maxBytes }));
         const unreadable = nothingToDiagnose(run);
         if (unreadable) errors.push({ index, path: d.path, message: unreadable, ...(onlyEmptyEventFiles(run) ? { kind: 'empty' as const } : {}) });
-        else loaded.push({ index, run });
+        else {
+          this.cache?.remember(run);
+          loaded.push({ index, run });
+        }
       }
     }));
     loaded.sort((a, b) => a.index - b.index);

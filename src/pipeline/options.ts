@@ -1,6 +1,7 @@
-// Options of the programmatic API `diagnose(paths, options)` (src/index.ts) shared by the CLI, UI and subcommands.
-import type { EngineConfig, ShardSpec } from './engine/types.js';
-import type { RunSourceFormat } from './model/types.js';
+// Options of the pipeline `diagnose(paths, options)` (the public API) shared by the CLI, UI and subcommands.
+import type { EngineConfig, ShardSpec } from '../engine/types.js';
+import type { RunSourceFormat } from '../model/types.js';
+import type { RunCache } from './run-cache.js';
 
 export type EvalDepthSetting = 'off' | 'quick' | 'deep';
 export type EvaluateSetting = boolean | EvalDepthSetting;
@@ -28,6 +29,8 @@ export interface DiagnoseOptions {
   baseline?: string;
   /** stop descending into folders deeper than this when discovering runs */
   maxDepth?: number;
+  /** follow symbolic links to folders, and to files outside the folder given (default: neither) */
+  followLinks?: boolean;
   /** per-file byte cap */
   maxBytes?: number;
   /** cap on feature points used by evaluation / t-SNE */
@@ -36,6 +39,8 @@ export interface DiagnoseOptions {
   concurrency?: number;
   /** what is being done now and, when known, the fraction done of that task (0..1) */
   onProgress?: (message: string, fraction?: number) => void;
+  /** keep the loaded runs (for plots and HTML after the report); only the in-process path fills it */
+  cache?: RunCache;
   /** diagnose only this share of the discovered runs (src/sweep/shard.ts); the report says which, for merge */
   shard?: ShardSpec;
 }
