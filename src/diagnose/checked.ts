@@ -19,6 +19,8 @@ const DOMAIN_PROBE_MIXED = 80;
 
 type Entry = CheckedEntry;
 
+const points = (n: number) => `${fmt(n)} point${fmt(n) === '1' ? '' : 's'}`;
+
 /** The target-accuracy sentence: what the noise model says about peak and end, never contradicting the numbers. */
 function targetLine(run: Readonly<Run>): Entry | undefined {
   const curve = targetValCurveOf(run).filter((v) => Number.isFinite(v.value));
@@ -50,13 +52,13 @@ function targetLine(run: Readonly<Run>): Entry | undefined {
   ];
   const end = `${fmt(peak.endLevel)}% (median of the last ${peak.endCount} epochs)`;
   if (peak.drop < DEGRADATION.minDrop) {
-    const where = peak.drop < 0.05 ? `at its smoothed peak` : `${fmt(peak.drop)} points below its smoothed peak ${fmt(peak.peakLevel)}% (epoch ${p.epoch})`;
+    const where = peak.drop < 0.05 ? `at its smoothed peak` : `${points(peak.drop)} below its smoothed peak ${fmt(peak.peakLevel)}% (epoch ${p.epoch})`;
     return { claim: 'target-not-degrading', series, limit: DEGRADATION.minDrop, values, text: `target accuracy did not degrade: it ends at ${end}, ${where}` };
   }
   if (facts.degrading) return undefined; // the rule was switched off or the run diverged: say nothing rather than "fine"
   return {
     claim: 'target-drop-within-noise', series, limit: DEGRADATION.minZ, values,
-    text: `target accuracy ends ${fmt(peak.drop)} points below its smoothed peak (${fmt(peak.peakLevel)}% at epoch ${p.epoch} -> ${end}), within ${DEGRADATION.minZ}x its epoch-to-epoch noise (${fmt(model.sigma)} points): not called a degradation`,
+    text: `target accuracy ends ${points(peak.drop)} below its smoothed peak (${fmt(peak.peakLevel)}% at epoch ${p.epoch} -> ${end}), within ${DEGRADATION.minZ}x its epoch-to-epoch noise (${fmt(model.sigma)} points): not called a degradation`,
   };
 }
 

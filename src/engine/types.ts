@@ -1,5 +1,5 @@
 // Types of the rule engine (rules, findings, causes) and of the versioned Report every reporter renders.
-import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo } from '../model/types.js';
+import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo, RunAttempt } from '../model/types.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -144,6 +144,10 @@ export interface RunReport {
   formats: string[];
   files: string[];
   earlierAttempts: string[];
+  /** several runs appended in one file: each invocation, how it ended and its config (present when any) */
+  attempts?: RunAttempt[];
+  /** config/args files found beside the logs (present when any) */
+  configFiles?: string[];
   status: RunStatus;
   crash?: CrashInfo;
   algorithm: Algorithm;

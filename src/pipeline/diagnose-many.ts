@@ -9,6 +9,7 @@ import { discoverRuns } from '../discover/discover-runs.js';
 import type { BaselineRun, FromWorker, JudgedRun, RunError, ToWorker, WorkerOptions } from './worker-protocol.js';
 import { RunShard } from './run-shard.js';
 import { selectShard } from '../sweep/shard.js';
+import { explainMissingBaselines } from '../report/explain-baselines.js';
 import { makeReport, shardReportInfo } from './diagnose.js';
 import { resolveConfig } from './config.js';
 import type { RunCache } from './run-cache.js';
@@ -200,7 +201,9 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
       for (const r of res.reports) judged[r.index]!.report = r.report;
     }
     runErrors.sort((a, b) => a.index! - b.index!);
-    const reports: RunReport[] = judged.filter((j): j is JudgedRun => j !== undefined).map((j) => j.report);
+    const finished = judged.filter((j): j is JudgedRun => j !== undefined);
+    const reports: RunReport[] = finished.map((j) => j.report);
+    explainMissingBaselines(reports, finished.some((j) => j.explicit));
     const baselineErrors = errors.splice(found.errors.length);
     return makeReport(reports, [...errors, ...runErrors.map(({ index: _index, ...e }) => e), ...baselineErrors], shardReportInfo(found.shard, options, wopts.config));
   } finally {

@@ -49,6 +49,8 @@ export function buildRunReport(run: Run, parts: RunVerdictParts): RunReport {
     formats: run.formats,
     files: run.files,
     earlierAttempts: run.earlierAttempts,
+    ...(run.attempts?.length ? { attempts: run.attempts } : {}),
+    ...(run.configFiles?.length ? { configFiles: run.configFiles } : {}),
     status: run.status,
     crash: run.crash,
     algorithm: run.algorithm,

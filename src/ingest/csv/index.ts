@@ -228,6 +228,7 @@ export async function readCsvLog(file: string, opts: CsvReadOptions = {}): Promi
     frag.hyperparameters = hp.values;
     frag.hyperparametersFrom = { file: hp.file };
     frag.files.push(hp.file);
+    frag.configFiles = [hp.file];
   }
   const ipe = hp?.values.iters_per_epoch;
   if (typeof ipe === 'number' && ipe > 0) {
