@@ -3,7 +3,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../runtime/start-worker.js';
 import { availableParallelism, loadavg } from 'node:os';
-import type { Report, RunReport } from '../engine/types.js';
+import type { Report, RunReport } from '../report/schema.js';
 import type { DiagnoseOptions } from './options.js';
 import { discoverRuns } from '../discover/discover-runs.js';
 import type { BaselineRun, FromWorker, JudgedRun, RunError, ToWorker, WorkerOptions } from './worker-protocol.js';

@@ -1,6 +1,6 @@
 // The pipeline for a set of paths, in this process: load -> evaluate (optional) -> judge -> report.
-import type { Report, RunReport, EngineConfig } from '../engine/types.js';
-import { SCHEMA_VERSION } from '../engine/types.js';
+import type { Report, RunReport, EngineConfig } from '../report/schema.js';
+import { SCHEMA_VERSION } from '../report/schema.js';
 import type { DiagnoseOptions } from './options.js';
 import type { ShardInfo } from '../sweep/shard.js';
 import { resolveConfig } from './config.js';

@@ -1,6 +1,6 @@
 // The plot step (`--plots DIR`, `--format html`): each run's curves and feature t-SNE. With a RunCache the runs the
 // diagnosis read and each embedding are reused, so several outputs never re-read a run or compute its t-SNE twice.
-import type { Report, RunReport } from '../engine/types.js';
+import type { Report, RunReport } from '../report/schema.js';
 import type { Run } from '../model/types.js';
 import type { FeatureEmbedding } from '../tsne/embed-features.js';
 import { writePlots, type WritePlotsOptions } from '../plot/write-plots.js';

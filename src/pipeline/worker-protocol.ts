@@ -1,7 +1,7 @@
 // Messages between the sweep coordinator (main thread) and its shards (worker threads, or the main thread's own);
 // plain data only (structured clone).
 import type { DiscoveredRun } from '../discover/discover-runs.js';
-import type { EngineConfig, Report, RunReport } from '../engine/types.js';
+import type { EngineConfig, Report, RunReport } from '../report/schema.js';
 import type { Run, RunSourceFormat } from '../model/types.js';
 import type { EvaluateSetting } from './options.js';
 

@@ -1,6 +1,6 @@
 // Turns a Run plus its findings and causes into the RunReport that the JSON contract and every reporter use.
 import type { Run } from '../model/types.js';
-import type { CheckedEntry, Finding, RankedCause, RunReport } from '../engine/types.js';
+import type { CheckedEntry, Finding, RankedCause, RunReport } from './schema.js';
 import { KEY } from '../model/metric-keys.js';
 import { summarizeSeries, epochMeans } from './summarize-series.js';
 

@@ -1,6 +1,6 @@
 // Says, on each adapted run that got no source-only baseline while the report has source-only runs, why none was
 // taken (they trained on other data), instead of leaving the user to wonder or to trust a wrong comparison.
-import type { RunReport } from '../engine/types.js';
+import type { RunReport } from './schema.js';
 import type { Run } from '../model/types.js';
 import { isSourceOnly, pickBaselines, whyNoBaseline } from '../model/baseline-run.js';
 

@@ -1,6 +1,6 @@
 // Plain-text report for terminals and logs: verdict first, evidence, then what to change (docs/ux.md).
 import { basename } from 'node:path';
-import type { Report, RunReport, Evidence } from '../engine/types.js';
+import type { Report, RunReport, Evidence } from '../report/schema.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
 import { evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';

@@ -1,6 +1,6 @@
 // Groups runs that differ only by seed (and by where they were written) and summarises each group's target accuracy.
 import type { HyperValue } from '../model/types.js';
-import type { RunReport } from '../engine/types.js';
+import type { RunReport } from '../report/schema.js';
 import { meanInterval, welchTest, noiseVerdict, DEFAULT_ALPHA, type MeanInterval, type DifferenceTest, type NoiseVerdict } from './seed-stats.js';
 
 /** Hyperparameter names that hold the random seed (tllib `seed`, Lightning `seed_everything`, common spellings). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readdirSync, statSync } from 'node:fs';
 import { FIXTURES } from '../helpers/shared.js';
 import { diagnose, judgeRun, resolveConfig } from '../../src/index.js';
-import type { RunReport } from '../../src/engine/types.js';
+import type { RunReport } from '../../src/report/schema.js';
 import { reportConsistency } from '../helpers/consistency.js';
 import { makeRun, epochSeries } from '../rules/runs.js';
 import { KEY } from '../../src/model/metric-keys.js';

@@ -1,7 +1,7 @@
 // Copies of one training (same seed, same numbers) are one sample: said, never averaged into an interval.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunReport } from '../../src/engine/types.js';
+import type { RunReport } from '../../src/report/schema.js';
 import { groupBySeed, sameTraining, duplicatesText } from '../../src/seeds/group-by-seed.js';
 import { renderSeedGroupsText } from '../../src/sweep/render-triage.js';
 

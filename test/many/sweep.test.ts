@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagnose } from '../../src/index.js';
-import type { Report, RunReport } from '../../src/engine/types.js';
+import type { Report, RunReport } from '../../src/report/schema.js';
 import { triageTable, renderTriageText, renderTriageMarkdown, renderSeedGroupsText } from '../../src/sweep/index.js';
 import { diagnoseMany, workerCount } from '../../src/pipeline/diagnose-many.js';
 import { groupBySeed, compareSeedGroups } from '../../src/seeds/index.js';
@@ -135,7 +135,7 @@ test('an explicit --baseline run reaches every worker: same no-adaptation-gain v
 });
 
 test('suppressed findings (baseline file) neither top a row nor sort it up', async () => {
-  const { applyBaseline, writeBaseline } = await import('../../src/baseline/index.js');
+  const { applyBaseline, writeBaseline } = await import('../../src/suppressions/index.js');
   const diverged = byId(parallel, parallel.runs.find((r) => r.id.endsWith('runs/diverged'))!.id);
   const known = writeBaseline({ ...parallel, runs: [diverged] });
   const t = triageTable(applyBaseline(parallel, known).report);

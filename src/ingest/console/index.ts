@@ -5,7 +5,7 @@
 // progress counter that starts over), and sets each invocation's status from its traceback. Series keep the names
 // as written; the run's series come from the newest invocation that logged numbers, the others are attempts.
 import { basename } from 'node:path';
-import { readLines } from '../read-lines.js';
+import { readLines } from '../common/read-lines.js';
 import { CrashTracker } from '../textlogs/crash.js';
 import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../model/metric-aliases.js';
 import { scanLine, type ScannedField } from './scan-line.js';

@@ -6,8 +6,8 @@ import { basename, dirname, join } from 'node:path';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
-import { readHparamsYaml, statusFromPlannedEpochs } from './hparams.js';
-import { PointBuffer } from '../tllib/point-buffer.js';
+import { readHparamsYaml, statusFromPlannedEpochs } from '../common/hparams.js';
+import { PointBuffer } from '../common/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
 import type { Evaluation, HyperValue, Note, Point, RunAttempt, RunFragment, RunSourceFormat } from '../../model/types.js';
 

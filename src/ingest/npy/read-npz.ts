@@ -3,7 +3,7 @@ import { inflateRawSync, constants as zc } from 'node:zlib';
 import type { NdArray } from '../../model/ndarray.js';
 import type { FeatureDumpInfo, Note } from '../../model/types.js';
 import { InputError } from '../input-error.js';
-import { withZip, type ZipArchive, type ZipEntry, type ZipLimits } from '../zip.js';
+import { withZip, type ZipArchive, type ZipEntry, type ZipLimits } from '../common/zip.js';
 import { MAX_HEADER_BYTES, NPY_PREAMBLE_BYTES, npyHeaderSize, parseNpyHeader, type NpyHeader } from './header.js';
 import { DEFAULT_MAX_ARRAY_BYTES, decodeNpy, type NpyOptions } from './read-npy.js';
 

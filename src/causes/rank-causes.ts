@@ -1,10 +1,10 @@
 // Combines findings (cause weights) with hyperparameter and checkpoint evidence into causes ranked by confidence.
 import type { Run } from '../model/types.js';
-import type { CauseId, Finding, RankedCause, Severity } from '../engine/types.js';
-import { CAUSE_IDS } from '../engine/types.js';
+import type { CauseId, Finding, RankedCause, Severity } from '../report/schema.js';
+import { CAUSE_IDS } from '../report/schema.js';
 import { KEY } from '../model/metric-keys.js';
-import { HYPER_NAMES, hyperNumber, showHyper } from '../../rules/support/hyper.js';
-import { discriminatorBatchNormOf, epochMeansOf, seriesOf, postWarmupEpochs, hasDiscriminator, fmt } from '../../rules/support/facts.js';
+import { HYPER_NAMES, hyperNumber, showHyper } from '../facts/hyper.js';
+import { discriminatorBatchNormOf, epochMeansOf, seriesOf, postWarmupEpochs, hasDiscriminator, fmt } from '../facts/facts.js';
 import { fixesFor } from './fixes.js';
 import { experimentFor } from './experiments.js';
 

@@ -1,14 +1,14 @@
 // "Healthy is an answer too": one-liners of what was checked and fine, and of what could not be checked and why.
 import type { Run } from '../model/types.js';
-import type { CheckedEntry, Finding } from '../engine/types.js';
+import type { CheckedEntry, Finding } from '../report/schema.js';
 import { KEY } from '../model/metric-keys.js';
-import { HYPER_NAMES, hyperNumber, showHyper } from '../../rules/support/hyper.js';
+import { HYPER_NAMES, hyperNumber, showHyper } from '../facts/hyper.js';
 import {
   epochMeansOf, seriesOf, postWarmupEpochs, LOSS_KEYS, sourceAccuracyOf, targetResultOf, targetValCurveOf, grlScheduleOf,
   totalIterationsOf, isSourceOnlyRun, fmt, targetCurveFactsOf, DEGRADATION,
-} from '../../rules/support/facts.js';
+} from '../facts/facts.js';
 import { grlCoefficient } from '../signals/grl-schedule.js';
-import { domainSignalOf } from '../../rules/support/domain-signal.js';
+import { domainSignalOf } from '../facts/domain-signal.js';
 import { trailingPlateau } from '../signals/plateau.js';
 
 /** Epoch means within this many points count as settled: a settled DANN drifts 1-3 points per epoch, and epoch means
