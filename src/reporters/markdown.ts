@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import type { Report, RunReport } from '../report/schema.js';
 import { pct, SEVERITY_GLYPH } from './style.js';
-import { evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageMarkdown } from '../sweep/render-triage.js';
 import { mdCode, mdText } from '../output/markdown-safe.js';
@@ -15,6 +15,8 @@ function runSection(run: RunReport): string {
   const v = verdictOf(run);
   out.push(`### ${v.kind === 'problems' ? '❌' : '✅'} ${mdCode(run.id)} — ${esc(v.text)}`, '');
   out.push(`${esc(headerFacts(run))}  `);
+  const partial = partialReadLine(run, (f) => basename(f));
+  if (partial) out.push(`⚠️ ${esc(partial)}  `);
   for (const e of evaluationProblems(run)) out.push(`${e.level === 'error' ? '❌' : '⚠️'} ${esc(e.text)}  `);
   const m = run.metrics;
   out.push(`source ${pct(m.finalSourceAcc)} · target ${pct(m.finalTargetAcc)}${m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)})` : ''}${m.finalDomainAcc !== undefined ? ` · domain acc ${pct(m.finalDomainAcc)}` : ''}`, '');
