@@ -10,7 +10,7 @@ import { CrashTracker } from '../textlogs/crash.js';
 import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../model/metric-aliases.js';
 import { scanLine, type ScannedField } from './scan-line.js';
 import { isOutOfMemory, killedByLine, statusOfCrash } from './outcome.js';
-import { MAX_POINTS_PER_SERIES } from '../tllib/point-buffer.js';
+import { MAX_POINTS_PER_SERIES } from '../common/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
 import type { CrashInfo, HyperValue, Note, Point, RunAttempt, RunFragment, RunStatus } from '../../model/types.js';
 
