@@ -4,16 +4,9 @@ import type { EvalResults } from '../../model/types.js';
 import { runOrder, sortedFindings, curvesOf, perClassView } from './report-view.js';
 import { keyToAction, type KeyPress } from './keys.js';
 
-/** What the t-SNE callback gives back: 2-D points (x,y interleaved) with labels and domains. */
-export interface TsneResult {
-  points: Float32Array;
-  labels: Int32Array;
-  /** 0 source, 1 target */
-  domains: Uint8Array;
-  classNames?: string[];
-  /** set when the features were subsampled to this many points */
-  capped?: number;
-}
+/** What the t-SNE callback gives back (2-D points with labels and domains): the plot module's type, one definition. */
+import type { UiTsneResult } from '../../plot/tsne-of-run.js';
+export type TsneResult = UiTsneResult;
 
 export type Load<T> =
   | { status: 'loading'; progress?: number }
