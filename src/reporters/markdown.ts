@@ -13,7 +13,7 @@ const esc = mdText;
 function runSection(run: RunReport): string {
   const out: string[] = [];
   const v = verdictOf(run);
-  out.push(`### ${v.kind === 'problems' ? '❌' : '✅'} ${mdCode(run.id)} — ${esc(v.text)}`, '');
+  out.push(`### ${v.severity === 'error' ? '❌' : v.severity === 'warn' ? '⚠️' : '✅'} ${mdCode(run.id)} — ${esc(v.text)}`, '');
   out.push(`${esc(headerFacts(run))}  `);
   const partial = partialReadLine(run, (f) => basename(f));
   if (partial) out.push(`⚠️ ${esc(partial)}  `);

@@ -1,30 +1,7 @@
 // The one-line verdict and the header facts of a run, shared by the text and Markdown reporters.
-import type { RunReport, Finding } from '../report/schema.js';
-import { SEVERITY_ORDER } from './style.js';
+import type { RunReport } from '../report/schema.js';
 
-export type Verdict = { kind: 'healthy' | 'problems' | 'minor'; text: string };
-
-/** Findings worst first, suppressed ones last. */
-export function sortedFindings(run: RunReport): Finding[] {
-  return [...run.findings].sort((a, b) => Number(!!a.suppressed) - Number(!!b.suppressed) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-}
-
-/** Verdict first (docs/ux.md): healthy, or the single most likely cause with its confidence. */
-export function verdictOf(run: RunReport): Verdict {
-  const active = run.findings.filter((f) => !f.suppressed);
-  const serious = active.filter((f) => f.severity !== 'info');
-  const top = run.causes[0];
-  if (serious.length === 0) {
-    const infos = active.length;
-    // a clean log is not a clean run when the evaluation the user asked for never happened
-    if (run.partiallyRead?.length) return { kind: 'minor', text: `no problems found in the part read (--max-bytes cut the log)${infos ? ` (${infos} note${infos > 1 ? 's' : ''})` : ''}` };
-    if (run.evalFailure) return { kind: 'minor', text: `no problems found in the logs; the requested evaluation did not run${infos ? ` (${infos} note${infos > 1 ? 's' : ''})` : ''}` };
-    return { kind: infos ? 'minor' : 'healthy', text: infos ? `no problems found (${infos} note${infos > 1 ? 's' : ''})` : 'no problems found' };
-  }
-  if (top) return { kind: 'problems', text: `likely cause: ${top.id} (confidence ${top.confidence.toFixed(2)})` };
-  const worst = sortedFindings(run)[0];
-  return { kind: 'problems', text: `${worst.ruleId}: ${worst.message}` };
-}
+export { sortedFindings, verdictOf, type Verdict } from '../report/views.js';
 
 /**
  * What went wrong with the evaluation the user asked for, for the report's first lines: it did not run at all

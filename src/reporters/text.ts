@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import type { Report, RunReport, Evidence } from '../report/schema.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
+import { verdictGlyph } from '../report/views.js';
 import { evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
@@ -37,7 +38,7 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   const p = paint(opts.color);
   const out: string[] = [];
   const v = verdictOf(run);
-  const mark = v.kind === 'problems' ? p.red('✖') : run.evalFailure || run.partiallyRead?.length ? p.yellow('⚠') : p.green('✔');
+  const mark = v.severity === 'ok' ? p.green(verdictGlyph(v)) : paintSeverity(p, v.severity, verdictGlyph(v));
   out.push(`${mark} ${p.bold(run.id)}  ${v.text}`);
   out.push(`  ${headerFacts(run)}`);
   const partial = partialReadLine(run, (f) => basename(f));
