@@ -1,11 +1,15 @@
 // The only file that touches process: argv -> options -> diagnose -> reporters/UI -> exit code.
-import { writeFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { CliIO } from './cli-io.js';
 import type { Report, Severity, EngineConfig } from './engine/types.js';
 import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli-args.js';
 import { InputError } from './ingest/input-error.js';
+import { exitQuietlyOnClosedPipe } from './runtime/closed-pipe.js';
+import { ProgressLine } from './runtime/progress-line.js';
+import { Interrupted, untilInterrupted, installInterruptHandlers } from './runtime/interrupt.js';
+import { showControls, terminalSafeText } from './output/terminal-safe.js';
+import { OutputRefused, protectedDirs, writeOutputFile, OWNER_MARK, type OutputGuard } from './output/safe-write.js';
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, error: 2 };
 
@@ -51,13 +55,18 @@ async function render(report: Report, format: OutputFormat, opts: CliOptions, io
   }
 }
 
-/** Never write into a run directory: refuse an output path inside any run we read. */
-function assertOutsideRuns(file: string, report: Report): void {
-  const abs = resolve(file);
+/**
+ * Never write into a run or data directory: every run and the folder of every checkpoint and feature dump read are
+ * protected by real path (a symlink to a run's folder is the run's folder).
+ */
+export function outputGuard(report: Report, force: boolean): OutputGuard {
+  const paths: string[] = [];
   for (const r of report.runs) {
-    const dir = r.files.length && r.path.endsWith(r.files[0]) ? dirname(r.path) : r.path;
-    if (abs.startsWith(resolve(dir) + '/')) throw new UsageError(`refusing to write ${file} inside the run directory ${dir}; dann-doctor never writes into a run`);
+    paths.push(r.path);
+    for (const c of r.checkpoints) paths.push(c.path);
+    if (r.features) paths.push(r.features.path);
   }
+  return { protect: protectedDirs(paths), force };
 }
 
 async function loadEngineConfig(opts: CliOptions, io: CliIO): Promise<Partial<EngineConfig>> {
@@ -77,7 +86,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const { watchCommand } = await import('./commands/watch.js');
       return await watchCommand(argv.slice(1), io);
     }
-    const opts = parseCliArgs(argv);
+    // `merge` takes the main command's output options; its inputs are shard reports instead of runs
+    const merging = argv[0] === 'merge';
+    const opts = parseCliArgs(merging ? argv.slice(1) : argv);
+    if (merging && opts.shard) throw new UsageError('--shard is for diagnosing; merge combines the shard reports');
     if (opts.help) {
       io.stdout.write(HELP);
       return 0;
@@ -87,42 +99,44 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stdout.write(`${VERSION}\n`);
       return 0;
     }
-    if (opts.paths.length === 0) throw new UsageError('no run given. Try: dann-doctor ./runs/exp42   (dann-doctor --help for more)');
-    const config = await loadEngineConfig(opts, io);
+    if (opts.paths.length === 0 && !merging) throw new UsageError('no run given. Try: dann-doctor ./runs/exp42   (dann-doctor --help for more)');
+    const config = merging ? {} : await loadEngineConfig(opts, io);
     // Many runs are diagnosed in parallel across free cores; one run (or a busy machine) stays in-process.
     const { diagnoseMany: diagnose } = await import('./sweep/diagnose-many.js');
     const interactive = !opts.formatGiven && !opts.outputs[0].file && io.isTTY && !io.env.CI && io.env.TERM !== 'dumb';
     // Load the (bundled) UI while the runs are read, so the first frame is not also waiting on module loading.
     const uiModule = interactive ? import('./ui/index.js') : undefined;
     uiModule?.catch(() => {}); // a load failure surfaces where it is awaited
-    const progress = io.isTTY && !interactive ? (m: string) => io.stderr.write(`\r\u001b[2K${m}`) : undefined;
-    const report = await diagnose(opts.paths, {
-      config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
-      maxDepth: opts.maxDepth, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, onProgress: progress,
-    });
-    if (progress) io.stderr.write('\r\u001b[2K');
+    // progress only where a person watches it: stderr is a terminal (stdout may be redirected); the UI has its own
+    const progress = io.stderrIsTTY && !interactive && io.env.TERM !== 'dumb' ? new ProgressLine(io.stderr, { columns: (io.stderr as NodeJS.WriteStream).columns }) : undefined;
+    // Ctrl-C abandons the work at once (evaluation runs on a worker thread, so this thread is free to notice)
+    const report = await untilInterrupted(merging
+      ? (await import('./commands/merge.js')).mergeReportFiles(opts.paths, io)
+      : diagnose(opts.paths, {
+        config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
+        maxDepth: opts.maxDepth, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, shard: opts.shard,
+        onProgress: progress && ((m, f) => progress.update(showControls(m), f)),
+      }), io.interrupted).finally(() => progress?.done());
     if (opts.baselineFile) {
       const { applyBaselineFile } = await import('./baseline/index.js');
       await applyBaselineFile(report, opts.baselineFile);
     }
     if (opts.writeBaseline) {
-      assertOutsideRuns(opts.writeBaseline, report);
       const { writeBaselineFile } = await import('./baseline/index.js');
-      await writeBaselineFile(report, opts.writeBaseline);
+      await writeBaselineFile(report, opts.writeBaseline, outputGuard(report, opts.force));
       io.stderr.write(`wrote ${opts.writeBaseline}\n`);
     }
     if (opts.plotsDir) {
-      assertOutsideRuns(resolve(opts.plotsDir, 'x'), report);
       const { writeReportPlots } = await import('./plot/write-report-plots.js');
-      const written = await writeReportPlots(report, resolve(opts.plotsDir), { maxPoints: opts.maxPoints });
+      const written = await writeReportPlots(report, resolve(opts.plotsDir), { maxPoints: opts.maxPoints, guard: outputGuard(report, opts.force) });
       io.stderr.write(`wrote ${written.length} plot files to ${opts.plotsDir}\n`);
     }
-    for (const e of report.errors) io.stderr.write(`dann-doctor: ${e.message}\n`);
+    for (const e of report.errors) io.stderr.write(`dann-doctor: ${showControls(e.message)}\n`);
     if (report.runs.length === 0 && !opts.formatGiven) return 2;
     if (interactive) {
       const { startUi } = await uiModule!;
       const { uiLoaders } = await import('./ui-loaders.js');
-      const code = await startUi(report, { io, ...uiLoaders(report, opts, io.cwd) });
+      const code = await startUi(report, { io, ...uiLoaders(report, opts, io.cwd, outputGuard(report, false)) });
       // Safety net: if a worker outlives the UI (an evaluation winding down after quit), leave anyway. Unref'd, so
       // it never delays a normal exit; only the interactive path has it (piped output must never be cut off).
       setTimeout(() => process.exit(code), 1000).unref();
@@ -131,17 +145,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     for (const out of opts.outputs) {
       const text = await render(report, out.format, opts, io, !!out.file);
       if (out.file) {
-        assertOutsideRuns(out.file, report);
-        await mkdir(dirname(resolve(out.file)), { recursive: true });
-        await writeFile(out.file, text);
+        // a text report carries the mark in its last line, so a rerun may replace it (see output/safe-write)
+        const marked = out.format === 'text' ? `${text}\n(${OWNER_MARK} ${report.tool.version})\n` : text;
+        writeOutputFile(resolve(io.cwd, out.file), marked, outputGuard(report, opts.force), `${out.format} report`);
         io.stderr.write(`wrote ${out.format} report to ${out.file}\n`);
-      } else io.stdout.write(text);
+      } else io.stdout.write(terminalSafeText(text)); // our SGR colours pass, any other control is shown escaped
     }
     if (report.errors.length) return 2;
     return exitCodeFor(report, opts.failOn);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof InputError) {
-      io.stderr.write(`dann-doctor: ${err.message}\n`);
+    if (err instanceof Interrupted) return err.exitCode;
+    if (err instanceof UsageError || err instanceof InputError || err instanceof OutputRefused || (err instanceof Error && err.name === 'MergeError')) {
+      io.stderr.write(`dann-doctor: ${showControls(err.message)}\n`);
       return 2;
     }
     throw err; // a bug: keep the stack
@@ -150,13 +165,20 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 const isEntry = process.argv[1] && /dann-doctor(\.js)?$|cli\.(js|ts)$/.test(process.argv[1]);
 if (isEntry) {
-  const interrupted = new Promise<void>((res) => process.once('SIGINT', () => res()));
+  exitQuietlyOnClosedPipe(process);
+  // before exiting on a signal, clear a half-drawn progress line so the shell prompt starts clean
+  const stop = installInterruptHandlers(process, () => {
+    if (process.stderr.isTTY) process.stderr.write('\r\u001b[2K');
+  });
+  const interrupted = stop.interrupted;
   main(process.argv.slice(2), {
     stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env,
-    isTTY: !!process.stdout.isTTY, cwd: process.cwd(), interrupted,
+    isTTY: !!process.stdout.isTTY, stderrIsTTY: !!process.stderr.isTTY, cwd: process.cwd(), interrupted,
   }).then(
     (code) => {
       process.exitCode = code;
+      // interrupted: workers may still be computing; end them now rather than wait for them
+      if (stop.code() !== undefined) process.exit(code);
     },
     (err) => {
       process.stderr.write(`dann-doctor: internal error (please report): ${err instanceof Error ? err.stack : String(err)}\n`);

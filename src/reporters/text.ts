@@ -2,10 +2,11 @@
 import { basename } from 'node:path';
 import type { Report, RunReport, Evidence } from '../engine/types.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
-import { headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
 import { groupBySeed } from '../seeds/group-by-seed.js';
+import { showControlsDeep } from '../output/terminal-safe.js';
 
 export interface TextOptions {
   color: boolean;
@@ -23,13 +24,15 @@ function evidenceLine(e: Evidence): string {
   return `${where}${span}${obs}${thr}${e.note ? ` — ${e.note}` : ''}`;
 }
 
-export function renderRunText(run: RunReport, opts: TextOptions): string {
+export function renderRunText(raw: RunReport, opts: TextOptions): string {
+  const run = showControlsDeep(raw); // every string from a file shown without its control characters
   const p = paint(opts.color);
   const out: string[] = [];
   const v = verdictOf(run);
-  const mark = v.kind === 'problems' ? p.red('✖') : p.green('✔');
+  const mark = v.kind === 'problems' ? p.red('✖') : run.evalFailure ? p.yellow('⚠') : p.green('✔');
   out.push(`${mark} ${p.bold(run.id)}  ${v.text}`);
   out.push(`  ${headerFacts(run)}`);
+  for (const e of evaluationProblems(run)) out.push(`  ${e.level === 'error' ? p.red(`✖ ${e.text}`) : p.yellow(`⚠ ${e.text}`)}`);
   if (run.crash) out.push(`  ${p.red(`${run.crash.type}: ${run.crash.message}`)}  ${p.dim(locationOf(run.crash, (f) => basename(f)))}`);
   const m = run.metrics;
   const best = m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)}${m.bestEpoch !== undefined ? ` at epoch ${m.bestEpoch}` : ''})` : '';
@@ -73,7 +76,8 @@ export function renderRunText(run: RunReport, opts: TextOptions): string {
  * Several runs: the triage table (worst first, varying hyperparameters as columns) and seed groups first, then the
  * details of the runs with problems (all runs with `allRuns`); a healthy run's row in the table is its answer.
  */
-export function renderText(report: Report, opts: TextOptions & { allRuns?: boolean }): string {
+export function renderText(raw: Report, opts: TextOptions & { allRuns?: boolean }): string {
+  const report = showControlsDeep(raw);
   const p = paint(opts.color);
   const errors = report.errors.map((e) => p.red(`✖ ${e.message}`));
   if (report.runs.length <= 1) return [...report.runs.map((r) => renderRunText(r, opts)), ...errors].join('\n\n') + '\n';
