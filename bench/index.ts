@@ -1,14 +1,16 @@
-// `npm run bench [-- ingest tsne eval triage]`: every benchmark, one after the other (never part of npm test).
+// `npm run bench [-- ingest tsne eval triage replay]`: every benchmark, one after the other (never part of npm test).
 import { benchIngest } from './ingest.js';
 import { benchTsne } from './tsne.js';
 import { benchEval } from './eval.js';
 import { benchTriage } from './triage.js';
+import { benchReplay } from './replay.js';
 
 const BENCHES: Record<string, () => Promise<string[]>> = {
   ingest: () => benchIngest(),
   tsne: () => benchTsne(),
   eval: () => benchEval(),
   triage: () => benchTriage(),
+  replay: () => benchReplay(),
 };
 
 const wanted = process.argv.slice(2);
