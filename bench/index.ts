@@ -1,8 +1,9 @@
-// `npm run bench [-- ingest tsne eval triage replay]`: every benchmark, one after the other (never part of npm test).
+// `npm run bench [-- ingest tsne eval triage verdicts replay]`: every benchmark, one after the other (never part of npm test).
 import { benchIngest } from './ingest.js';
 import { benchTsne } from './tsne.js';
 import { benchEval } from './eval.js';
 import { benchTriage } from './triage.js';
+import { benchVerdicts } from './verdicts.js';
 import { benchReplay } from './replay.js';
 
 const BENCHES: Record<string, () => Promise<string[]>> = {
@@ -10,6 +11,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   tsne: () => benchTsne(),
   eval: () => benchEval(),
   triage: () => benchTriage(),
+  verdicts: () => benchVerdicts(),
   replay: () => benchReplay(),
 };
 

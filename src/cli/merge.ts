@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Report, RunReport, ShardJudgeOptions } from '../engine/types.js';
 import type { Run, RunSourceFormat } from '../model/types.js';
-import type { CliIO } from '../cli-io.js';
+import type { CliIO } from '../output/cli-io.js';
 import { InputError, inputErrorFromFs } from '../ingest/input-error.js';
 import { mergeShardReports, MergeError, type Rejudge } from '../sweep/merge-reports.js';
 
@@ -25,7 +25,7 @@ async function readReport(file: string): Promise<Report> {
 /** The run a report describes, read again from its folder (or file) with the shard's options. */
 async function reload(rep: RunReport, judge: ShardJudgeOptions): Promise<Run> {
   const { discoverRuns } = await import('../discover/discover-runs.js');
-  const { loadRun } = await import('../load-run.js');
+  const { loadRun } = await import('../pipeline/load-run.js');
   const found = await discoverRuns([rep.path], { maxDepth: 0 });
   const d = found.runs.find((x) => x.path === rep.path);
   if (!d) throw new InputError(rep.path, `run ${rep.id} is not readable any more; merge needs it to judge it against a baseline from another shard`);
@@ -36,7 +36,7 @@ async function reload(rep: RunReport, judge: ShardJudgeOptions): Promise<Run> {
 }
 
 async function rejudge({ run, baseline, judge }: Rejudge): Promise<RunReport> {
-  const { judgeRun } = await import('../index.js');
+  const { judgeRun } = await import('../pipeline/judge.js');
   const [r, b] = await Promise.all([reload(run, judge), reload(baseline, judge)]);
   return judgeRun(r, judge.config, b);
 }

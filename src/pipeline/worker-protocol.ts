@@ -2,11 +2,12 @@
 import type { DiscoveredRun } from '../discover/discover-runs.js';
 import type { EngineConfig, RunReport } from '../engine/types.js';
 import type { Algorithm, HyperValue, Run, RunSourceFormat } from '../model/types.js';
+import type { EvaluateSetting } from './options.js';
 
 /** The cloneable subset of DiagnoseOptions a worker needs (onProgress is a function and stays in the main thread). */
 export interface WorkerOptions {
   config: EngineConfig;
-  evaluate?: boolean;
+  evaluate?: EvaluateSetting;
   backend?: string;
   formatHint?: RunSourceFormat;
   maxBytes?: number;

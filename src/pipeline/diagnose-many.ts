@@ -4,13 +4,14 @@ import { startWorker } from '../runtime/start-worker.js';
 import { availableParallelism, loadavg } from 'node:os';
 import type { Report, RunReport } from '../engine/types.js';
 import type { Run } from '../model/types.js';
-import { SCHEMA_VERSION } from '../engine/types.js';
-import type { DiagnoseOptions } from '../diagnose-options.js';
+import type { DiagnoseOptions } from './options.js';
 import { discoverRuns } from '../discover/discover-runs.js';
 import { pickBaselines } from '../model/baseline-run.js';
 import type { FromWorker, RunStub, ToWorker, WorkerOptions } from './worker-protocol.js';
 import { RunShard } from './run-shard.js';
-import { selectShard } from './shard.js';
+import { diagnose, makeReport, shardReportInfo } from './diagnose.js';
+import { resolveConfig } from './config.js';
+import { selectShard } from '../sweep/shard.js';
 
 /**
  * Below this many runs a worker's start-up (module loading, ~0.1 s compiled, ~1 s under tsx) costs more than
@@ -134,8 +135,7 @@ export interface DiagnoseManyTuning {
  * hyperparameters); the main thread picks each run's baseline exactly as diagnose() does; (2) workers judge.
  */
 export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {}, tuning: DiagnoseManyTuning = {}): Promise<Report> {
-  const { diagnose, resolveConfig, VERSION, shardReportInfo } = await import('../index.js');
-  const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth }), options.shard);
+  const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth, followLinks: options.followLinks }), options.shard);
   const n = workerCount(found.runs.length, options.concurrency, tuning.minRunsPerWorker);
   const batchRuns = tuning.batchRuns ?? BATCH_RUNS;
   if (n <= 1) return diagnose(paths, options);
@@ -193,7 +193,7 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
       take(res);
       errors.push(...res.errors);
     }));
-    return { schemaVersion: SCHEMA_VERSION, tool: { name: 'dann-doctor', version: VERSION }, generatedAt: new Date().toISOString(), runs: reports.filter((r) => r !== undefined), errors, ...shardReportInfo(found.shard, options, wopts.config) };
+    return makeReport(reports.filter((r) => r !== undefined), errors, shardReportInfo(found.shard, options, wopts.config));
   } finally {
     await Promise.all(workers.map((w) => w.close()));
   }

@@ -18,11 +18,13 @@ import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { CliIO } from '../cli-io.js';
-import type { Finding, Report, RunReport, Severity } from '../engine/types.js';
+import type { CliIO } from '../output/cli-io.js';
+import type { EngineConfig, Finding, Report, RunReport, Severity, SeveritySetting } from '../engine/types.js';
 import { readLines } from '../ingest/read-lines.js';
 import { InputError, inputErrorFromFs } from '../ingest/input-error.js';
 import { showControls } from '../output/terminal-safe.js';
+import { COMMON_OPTIONS, UsageError, colorFlag, numberAtLeast, oneOf, parseCommandLine, ruleOverrides } from './parse.js';
+import { loadCommandConfig } from './config.js';
 
 /** Poll period when fs.watch says nothing; 1 s is well below a training print interval (tllib prints every ~5-60 s). */
 export const DEFAULT_INTERVAL_MS = 1000;
@@ -200,10 +202,10 @@ function sleepOrWake(ms: number, wake: { fn?: () => void }): Promise<void> {
   });
 }
 
-async function defaultAnalyze(target: string): Promise<Report> {
-  const { diagnose } = await import('../index.js');
+async function defaultAnalyze(target: string, config?: Partial<EngineConfig>): Promise<Report> {
+  const { diagnose } = await import('../pipeline/diagnose.js');
   // maxDepth 0: only this run, not runs in its sub-folders
-  return diagnose([target], { maxDepth: 0 });
+  return diagnose([target], { maxDepth: 0, config });
 }
 
 /**
@@ -323,6 +325,7 @@ export const WATCH_USAGE = `usage: dann-doctor watch DIR|LOG [--on-finding CMD] 
                      _RUN, _LOG, _FILE, _LINE, _FINGERPRINT, _CAUSES in its environment (e.g. to stop the job)
   --interval MS      polling period when file events are missing (default ${DEFAULT_INTERVAL_MS})
   --exit-on-finding  stop after the first alarm (exit 1)
+  -c, --config FILE, --rule ID=LEVEL, --no-color   as for the main command (./dann-doctor.config.json is read when present)
   Stops on Ctrl-C. Exit 0 when nothing fired, 1 when something did, 2 on usage/input errors.`;
 
 interface WatchArgs {
@@ -331,33 +334,38 @@ interface WatchArgs {
   interval: number;
   exitOnFinding: boolean;
   minSeverity: Severity;
+  color?: boolean;
+  configFile?: string;
+  ruleOverrides: Record<string, SeveritySetting>;
 }
 
+/** The shared parser; a usage problem is a string (printed with the usage), '' for --help. */
 function parseWatchArgs(args: string[]): WatchArgs | string {
-  const pos: string[] = [];
-  const out: Omit<WatchArgs, 'target'> = { interval: DEFAULT_INTERVAL_MS, exitOnFinding: false, minSeverity: 'warn' };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = () => (eq > 0 ? arg.slice(eq + 1) : args[++i]);
-    if (flag === '--on-finding') {
-      out.onFinding = value();
-      if (!out.onFinding) return '--on-finding needs a command';
-    } else if (flag === '--interval') {
-      out.interval = Number(value());
-      if (!(out.interval >= 10)) return '--interval must be a number of milliseconds >= 10';
-    } else if (flag === '--exit-on-finding') out.exitOnFinding = true;
-    else if (flag === '--min-severity') {
-      const v = value();
-      if (v !== 'info' && v !== 'warn' && v !== 'error') return '--min-severity must be info, warn or error';
-      out.minSeverity = v;
-    } else if (flag === '--help' || flag === '-h') return '';
-    else if (flag.startsWith('-')) return `unknown option ${flag}`;
-    else pos.push(arg);
+  try {
+    const { values: v, positionals: pos } = parseCommandLine(args, {
+      ...COMMON_OPTIONS,
+      'on-finding': { type: 'string' },
+      interval: { type: 'string' },
+      'exit-on-finding': { type: 'boolean' },
+      'min-severity': { type: 'string' },
+    });
+    if (v.help) return '';
+    if (v['on-finding'] !== undefined && !v['on-finding']) return '--on-finding needs a command';
+    if (pos.length !== 1) return 'watch needs exactly one run directory or log file';
+    return {
+      target: pos[0],
+      onFinding: v['on-finding'],
+      interval: numberAtLeast('interval', v.interval, 10, 'milliseconds') ?? DEFAULT_INTERVAL_MS,
+      exitOnFinding: !!v['exit-on-finding'],
+      minSeverity: oneOf<Severity>('min-severity', v['min-severity'] ?? 'warn', ['info', 'warn', 'error']),
+      color: colorFlag(v),
+      configFile: v.config,
+      ruleOverrides: ruleOverrides(v.rule ?? []),
+    };
+  } catch (err) {
+    if (err instanceof UsageError) return err.message;
+    throw err;
   }
-  if (pos.length !== 1) return 'watch needs exactly one run directory or log file';
-  return { target: pos[0], ...out };
 }
 
 function clock(): string {
@@ -373,7 +381,7 @@ export async function watchCommand(args: string[], io: CliIO, analyze?: (target:
   }
   const target = resolve(io.cwd, parsed.target);
   const children = new Set<ChildProcess>();
-  const color = io.isTTY && !io.env.NO_COLOR;
+  const color = parsed.color ?? (io.isTTY && !io.env.NO_COLOR);
   const sevColor = (s: Severity, t: string) => (color ? `\u001b[${s === 'error' ? 31 : s === 'warn' ? 33 : 34}m${t}\u001b[39m` : t);
   let lastFile: string | undefined;
   // a signal (from the CLI entry: the exit code for it) ends watch with that code, after its summary line
@@ -384,9 +392,11 @@ export async function watchCommand(args: string[], io: CliIO, analyze?: (target:
   const say = (s: string) => showControls(s); // names and messages come from files: no control characters
   io.stderr.write(`watching ${say(parsed.target)} (Ctrl-C to stop)\n`);
   try {
+    // the same dann-doctor.config.json and --rule overrides as the main command
+    const config = await loadCommandConfig(parsed, io.cwd);
     const alarms = await watchRun(target, {
       intervalMs: parsed.interval,
-      analyze,
+      analyze: analyze ?? ((t) => defaultAnalyze(t, config)),
       minSeverity: parsed.minSeverity,
       stop: io.interrupted,
       exitOnFinding: parsed.exitOnFinding,

@@ -3,8 +3,10 @@
 import type { Run } from '../model/types.js';
 import type { RunReport } from '../engine/types.js';
 import type { FromWorker, RunStub, ToWorker, WorkerOptions } from './worker-protocol.js';
-import { nothingToDiagnose, loadRun } from '../load-run.js';
-import { attachEvaluation, judgeRun, loadRuns } from '../index.js';
+import { nothingToDiagnose, loadRun, onlyEmptyEventFiles } from './load-run.js';
+import { loadRuns } from './load.js';
+import { judgeRun } from './judge.js';
+import { attachEvaluation } from './evaluate.js';
 
 /** Runs read at once per share: a run's reads (log, checkpoints, npz headers) leave the CPU idle between awaits. */
 export const LOAD_CONCURRENCY = 4;
@@ -18,11 +20,6 @@ export class RunShard {
   private readonly errors: { path: string; message: string }[] = [];
 
   constructor(private readonly post: (m: FromWorker) => void) {}
-
-  /** src/index.ts's evaluation step (on its own worker thread), progress posted to the main thread. */
-  private async attachEvaluation(run: Run, o: WorkerOptions): Promise<void> {
-    await attachEvaluation(run, { evaluate: o.evaluate, backend: o.backend, maxPoints: o.maxPoints, onProgress: (message) => this.post({ type: 'progress', message }) });
-  }
 
   /** Handles one request; answers through `post` (a 'reports' answer may come in several chunks). */
   async handle(msg: ToWorker): Promise<void> {
@@ -42,7 +39,7 @@ export class RunShard {
           const run = await loadRun(d, { metricAliases: o.config.metricAliases, formatHint: o.formatHint, maxBytes: o.maxBytes });
           const unreadable = nothingToDiagnose(run);
           if (unreadable) {
-            this.errors.push({ path: d.path, message: unreadable });
+            this.errors.push({ path: d.path, message: unreadable, ...(onlyEmptyEventFiles(run) ? { kind: 'empty' as const } : {}) });
             continue;
           }
           this.kept.set(index, run);
@@ -58,7 +55,7 @@ export class RunShard {
       const needed = new Set(msg.neededLater);
       let reports: { index: number; report: RunReport }[] = [];
       for (const [index, run] of [...this.kept]) {
-        await this.attachEvaluation(run, o);
+        await attachEvaluation(run, o, (message) => this.post({ type: 'progress', message }));
         const bi = msg.baselineOf[index];
         const baseline = this.explicitBaseline ?? (bi === undefined ? undefined : this.kept.get(bi) ?? foreign.get(bi));
         reports.push({ index, report: judgeRun(run, o.config, baseline) });

@@ -1,15 +1,11 @@
 // Parses argv for the main command into typed options; usage errors are UsageError (exit 2, one line).
-import { parseArgs } from 'node:util';
-import type { Severity, SeveritySetting, ShardSpec } from './engine/types.js';
-import { parseShard } from './sweep/shard.js';
-import type { RunSourceFormat } from './model/types.js';
+import { UsageError, parseCommandLine, COMMON_OPTIONS, positiveInt, ruleOverrides as parseRuleOverrides, backendName, oneOf, colorFlag } from './parse.js';
+import type { Severity, SeveritySetting, ShardSpec } from '../engine/types.js';
+import { parseShard } from '../sweep/shard.js';
+import type { RunSourceFormat } from '../model/types.js';
+import type { EvalDepthSetting } from '../pipeline/options.js';
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'html'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
@@ -24,7 +20,8 @@ export interface CliOptions {
   failOn: FailOn;
   configFile?: string;
   ruleOverrides: Record<string, SeveritySetting>;
-  evaluate: boolean;
+  /** evaluation depth: quick by default, deep with --eval [deep] or --backend, off with --no-eval */
+  evaluate: EvalDepthSetting;
   backend?: string;
   baselineRun?: string;
   plotsDir?: string;
@@ -37,6 +34,8 @@ export interface CliOptions {
   color?: boolean;
   /** replace existing output files that dann-doctor did not write */
   force: boolean;
+  /** follow symlinks to folders and to files outside the folder given */
+  followLinks: boolean;
   verbose: boolean;
   /** --shard i/n: diagnose one share of the discovered runs */
   shard?: ShardSpec;
@@ -44,15 +43,7 @@ export interface CliOptions {
   version: boolean;
 }
 
-const SEVERITIES: SeveritySetting[] = ['off', 'info', 'warn', 'error'];
 const HINTS: RunSourceFormat[] = ['tllib', 'tfevents', 'mlflow', 'lightning-csv', 'keras-csv', 'deepda-csv', 'csv', 'jsonl', 'deepda-log', 'dassl-log', 'keras-log', 'wandb', 'console'];
-
-function positiveInt(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} expects a positive integer, got "${v}"`);
-  return n;
-}
 
 /** "--max-bytes 512M" style sizes. */
 function bytes(v: string | undefined): number | undefined {
@@ -63,20 +54,44 @@ function bytes(v: string | undefined): number | undefined {
   return Math.floor(Number(m[1]) * mult);
 }
 
+const EVAL_DEPTHS = ['quick', 'deep', 'off'] as const;
+
+/**
+ * `--eval` alone means deep (its meaning before quick evaluation was on by default); `--eval quick|deep|off` and
+ * `--eval=DEPTH` name the depth. node:util's parseArgs cannot take an optional value, so a bare --eval is rewritten.
+ */
+function evalArgs(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') { out.push(...argv.slice(i)); break; }
+    if (a !== '--eval') { out.push(a); continue; }
+    const next = argv[i + 1];
+    if (next !== undefined && (EVAL_DEPTHS as readonly string[]).includes(next)) { out.push(`--eval=${next}`); i++; }
+    else out.push('--eval=deep');
+  }
+  return out;
+}
+
+function evalDepth(v: string | undefined, noEval: boolean, backend: boolean): EvalDepthSetting {
+  if (v !== undefined && !(EVAL_DEPTHS as readonly string[]).includes(v)) throw new UsageError(`--eval expects quick | deep | off, got "${v}"`);
+  if (noEval && v !== undefined && v !== 'off') throw new UsageError(`--no-eval and --eval ${v} contradict each other`);
+  if (noEval || v === 'off') {
+    if (backend) throw new UsageError('--backend picks the TF.js backend of --eval deep; it makes no sense with --no-eval');
+    return 'off';
+  }
+  if (v === 'deep' || backend) return 'deep';
+  return 'quick';
+}
+
 export function parseCliArgs(argv: string[]): CliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
+  const parsed = parseCommandLine(evalArgs(argv), {
+        ...COMMON_OPTIONS,
         format: { type: 'string', short: 'f', multiple: true },
         output: { type: 'string', short: 'o' },
         'fail-on': { type: 'string' },
-        config: { type: 'string', short: 'c' },
-        rule: { type: 'string', multiple: true },
-        eval: { type: 'boolean' },
+        eval: { type: 'string' },
+        'no-eval': { type: 'boolean' },
         backend: { type: 'string' },
         baseline: { type: 'string' },
         plots: { type: 'string' },
@@ -86,18 +101,12 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'max-points': { type: 'string' },
         'write-baseline': { type: 'string' },
         'baseline-file': { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
         force: { type: 'boolean' },
+        'follow-links': { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         shard: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message.replace(/\. To specify a positional.*$/s, ''));
-  }
+  });
   const v = parsed.values;
   const outputs: CliOptions['outputs'] = [];
   for (const spec of (v.format ?? []).flatMap((f) => f.split(','))) {
@@ -113,14 +122,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     target.file = v.output;
   }
   if (outputs.filter((o) => !o.file).length > 1) throw new UsageError('several --format values would all go to stdout; give each but one a file: --format sarif=report.sarif');
-  const failOn = (v['fail-on'] ?? 'error') as FailOn;
-  if (!['error', 'warn', 'info', 'never'].includes(failOn)) throw new UsageError(`--fail-on expects error|warn|info|never, got "${v['fail-on']}"`);
-  const ruleOverrides: Record<string, SeveritySetting> = {};
-  for (const r of v.rule ?? []) {
-    const m = /^([a-z0-9-]+)=(\w+)$/.exec(r);
-    if (!m || !SEVERITIES.includes(m[2] as SeveritySetting)) throw new UsageError(`--rule expects id=off|info|warn|error, got "${r}"`);
-    ruleOverrides[m[1]] = m[2] as SeveritySetting;
-  }
+  const failOn = oneOf<FailOn>('fail-on', v['fail-on'] ?? 'error', ['error', 'warn', 'info', 'never']);
+  const ruleOverrides = parseRuleOverrides(v.rule ?? []);
   const hint = v['format-hint'] as RunSourceFormat | undefined;
   if (hint && !HINTS.includes(hint)) throw new UsageError(`unknown --format-hint "${hint}" (one of ${HINTS.join(', ')})`);
   const shard = v.shard === undefined ? undefined : parseShard(v.shard);
@@ -133,8 +136,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     failOn,
     configFile: v.config,
     ruleOverrides,
-    evaluate: !!v.eval || !!v.backend,
-    backend: v.backend,
+    evaluate: evalDepth(v.eval, !!v['no-eval'], !!v.backend),
+    backend: backendName(v.backend),
     baselineRun: v.baseline,
     plotsDir: v.plots,
     formatHint: hint,
@@ -143,8 +146,9 @@ export function parseCliArgs(argv: string[]): CliOptions {
     maxPoints: positiveInt('max-points', v['max-points']),
     writeBaseline: v['write-baseline'],
     baselineFile: v['baseline-file'],
-    color: v['no-color'] ? false : v.color ? true : undefined,
+    color: colorFlag(v),
     force: !!v.force,
+    followLinks: !!v['follow-links'],
     verbose: !!v.verbose,
     help: !!v.help,
     version: !!v.version,
@@ -170,8 +174,12 @@ Output
   -v, --verbose              list every ingest note
 
 Analysis
-      --eval                 re-run evaluation from checkpoints and features.npz (TF.js)
-      --backend NAME         force a TF.js backend: tfjs-node-gpu | tfjs-node | webgpu | wasm | cpu
+      --eval [quick|deep]    evaluation from features.npz (+ checkpoint). quick is on by default: predictions,
+                             per-class accuracy, collapse, a linear domain probe (typed arrays, < 1 s).
+                             --eval / --eval deep also trains the discriminator BatchNorm counterfactual
+                             and per-class A-distance (seconds)
+      --no-eval              log only: do not read feature dumps
+      --backend NAME         force a TF.js backend for --eval deep: tfjs-node-gpu | tfjs-node | webgpu | wasm | cpu
       --baseline RUN         a source-only run to measure the adaptation gain against
   -c, --config FILE          dann-doctor.config.json (default: ./dann-doctor.config.json if present)
       --rule ID=LEVEL        override a rule's severity: off | info | warn | error
@@ -181,6 +189,8 @@ Analysis
 
 Limits
       --max-depth N  --max-bytes SIZE  --max-points N
+      --follow-links         follow symlinks to folders, and to files outside the folder given
+                             (default: only regular files inside it are read)
 
 Many runs
       --shard I/N            diagnose share I of N (stable: by each run's path); write it with
@@ -191,6 +201,6 @@ Exit codes: 0 no finding at/above --fail-on · 1 findings · 2 usage or unreadab
 Examples
   dann-doctor fixtures/runs/label_shift
   dann-doctor runs/ --format markdown=summary.md --format sarif=dann.sarif --fail-on warn
-  dann-doctor logs/dann/Office31_A2W --eval --plots out/
+  dann-doctor logs/dann/Office31_A2W --eval deep --plots out/
   dann-doctor compare logs/dann/A2W logs/src_only/A2W
 `;

@@ -1,17 +1,17 @@
 // Reads one discovered run: sniffs and reads each log file with the right reader, lists checkpoints and feature
 // dumps, and merges everything into a Run. One unreadable file becomes a note; the rest of the run still comes through.
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { DiscoveredRun } from './discover/discover-runs.js';
-import type { RunFragment, Note, CheckpointInfo, FeatureDumpInfo, RunSourceFormat } from './model/types.js';
-import type { Run } from './model/types.js';
-import { buildRun } from './model/build-run.js';
-import { InputError } from './ingest/input-error.js';
-import { detectFormat } from './ingest/detect.js';
-import { readTfeventsDir } from './ingest/tfevents/index.js';
-import { readMlflowRun } from './ingest/mlflow/index.js';
-import { readWandbRun } from './ingest/wandb/index.js';
-import { readConsoleLog } from './ingest/console/index.js';
+import type { DiscoveredRun } from '../discover/discover-runs.js';
+import type { RunFragment, Note, CheckpointInfo, FeatureDumpInfo, RunSourceFormat } from '../model/types.js';
+import type { Run } from '../model/types.js';
+import { buildRun } from '../model/build-run.js';
+import { InputError } from '../ingest/input-error.js';
+import { detectFormat } from '../ingest/detect.js';
+import { readTfeventsDir } from '../ingest/tfevents/index.js';
+import { readMlflowRun } from '../ingest/mlflow/index.js';
+import { readWandbRun } from '../ingest/wandb/index.js';
+import { readConsoleLog } from '../ingest/console/index.js';
 
 export interface LoadRunOptions {
   metricAliases?: Record<string, string>;
@@ -30,14 +30,14 @@ function errMessage(err: unknown): string {
 
 async function checkpointFacts(path: string, itersPerEpoch: number | undefined, maxBytes: number, notes: Note[]): Promise<CheckpointInfo | null> {
   try {
-    const size = (await stat(path)).size;
+    const size = statSync(path).size;
     if (size > maxBytes) {
       notes.push({ level: 'info', file: path, message: `checkpoint is ${(size / 2 ** 20).toFixed(0)} MB; not read for facts (raise --max-checkpoint-mb or use --eval)` });
       return null;
     }
-    const { readPth } = await import('./ingest/pth/index.js');
-    const { checkpointInfo } = await import('./ingest/checkpoint-facts.js');
-    const res = await readPth(path);
+    const { readPth } = await import('../ingest/pth/index.js');
+    const { checkpointInfo } = await import('../ingest/checkpoint-facts.js');
+    const res = await readPth(path, { layoutOnly: true }); // facts need names and shapes, not the weights
     return checkpointInfo(path, res, { itersPerEpoch });
   } catch (err) {
     notes.push({ level: 'warn', file: path, message: `checkpoint not readable: ${errMessage(err)}` });
@@ -48,7 +48,7 @@ async function checkpointFacts(path: string, itersPerEpoch: number | undefined, 
 async function featureDumpInfo(path: string, notes: Note[]): Promise<FeatureDumpInfo | undefined> {
   try {
     if (path.toLowerCase().endsWith('.npz')) {
-      const { listNpz } = await import('./ingest/npy/index.js');
+      const { listNpz } = await import('../ingest/npy/index.js');
       const arrays = await listNpz(path);
       return { path, arrays };
     }
@@ -69,7 +69,7 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
       if (!reader) {
         // Unknown text beside a run (README.txt, requirements.txt) is normal; only say so when it is all there is.
         if (d.logFiles.length === 1 && !d.tfeventsDir && !d.mlflowDir) {
-          const size = (await stat(file)).size;
+          const size = statSync(file).size;
           notes.push({ level: 'warn', file, message: size === 0 ? 'empty file' : 'not a training log dann-doctor recognises (use --format-hint to force a reader)' });
         }
         continue;
@@ -77,7 +77,7 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
       const fragment = await reader.read(file, readOpts);
       if (opts.maxBytes !== undefined) {
         // Every reader stops at maxBytes; make sure the cut is said once whatever the reader noted.
-        const size = (await stat(file)).size;
+        const size = statSync(file).size;
         const said = (fragment.notes ?? []).some((n) => n.file === file && n.message.includes(String(opts.maxBytes)));
         if (size > opts.maxBytes && !said) (fragment.notes ??= []).push({ level: 'warn', file, message: `only the first ${opts.maxBytes} of ${size} bytes were read (--max-bytes)` });
       }
@@ -166,6 +166,14 @@ async function readStdoutCaptures(d: DiscoveredRun, others: RunFragment[], readO
  * hyperparameters and no evaluations, e.g. an empty log), or undefined when it has something. Such a run is an
  * input error, never a "healthy" verdict.
  */
+/**
+ * True when a run that has nothing to diagnose was only ever empty TensorBoard output (zero-byte or scalar-less event
+ * files, as a writer leaves when a job dies at start-up): worth a line, not a failed command.
+ */
+export function onlyEmptyEventFiles(run: Run): boolean {
+  return run.formats.length === 1 && run.formats[0] === 'tfevents' && Object.keys(run.series).length === 0 && run.notes.some((n) => /hold no scalars/.test(n.message));
+}
+
 export function nothingToDiagnose(run: Run): string | undefined {
   const empty = Object.keys(run.series).length === 0 && run.evaluations.length === 0 && Object.keys(run.hyperparameters).length === 0 && run.perClass.length === 0 && !run.crash;
   if (run.formats.length > 0 && !empty) return undefined;

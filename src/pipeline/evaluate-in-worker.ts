@@ -1,9 +1,11 @@
 // Runs evaluateRun on a worker thread; abortable (the worker is terminated). TF.js work is synchronous for seconds
 // at a time: off the main thread, the terminal UI keeps drawing and Ctrl-C / SIGTERM are noticed at once.
 import type { EvalResults, Run } from '../model/types.js';
-import { startWorker } from './start-worker.js';
+import { startWorker } from '../runtime/start-worker.js';
 
 export interface EvaluateInWorkerOptions {
+  /** default 'deep': what runs on a worker thread is the slow evaluation */
+  depth?: 'quick' | 'deep';
   backend?: string;
   maxPoints?: number;
   signal?: AbortSignal;
@@ -18,6 +20,7 @@ export function evaluateInWorker(target: Run | string, opts: EvaluateInWorkerOpt
   return new Promise((resolve, reject) => {
     const w = startWorker(new URL('./evaluate-worker.js', import.meta.url), {
       ...(typeof target === 'string' ? { path: target } : { run: target }),
+      depth: opts.depth,
       backend: opts.backend,
       maxPoints: opts.maxPoints,
     });

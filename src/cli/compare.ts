@@ -1,14 +1,16 @@
 // `dann-doctor compare A B`: what differs between two runs (or two sets of seeds) and whether the gap is seed noise.
 import type { HyperValue, PerClassTable } from '../model/types.js';
-import type { Finding, Report, RunReport } from '../engine/types.js';
+import type { Finding, Report, RunReport, SeveritySetting } from '../engine/types.js';
 import { isSourceOnly } from '../model/baseline-run.js';
-import type { CliIO } from '../cli-io.js';
-import type { DiagnoseOptions } from '../diagnose-options.js';
+import type { CliIO } from '../output/cli-io.js';
+import type { DiagnoseOptions } from '../pipeline/options.js';
 import { meanInterval } from '../seeds/seed-stats.js';
 import { hyperText, isNonConfigKey, SEED_KEYS, compareSeedGroups, formatInterval, targetAccOf, type GroupComparison, type SeedGroup } from '../seeds/group-by-seed.js';
 import { activeFindings } from '../sweep/triage-table.js';
 import { paint } from '../reporters/style.js';
 import { InputError } from '../ingest/input-error.js';
+import { COMMON_OPTIONS, UsageError, colorFlag, numberAtLeast, oneOf, parseCommandLine, ruleOverrides } from './parse.js';
+import { loadCommandConfig } from './config.js';
 import { resolve } from 'node:path';
 import { escapeJsonC1, showControls, showControlsDeep, terminalSafeText } from '../output/terminal-safe.js';
 
@@ -316,8 +318,9 @@ export const COMPARE_USAGE = `usage: dann-doctor compare A B [--format text|json
   Deltas are B - A; with --baseline, A is BASE and B is RUN.
   --fail-on-regression  exit 1 when B is worse than A: beyond seed noise (Welch t-test, p < 0.05) when a side has
                         several seeds, else by more than --tolerance points of final target acc (default ${DEFAULT_REGRESSION_TOLERANCE}).
-  --evaluate, --eval    re-evaluate checkpoints/feature dumps before comparing (slower)
-  --no-color, --color   plain or coloured text (default: colour on a terminal unless NO_COLOR)`;
+  --evaluate, --eval    deep evaluation (discriminator counterfactual) before comparing (slower; quick is always on)
+  --no-color, --color   plain or coloured text (default: colour on a terminal unless NO_COLOR)
+  -c, --config FILE, --rule ID=LEVEL   as for the main command (./dann-doctor.config.json is read when present)`;
 
 export type DiagnoseFn = (paths: string[], options?: DiagnoseOptions) => Promise<Report>;
 
@@ -330,48 +333,44 @@ interface CompareArgs {
   evaluate: boolean;
   /** --color / --no-color; undefined = by TTY and NO_COLOR, as the main command */
   color?: boolean;
+  configFile?: string;
+  ruleOverrides: Record<string, SeveritySetting>;
 }
 
+/** The shared parser; a usage problem is a string (printed with the usage), '' for --help. */
 function parseCompareArgs(args: string[]): CompareArgs | string {
-  const pos: string[] = [];
-  let baseline: string | undefined;
-  let format: CompareArgs['format'] = 'text';
-  let failOnRegression = false;
-  let tolerance = DEFAULT_REGRESSION_TOLERANCE;
-  let evaluate = false;
-  let color: boolean | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => inline ?? args[++i];
-    if (flag === '--format' || flag === '-f') {
-      const v = value();
-      if (v !== 'text' && v !== 'json' && v !== 'markdown') return `--format must be text, json or markdown (got ${v ?? 'nothing'})`;
-      format = v;
-    } else if (flag === '--baseline') {
-      baseline = value();
-      if (!baseline) return '--baseline needs a path';
-    } else if (flag === '--fail-on-regression') failOnRegression = true;
-    else if (flag === '--tolerance') {
-      tolerance = Number(value());
-      if (!(tolerance >= 0)) return '--tolerance must be a number of points >= 0';
-    } else if (flag === '--evaluate' || flag === '--eval') evaluate = true;
-    else if (flag === '--no-color') color = false;
-    else if (flag === '--color') color = true;
-    else if (flag === '--help' || flag === '-h') return '';
-    else if (flag.startsWith('-') && flag !== '-') return `unknown option ${flag}`;
-    else pos.push(arg);
+  try {
+    const { values: v, positionals: pos } = parseCommandLine(args, {
+      ...COMMON_OPTIONS,
+      format: { type: 'string', short: 'f' },
+      baseline: { type: 'string' },
+      'fail-on-regression': { type: 'boolean' },
+      tolerance: { type: 'string' },
+      evaluate: { type: 'boolean' },
+      eval: { type: 'boolean' },
+    });
+    if (v.help) return '';
+    const format = oneOf<CompareArgs['format']>('format', v.format ?? 'text', ['text', 'json', 'markdown']);
+    const tolerance = numberAtLeast('tolerance', v.tolerance, 0, 'points') ?? DEFAULT_REGRESSION_TOLERANCE;
+    const common = {
+      format, failOnRegression: !!v['fail-on-regression'], tolerance, evaluate: !!(v.evaluate || v.eval), color: colorFlag(v),
+      configFile: v.config, ruleOverrides: ruleOverrides(v.rule ?? []),
+    };
+    if (v.baseline !== undefined) {
+      if (!v.baseline) return '--baseline needs a path';
+      if (pos.length !== 1) return 'with --baseline give exactly one run to compare';
+      return { a: v.baseline, b: pos[0], ...common };
+    }
+    if (pos.length !== 2) return 'compare needs two paths (A B) or one path and --baseline';
+    return { a: pos[0], b: pos[1], ...common };
+  } catch (err) {
+    if (err instanceof UsageError) return err.message;
+    throw err;
   }
-  if (baseline !== undefined) {
-    if (pos.length !== 1) return 'with --baseline give exactly one run to compare';
-    return { a: baseline, b: pos[0], format, failOnRegression, tolerance, evaluate, color };
-  }
-  if (pos.length !== 2) return 'compare needs two paths (A B) or one path and --baseline';
-  return { a: pos[0], b: pos[1], format, failOnRegression, tolerance, evaluate, color };
 }
 
 async function defaultDiagnose(paths: string[], options?: DiagnoseOptions): Promise<Report> {
-  const { diagnose } = await import('../index.js');
+  const { diagnose } = await import('../pipeline/diagnose.js');
   return diagnose(paths, options);
 }
 
@@ -397,7 +396,8 @@ export async function compareCommand(args: string[], io: CliIO, diagnoseFn: Diag
   let ra: Report;
   let rb: Report;
   try {
-    const opts: DiagnoseOptions = { evaluate: parsed.evaluate };
+    // the same dann-doctor.config.json and --rule overrides as the main command
+    const opts: DiagnoseOptions = { evaluate: parsed.evaluate ? 'deep' : 'quick', config: await loadCommandConfig(parsed, io.cwd) };
     // paths are relative to the user's folder (io.cwd), not to wherever this process happens to run
     ra = await diagnoseFn([resolve(io.cwd, parsed.a)], opts);
     rb = await diagnoseFn([resolve(io.cwd, parsed.b)], opts);
