@@ -23,7 +23,7 @@ export async function benchReplay(): Promise<string[]> {
   const be = await loadBackend();
   const arrays = await readNpz(NPZ);
   const cpu0 = process.cpuUsage();
-  const r = replayVariants(be.tf, { arrays, file: 'features.npz' }, variants, { backendName: be.name, iterations: ITERATIONS, maxSeeds: 1, budgetSeconds: 1e9 });
+  const r = await replayVariants(be.tf, { arrays, file: 'features.npz' }, variants, { backendName: be.name, iterations: ITERATIONS, maxSeeds: 1, budgetSeconds: 1e9 });
   const cpu = process.cpuUsage(cpu0);
   out.push(`dann-doctor on ${be.name}: ${ITERATIONS} steps per variant, healthy run's features (225+225 x 128), 1 seed; process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
   const torch = spawnSync(PYTHON, [resolve(import.meta.dirname, 'replay/replay_torch.py'), '2'], {

@@ -1,5 +1,6 @@
 // Types of the rule engine (rules, findings, causes) and of the versioned Report every reporter renders.
 import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo } from '../model/types.js';
+import type { ReplayReport } from '../replay/types.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -177,6 +178,8 @@ export interface RunReport {
   /** what could not be checked and why */
   notChecked: string[];
   notes: Note[];
+  /** `--replay`: the run's adversarial game and candidate fixes replayed on its frozen features (docs/replay.md) */
+  replay?: ReplayReport;
 }
 
 export const SCHEMA_VERSION = 1;

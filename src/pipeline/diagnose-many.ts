@@ -138,7 +138,8 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
   const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth, followLinks: options.followLinks }), options.shard);
   const n = workerCount(found.runs.length, options.concurrency, tuning.minRunsPerWorker);
   const batchRuns = tuning.batchRuns ?? BATCH_RUNS;
-  if (n <= 1) return diagnose(paths, options);
+  // --replay needs each Run after judging (its dump and configuration): it stays on the in-process path
+  if (n <= 1 || options.replay) return diagnose(paths, options);
 
   const wopts: WorkerOptions = {
     config: resolveConfig(options.config), evaluate: options.evaluate, backend: options.backend, formatHint: options.formatHint,

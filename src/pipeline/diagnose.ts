@@ -9,6 +9,7 @@ import { resolveConfig } from './config.js';
 import { loadRuns } from './load.js';
 import { attachEvaluation } from './evaluate.js';
 import { judgeRun } from './judge.js';
+import { attachReplay } from './replay.js';
 import { VERSION } from './version.js';
 
 /** The report envelope around judged runs (one definition for the in-process and the parallel path). */
@@ -37,7 +38,9 @@ export async function diagnose(paths: string[], options: DiagnoseOptions = {}): 
   for (const [i, run] of runs.entries()) {
     await attachEvaluation(run, options, options.onProgress);
     const pick = picks[i];
-    reports.push(judgeRun(run, config, explicitBaseline ?? (pick === undefined ? undefined : runs[pick])));
+    const judged = judgeRun(run, config, explicitBaseline ?? (pick === undefined ? undefined : runs[pick]));
+    await attachReplay(run, judged, options);
+    reports.push(judged);
   }
   return makeReport(reports, errors, shardReportInfo(shard, options, config));
 }

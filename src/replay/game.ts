@@ -24,6 +24,11 @@ export const CDAN_RANDOM_DIM = 1024;
 export const REPLAY_TAIL_FRACTION = 0.2;
 /** Points of the domain-accuracy curve kept for a sparkline. */
 export const REPLAY_CURVE_POINTS = 12;
+/**
+ * Steps between yields to the event loop: the replay runs on the main thread, and Ctrl-C, progress and the UI must
+ * get a turn (one step is ~10-100 ms on wasm, so a stop is noticed within about a second).
+ */
+export const YIELD_EVERY_STEPS = 10;
 
 /** The replay's data: training rows (target labels unused) and held-out rows for scoring. */
 export interface ReplaySplit {
@@ -59,7 +64,7 @@ interface Norm { gamma: Var; beta: Var; mean: Var; variance: Var; }
  * Cost per step: 3 x 2B x (d*b + b*C + h_in*H + H^2 + H) multiply-adds (H = discHidden, h_in = b or b*C for CDAN);
  * at d = b = 128, H = 1024, B = 32 about 0.3 GFLOP.
  */
-export function playTrial(tf: Tf, split: ReplaySplit, cfg: ReplayConfig, opts: TrialOptions): ReplayTrial {
+export async function playTrial(tf: Tf, split: ReplaySplit, cfg: ReplayConfig, opts: TrialOptions): Promise<ReplayTrial> {
   const t0 = performance.now();
   const rand = mulberry32(opts.seed * 2654435761 + 17);
   const d = split.sourceTrain.cols;
@@ -239,7 +244,10 @@ export function playTrial(tf: Tf, split: ReplaySplit, cfg: ReplayConfig, opts: T
         curveN++;
         if (step % curveEvery === 0) { curve.push(curveSum / curveN); curveSum = 0; curveN = 0; }
       }
-      if (step % 10 === 0) opts.onStep?.(step, opts.iterations);
+      if (step % YIELD_EVERY_STEPS === 0) {
+        opts.onStep?.(step, opts.iterations);
+        await new Promise<void>((r) => setImmediate(r));
+      }
     }
     // Score in eval mode: running BatchNorm statistics, no dropout.
     const score = (m: Matrix): { pred: Int32Array; feats: Matrix } => tf.tidy(() => {

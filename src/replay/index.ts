@@ -40,7 +40,7 @@ export async function replayRun(run: Run, opts: ReplayRunOptions): Promise<Repla
   const { config, defaulted } = replayConfigOf(run);
   const variants = variantsFor(config, opts.causes, opts.tries ?? [], REPLAY_MAX_VARIANTS);
   try {
-    const report = replayVariants(backend.tf, { arrays, file: basename(found.features) }, variants, {
+    const report = await replayVariants(backend.tf, { arrays, file: basename(found.features) }, variants, {
       backendName: backend.name,
       ...(opts.budgetSeconds !== undefined ? { budgetSeconds: opts.budgetSeconds } : {}),
       ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),

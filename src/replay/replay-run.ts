@@ -10,7 +10,7 @@ import type { DomainState, ReplayReport, ReplayTrial, ReplayVariant, ReplayVaria
 export const REPLAY_CAVEAT =
   'A replay trains only the bottleneck, head and discriminator on frozen backbone features: it shows the direction a fix moves the game, not the number a full retraining would reach.';
 /** Steps per trial: heads on frozen features settle within a few hundred steps of batch 32+32. */
-export const REPLAY_ITERATIONS = 400;
+export const REPLAY_ITERATIONS = 300;
 /** Seeds per variant when the budget allows: enough for a first estimate of seed noise. */
 export const REPLAY_MAX_SEEDS = 3;
 /** Default wall-clock budget for all variants together. */
@@ -168,7 +168,7 @@ function verdictOf(v: Omit<ReplayVariantResult, 'verdict'>, base: Omit<ReplayVar
 }
 
 /** Replays every variant, round-robin over seeds, until each has `maxSeeds` or the budget is spent. */
-export function replayVariants(tf: Tf, inputs: ReplayInputs, variants: readonly ReplayVariant[], opts: ReplayOptions): ReplayReport {
+export async function replayVariants(tf: Tf, inputs: ReplayInputs, variants: readonly ReplayVariant[], opts: ReplayOptions): Promise<ReplayReport> {
   const budget = opts.budgetSeconds ?? REPLAY_BUDGET_SECONDS;
   const iterations = opts.iterations ?? REPLAY_ITERATIONS;
   const maxSeeds = opts.maxSeeds ?? REPLAY_MAX_SEEDS;
@@ -185,7 +185,7 @@ export function replayVariants(tf: Tf, inputs: ReplayInputs, variants: readonly 
       // A trial starts only when one more of the slowest kind so far still fits in the budget (the first always runs).
       if (done > 0 && elapsed() + slowest > budget) { exhausted = true; break outer; }
       const v = variants[i]!;
-      const trial = playTrial(tf, split, v.config, {
+      const trial = await playTrial(tf, split, v.config, {
         seed, iterations, signal: opts.signal,
         onStep: (step, n) => opts.onProgress?.(`replay ${v.label} (seed ${seed + 1})`, (done + step / n) / total),
       });

@@ -91,7 +91,7 @@ test('the game on separable blobs: heads learn, a shifted target is told apart, 
   const small = { ...TLLIB_DEFAULTS, bottleneckDim: 8, discHidden: 16, batchSize: 16, runIterations: 200 };
   const arrays = blobs(120, 4, 7);
   const vs = variantsFor(small, [], [{ lr: 1000 }], 6);
-  const r = replayVariants(tf, { arrays, file: 'blobs.npz' }, vs, { backendName: name, iterations: 120, maxSeeds: 1, budgetSeconds: 600 });
+  const r = await replayVariants(tf, { arrays, file: 'blobs.npz' }, vs, { backendName: name, iterations: 120, maxSeeds: 1, budgetSeconds: 600 });
   const [base, broken, sourceOnly] = r.variants;
   assert.equal(base!.variant.label, 'as configured');
   assert.ok(base!.sourceAcc.mean > 95, `source acc ${base!.sourceAcc.mean}`);
@@ -110,7 +110,7 @@ test('the budget stops the replay between trials and says so', async () => {
   const { tf, name } = await loadBackend({ backend: 'cpu' });
   const small = { ...TLLIB_DEFAULTS, bottleneckDim: 8, discHidden: 16, batchSize: 16, runIterations: 200 };
   const vs = variantsFor(small, [], [{ tradeOff: 0.1 }], 6);
-  const r = replayVariants(tf, { arrays: blobs(60, 2, 3), file: 'b.npz' }, vs, { backendName: name, iterations: 40, maxSeeds: 3, budgetSeconds: 0 });
+  const r = await replayVariants(tf, { arrays: blobs(60, 2, 3), file: 'b.npz' }, vs, { backendName: name, iterations: 40, maxSeeds: 3, budgetSeconds: 0 });
   assert.equal(r.budgetExhausted, true);
   assert.equal(r.variants[0]!.trials.length, 1, 'the first trial always runs');
   assert.equal(r.variants[1]!.verdict, 'not replayed (budget)');
@@ -121,7 +121,7 @@ test('a cancelled replay stops with an AbortError', async () => {
   const { tf, name } = await loadBackend({ backend: 'cpu' });
   const ac = new AbortController();
   ac.abort();
-  assert.throws(
+  await assert.rejects(
     () => replayVariants(tf, { arrays: blobs(40, 1, 2), file: 'b.npz' }, variantsFor({ ...TLLIB_DEFAULTS, bottleneckDim: 4, discHidden: 8 }, [], [], 2), { backendName: name, iterations: 10, signal: ac.signal }),
     (e: unknown) => (e as Error).name === 'AbortError',
   );
