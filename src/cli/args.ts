@@ -71,14 +71,19 @@ function durationSeconds(v: string): number {
 }
 
 /** --replay, --try and --replay-budget; the latter two only make sense with the first. */
-function replayRequest(on: boolean, tries: string[], budget: string | undefined): ReplayRequest | undefined {
+function replayRequest(on: boolean, tries: string[], budget: string | undefined, steps: number | undefined): ReplayRequest | undefined {
   if (!on) {
     if (tries.length) throw new UsageError('--try replays a setting: add --replay');
     if (budget !== undefined) throw new UsageError('--replay-budget needs --replay');
+    if (steps !== undefined) throw new UsageError('--replay-steps needs --replay');
     return undefined;
   }
   try {
-    return { tries: tries.map(parseTry), ...(budget !== undefined ? { budgetSeconds: durationSeconds(budget) } : {}) };
+    return {
+      tries: tries.map(parseTry),
+      ...(budget !== undefined ? { budgetSeconds: durationSeconds(budget) } : {}),
+      ...(steps !== undefined ? { iterations: steps } : {}),
+    };
   } catch (err) {
     if (err instanceof TryParseError) throw new UsageError(err.message);
     throw err;
@@ -137,6 +142,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         replay: { type: 'boolean' },
         try: { type: 'string', multiple: true },
         'replay-budget': { type: 'string' },
+        'replay-steps': { type: 'string' },
         version: { type: 'boolean', short: 'V' },
   });
   const v = parsed.values;
@@ -160,7 +166,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
   if (hint && !HINTS.includes(hint)) throw new UsageError(`unknown --format-hint "${hint}" (one of ${HINTS.join(', ')})`);
   const shard = v.shard === undefined ? undefined : parseShard(v.shard);
   if (v.shard !== undefined && !shard) throw new UsageError(`--shard expects i/n with 1 <= i <= n (e.g. --shard 2/8), got "${v.shard}"`);
-  const replay = replayRequest(!!v.replay, v.try ?? [], v['replay-budget']);
+  const replay = replayRequest(!!v.replay, v.try ?? [], v['replay-budget'], positiveInt('replay-steps', v['replay-steps']));
   return {
     shard,
     replay,
@@ -227,6 +233,7 @@ Try a fix before retraining
       --try KEY=VALUE[,...]  also replay this setting (repeatable): trade_off, lr, disc_batch_norm,
                              disc_hidden, disc_lr_mult, grl_hi, grl_max_iters, batch_size, algorithm, ...
       --replay-budget TIME   wall-clock budget for all variants, e.g. 30s, 2m (default 30s)
+      --replay-steps N       steps per replayed trial (default 300)
 
 Limits
       --max-depth N  --max-bytes SIZE  --max-points N
