@@ -1,7 +1,7 @@
 // Rule: target (validation) accuracy ends well below its smoothed peak, judged against the curve's own noise.
 import { createRule } from '../src/engine/create-rule.js';
 import { KEY } from '../src/model/metric-keys.js';
-import { targetCurveFactsOf, divergenceOf, fmt, DEGRADATION, OSCILLATION } from './support/facts.js';
+import { targetCurveFactsOf, divergenceOf, fmt, DEGRADATION, OSCILLATION } from '../src/facts/facts.js';
 
 export default createRule({
   meta: {

@@ -1,7 +1,8 @@
 // The only file that touches process: argv -> options -> diagnose -> reporters/UI -> exit code.
 import { resolve } from 'node:path';
 import type { CliIO } from './output/cli-io.js';
-import type { Report, Severity } from './engine/types.js';
+import type { Report } from './report/schema.js';
+import { SEVERITY_ORDER } from './report/schema.js';
 import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli/args.js';
 import { InputError } from './ingest/input-error.js';
 import { loadCommandConfig } from './cli/config.js';
@@ -12,13 +13,11 @@ import { Interrupted, untilInterrupted, installInterruptHandlers } from './runti
 import { showControls, terminalSafeText } from './output/terminal-safe.js';
 import { OutputRefused, protectedDirs, writeOutputFile, OWNER_MARK, type OutputGuard } from './output/safe-write.js';
 
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, error: 2 };
-
-/** Exit 1 when an unsuppressed finding is at or above --fail-on. */
+/** Exit 1 when an unsuppressed finding is at or above --fail-on (SEVERITY_ORDER: lower is worse). */
 export function exitCodeFor(report: Report, failOn: FailOn): number {
   if (failOn === 'never') return 0;
-  const bar = SEVERITY_RANK[failOn];
-  return report.runs.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= bar)) ? 1 : 0;
+  const bar = SEVERITY_ORDER[failOn];
+  return report.runs.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_ORDER[f.severity] <= bar)) ? 1 : 0;
 }
 
 function useColor(opts: CliOptions, io: CliIO, toFile: boolean): boolean {
@@ -45,7 +44,7 @@ async function render(report: Report, format: OutputFormat, opts: CliOptions, io
     }
     case 'sarif': {
       const { renderSarif } = await import('./reporters/sarif.js');
-      const { RULES } = await import('./engine/registry.js');
+      const { RULES } = await import('../rules/index.js');
       return renderSarif(report, RULES.map((r) => r.meta), { baseDir: io.cwd, toolVersion: report.tool.version });
     }
     case 'html': {
@@ -115,11 +114,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         onProgress: progress && ((m, f) => progress.update(showControls(m), f)),
       }), io.interrupted).finally(() => progress?.done());
     if (opts.baselineFile) {
-      const { applyBaselineFile } = await import('./baseline/index.js');
+      const { applyBaselineFile } = await import('./suppressions/index.js');
       await applyBaselineFile(report, opts.baselineFile);
     }
     if (opts.writeBaseline) {
-      const { writeBaselineFile } = await import('./baseline/index.js');
+      const { writeBaselineFile } = await import('./suppressions/index.js');
       await writeBaselineFile(report, opts.writeBaseline, outputGuard(report, opts.force));
       io.stderr.write(`wrote ${opts.writeBaseline}\n`);
     }

@@ -1,17 +1,18 @@
 // `dann-doctor compare A B`: what differs between two runs (or two sets of seeds) and whether the gap is seed noise.
 import type { HyperValue, PerClassTable } from '../model/types.js';
-import type { Finding, Report, RunReport, SeveritySetting } from '../engine/types.js';
+import type { Finding, Report, RunReport, SeveritySetting } from '../report/schema.js';
 import { isSourceOnly } from '../model/baseline-run.js';
 import type { CliIO } from '../output/cli-io.js';
 import type { DiagnoseOptions } from '../pipeline/options.js';
 import { meanInterval } from '../seeds/seed-stats.js';
-import { hyperText, isNonConfigKey, SEED_KEYS, compareSeedGroups, formatInterval, targetAccOf, type GroupComparison, type SeedGroup } from '../seeds/group-by-seed.js';
+import { hyperText, isNonConfigKey, SEED_KEYS, compareSeedGroups, distinctTrainings, duplicatesText, formatInterval, targetAccOf, type GroupComparison, type SeedGroup } from '../seeds/group-by-seed.js';
 import { activeFindings } from '../sweep/triage-table.js';
 import { paint } from '../reporters/style.js';
 import { InputError } from '../ingest/input-error.js';
 import { COMMON_OPTIONS, UsageError, colorFlag, numberAtLeast, oneOf, parseCommandLine, ruleOverrides } from './parse.js';
 import { loadCommandConfig } from './config.js';
 import { resolve } from 'node:path';
+import { mdCode, mdText } from '../output/markdown-safe.js';
 import { escapeJsonC1, showControls, showControlsDeep, terminalSafeText } from '../output/terminal-safe.js';
 
 /**
@@ -162,17 +163,19 @@ export interface SeedGroupSummary {
 }
 
 function summary(g: SeedGroup): SeedGroupSummary {
-  return { label: g.label, runIds: g.runIds, values: g.values, mean: g.interval.mean, low: g.interval.low, high: g.interval.high, text: formatInterval(g.interval) };
+  const copies = duplicatesText(g);
+  return { label: g.label, runIds: g.runIds, values: g.values, mean: g.interval.mean, low: g.interval.low, high: g.interval.high, text: `${formatInterval(g.interval)}${copies ? `; ${copies}` : ''}` };
 }
 
 /** Two sets of runs (e.g. five seeds before and after a change): group statistics and a Welch test, B vs A. */
 export function compareRunSets(a: RunReport[], b: RunReport[], labels: [string, string] = ['A', 'B']): RunSetComparison {
   // Each side is one group whatever its hyperparameters: the user said these runs belong together.
   const asGroup = (runs: RunReport[], label: string): SeedGroup => {
-    const values = runs.map((r) => targetAccOf(r)).filter((v): v is number => v !== undefined);
+    const { kept, duplicates } = distinctTrainings(runs);
+    const values = kept.map((r) => targetAccOf(r)).filter((v): v is number => v !== undefined);
     return {
       signature: label, label, algorithm: runs[0]?.algorithm ?? 'unknown', config: {}, runIds: runs.map((r) => r.id),
-      seeds: [], values, metric: 'finalTargetAcc', interval: meanInterval(values),
+      seeds: [], values, duplicates, metric: 'finalTargetAcc', interval: meanInterval(values),
     };
   };
   const ga = asGroup(a, labels[0]);
@@ -255,7 +258,8 @@ export function renderComparisonText(raw: ComparisonResult, opts: { color?: bool
   return `${out.join('\n')}\n`;
 }
 
-const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Names, hyperparameters and messages come from files: text, never markup (see output/markdown-safe). */
+const md = mdText;
 
 /** Markdown comparison for PR comments and job summaries. */
 export function renderComparisonMarkdown(result: ComparisonResult): string {
@@ -268,7 +272,7 @@ export function renderComparisonMarkdown(result: ComparisonResult): string {
     out.push(`**${md(c.test.summary)}**`, '');
     if (c.hyperparameters.length) {
       out.push('| hyperparameter | A | B |', '|---|---|---|');
-      for (const d of c.hyperparameters) out.push(`| \`${d.key}\` | ${md(hyperText(d.a))} | ${md(hyperText(d.b))} |`);
+      for (const d of c.hyperparameters) out.push(`| ${mdCode(d.key, true)} | ${md(hyperText(d.a))} | ${md(hyperText(d.b))} |`);
       out.push('');
     }
     if (c.onlyInA.length) out.push(`Rules firing only in A: ${c.onlyInA.map((r) => `\`${r}\``).join(', ')}`, '');
@@ -276,10 +280,10 @@ export function renderComparisonMarkdown(result: ComparisonResult): string {
     return `${out.join('\n')}\n`;
   }
   const c = result.comparison;
-  out.push(`### Compare \`${md(c.a.id)}\` (A) with \`${md(c.b.id)}\` (B)`, '', '_Deltas are B − A._', '');
+  out.push(`### Compare ${mdCode(c.a.id)} (A) with ${mdCode(c.b.id)} (B)`, '', '_Deltas are B − A._', '');
   if (c.hyperparameters.length) {
     out.push('| hyperparameter | A | B |', '|---|---|---|');
-    for (const d of c.hyperparameters) out.push(`| \`${d.key}\` | ${md(hyperText(d.a))} | ${md(hyperText(d.b))} |`);
+    for (const d of c.hyperparameters) out.push(`| ${mdCode(d.key, true)} | ${md(hyperText(d.a))} | ${md(hyperText(d.b))} |`);
     out.push('');
   }
   const table = (title: string, rows: MetricDelta[]) => {
@@ -300,7 +304,7 @@ export function renderComparisonMarkdown(result: ComparisonResult): string {
   list('Findings only in B', c.onlyInB);
   list('Findings in both', c.inBoth);
   const g = c.adaptationGain;
-  out.push(g.gain !== undefined ? `Adaptation gain of \`${md(g.adapted ?? '')}\` over source-only \`${md(g.sourceOnly ?? '')}\`: **${signed(g.gain)} points**` : `Adaptation gain: not computed (${md(g.note ?? '')})`);
+  out.push(g.gain !== undefined ? `Adaptation gain of ${mdCode(g.adapted ?? '')} over source-only ${mdCode(g.sourceOnly ?? '')}: **${signed(g.gain)} points**` : `Adaptation gain: not computed (${md(g.note ?? '')})`);
   return `${out.join('\n')}\n`;
 }
 

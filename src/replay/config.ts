@@ -1,8 +1,8 @@
 // The run's configuration as a ReplayConfig, the fixes attached to its likely causes as variants, and `--try`.
 import type { Run } from '../model/types.js';
 import type { CauseId } from '../engine/types.js';
-import { HYPER_NAMES, hyperBool, hyperNumber } from '../../rules/support/hyper.js';
-import { totalIterationsOf } from '../../rules/support/facts.js';
+import { HYPER_NAMES, hyperBool, hyperNumber } from '../facts/hyper.js';
+import { totalIterationsOf } from '../facts/facts.js';
 import type { ReplayAlgorithm, ReplayConfig, ReplayVariant } from './types.js';
 
 /** tllib dann.py's argparse defaults and its DomainDiscriminator / WarmStartGradientReverseLayer defaults. */

@@ -1,6 +1,6 @@
 // Turns a Run plus its findings and causes into the RunReport that the JSON contract and every reporter use.
 import type { Run } from '../model/types.js';
-import type { CheckedEntry, Finding, RankedCause, RunReport } from '../engine/types.js';
+import type { CheckedEntry, Finding, RankedCause, RunReport } from './schema.js';
 import { KEY } from '../model/metric-keys.js';
 import { summarizeSeries, epochMeans } from './summarize-series.js';
 
@@ -49,6 +49,8 @@ export function buildRunReport(run: Run, parts: RunVerdictParts): RunReport {
     formats: run.formats,
     files: run.files,
     earlierAttempts: run.earlierAttempts,
+    ...(run.attempts?.length ? { attempts: run.attempts } : {}),
+    ...(run.configFiles?.length ? { configFiles: run.configFiles } : {}),
     status: run.status,
     crash: run.crash,
     algorithm: run.algorithm,
@@ -63,6 +65,7 @@ export function buildRunReport(run: Run, parts: RunVerdictParts): RunReport {
     features: run.features,
     eval: run.eval,
     ...(run.evalFailure ? { evalFailure: run.evalFailure } : {}),
+    ...(run.partiallyRead?.length ? { partiallyRead: run.partiallyRead } : {}),
     findings: parts.findings,
     causes: parts.causes,
     notApplicable: parts.notApplicable,

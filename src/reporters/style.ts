@@ -1,5 +1,5 @@
 // Severity glyphs and ANSI colours for the plain-text reporters; colours vanish with NO_COLOR or a pipe.
-import type { Severity } from '../engine/types.js';
+import type { Severity } from '../report/schema.js';
 
 export interface Paint {
   red(s: string): string;
@@ -20,8 +20,8 @@ export function paint(color: boolean): Paint {
   return { red: wrap(31, 39), yellow: wrap(33, 39), blue: wrap(34, 39), green: wrap(32, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
-export const SEVERITY_GLYPH: Record<Severity, string> = { error: '✖', warn: '⚠', info: 'ℹ' };
-export { SEVERITY_ORDER } from '../engine/types.js';
+export { SEVERITY_GLYPH } from '../report/views.js';
+export { SEVERITY_ORDER } from '../report/schema.js';
 
 export function paintSeverity(p: Paint, sev: Severity, s: string): string {
   return sev === 'error' ? p.red(s) : sev === 'warn' ? p.yellow(s) : p.blue(s);

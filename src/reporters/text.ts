@@ -1,8 +1,9 @@
 // Plain-text report for terminals and logs: verdict first, evidence, then what to change (docs/ux.md).
 import { basename } from 'node:path';
-import type { Report, RunReport, Evidence } from '../engine/types.js';
+import type { Report, RunReport, Evidence } from '../report/schema.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
-import { evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { verdictGlyph } from '../report/views.js';
+import { evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
 import { groupBySeed } from '../seeds/group-by-seed.js';
@@ -38,9 +39,11 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   const p = paint(opts.color);
   const out: string[] = [];
   const v = verdictOf(run);
-  const mark = v.kind === 'problems' ? p.red('✖') : run.evalFailure ? p.yellow('⚠') : p.green('✔');
+  const mark = v.severity === 'ok' ? p.green(verdictGlyph(v)) : paintSeverity(p, v.severity, verdictGlyph(v));
   out.push(`${mark} ${p.bold(run.id)}  ${v.text}`);
   out.push(`  ${headerFacts(run)}`);
+  const partial = partialReadLine(run, (f) => basename(f));
+  if (partial) out.push(`  ${p.yellow(`⚠ ${partial}`)}`);
   for (const e of evaluationProblems(run)) out.push(`  ${e.level === 'error' ? p.red(`✖ ${e.text}`) : p.yellow(`⚠ ${e.text}`)}`);
   if (run.crash) out.push(`  ${p.red(`${run.crash.type}: ${run.crash.message}`)}  ${p.dim(locationOf(run.crash, (f) => basename(f)))}`);
   const m = run.metrics;
@@ -50,6 +53,7 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   out.push(`  source ${pct(m.finalSourceAcc)}  target ${pct(m.finalTargetAcc)}${best}${test}${dom}`);
   if (run.eval) out.push(p.dim(`  evaluation: ${evalSummary(run.eval)}`));
   if (run.earlierAttempts.length) out.push(p.dim(`  earlier attempts: ${run.earlierAttempts.map((f) => basename(f)).join(', ')}`));
+  if (run.attempts?.length) out.push(p.dim(`  ${attemptsLine(run.attempts)}`));
 
   const findings = sortedFindings(run).filter((f) => opts.showInfo !== false || f.severity !== 'info');
   if (findings.length) out.push('');
@@ -104,4 +108,15 @@ export function renderText(raw: Report, opts: TextOptions & { allRuns?: boolean 
   const parts = [table, ...(seeds ? [seeds] : []), ...detailed.map((r) => renderRunText(r, opts))];
   if (hidden > 0) parts.push(p.dim(`${hidden} run${hidden > 1 ? 's' : ''} without problems not detailed (--verbose shows every run)`));
   return [...parts, ...errors].join('\n\n') + '\n';
+}
+
+/** `11 runs appended in out.txt: 10 ended in a traceback (3 stopped by hand, 1 out of memory); this report is the newest with numbers` */
+function attemptsLine(attempts: NonNullable<RunReport['attempts']>): string {
+  const files = [...new Set(attempts.map((a) => basename(a.file)))].join(', ');
+  const crashed = attempts.filter((a) => a.crash);
+  const killed = attempts.filter((a) => a.status === 'killed').length;
+  const oom = crashed.filter((a) => /out ?of ?memory/i.test(`${a.crash!.type} ${a.crash!.message}`)).length;
+  const extra = [killed ? `${killed} stopped by hand` : '', oom ? `${oom} out of memory` : ''].filter(Boolean).join(', ');
+  const how = crashed.length ? `; ${crashed.length} ended in a traceback${extra ? ` (${extra})` : ''}` : '';
+  return `${attempts.length} runs appended in ${files}${how}; the series shown are the newest that logged numbers`;
 }

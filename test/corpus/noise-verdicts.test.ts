@@ -9,8 +9,8 @@ import { loadRuns, judgeRun, resolveConfig } from '../../src/index.js';
 import type { Run } from '../../src/model/types.js';
 import { KEY } from '../../src/model/metric-keys.js';
 import { makeRun, epochSeries } from '../rules/runs.js';
-import { domainSignalOf } from '../../rules/support/domain-signal.js';
-import { targetCurveFactsOf } from '../../rules/support/facts.js';
+import { domainSignalOf } from '../../src/facts/domain-signal.js';
+import { targetCurveFactsOf } from '../../src/facts/facts.js';
 
 async function one(rel: string): Promise<Run> {
   const { runs } = await loadRuns([join(SHARED, rel)]);

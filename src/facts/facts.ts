@@ -1,12 +1,12 @@
 // Facts about a Run that several rules (and diagnose) need: epoch means, GRL warm-up, divergence, source/target accuracy.
-import type { Run, Series, SourceRef } from '../../src/model/types.js';
-import type { Evidence } from '../../src/engine/types.js';
-import { KEY } from '../../src/model/metric-keys.js';
-import { isSourceOnly } from '../../src/model/baseline-run.js';
-import { epochMeans, type EpochMean } from '../../src/signals/epoch-means.js';
-import { grlWarmupEnd, grlCoefficient, TLLIB_DANN_GRL, type GrlSchedule } from '../../src/signals/grl-schedule.js';
-import { firstExplosion } from '../../src/signals/first-explosion.js';
-import { noiseModel, peakToEnd, swing, type NoiseModel, type PeakToEnd, type Swing } from '../../src/signals/noise.js';
+import type { Run, Series, SourceRef } from '../model/types.js';
+import type { Evidence } from '../report/schema.js';
+import { KEY } from '../model/metric-keys.js';
+import { isSourceOnly } from '../model/baseline-run.js';
+import { epochMeans, type EpochMean } from '../signals/epoch-means.js';
+import { grlWarmupEnd, grlCoefficient, TLLIB_DANN_GRL, type GrlSchedule } from '../signals/grl-schedule.js';
+import { firstExplosion } from '../signals/first-explosion.js';
+import { noiseModel, peakToEnd, swing, type NoiseModel, type PeakToEnd, type Swing } from '../signals/noise.js';
 import { HYPER_NAMES, hyperNumber, hyperBool } from './hyper.js';
 
 /** Algorithms trained against a domain discriminator through a gradient-reversal layer. */

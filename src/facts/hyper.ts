@@ -1,5 +1,5 @@
 // Reads hyperparameters defensively: names vary across scripts (trade_off, lambda, disc_batch_norm, batch_size, bs ...).
-import type { HyperValue, Run, SourceRef } from '../../src/model/types.js';
+import type { HyperValue, Run, SourceRef } from '../model/types.js';
 
 /** Accepted spellings per concept, most specific first. Lookup ignores case and treats '-' and '.' as '_'. */
 export const HYPER_NAMES = {
