@@ -12,7 +12,7 @@ import { selectShard } from '../sweep/shard.js';
 import { RunCache } from './run-cache.js';
 import { attachReplay } from './replay.js';
 import { explainMissingBaselines } from '../report/explain-baselines.js';
-import { makeReport, shardReportInfo } from './diagnose.js';
+import { makeReport, shardReportInfo } from './report-envelope.js';
 import { resolveConfig } from './config.js';
 import { timedAsync } from '../runtime/phase-clock.js';
 
