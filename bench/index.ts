@@ -1,4 +1,4 @@
-// `npm run bench [-- ingest tsne eval triage verdicts]`: every benchmark, one after the other (never part of npm test).
+// `npm run bench [-- ingest tsne eval triage verdicts replay]`: every benchmark, one after the other (never part of npm test).
 import { benchIngest } from './ingest.js';
 import { benchTsne } from './tsne.js';
 import { benchEval } from './eval.js';
@@ -6,6 +6,7 @@ import { benchEvalBudgets } from './eval-budgets.js';
 import { benchTriage } from './triage.js';
 import { benchStartup } from './startup.js';
 import { benchVerdicts } from './verdicts.js';
+import { benchReplay } from './replay.js';
 
 const BENCHES: Record<string, () => Promise<string[]>> = {
   ingest: () => benchIngest(),
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   triage: () => benchTriage(),
   startup: () => benchStartup(),
   verdicts: () => benchVerdicts(),
+  replay: () => benchReplay(),
 };
 
 const wanted = process.argv.slice(2);
