@@ -1,5 +1,5 @@
 // Pipeline step `--replay`: after a run is judged, replay its game and the fixes of its ranked causes.
-import type { RunReport } from '../engine/types.js';
+import type { RunReport } from '../report/schema.js';
 import type { Run } from '../model/types.js';
 import type { DiagnoseOptions } from './options.js';
 import { InputError } from '../ingest/input-error.js';

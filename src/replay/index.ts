@@ -1,7 +1,7 @@
 // `--replay`: the run's own adversarial game and each candidate fix, replayed on the run's frozen features.
 import { basename } from 'node:path';
 import type { Run } from '../model/types.js';
-import type { CauseId } from '../engine/types.js';
+import type { CauseId } from '../report/schema.js';
 import { findEvalInputs } from '../evaluate/index.js';
 import { ArrayShapeError } from '../evaluate/matrix.js';
 import { InputError } from '../ingest/input-error.js';
