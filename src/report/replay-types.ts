@@ -1,3 +1,4 @@
+// The replay's report types (issue 20), here because the report schema embeds them (src/replay/ sits above report/).
 // Types of the adversarial-game replay: what one variant of the run's configuration is, and what replaying it showed.
 
 /** The training objective replayed on top of the frozen backbone features. */
