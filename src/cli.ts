@@ -1,7 +1,8 @@
 // The only file that touches process: argv -> options -> diagnose -> reporters/UI -> exit code.
 import { resolve } from 'node:path';
 import type { CliIO } from './output/cli-io.js';
-import type { Report, Severity } from './report/schema.js';
+import type { Report } from './report/schema.js';
+import { SEVERITY_ORDER } from './report/schema.js';
 import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli/args.js';
 import { InputError } from './ingest/input-error.js';
 import { loadCommandConfig } from './cli/config.js';
@@ -12,13 +13,11 @@ import { Interrupted, untilInterrupted, installInterruptHandlers } from './runti
 import { showControls, terminalSafeText } from './output/terminal-safe.js';
 import { OutputRefused, protectedDirs, writeOutputFile, OWNER_MARK, type OutputGuard } from './output/safe-write.js';
 
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, error: 2 };
-
-/** Exit 1 when an unsuppressed finding is at or above --fail-on. */
+/** Exit 1 when an unsuppressed finding is at or above --fail-on (SEVERITY_ORDER: lower is worse). */
 export function exitCodeFor(report: Report, failOn: FailOn): number {
   if (failOn === 'never') return 0;
-  const bar = SEVERITY_RANK[failOn];
-  return report.runs.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= bar)) ? 1 : 0;
+  const bar = SEVERITY_ORDER[failOn];
+  return report.runs.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_ORDER[f.severity] <= bar)) ? 1 : 0;
 }
 
 function useColor(opts: CliOptions, io: CliIO, toFile: boolean): boolean {

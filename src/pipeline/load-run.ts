@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { DiscoveredRun } from '../discover/discover-runs.js';
-import type { RunFragment, Note, CheckpointInfo, FeatureDumpInfo, RunSourceFormat } from '../model/types.js';
+import type { RunFragment, Note, CheckpointInfo, FeatureDumpInfo, RunSourceFormat, PartialRead } from '../model/types.js';
 import type { Run } from '../model/types.js';
 import { buildRun } from '../model/build-run.js';
 import { InputError } from '../ingest/input-error.js';
@@ -62,6 +62,7 @@ async function featureDumpInfo(path: string, notes: Note[]): Promise<FeatureDump
 export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Promise<Run> {
   const notes: Note[] = [];
   const fragments: RunFragment[] = [];
+  const cut: PartialRead[] = [];
   const readOpts = { metricAliases: opts.metricAliases, maxBytes: opts.maxBytes };
   for (const file of d.logFiles) {
     try {
@@ -80,6 +81,7 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
         const size = statSync(file).size;
         const said = (fragment.notes ?? []).some((n) => n.file === file && n.message.includes(String(opts.maxBytes)));
         if (size > opts.maxBytes && !said) (fragment.notes ??= []).push({ level: 'warn', file, message: `only the first ${opts.maxBytes} of ${size} bytes were read (--max-bytes)` });
+        if (size > opts.maxBytes) cut.push({ file, bytesRead: opts.maxBytes, size });
       }
       fragments.push(fragment);
     } catch (err) {
@@ -117,7 +119,24 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
   }
   const npz = d.featureDumps.find((f) => basename(f) === 'features.npz') ?? d.featureDumps.find((f) => f.endsWith('.npz'));
   const features = npz ? await featureDumpInfo(npz, notes) : undefined;
-  return buildRun({ id: d.id, path: d.path, fragments, earlierAttempts: d.earlierAttempts, checkpoints, features, notes });
+  const run = buildRun({ id: d.id, path: d.path, fragments, earlierAttempts: d.earlierAttempts, checkpoints, features, notes });
+  return cut.length ? markPartiallyRead(run, cut) : run;
+}
+
+/**
+ * A log cut by the user's own --max-bytes says nothing about how the run ended: its end was not read. Status becomes
+ * 'partially-read' (so no rule calls it incomplete or crashed), except a finished status from another, complete
+ * source. A traceback seen in a cut log may itself be cut or old: it stays a note, not the run's crash.
+ */
+function markPartiallyRead(run: Run, cut: PartialRead[]): Run {
+  run.partiallyRead = cut;
+  if (run.status === 'finished') return run; // the end was read somewhere (a final result, a done marker)
+  if (run.crash && cut.some((c) => c.file === run.crash!.file)) {
+    run.notes.push({ level: 'info', file: run.crash.file, message: `a ${run.crash.type} traceback in the part read (not judged: the log was cut by --max-bytes)` });
+    delete run.crash;
+  }
+  run.status = 'partially-read';
+  return run;
 }
 
 /**

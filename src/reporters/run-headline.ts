@@ -1,29 +1,7 @@
 // The one-line verdict and the header facts of a run, shared by the text and Markdown reporters.
-import type { RunReport, Finding } from '../report/schema.js';
-import { SEVERITY_ORDER } from './style.js';
+import type { RunReport } from '../report/schema.js';
 
-export type Verdict = { kind: 'healthy' | 'problems' | 'minor'; text: string };
-
-/** Findings worst first, suppressed ones last. */
-export function sortedFindings(run: RunReport): Finding[] {
-  return [...run.findings].sort((a, b) => Number(!!a.suppressed) - Number(!!b.suppressed) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-}
-
-/** Verdict first (docs/ux.md): healthy, or the single most likely cause with its confidence. */
-export function verdictOf(run: RunReport): Verdict {
-  const active = run.findings.filter((f) => !f.suppressed);
-  const serious = active.filter((f) => f.severity !== 'info');
-  const top = run.causes[0];
-  if (serious.length === 0) {
-    const infos = active.length;
-    // a clean log is not a clean run when the evaluation the user asked for never happened
-    if (run.evalFailure) return { kind: 'minor', text: `no problems found in the logs; the requested evaluation did not run${infos ? ` (${infos} note${infos > 1 ? 's' : ''})` : ''}` };
-    return { kind: infos ? 'minor' : 'healthy', text: infos ? `no problems found (${infos} note${infos > 1 ? 's' : ''})` : 'no problems found' };
-  }
-  if (top) return { kind: 'problems', text: `likely cause: ${top.id} (confidence ${top.confidence.toFixed(2)})` };
-  const worst = sortedFindings(run)[0];
-  return { kind: 'problems', text: `${worst.ruleId}: ${worst.message}` };
-}
+export { sortedFindings, verdictOf, type Verdict } from '../report/views.js';
 
 /**
  * What went wrong with the evaluation the user asked for, for the report's first lines: it did not run at all
@@ -34,6 +12,14 @@ export function evaluationProblems(run: RunReport): { level: 'error' | 'warn'; t
   if (run.evalFailure) out.push({ level: 'error', text: `evaluation requested but not run: ${run.evalFailure}` });
   for (const n of run.eval?.notes ?? []) if (n.level === 'warn') out.push({ level: 'warn', text: `evaluation: ${n.message}` });
   return out;
+}
+
+/** "partially read: the first 1024 of 27803 bytes of train.txt (--max-bytes); how the run ended is not known" */
+export function partialReadLine(run: RunReport, name: (f: string) => string = (f) => f): string | undefined {
+  const cut = run.partiallyRead;
+  if (!cut?.length) return undefined;
+  const files = cut.slice(0, 3).map((c) => `the first ${c.bytesRead} of ${c.size} bytes of ${name(c.file)}`).join(', ');
+  return `partially read: ${files}${cut.length > 3 ? `, +${cut.length - 3} more` : ''} (--max-bytes); later epochs and how the run ended are not judged`;
 }
 
 const KEY_HPARAMS = ['trade_off', 'lr', 'batch_size', 'bottleneck_dim', 'arch', 'seed'];

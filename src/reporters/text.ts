@@ -2,7 +2,8 @@
 import { basename } from 'node:path';
 import type { Report, RunReport, Evidence } from '../report/schema.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
-import { evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { verdictGlyph } from '../report/views.js';
+import { evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
 import { groupBySeed } from '../seeds/group-by-seed.js';
@@ -37,9 +38,11 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   const p = paint(opts.color);
   const out: string[] = [];
   const v = verdictOf(run);
-  const mark = v.kind === 'problems' ? p.red('✖') : run.evalFailure ? p.yellow('⚠') : p.green('✔');
+  const mark = v.severity === 'ok' ? p.green(verdictGlyph(v)) : paintSeverity(p, v.severity, verdictGlyph(v));
   out.push(`${mark} ${p.bold(run.id)}  ${v.text}`);
   out.push(`  ${headerFacts(run)}`);
+  const partial = partialReadLine(run, (f) => basename(f));
+  if (partial) out.push(`  ${p.yellow(`⚠ ${partial}`)}`);
   for (const e of evaluationProblems(run)) out.push(`  ${e.level === 'error' ? p.red(`✖ ${e.text}`) : p.yellow(`⚠ ${e.text}`)}`);
   if (run.crash) out.push(`  ${p.red(`${run.crash.type}: ${run.crash.message}`)}  ${p.dim(locationOf(run.crash, (f) => basename(f)))}`);
   const m = run.metrics;
