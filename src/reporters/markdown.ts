@@ -20,7 +20,7 @@ function runSection(run: RunReport): string {
   for (const e of evaluationProblems(run)) out.push(`${e.level === 'error' ? '❌' : '⚠️'} ${esc(e.text)}  `);
   const m = run.metrics;
   out.push(`source ${pct(m.finalSourceAcc)} · target ${pct(m.finalTargetAcc)}${m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)})` : ''}${m.finalDomainAcc !== undefined ? ` · domain acc ${pct(m.finalDomainAcc)}` : ''}`, '');
-  if (run.crash) out.push(`> **${esc(run.crash.type)}**: ${esc(run.crash.message)} (${mdCode(locationOf(run.crash, (f) => basename(f)))})`, '');
+  if (run.crash) out.push(`> **${esc(run.crash.type)}**${run.crash.message.trim() ? `: ${esc(run.crash.message)}` : ''} (${mdCode(locationOf(run.crash, (f) => basename(f)))})`, '');
   const findings = sortedFindings(run);
   if (findings.length) {
     out.push('| | rule | finding | evidence |', '|---|---|---|---|');

@@ -44,7 +44,7 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   const partial = partialReadLine(run, (f) => basename(f));
   if (partial) out.push(`  ${p.yellow(`⚠ ${partial}`)}`);
   for (const e of evaluationProblems(run)) out.push(`  ${e.level === 'error' ? p.red(`✖ ${e.text}`) : p.yellow(`⚠ ${e.text}`)}`);
-  if (run.crash) out.push(`  ${p.red(`${run.crash.type}: ${run.crash.message}`)}  ${p.dim(locationOf(run.crash, (f) => basename(f)))}`);
+  if (run.crash) out.push(`  ${p.red(run.crash.message.trim() ? `${run.crash.type}: ${run.crash.message}` : run.crash.type)}  ${p.dim(locationOf(run.crash, (f) => basename(f)))}`);
   const m = run.metrics;
   const best = m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)}${m.bestEpoch !== undefined ? ` at epoch ${m.bestEpoch}` : ''})` : '';
   const test = m.testAcc !== undefined ? `  test ${pct(m.testAcc)}` : '';
