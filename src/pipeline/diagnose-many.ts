@@ -10,7 +10,7 @@ import type { BaselineRun, FromWorker, JudgedRun, RunError, ToWorker, WorkerOpti
 import { RunShard } from './run-shard.js';
 import { selectShard } from '../sweep/shard.js';
 import { explainMissingBaselines } from '../report/explain-baselines.js';
-import { makeReport, shardReportInfo } from './diagnose.js';
+import { makeReport, shardReportInfo } from './report-envelope.js';
 import { resolveConfig } from './config.js';
 import type { RunCache } from './run-cache.js';
 import { timedAsync } from '../runtime/phase-clock.js';
