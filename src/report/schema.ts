@@ -1,6 +1,7 @@
 // The versioned JSON report (schemaVersion) every reporter renders and the UI shows: its types and the severity
 // order. The lowest layer above the run model: reporters, UI, plots, sweeps and commands import it, never the engine.
 import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo, RunAttempt } from '../model/types.js';
+import type { ReplayReport } from '../replay/types.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -144,6 +145,8 @@ export interface RunReport {
   /** what could not be checked and why */
   notChecked: string[];
   notes: Note[];
+  /** `--replay`: the run's adversarial game and candidate fixes replayed on its frozen features (docs/replay.md) */
+  replay?: ReplayReport;
 }
 
 export const SCHEMA_VERSION = 1;
