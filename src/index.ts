@@ -28,10 +28,10 @@ function readVersion(): string {
 }
 export const VERSION = readVersion();
 
-const EMPTY_CONFIG: EngineConfig = { rules: {}, ruleOptions: {}, metricAliases: {} };
+const EMPTY_CONFIG: EngineConfig = { rules: {}, ruleOptions: {}, metricAliases: {}, roles: {} };
 
 export function resolveConfig(c?: Partial<EngineConfig>): EngineConfig {
-  return { ...EMPTY_CONFIG, ...c, rules: { ...c?.rules }, ruleOptions: { ...c?.ruleOptions }, metricAliases: { ...c?.metricAliases } };
+  return { ...EMPTY_CONFIG, ...c, rules: { ...c?.rules }, ruleOptions: { ...c?.ruleOptions }, metricAliases: { ...c?.metricAliases }, roles: { ...c?.roles } };
 }
 
 /** Reads every run under `paths` into Runs (no rules). Errors for unreadable inputs are collected, not thrown. */
@@ -42,7 +42,7 @@ export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): 
   const errors: Report['errors'] = [...found.errors];
   for (const d of found.runs) {
     options.onProgress?.(`reading ${d.id}`);
-    const run = await loadRun(d, { metricAliases: config.metricAliases, formatHint: options.formatHint, maxBytes: options.maxBytes });
+    const run = await loadRun(d, { metricAliases: config.metricAliases, roles: config.roles, formatHint: options.formatHint, maxBytes: options.maxBytes });
     const unreadable = nothingToDiagnose(run);
     if (unreadable) {
       errors.push({ path: d.path, message: unreadable });

@@ -1,7 +1,7 @@
 // Reads one discovered run: sniffs and reads each log file with the right reader, lists checkpoints and feature
 // dumps, and merges everything into a Run. One unreadable file becomes a note; the rest of the run still comes through.
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { DiscoveredRun } from './discover/discover-runs.js';
 import type { RunFragment, Note, CheckpointInfo, FeatureDumpInfo, RunSourceFormat } from './model/types.js';
 import type { Run } from './model/types.js';
@@ -10,9 +10,13 @@ import { InputError } from './ingest/input-error.js';
 import { detectFormat } from './ingest/detect.js';
 import { readTfeventsDir } from './ingest/tfevents/index.js';
 import { readMlflowRun } from './ingest/mlflow/index.js';
+import { readConfigBeside } from './ingest/config/read-config.js';
+import { understandRun } from './understand/index.js';
 
 export interface LoadRunOptions {
   metricAliases?: Record<string, string>;
+  /** raw series name -> role spec (--map, config `roles`) */
+  roles?: Record<string, string>;
   formatHint?: RunSourceFormat;
   maxBytes?: number;
   /** read checkpoints larger than this only when asked (evaluation); their facts are cheap, their bytes are not */
@@ -98,6 +102,19 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
       notes.push({ level: 'warn', file: d.mlflowDir, message: errMessage(err) });
     }
   }
+  // The run's configuration beside its logs (config.yaml, args.json, hparams.yaml, ...): after the readers, so the
+  // values a log header states win over a config file that may have been edited since.
+  const configDirs = new Set<string>();
+  const isDir = await stat(d.path).then((s) => s.isDirectory(), () => false);
+  configDirs.add(isDir ? d.path : dirname(d.path));
+  for (const f of d.logFiles) configDirs.add(dirname(f));
+  if (d.tfeventsDir) configDirs.add(d.tfeventsDir);
+  const alreadyRead = new Set(fragments.flatMap((f) => (f.hyperparametersFrom ? [f.hyperparametersFrom.file] : [])));
+  for (const dir of configDirs) {
+    const cfg = await readConfigBeside(dir, alreadyRead);
+    fragments.push(...cfg.fragments);
+    notes.push(...cfg.notes);
+  }
   const itersPerEpoch = fragments.find((f) => f.itersPerEpoch !== undefined)?.itersPerEpoch;
   const checkpoints: CheckpointInfo[] = [];
   for (const c of d.checkpoints) {
@@ -106,7 +123,9 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
   }
   const npz = d.featureDumps.find((f) => basename(f) === 'features.npz') ?? d.featureDumps.find((f) => f.endsWith('.npz'));
   const features = npz ? await featureDumpInfo(npz, notes) : undefined;
-  return buildRun({ id: d.id, path: d.path, fragments, earlierAttempts: d.earlierAttempts, checkpoints, features, notes });
+  const run = buildRun({ id: d.id, path: d.path, fragments, earlierAttempts: d.earlierAttempts, checkpoints, features, notes });
+  understandRun(run, { roles: opts.roles });
+  return run;
 }
 
 /**

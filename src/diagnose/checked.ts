@@ -2,7 +2,7 @@
 import type { Run } from '../model/types.js';
 import type { Finding } from '../engine/types.js';
 import { KEY } from '../model/metric-keys.js';
-import { HYPER_NAMES, hyperNumber, showHyper } from '../../rules/support/hyper.js';
+import { HYPER_NAMES, hyperNumber, showHyper } from '../understand/hyper-aliases.js';
 import {
   epochMeansOf, seriesOf, postWarmupEpochs, LOSS_KEYS, sourceAccuracyOf, targetResultOf, targetValCurveOf, grlScheduleOf,
   totalIterationsOf, isSourceOnlyRun, fmt,

@@ -1,7 +1,7 @@
 // Concrete fixes per cause, written with this run's own hyperparameter values.
 import type { Run } from '../model/types.js';
 import type { CauseId, Finding } from '../engine/types.js';
-import { HYPER_NAMES, hyperNumber, hyperString, showHyper } from '../../rules/support/hyper.js';
+import { HYPER_NAMES, hyperNumber, hyperString, showHyper } from '../understand/hyper-aliases.js';
 import { discriminatorBatchNormOf, grlScheduleOf, grlSwitchOf, totalIterationsOf, fmt } from '../../rules/support/facts.js';
 import { grlCoefficient } from '../signals/grl-schedule.js';
 

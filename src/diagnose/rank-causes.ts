@@ -3,7 +3,7 @@ import type { Run } from '../model/types.js';
 import type { CauseId, Finding, RankedCause, Severity } from '../engine/types.js';
 import { CAUSE_IDS } from '../engine/types.js';
 import { KEY } from '../model/metric-keys.js';
-import { HYPER_NAMES, hyperNumber, showHyper } from '../../rules/support/hyper.js';
+import { HYPER_NAMES, hyperNumber, showHyper } from '../understand/hyper-aliases.js';
 import { discriminatorBatchNormOf, epochMeansOf, seriesOf, postWarmupEpochs, hasDiscriminator, fmt } from '../../rules/support/facts.js';
 import { fixesFor } from './fixes.js';
 import { experimentFor } from './experiments.js';

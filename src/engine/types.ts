@@ -175,4 +175,6 @@ export interface EngineConfig {
   ruleOptions: Record<string, Record<string, number>>;
   /** extra raw-name -> canonical key aliases */
   metricAliases: Record<string, string>;
+  /** raw series name -> role (`target-acc`, `domain-acc`, a canonical key, `ignore`; src/understand/role-spec.ts) */
+  roles?: Record<string, string>;
 }

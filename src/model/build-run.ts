@@ -38,7 +38,8 @@ export function buildRun(input: BuildRunInput): Run {
     notes,
   };
   for (const f of input.fragments) {
-    if (!run.formats.includes(f.format)) run.formats.push(f.format);
+    // a config file read beside the logs ('unknown' format, no series) is not a format the run was logged in
+    if (!run.formats.includes(f.format) && !(f.format === 'unknown' && !f.series?.length)) run.formats.push(f.format);
     for (const file of f.files) if (!run.files.includes(file)) run.files.push(file);
     for (const s of f.series ?? []) {
       const existing = series[s.key];
@@ -58,6 +59,8 @@ export function buildRun(input: BuildRunInput): Run {
         if (!(k in run.hyperparameters)) run.hyperparameters[k] = v;
       }
       run.hyperparametersFrom ??= f.hyperparametersFrom;
+      const from = f.hyperparametersFrom?.file;
+      if (from && !(run.hyperparameterFiles ??= []).includes(from)) run.hyperparameterFiles.push(from);
     }
     if (f.algorithm && f.algorithm !== 'unknown' && algorithm === 'unknown') algorithm = f.algorithm;
     if (f.status && STATUS_RANK[f.status] > STATUS_RANK[status]) status = f.status;

@@ -46,7 +46,7 @@ export class RunShard {
         while (next < msg.runs.length) {
           const { index, run: d } = msg.runs[next++];
           this.post({ type: 'progress', message: `reading ${d.id}` });
-          const run = await loadRun(d, { metricAliases: o.config.metricAliases, formatHint: o.formatHint, maxBytes: o.maxBytes });
+          const run = await loadRun(d, { metricAliases: o.config.metricAliases, roles: o.config.roles, formatHint: o.formatHint, maxBytes: o.maxBytes });
           const unreadable = nothingToDiagnose(run);
           if (unreadable) {
             this.errors.push({ path: d.path, message: unreadable });

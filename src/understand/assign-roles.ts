@@ -1,0 +1,205 @@
+// Gives every series of a run its role, combining the name (infer-role.ts) with run-level evidence: the config
+// (DomainBed test_envs), the other series (an explicitly-target accuracy makes an unmarked val accuracy the source's),
+// value ranges (domain BCE at ln 2 / 2 ln 2, fractions vs percent) and the user's corrections (--map, config roles).
+// Then stores each series under the canonical key its role fills, so every rule sees it.
+import type { HyperValue, Note, Run, Series } from '../model/types.js';
+import { KEY } from '../model/metric-keys.js';
+import { looksLikeFraction, normaliseMetricName } from '../model/metric-aliases.js';
+import type { SeriesRole } from './role-types.js';
+import { ASSUMED, CONVENTION, EXPLICIT, MIN_KEY_CONFIDENCE, inferRoleFromName, keyForRole, keyFromName, roleOfKey } from './infer-role.js';
+import { parseRoleSpec } from './role-spec.js';
+import { hyperLookup } from './hyper-aliases.js';
+
+/** ln 2: binary cross-entropy of a discriminator at chance; a sum over source and target batches sits at 2 ln 2. */
+const LN2 = Math.log(2);
+/** how close (relative) the first values of a domain loss must sit to ln 2 or 2 ln 2 to count as "at chance" */
+const CHANCE_TOLERANCE = 0.15;
+
+const DOMAINBED_ACC = /^env(\d+)_(in|out|uda)_acc$/i;
+
+interface Candidate {
+  series: Series;
+  role: SeriesRole;
+  key?: string;
+}
+
+function median(values: number[]): number {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return v.length ? v[Math.floor(v.length / 2)] : NaN;
+}
+
+/** Environments DomainBed evaluates as targets: `test_envs` (or `args.test_envs`), a list or one number. */
+function testEnvsOf(hp: Record<string, HyperValue>): { envs: number[]; from: string } | undefined {
+  const hit = hyperLookup(hp, ['test_envs', 'test_env', 'target_envs']);
+  if (!hit) return undefined;
+  const v = hit.value;
+  const list = Array.isArray(v) ? v : [v];
+  const envs = list.map((x) => (typeof x === 'number' ? x : Number(x))).filter(Number.isInteger);
+  return envs.length ? { envs, from: hit.name } : undefined;
+}
+
+/** DomainBed `env{i}_{in,out,uda}_acc`: domain from test_envs, split from in/out/uda. */
+function domainBedRole(c: Candidate, envs: { envs: number[]; from: string } | undefined, assumedDefault: boolean): void {
+  const m = DOMAINBED_ACC.exec(c.series.rawName);
+  if (!m) return;
+  const env = Number(m[1]);
+  const part = m[2].toLowerCase();
+  const target = envs ? envs.envs.includes(env) : env === 0;
+  const split = part === 'out' ? 'val' : part === 'uda' ? 'train' : target ? 'test' : 'train';
+  const why = envs ? `env${env} ${target ? 'is' : 'is not'} in ${envs.from}=[${envs.envs.join(', ')}]` : `assumed: DomainBed's default test_envs [0]${assumedDefault ? '' : ''}`;
+  c.role = {
+    domain: target ? 'target' : 'source',
+    quantity: 'accuracy',
+    split,
+    granularity: 'epoch',
+    confidence: envs ? EXPLICIT : ASSUMED * CONVENTION,
+    reasons: [
+      `DomainBed accuracy name env{i}_{in,out,uda}_acc`,
+      why,
+      part === 'out' ? '"out" is the held-out split of the environment' : part === 'uda' ? '"uda" is the unlabeled adaptation split' : '"in" is the split the model trains on (unlabeled for a target)',
+    ],
+    from: 'inferred',
+  };
+}
+
+/** Evidence from values: a discriminator loss starting near ln 2 or 2 ln 2, an accuracy outside 0..100. */
+function valueEvidence(c: Candidate): void {
+  const vals = c.series.points.map((p) => p.value).filter(Number.isFinite);
+  if (vals.length === 0) return;
+  const r = c.role;
+  if (r.quantity === 'domain-loss' || (r.quantity === 'transfer-loss' && r.domain === 'domain-discriminator')) {
+    const head = median(vals.slice(0, Math.max(1, Math.ceil(vals.length / 20))));
+    for (const [ref, label] of [[LN2, 'ln 2 = 0.693 (one binary cross-entropy at chance)'], [2 * LN2, '2 ln 2 = 1.386 (the sum of two binary cross-entropies at chance)']] as const) {
+      if (Math.abs(head - ref) / ref < CHANCE_TOLERANCE) {
+        r.reasons.push(`values start near ${label}`);
+        r.confidence = Math.min(1, r.confidence + 0.05);
+      }
+    }
+  }
+  if (r.quantity === 'accuracy') {
+    const max = Math.max(...vals);
+    const min = Math.min(...vals);
+    if (min < 0 || max > 100.0001) {
+      r.reasons.push(`values ${min.toPrecision(3)}..${max.toPrecision(3)} are outside 0..100: not an accuracy`);
+      r.confidence = Math.min(r.confidence, 0.2);
+    } else if (c.series.scaledFrom === 'fraction') r.reasons.push('values are fractions (0..1), shown as percent');
+  }
+  if (r.quantity === 'lr' && vals.some((v) => v < 0 || v > 10)) {
+    r.reasons.push('values outside 0..10: unlikely to be a learning rate');
+    r.confidence = Math.min(r.confidence, 0.3);
+  }
+}
+
+/** An accuracy named explicitly for the target (a target word, or a DomainBed target env) and evaluated on val/test. */
+function isExplicitTargetAcc(c: Candidate): boolean {
+  return c.role.quantity === 'accuracy' && c.role.domain === 'target' && (c.role.split === 'val' || c.role.split === 'test') &&
+    c.role.confidence >= CONVENTION * 0.9 && !c.role.reasons.some((x) => x.startsWith('assumed'));
+}
+
+export interface AssignRolesOptions {
+  /** raw series name (or current key) -> role spec, from --map and the config file's `roles` */
+  map?: Record<string, string>;
+}
+
+/** Assigns roles to every series of `run` (in place): re-keys series to the canonical key their role fills, notes each change. */
+export function assignRoles(run: Run, opts: AssignRolesOptions = {}): void {
+  const notes: Note[] = [];
+  const candidates: Candidate[] = [];
+  for (const [key, s] of Object.entries(run.series)) {
+    const named = inferRoleFromName(s.rawName, s.granularity === 'epoch' ? 'epoch' : 'step');
+    const fromKey = roleOfKey(key);
+    let role: SeriesRole = named;
+    // A reader that knows its format's structure (tllib's validation Acc@1, DeepDA's columns) or a metricAliases
+    // entry put the series under a canonical key its name alone would not give: that decision stands.
+    if (fromKey && keyFromName(s.rawName) !== key) {
+      role = { ...fromKey, granularity: named.granularity, confidence: CONVENTION, reasons: [`read as ${key} by the reader (file structure or metricAliases)`], from: 'inferred' };
+    }
+    candidates.push({ series: s, role });
+  }
+  // Run-level evidence
+  const envs = testEnvsOf(run.hyperparameters);
+  for (const c of candidates) domainBedRole(c, envs, !envs);
+  const explicitTarget = candidates.find(isExplicitTargetAcc);
+  if (explicitTarget) {
+    for (const c of candidates) {
+      if (c === explicitTarget || c.role.quantity !== 'accuracy' || c.role.domain !== 'target') continue;
+      if (!c.role.reasons.some((x) => x.startsWith('assumed'))) continue;
+      c.role = {
+        ...c.role,
+        domain: 'source',
+        confidence: ASSUMED,
+        reasons: [...c.role.reasons.filter((x) => !x.startsWith('assumed')), `"${explicitTarget.series.rawName}" is the target accuracy by name, so this unmarked ${c.role.split} accuracy is taken as the source's`],
+      };
+    }
+  }
+  for (const c of candidates) valueEvidence(c);
+  // The user's corrections win over everything
+  const map = opts.map ?? {};
+  const used = new Set<string>();
+  for (const c of candidates) {
+    const entry = Object.entries(map).find(([name]) => normaliseMetricName(name) === normaliseMetricName(c.series.rawName) || name === c.series.key);
+    if (!entry) continue;
+    used.add(entry[0]);
+    const spec = parseRoleSpec(entry[1]);
+    if (!spec) continue; // validated where the map is parsed
+    if (spec.ignore) {
+      c.role = { domain: 'unknown', quantity: 'other', split: 'unknown', granularity: c.role.granularity, confidence: 1, reasons: [`ignored by the user (${entry[0]}=${entry[1]})`], from: 'user' };
+    } else {
+      c.role = { domain: spec.domain, quantity: spec.quantity, split: spec.split, granularity: c.role.granularity, confidence: 1, reasons: [`set by the user (${entry[0]}=${entry[1]})`], from: 'user' };
+    }
+  }
+  for (const name of Object.keys(map)) {
+    if (!used.has(name)) notes.push({ level: 'warn', file: run.path, message: `--map/roles names "${name}", which this run does not log (series: ${candidates.map((c) => c.series.rawName).slice(0, 12).join(', ')})` });
+  }
+  // Which series fills each canonical key: the user's choice, then the more confident, then the one with more points
+  for (const c of candidates) {
+    c.key = c.role.from === 'user' || c.role.confidence >= MIN_KEY_CONFIDENCE ? keyForRole(c.role) : undefined;
+    if (c.role.quantity === 'other' && c.role.from === 'user') c.key = undefined;
+  }
+  const rank = (c: Candidate) => [c.role.from === 'user' ? 1 : 0, Math.round(c.role.confidence * 10), c.role.split === 'val' ? 1 : 0, c.series.points.length] as const;
+  const better = (a: Candidate, b: Candidate) => {
+    const ra = rank(a);
+    const rb = rank(b);
+    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] > rb[i];
+    return false;
+  };
+  const winner = new Map<string, Candidate>();
+  for (const c of candidates) {
+    if (!c.key) continue;
+    const w = winner.get(c.key);
+    if (!w || better(c, w)) winner.set(c.key, c);
+  }
+  const out: Record<string, Series> = {};
+  const canonical = new Set<string>(Object.values(KEY));
+  for (const c of candidates) {
+    const s = c.series;
+    const wins = c.key !== undefined && winner.get(c.key) === c;
+    let key = wins ? c.key! : s.rawName;
+    if (!wins && c.key) c.role.reasons.push(`${c.key} is held by "${winner.get(c.key)!.series.rawName}" (${winner.get(c.key) && winner.get(c.key)!.role.from === 'user' ? 'set by the user' : 'more certain or more points'})`);
+    if (canonical.has(key) && !wins) key = `${s.rawName} (raw)`;
+    if (key in out) key = `${s.rawName} (${s.file})`;
+    let series: Series = { ...s, key, role: c.role };
+    if (wins && c.role.quantity === 'accuracy' && s.unit !== 'percent') {
+      const vals = s.points.map((p) => p.value);
+      if (looksLikeFraction(vals)) {
+        series = { ...series, unit: 'percent', scaledFrom: 'fraction', points: s.points.map((p) => ({ ...p, value: p.value * 100, ...(p.avg !== undefined ? { avg: p.avg * 100 } : {}) })) };
+        notes.push({ level: 'info', file: s.file, message: `"${s.rawName}" holds fractions (0..1); shown as percent (x100) under ${key}` });
+      } else series = { ...series, unit: 'percent' };
+    }
+    if (key !== s.key) notes.push({ level: 'info', file: s.file, message: `"${s.rawName}" is read as ${describeRole(c.role)}${key in KEY_NAMES ? ` (${key})` : ''}: ${c.role.reasons.join('; ')}` });
+    out[key] = series;
+  }
+  for (const k of Object.keys(run.series)) delete run.series[k];
+  Object.assign(run.series, out);
+  run.notes.push(...notes);
+}
+
+const KEY_NAMES: Record<string, true> = Object.fromEntries(Object.values(KEY).map((k) => [k, true]));
+
+/** "target accuracy (val, per epoch)" */
+export function describeRole(r: Pick<SeriesRole, 'domain' | 'quantity' | 'split' | 'granularity'>): string {
+  const domain = r.domain === 'domain-discriminator' ? 'discriminator' : r.domain === 'unknown' ? '' : r.domain;
+  const q = r.quantity.replace(/-/g, ' ');
+  const split = r.split === 'unknown' ? '' : r.split;
+  return `${domain ? `${domain} ` : ''}${q}${split ? ` (${split}, per ${r.granularity})` : ` (per ${r.granularity})`}`;
+}
