@@ -34,6 +34,8 @@ export interface CliOptions {
   writeBaseline?: string;
   baselineFile?: string;
   color?: boolean;
+  /** replace existing output files that dann-doctor did not write */
+  force: boolean;
   verbose: boolean;
   help: boolean;
   version: boolean;
@@ -83,6 +85,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'baseline-file': { type: 'string' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
+        force: { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
@@ -134,6 +137,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     writeBaseline: v['write-baseline'],
     baselineFile: v['baseline-file'],
     color: v['no-color'] ? false : v.color ? true : undefined,
+    force: !!v.force,
     verbose: !!v.verbose,
     help: !!v.help,
     version: !!v.version,
@@ -154,6 +158,7 @@ Output
       --plots DIR            write t-SNE and curve plots (SVG + PNG) to DIR
       --fail-on LEVEL        exit 1 if a finding at or above LEVEL exists: error (default) | warn | info | never
       --no-color             plain text (NO_COLOR is honoured too)
+      --force                replace an existing output file that dann-doctor did not write
   -v, --verbose              list every ingest note
 
 Analysis

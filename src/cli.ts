@@ -1,11 +1,12 @@
 // The only file that touches process: argv -> options -> diagnose -> reporters/UI -> exit code.
-import { writeFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { CliIO } from './cli-io.js';
 import type { Report, Severity, EngineConfig } from './engine/types.js';
 import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli-args.js';
 import { InputError } from './ingest/input-error.js';
+import { showControls, terminalSafeText } from './output/terminal-safe.js';
+import { OutputRefused, protectedDirs, writeOutputFile, OWNER_MARK, type OutputGuard } from './output/safe-write.js';
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, error: 2 };
 
@@ -51,13 +52,18 @@ async function render(report: Report, format: OutputFormat, opts: CliOptions, io
   }
 }
 
-/** Never write into a run directory: refuse an output path inside any run we read. */
-function assertOutsideRuns(file: string, report: Report): void {
-  const abs = resolve(file);
+/**
+ * Never write into a run or data directory: every run and the folder of every checkpoint and feature dump read are
+ * protected by real path (a symlink to a run's folder is the run's folder).
+ */
+export function outputGuard(report: Report, force: boolean): OutputGuard {
+  const paths: string[] = [];
   for (const r of report.runs) {
-    const dir = r.files.length && r.path.endsWith(r.files[0]) ? dirname(r.path) : r.path;
-    if (abs.startsWith(resolve(dir) + '/')) throw new UsageError(`refusing to write ${file} inside the run directory ${dir}; dann-doctor never writes into a run`);
+    paths.push(r.path);
+    for (const c of r.checkpoints) paths.push(c.path);
+    if (r.features) paths.push(r.features.path);
   }
+  return { protect: protectedDirs(paths), force };
 }
 
 async function loadEngineConfig(opts: CliOptions, io: CliIO): Promise<Partial<EngineConfig>> {
@@ -95,7 +101,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     // Load the (bundled) UI while the runs are read, so the first frame is not also waiting on module loading.
     const uiModule = interactive ? import('./ui/index.js') : undefined;
     uiModule?.catch(() => {}); // a load failure surfaces where it is awaited
-    const progress = io.isTTY && !interactive ? (m: string) => io.stderr.write(`\r\u001b[2K${m}`) : undefined;
+    const progress = io.isTTY && !interactive ? (m: string) => io.stderr.write(`\r\u001b[2K${showControls(m)}`) : undefined;
     const report = await diagnose(opts.paths, {
       config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
       maxDepth: opts.maxDepth, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, onProgress: progress,
@@ -106,23 +112,21 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       await applyBaselineFile(report, opts.baselineFile);
     }
     if (opts.writeBaseline) {
-      assertOutsideRuns(opts.writeBaseline, report);
       const { writeBaselineFile } = await import('./baseline/index.js');
-      await writeBaselineFile(report, opts.writeBaseline);
+      await writeBaselineFile(report, opts.writeBaseline, outputGuard(report, opts.force));
       io.stderr.write(`wrote ${opts.writeBaseline}\n`);
     }
     if (opts.plotsDir) {
-      assertOutsideRuns(resolve(opts.plotsDir, 'x'), report);
       const { writeReportPlots } = await import('./plot/write-report-plots.js');
-      const written = await writeReportPlots(report, resolve(opts.plotsDir), { maxPoints: opts.maxPoints });
+      const written = await writeReportPlots(report, resolve(opts.plotsDir), { maxPoints: opts.maxPoints, guard: outputGuard(report, opts.force) });
       io.stderr.write(`wrote ${written.length} plot files to ${opts.plotsDir}\n`);
     }
-    for (const e of report.errors) io.stderr.write(`dann-doctor: ${e.message}\n`);
+    for (const e of report.errors) io.stderr.write(`dann-doctor: ${showControls(e.message)}\n`);
     if (report.runs.length === 0 && !opts.formatGiven) return 2;
     if (interactive) {
       const { startUi } = await uiModule!;
       const { uiLoaders } = await import('./ui-loaders.js');
-      const code = await startUi(report, { io, ...uiLoaders(report, opts, io.cwd) });
+      const code = await startUi(report, { io, ...uiLoaders(report, opts, io.cwd, outputGuard(report, false)) });
       // Safety net: if a worker outlives the UI (an evaluation winding down after quit), leave anyway. Unref'd, so
       // it never delays a normal exit; only the interactive path has it (piped output must never be cut off).
       setTimeout(() => process.exit(code), 1000).unref();
@@ -131,17 +135,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     for (const out of opts.outputs) {
       const text = await render(report, out.format, opts, io, !!out.file);
       if (out.file) {
-        assertOutsideRuns(out.file, report);
-        await mkdir(dirname(resolve(out.file)), { recursive: true });
-        await writeFile(out.file, text);
+        // a text report carries the mark in its last line, so a rerun may replace it (see output/safe-write)
+        const marked = out.format === 'text' ? `${text}\n(${OWNER_MARK} ${report.tool.version})\n` : text;
+        writeOutputFile(resolve(io.cwd, out.file), marked, outputGuard(report, opts.force), `${out.format} report`);
         io.stderr.write(`wrote ${out.format} report to ${out.file}\n`);
-      } else io.stdout.write(text);
+      } else io.stdout.write(terminalSafeText(text)); // our SGR colours pass, any other control is shown escaped
     }
     if (report.errors.length) return 2;
     return exitCodeFor(report, opts.failOn);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof InputError) {
-      io.stderr.write(`dann-doctor: ${err.message}\n`);
+    if (err instanceof UsageError || err instanceof InputError || err instanceof OutputRefused) {
+      io.stderr.write(`dann-doctor: ${showControls(err.message)}\n`);
       return 2;
     }
     throw err; // a bug: keep the stack

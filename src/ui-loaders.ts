@@ -2,11 +2,12 @@
 import type { Report } from './engine/types.js';
 import type { EvalResults } from './model/types.js';
 import type { CliOptions } from './cli-args.js';
+import type { OutputGuard } from './output/safe-write.js';
 
 export type { TsneResult } from './ui/state/ui-state.js';
 import type { TsneResult } from './ui/state/ui-state.js';
 
-export function uiLoaders(report: Report, opts: Pick<CliOptions, 'backend' | 'maxPoints'>, cwd: string) {
+export function uiLoaders(report: Report, opts: Pick<CliOptions, 'backend' | 'maxPoints'>, cwd: string, guard: OutputGuard = { protect: [] }) {
   return {
     load: {
       evaluate: async (runId: string, signal?: AbortSignal): Promise<EvalResults | null> => {
@@ -24,15 +25,15 @@ export function uiLoaders(report: Report, opts: Pick<CliOptions, 'backend' | 'ma
       },
     },
     exportReport: async (format: 'markdown' | 'html', runId: string): Promise<string> => {
-      const { writeFile } = await import('node:fs/promises');
+      const { writeFileSync } = await import('node:fs');
       const { exportPath } = await import('./ui/export-path.js');
       const one: Report = { ...report, runs: report.runs.filter((r) => r.id === runId) };
       const text = format === 'markdown'
         ? (await import('./reporters/markdown.js')).renderMarkdown(one)
         : (await import('./reporters/html.js')).renderHtml(one, { svgs: await (await import('./plot/write-report-plots.js')).reportPlots(one, { maxPoints: opts.maxPoints }) });
       // never into a run directory: exportPath falls back to the temp dir and never overwrites
-      const file = exportPath(cwd, runId, report.runs.map((r) => r.path), format);
-      await writeFile(file, text);
+      const file = exportPath(cwd, runId, guard.protect.length ? guard.protect : report.runs.map((r) => r.path), format);
+      writeFileSync(file, text, { flag: 'wx' }); // exclusive create: never through a link planted at that name
       return file;
     },
   };

@@ -1,6 +1,6 @@
 // Reading and writing dann-doctor.baseline.json for the CLI (`--baseline-file`, `--write-baseline`).
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeOutputFile, type OutputGuard } from '../output/safe-write.js';
 import type { Report } from '../engine/types.js';
 import { inputErrorFromFs } from '../ingest/input-error.js';
 import { applyBaseline, baselineText, parseBaseline, type AppliedBaseline } from './baseline-file.js';
@@ -23,9 +23,7 @@ export async function applyBaselineFile(report: Report, file: string): Promise<A
   return { ...applied, report };
 }
 
-/** Writes the baseline of every current finding to `file` (folders created). The caller checks it is outside any run. */
-export async function writeBaselineFile(report: Report, file: string): Promise<void> {
-  const abs = resolve(file);
-  await mkdir(dirname(abs), { recursive: true });
-  await writeFile(abs, baselineText(report));
+/** Writes the baseline of every current finding to `file` (folders created), never into a protected directory. */
+export async function writeBaselineFile(report: Report, file: string, guard: OutputGuard = { protect: [] }): Promise<void> {
+  writeOutputFile(file, baselineText(report), guard, 'baseline');
 }

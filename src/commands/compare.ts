@@ -10,6 +10,7 @@ import { activeFindings } from '../sweep/triage-table.js';
 import { paint } from '../reporters/style.js';
 import { InputError } from '../ingest/input-error.js';
 import { resolve } from 'node:path';
+import { escapeJsonC1, showControls, showControlsDeep, terminalSafeText } from '../output/terminal-safe.js';
 
 /**
  * Without seed repeats a single-run gap has no noise estimate; on digit/Office-31 benchmarks seed-to-seed spread of
@@ -203,7 +204,8 @@ function pad(rows: string[][]): string[] {
 }
 
 /** Plain-text comparison (deltas are B - A). */
-export function renderComparisonText(result: ComparisonResult, opts: { color?: boolean } = {}): string {
+export function renderComparisonText(raw: ComparisonResult, opts: { color?: boolean } = {}): string {
+  const result = showControlsDeep(raw); // names, hyperparameters and classes come from files
   const p = paint(!!opts.color);
   const out: string[] = [];
   const tone = (d: number | undefined, s: string) => (d === undefined || Math.abs(d) < 0.05 ? s : d > 0 ? p.green(s) : p.red(s));
@@ -302,7 +304,7 @@ export function renderComparisonMarkdown(result: ComparisonResult): string {
 
 /** JSON document: versioned like the Report. */
 export function renderComparisonJson(result: ComparisonResult): string {
-  return `${JSON.stringify({ schemaVersion: 1, kind: result.kind === 'runs' ? 'run-comparison' : 'run-set-comparison', ...result.comparison }, null, 2)}\n`;
+  return `${escapeJsonC1(JSON.stringify({ schemaVersion: 1, kind: result.kind === 'runs' ? 'run-comparison' : 'run-set-comparison', ...result.comparison }, null, 2))}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -401,15 +403,15 @@ export async function compareCommand(args: string[], io: CliIO, diagnoseFn: Diag
     rb = await diagnoseFn([resolve(io.cwd, parsed.b)], opts);
   } catch (err) {
     if (err instanceof InputError) {
-      io.stderr.write(`dann-doctor compare: ${err.message}\n`);
+      io.stderr.write(`dann-doctor compare: ${showControls(err.message)}\n`);
       return 2;
     }
     throw err;
   }
   for (const [side, r, path] of [['A', ra, parsed.a], ['B', rb, parsed.b]] as const) {
-    for (const e of r.errors) io.stderr.write(`dann-doctor compare: ${side}: ${e.message.startsWith(e.path) ? e.message : `${e.path}: ${e.message}`}\n`);
+    for (const e of r.errors) io.stderr.write(`dann-doctor compare: ${side}: ${showControls(e.message.startsWith(e.path) ? e.message : `${e.path}: ${e.message}`)}\n`);
     if (r.runs.length === 0) {
-      io.stderr.write(`dann-doctor compare: no run found in ${path}\n`);
+      io.stderr.write(`dann-doctor compare: no run found in ${showControls(path)}\n`);
       return 2;
     }
   }
@@ -419,8 +421,8 @@ export async function compareCommand(args: string[], io: CliIO, diagnoseFn: Diag
   const color = parsed.color ?? (io.isTTY && !io.env.NO_COLOR);
   io.stdout.write(
     parsed.format === 'json' ? renderComparisonJson(result)
-    : parsed.format === 'markdown' ? renderComparisonMarkdown(result)
-    : renderComparisonText(result, { color }),
+    : parsed.format === 'markdown' ? terminalSafeText(renderComparisonMarkdown(result))
+    : terminalSafeText(renderComparisonText(result, { color })),
   );
   return parsed.failOnRegression && isRegression(result, parsed.tolerance) ? 1 : 0;
 }

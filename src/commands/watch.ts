@@ -22,6 +22,7 @@ import type { CliIO } from '../cli-io.js';
 import type { Finding, Report, RunReport, Severity } from '../engine/types.js';
 import { readLines } from '../ingest/read-lines.js';
 import { InputError, inputErrorFromFs } from '../ingest/input-error.js';
+import { showControls } from '../output/terminal-safe.js';
 
 /** Poll period when fs.watch says nothing; 1 s is well below a training print interval (tllib prints every ~5-60 s). */
 export const DEFAULT_INTERVAL_MS = 1000;
@@ -375,7 +376,8 @@ export async function watchCommand(args: string[], io: CliIO, analyze?: (target:
   const color = io.isTTY && !io.env.NO_COLOR;
   const sevColor = (s: Severity, t: string) => (color ? `\u001b[${s === 'error' ? 31 : s === 'warn' ? 33 : 34}m${t}\u001b[39m` : t);
   let lastFile: string | undefined;
-  io.stderr.write(`watching ${parsed.target} (Ctrl-C to stop)\n`);
+  const say = (s: string) => showControls(s); // names and messages come from files: no control characters
+  io.stderr.write(`watching ${say(parsed.target)} (Ctrl-C to stop)\n`);
   try {
     const alarms = await watchRun(target, {
       intervalMs: parsed.interval,
@@ -383,18 +385,18 @@ export async function watchCommand(args: string[], io: CliIO, analyze?: (target:
       minSeverity: parsed.minSeverity,
       stop: io.interrupted,
       exitOnFinding: parsed.exitOnFinding,
-      onFallback: (why) => io.stderr.write(`dann-doctor watch: ${why}\n`),
-      onRotate: (file) => io.stderr.write(`[${clock()}] now following ${basename(file)} (new or restarted log)\n`),
+      onFallback: (why) => io.stderr.write(`dann-doctor watch: ${say(why)}\n`),
+      onRotate: (file) => io.stderr.write(`[${clock()}] now following ${say(basename(file))} (new or restarted log)\n`),
       onAnalysis: ({ update }) => {
         if (update.file && update.file !== lastFile) {
           lastFile = update.file;
-          io.stderr.write(`[${clock()}] following ${basename(update.file)}\n`);
+          io.stderr.write(`[${clock()}] following ${say(basename(update.file))}\n`);
         }
       },
       onAlarm: (a) => {
         const ev = a.finding.evidence[0];
-        const where = ev?.file ? `  (${basename(ev.file)}${ev.line !== undefined ? `:${ev.line}` : ''})` : '';
-        io.stdout.write(`${io.isTTY ? '\u0007' : ''}[${clock()}] ${sevColor(a.finding.severity, a.finding.severity)} ${a.finding.ruleId} ${a.runId}: ${a.finding.message}${where}\n`);
+        const where = ev?.file ? `  (${say(basename(ev.file))}${ev.line !== undefined ? `:${ev.line}` : ''})` : '';
+        io.stdout.write(`${io.isTTY ? '\u0007' : ''}[${clock()}] ${sevColor(a.finding.severity, a.finding.severity)} ${a.finding.ruleId} ${say(a.runId)}: ${say(a.finding.message)}${where}\n`);
         if (parsed.onFinding) {
           const child = spawn(parsed.onFinding, { shell: true, cwd: io.cwd, env: { ...io.env, ...findingEnv(a) }, stdio: ['ignore', 'pipe', 'pipe'] });
           children.add(child);
@@ -419,7 +421,7 @@ export async function watchCommand(args: string[], io: CliIO, analyze?: (target:
     return alarms.length ? 1 : 0;
   } catch (err) {
     if (err instanceof InputError) {
-      io.stderr.write(`dann-doctor watch: ${err.message}\n`);
+      io.stderr.write(`dann-doctor watch: ${say(err.message)}\n`);
       return 2;
     }
     throw err;

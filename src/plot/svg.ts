@@ -4,8 +4,20 @@
 export const FONT_FAMILY = 'DejaVu Sans';
 export const FONT_STACK = `'${FONT_FAMILY}', Verdana, sans-serif`;
 
+/**
+ * Characters XML 1.0 cannot carry at all (C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates: resvg refuses
+ * the document with "non-XML character") and the invisible DEL/C1 controls: shown as `\x01`-style text instead.
+ */
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function shownEscaped(ch: string): string {
+  const c = ch.charCodeAt(0);
+  return c <= 0xff ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
+}
+
+/** Text for SVG and HTML: markup characters as entities, characters XML cannot hold shown escaped. */
 export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(NOT_XML, shownEscaped);
 }
 
 /** Coordinates with 2 decimals: enough for pixels, keeps 5,000-point SVGs small. */

@@ -1,6 +1,7 @@
 // Writes a run's plots as <name>.svg and <name>.png into a directory (file names are stable for pipelines).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
+import { writeOutputFile, checkOutputDir, OWNER_MARK, type OutputGuard } from '../output/safe-write.js';
 import { buildPlots, type PlotInputs } from './build-plots.js';
 import { svgToPng } from './png.js';
 import { resolveFontFiles } from './fonts.js';
@@ -11,22 +12,43 @@ export interface WritePlotsOptions {
   /** PNG width in px (default: the SVG's width) */
   pngWidth?: number;
   env?: Record<string, string | undefined>;
+  /** run/data directories never written into, and whether foreign files may be replaced (default: none, no) */
+  guard?: OutputGuard;
+}
+
+/** An XML comment before the root element: marks the file as ours (see output/safe-write) without changing the drawing. */
+function markSvg(svg: string): string {
+  return `<!-- written by ${OWNER_MARK} -->\n${svg}`;
+}
+
+/** A tEXt "Software" chunk right after IHDR (PNG spec 11.3.4.2): marks the file as ours; viewers ignore it. */
+export function markPng(png: Uint8Array): Buffer {
+  const IHDR_END = 8 + 4 + 4 + 13 + 4;
+  const data = Buffer.from(`Software\0${OWNER_MARK}`, 'latin1');
+  const chunk = Buffer.alloc(12 + data.length);
+  chunk.writeUInt32BE(data.length, 0);
+  chunk.write('tEXt', 4, 'latin1');
+  data.copy(chunk, 8);
+  chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + data.length)) >>> 0, 8 + data.length);
+  const src = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  return Buffer.concat([src.subarray(0, IHDR_END), chunk, src.subarray(IHDR_END)]);
 }
 
 /** Writes every plot of buildPlots(inputs) and returns the paths written, SVG then PNG per plot. */
 export async function writePlots(inputs: PlotInputs, dir: string, opts: WritePlotsOptions = {}): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  const guard = opts.guard ?? { protect: [] };
+  checkOutputDir(dir, guard, 'plots directory');
   const plots = buildPlots(inputs);
   const png = opts.png ?? true;
   const fontFiles = png && plots.length ? resolveFontFiles(opts.env ?? {}) : [];
   const written: string[] = [];
   for (const p of plots) {
     const svgPath = join(dir, `${p.name}.svg`);
-    await writeFile(svgPath, p.svg);
+    writeOutputFile(svgPath, markSvg(p.svg), guard, 'plot');
     written.push(svgPath);
     if (png) {
       const pngPath = join(dir, `${p.name}.png`);
-      await writeFile(pngPath, await svgToPng(p.svg, { width: opts.pngWidth, fontFiles }));
+      writeOutputFile(pngPath, markPng(await svgToPng(p.svg, { width: opts.pngWidth, fontFiles })), guard, 'plot');
       written.push(pngPath);
     }
   }

@@ -6,6 +6,7 @@ import { headerFacts, locationOf, sortedFindings, verdictOf } from './run-headli
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
 import { groupBySeed } from '../seeds/group-by-seed.js';
+import { showControlsDeep } from '../output/terminal-safe.js';
 
 export interface TextOptions {
   color: boolean;
@@ -23,7 +24,8 @@ function evidenceLine(e: Evidence): string {
   return `${where}${span}${obs}${thr}${e.note ? ` — ${e.note}` : ''}`;
 }
 
-export function renderRunText(run: RunReport, opts: TextOptions): string {
+export function renderRunText(raw: RunReport, opts: TextOptions): string {
+  const run = showControlsDeep(raw); // every string from a file shown without its control characters
   const p = paint(opts.color);
   const out: string[] = [];
   const v = verdictOf(run);
@@ -73,7 +75,8 @@ export function renderRunText(run: RunReport, opts: TextOptions): string {
  * Several runs: the triage table (worst first, varying hyperparameters as columns) and seed groups first, then the
  * details of the runs with problems (all runs with `allRuns`); a healthy run's row in the table is its answer.
  */
-export function renderText(report: Report, opts: TextOptions & { allRuns?: boolean }): string {
+export function renderText(raw: Report, opts: TextOptions & { allRuns?: boolean }): string {
+  const report = showControlsDeep(raw);
   const p = paint(opts.color);
   const errors = report.errors.map((e) => p.red(`✖ ${e.message}`));
   if (report.runs.length <= 1) return [...report.runs.map((r) => renderRunText(r, opts)), ...errors].join('\n\n') + '\n';

@@ -1,15 +1,17 @@
 // Where an exported report goes: the current directory, never a run directory, never over an existing file.
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve, relative, isAbsolute, dirname } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { join, relative, isAbsolute } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { ExportFormat } from './state/ui-state.js';
+import { protectedDirs, realPathOf } from '../output/safe-write.js';
 
-/** A run given as a single log file lives in that file's directory. */
-function runDirOf(p: string): string {
+/** Anything at that name, a dangling link included (existsSync follows links and says no). */
+function taken(p: string): boolean {
   try {
-    return statSync(p).isFile() ? dirname(p) : p;
+    lstatSync(p);
+    return true;
   } catch {
-    return p;
+    return false;
   }
 }
 
@@ -20,15 +22,17 @@ function isInside(child: string, parent: string): boolean {
 
 /**
  * Where an export goes: `<cwd>/dann-doctor-<run>.<ext>`, never inside a run directory (if the cwd is one, the
- * system temp directory instead), and never over an existing file (-1, -2, ... appended).
+ * system temp directory instead; compared by real path, so `cd LINK-TO-RUN` counts), and never over an existing
+ * file or link (-1, -2, ... appended).
  */
 export function exportPath(cwd: string, runId: string, runPaths: string[], format: ExportFormat): string {
   const ext = format === 'markdown' ? 'md' : 'html';
-  const inRunDir = runPaths.some((p) => isInside(resolve(cwd), resolve(runDirOf(p))));
-  const dir = inRunDir ? tmpdir() : resolve(cwd);
+  const realCwd = realPathOf(cwd);
+  const inRunDir = protectedDirs(runPaths).some((p) => isInside(realCwd, p));
+  const dir = inRunDir ? tmpdir() : realCwd;
   const base = `dann-doctor-${runId.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'run'}`;
   let path = join(dir, `${base}.${ext}`);
-  for (let i = 1; existsSync(path); i++) path = join(dir, `${base}-${i}.${ext}`);
+  for (let i = 1; taken(path); i++) path = join(dir, `${base}-${i}.${ext}`);
   return path;
 }
 

@@ -5,6 +5,7 @@ import type { Report } from '../engine/types.js';
 import type { CliIO } from '../cli-io.js';
 import { App, type UiLoaders } from './App.js';
 import { ThemeContext, colourEnabled } from './theme.js';
+import { showControlsDeep } from '../output/terminal-safe.js';
 import type { ExportFormat } from './state/ui-state.js';
 
 export type { UiLoaders } from './App.js';
@@ -24,8 +25,21 @@ const EXIT_INTERNAL = 2;
 const ENTER_ALT_SCREEN = '\x1b[?1049h';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 
-export async function startUi(report: Report, opts: StartUiOptions): Promise<number> {
+export async function startUi(raw: Report, opts: StartUiOptions): Promise<number> {
   const { io } = opts;
+  // every string from a file (run, class, hyperparameter names, crash text) without control characters: Ink writes
+  // strings to the terminal as they are, so `\x1b]0;...\x07` in a log would retitle the pane
+  const report = showControlsDeep(raw);
+  // the UI names runs by their shown ids; loaders and exports look runs up by the ids read
+  const rawId = new Map(raw.runs.map((r, i) => [report.runs[i].id, r.id]));
+  const idOf = (id: string) => rawId.get(id) ?? id;
+  const src = opts.load;
+  const load: UiLoaders | undefined = src && {
+    evaluate: src.evaluate && (async (runId, signal) => showControlsDeep(await src.evaluate!(idOf(runId), signal))),
+    tsne: src.tsne && (async (runId, onProgress, signal) => showControlsDeep(await src.tsne!(idOf(runId), onProgress, signal))),
+  };
+  const onExport = opts.exportReport && ((format: ExportFormat, runId: string) => opts.exportReport!(format, idOf(runId)));
+
   let code = 0;
   const stdout = io.stdout as NodeJS.WriteStream;
   const alt = io.isTTY;
@@ -33,7 +47,7 @@ export async function startUi(report: Report, opts: StartUiOptions): Promise<num
   try {
     const instance = render(
       <ThemeContext.Provider value={{ color: colourEnabled(io.env) }}>
-        <App report={report} load={opts.load} onExport={opts.exportReport} onExit={(c) => { code = c; }} />
+        <App report={report} load={load} onExport={onExport} onExit={(c) => { code = c; }} />
       </ThemeContext.Provider>,
       {
         stdout,
