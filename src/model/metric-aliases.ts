@@ -155,19 +155,26 @@ export function parseNumber(text: string): number | null {
   return Number(t);
 }
 
+/** The note a reader adds when it assumed DANN from the series; src/understand/algorithm.ts reads it as the source. */
+export const ASSUMED_DANN_NOTE = 'no algorithm named in the hyperparameters; assumed DANN-style (a discriminator accuracy is logged)';
+
 /**
- * The algorithm named by a hyperparameter (`algorithm: dann`, `method: CDAN+E`), or nothing. Guessing from the series
- * (a discriminator accuracy means DANN-style) happens once per run in src/understand/algorithm.ts, which says so.
+ * The algorithm a run used, from an explicit hyperparameter (`algorithm: dann`, `method: CDAN+E`); failing that,
+ * 'dann' when the run logs a discriminator accuracy, with a note saying it was guessed. The run-level pass
+ * (src/understand/algorithm.ts) may overrule it with a config file or folder name.
  */
 export function guessAlgorithm(
   hparams: Record<string, HyperValue> | undefined,
-  _keys: Iterable<string>,
-  _file: string,
+  keys: Iterable<string>,
+  file: string,
 ): { algorithm?: Algorithm; note?: Note } {
   const hit = hparams ? hyperLookup(hparams, HYPER_NAMES.algorithm) : undefined;
   if (hit && typeof hit.value === 'string') {
     const a = algorithmOfWord(hit.value);
     if (a && a !== 'framework') return { algorithm: a };
+  }
+  for (const k of keys) {
+    if (k === KEY.domainAcc) return { algorithm: 'dann', note: { level: 'info', file, message: ASSUMED_DANN_NOTE } };
   }
   return {};
 }

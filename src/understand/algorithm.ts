@@ -5,6 +5,7 @@ import type { Algorithm, HyperValue, Run } from '../model/types.js';
 import { KEY } from '../model/metric-keys.js';
 import { HYPER_NAMES, hyperLookup } from './hyper-aliases.js';
 import { tokenize } from './tokens.js';
+import { ASSUMED_DANN_NOTE } from '../model/metric-aliases.js';
 
 export interface AlgorithmSource {
   /** the algorithm as the run names it (e.g. "CDAN+E", "NCI") */
@@ -88,7 +89,8 @@ export function detectAlgorithm(run: Run): AlgorithmSource | undefined {
     run.algorithm = cfg.algorithm;
     return cfg.source;
   }
-  if (run.algorithm !== 'unknown' && run.algorithm !== 'deepda' && run.algorithm !== 'dassl') {
+  const guessed = run.notes.some((n) => n.message === ASSUMED_DANN_NOTE);
+  if (run.algorithm !== 'unknown' && run.algorithm !== 'deepda' && run.algorithm !== 'dassl' && !(guessed && run.algorithm === 'dann')) {
     return { name: run.algorithm, from: 'log', detail: `the ${run.formats.join('/')} reader` };
   }
   const framework = run.algorithm === 'deepda' || run.algorithm === 'dassl' ? run.algorithm : undefined;
@@ -96,6 +98,7 @@ export function detectAlgorithm(run: Run): AlgorithmSource | undefined {
   const folder = fromFolders(dir);
   if (folder) {
     run.algorithm = folder.algorithm;
+    if (guessed) run.notes = run.notes.filter((n) => n.message !== ASSUMED_DANN_NOTE);
     return folder.source;
   }
   if (framework) {
@@ -104,6 +107,7 @@ export function detectAlgorithm(run: Run): AlgorithmSource | undefined {
   }
   if (run.series[KEY.domainAcc]) {
     run.algorithm = 'dann';
+    if (!guessed) run.notes.push({ level: 'info', file: run.series[KEY.domainAcc].file, message: ASSUMED_DANN_NOTE });
     return { name: 'DANN-style', from: 'series', detail: `assumed: a discriminator accuracy ("${run.series[KEY.domainAcc].rawName}") is logged` };
   }
   return undefined;

@@ -106,7 +106,9 @@ export function assignRoles(run: Run, opts: AssignRolesOptions = {}): void {
   const notes: Note[] = [];
   const candidates: Candidate[] = [];
   for (const [key, s] of Object.entries(run.series)) {
-    const named = inferRoleFromName(s.rawName, s.granularity === 'epoch' ? 'epoch' : 'step');
+    // A reader's own structured key (tllib's `analysis/a_distance`, `val/f1_macro`) says more than the raw meter name
+    const structured = !roleOfKey(key) && key !== s.rawName && !key.endsWith(')') && key.includes('/');
+    const named = inferRoleFromName(structured ? key : s.rawName, s.granularity === 'epoch' ? 'epoch' : 'step');
     const fromKey = roleOfKey(key);
     let role: SeriesRole = named;
     // A reader that knows its format's structure (tllib's validation Acc@1, DeepDA's columns) or a metricAliases
@@ -156,7 +158,11 @@ export function assignRoles(run: Run, opts: AssignRolesOptions = {}): void {
     c.key = c.role.from === 'user' || c.role.confidence >= MIN_KEY_CONFIDENCE ? keyForRole(c.role) : undefined;
     if (c.role.quantity === 'other' && c.role.from === 'user') c.key = undefined;
   }
-  const rank = (c: Candidate) => [c.role.from === 'user' ? 1 : 0, Math.round(c.role.confidence * 10), c.role.split === 'val' ? 1 : 0, c.series.points.length] as const;
+  // evaluation keys want one value per epoch (what the rules judge); training keys want the densest series
+  const rank = (c: Candidate) => [
+    c.role.from === 'user' ? 1 : 0, Math.round(c.role.confidence * 10), c.role.split === 'val' ? 1 : 0,
+    c.role.split !== 'train' && c.role.granularity === 'epoch' ? 1 : 0, c.series.points.length,
+  ] as const;
   const better = (a: Candidate, b: Candidate) => {
     const ra = rank(a);
     const rb = rank(b);
@@ -174,7 +180,9 @@ export function assignRoles(run: Run, opts: AssignRolesOptions = {}): void {
   for (const c of candidates) {
     const s = c.series;
     const wins = c.key !== undefined && winner.get(c.key) === c;
-    let key = wins ? c.key! : s.rawName;
+    // a series that fills no canonical key keeps the reader's own key (its raw name, or a structured one)
+    let key = wins ? c.key! : roleOfKey(s.key) ? s.rawName : s.key;
+    if (!wins && c.key) notes.push({ level: 'info', file: s.file, message: `metric "${s.rawName}" also maps to ${c.key}, which "${winner.get(c.key)!.series.rawName}" holds; kept it as "${canonical.has(s.rawName) ? `${s.rawName} (raw)` : roleOfKey(s.key) ? s.rawName : s.key}"` });
     if (!wins && c.key) c.role.reasons.push(`${c.key} is held by "${winner.get(c.key)!.series.rawName}" (${winner.get(c.key) && winner.get(c.key)!.role.from === 'user' ? 'set by the user' : 'more certain or more points'})`);
     if (canonical.has(key) && !wins) key = `${s.rawName} (raw)`;
     if (key in out) key = `${s.rawName} (${s.file})`;
@@ -189,9 +197,37 @@ export function assignRoles(run: Run, opts: AssignRolesOptions = {}): void {
     if (key !== s.key) notes.push({ level: 'info', file: s.file, message: `"${s.rawName}" is read as ${describeRole(c.role)}${key in KEY_NAMES ? ` (${key})` : ''}: ${c.role.reasons.join('; ')}` });
     out[key] = series;
   }
+  const before = run.series[KEY.valAcc];
+  // the readers' own collision notes were about their keys; the notes above replace them
+  run.notes = run.notes.filter((n) => !/^metric ".*" also maps to /.test(n.message));
   for (const k of Object.keys(run.series)) delete run.series[k];
   Object.assign(run.series, out);
+  refreshTargetFacts(run, before, out[KEY.valAcc]);
   run.notes.push(...notes);
+}
+
+const maxFinite = (s: Series): number | undefined => {
+  const v = s.points.map((p) => p.value).filter(Number.isFinite);
+  return v.length ? Math.max(...v) : undefined;
+};
+
+/**
+ * Readers derive the best accuracy and the target evaluations from whatever they keyed val/acc1. When roles hand
+ * that key to another series (the explicit target accuracy, a DomainBed target env), those facts follow it.
+ */
+function refreshTargetFacts(run: Run, before: Series | undefined, now: Series | undefined): void {
+  if (before === now || (before && now && before.rawName === now.rawName && before.file === now.file)) return;
+  if (before) {
+    const old = new Set(before.points.map((p) => p.value));
+    run.evaluations = run.evaluations.filter((e) => !(e.file === before.file && e.domain === 'target' && e.acc1 !== undefined && old.has(e.acc1)));
+    if (run.bestAcc1 !== undefined && run.bestAcc1 === maxFinite(before)) run.bestAcc1 = undefined;
+  }
+  if (now) {
+    run.bestAcc1 ??= maxFinite(now);
+    if (now.granularity === 'epoch' && !run.evaluations.some((e) => e.domain === 'target' && e.phase === 'val')) {
+      run.evaluations.push(...now.points.map((p) => ({ phase: 'val' as const, domain: 'target' as const, file: now.file, line: p.line, epoch: p.epoch ?? p.step, acc1: p.value })));
+    }
+  }
 }
 
 const KEY_NAMES: Record<string, true> = Object.fromEntries(Object.values(KEY).map((k) => [k, true]));

@@ -53,7 +53,8 @@ const VALUE_WRAPPERS = new Set(['value']);
 export function hyperLookup(hp: Readonly<Record<string, HyperValue>>, names: readonly string[]): { name: string; value: HyperValue } | undefined {
   const keys = Object.keys(hp);
   const byNorm = new Map<string, string>();
-  for (const k of keys) if (!byNorm.has(norm(k))) byNorm.set(norm(k), k);
+  // spellings that normalise alike (`trade-off`, `trade_off`): the first one holding a value
+  for (const k of keys) if (hp[k] !== null && hp[k] !== undefined && !byNorm.has(norm(k))) byNorm.set(norm(k), k);
   for (const n of names) {
     const k = byNorm.get(norm(n));
     if (k !== undefined && hp[k] !== null && hp[k] !== undefined) return { name: k, value: hp[k] };

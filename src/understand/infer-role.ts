@@ -46,11 +46,12 @@ function quantityOf(tokens: readonly string[], raw: string): Part<RoleQuantity> 
   const total = pick(tokens, W.TOTAL_WORDS);
   const src = pick(tokens, W.SOURCE_WORDS);
   const tgt = pick(tokens, W.TARGET_WORDS);
+  const f1 = pick(tokens, W.F1_WORDS);
+  if (f1) return { value: 'f1', conf: EXPLICIT, reason: `per-class summary metric word "${f1}" (F1/recall/macro), not an accuracy` };
   if (acc) return { value: 'accuracy', conf: EXPLICIT, reason: `accuracy word "${acc}"` };
   if (tokens.includes('score') && !loss) return { value: 'accuracy', conf: CONVENTION, reason: '"score" read as an accuracy' };
   const err = pick(tokens, W.ERROR_WORDS);
   if (err && !loss) return { value: 'error', conf: CONVENTION, reason: `error word "${err}" (a rate or a summed loss; not an accuracy)` };
-  if (pick(tokens, W.F1_WORDS)) return { value: 'f1', conf: EXPLICIT, reason: 'F1 word' };
   const res = pick(tokens, W.RESOURCE_WORDS);
   if (res && !loss) return { value: 'resource', conf: CONVENTION, reason: `resource/bookkeeping word "${res}"` };
   const ent = pick(tokens, W.ENTROPY_WORDS);

@@ -22,7 +22,8 @@ export const LR_WORDS = set('lr', 'learningrate');
 export const GRL_WORDS = set('grl', 'coeff', 'coef', 'lambda', 'lamb', 'alpha');
 export const TRADE_OFF_WORDS = set('tradeoff', 'trade', 'weight');
 export const ENTROPY_WORDS = set('ent', 'entropy', 'im', 'div', 'diversity');
-export const F1_WORDS = set('f1', 'macro', 'fscore');
+/** per-class summary metrics: F1, recall, macro/micro averages (`precision macro` is one of these, not an accuracy) */
+export const F1_WORDS = set('f1', 'macro', 'micro', 'weighted', 'fscore', 'recall', 'auc', 'iou', 'miou');
 export const TRAIN_WORDS = set('train', 'training', 'tr', 'fit');
 export const VAL_WORDS = set('val', 'valid', 'validation', 'dev');
 export const TEST_WORDS = set('test', 'testing', 'eval', 'evaluation', 'tst');

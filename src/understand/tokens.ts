@@ -39,6 +39,12 @@ export function tokenized(raw: string): TokenizedName {
 export function granularityMarker(tokens: readonly string[]): { granularity?: 'step' | 'epoch'; marker?: string; rest: string[] } {
   const STEP = new Set(['step', 'iter', 'iteration', 'iterations', 'batch', 'it']);
   const EPOCH = new Set(['epoch', 'ep']);
+  // `epoch_3` / `step 10` name WHICH epoch (Lightning's per-epoch child tags), not the granularity
+  const indexed = tokens.findIndex((t, i) => (STEP.has(t) || EPOCH.has(t)) && /^\d+$/.test(tokens[i + 1] ?? ''));
+  if (indexed >= 0) {
+    const inner = granularityMarker(tokens.slice(0, indexed));
+    return { ...inner, rest: [...inner.rest, ...tokens.slice(indexed)] };
+  }
   if (tokens.length > 1) {
     const last = tokens[tokens.length - 1];
     if (STEP.has(last)) return { granularity: 'step', marker: last, rest: tokens.slice(0, -1) };

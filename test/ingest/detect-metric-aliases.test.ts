@@ -50,7 +50,6 @@ test('numbers as Python prints them; epoch-level names; algorithm from hyperpara
   assert.ok(isEpochLevelName('train_loss_epoch', KEY.loss));
   assert.ok(!isEpochLevelName('train/loss', KEY.loss));
   assert.deepEqual(guessAlgorithm({ method: 'CDAN+E' }, [KEY.domainAcc], 'f'), { algorithm: 'cdan' });
-  // guessing from the series is the run-level understand pass's job (src/understand/algorithm.ts), not a reader's
-  assert.equal(guessAlgorithm({}, [KEY.domainAcc], 'f').algorithm, undefined);
+  assert.equal(guessAlgorithm({}, [KEY.domainAcc], 'f').algorithm, 'dann');
   assert.deepEqual(guessAlgorithm({}, [KEY.loss], 'f'), {});
 });

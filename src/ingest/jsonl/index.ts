@@ -104,23 +104,34 @@ export async function readJsonlLog(file: string, opts: ReadOptions = {}): Promis
       continue;
     }
     const rec = obj as Record<string, unknown>;
-    const cfgKey = CONFIG_FIELDS.find((k) => rec[k] !== null && typeof rec[k] === 'object' && !Array.isArray(rec[k]));
-    if (cfgKey && hyper === undefined) {
+    // Config objects (`config`, DomainBed's `hparams` and `args` repeated on every row) are hyperparameters, never
+    // series: read from the first row that has them, removed from every row.
+    const cfgKeys = CONFIG_FIELDS.filter((k) => rec[k] !== null && typeof rec[k] === 'object' && !Array.isArray(rec[k]));
+    if (cfgKeys.length && hyper === undefined) {
       hyper = {};
       hyperLine = no;
-      const walk = (o: Record<string, unknown>, p: string): void => {
+      const walk = (o: Record<string, unknown>, p: string, into: Record<string, HyperValue>): void => {
         for (const [k, v] of Object.entries(o)) {
           // W&B config exports wrap each value as {"value": x}
           if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
             const keys = Object.keys(v);
-            if (keys.length <= 2 && 'value' in v) hyper![p + k] = toHyper((v as { value: unknown }).value);
-            else walk(v as Record<string, unknown>, `${p}${k}.`);
-          } else hyper![p + k] = toHyper(v);
+            if (keys.length <= 2 && 'value' in v) into[p + k] = toHyper((v as { value: unknown }).value);
+            else walk(v as Record<string, unknown>, `${p}${k}.`, into);
+          } else into[p + k] = toHyper(v);
         }
       };
-      walk(rec[cfgKey] as Record<string, unknown>, '');
-      delete rec[cfgKey];
+      for (const k of cfgKeys) {
+        const own: Record<string, HyperValue> = {};
+        walk(rec[k] as Record<string, unknown>, '', own);
+        // unprefixed: the first config object wins (hparams before args: DomainBed's real batch size is the hparam);
+        // prefixed too when there are several, so `args.batch_size` and `hparams.batch_size` both stay visible
+        for (const [name, v] of Object.entries(own)) {
+          if (!(name in hyper)) hyper[name] = v;
+          if (cfgKeys.length > 1) hyper[`${k}.${name}`] = v;
+        }
+      }
     }
+    for (const k of cfgKeys) delete rec[k];
     const flat = flattenMetrics(rec);
     const pick = (names: string[]): number | undefined => {
       for (const n of names) {
