@@ -1,4 +1,4 @@
-// Sweep triage benchmark: 1,000 run directories (copies of the real shared runs) diagnosed in parallel; target <= 10 s.
+// Sweep triage benchmark: 1,000 run directories (copies of the bundled real runs) diagnosed in parallel; target <= 10 s.
 // Runnable alone: `node --import tsx bench/triage.ts [N] [--sequential]` (--sequential adds diagnose() for comparison).
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, availableParallelism, loadavg } from 'node:os';
@@ -6,7 +6,8 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFile as execFileCb } from 'node:child_process';
 
-const SHARED = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared');
+/** The bundled real runs and logs (fixtures/runs, fixtures/real-logs; see fixtures/README.md). */
+const SHARED = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures');
 /** The issue's bar: 1,000 runs in <= 10 s wall on the 2-core dev machine. */
 export const TARGET_RUNS = 1000;
 export const TARGET_SECONDS = 10;
@@ -100,7 +101,7 @@ export async function benchTriage(n = TARGET_RUNS, opts: { sequential?: boolean 
     await buildForBench();
     // The copies are ~1 GB of fresh dirty pages: let the kernel write them back now, not during the measurement.
     await new Promise<void>((res) => execFileCb('sync', () => res()));
-    lines.push(`triage: made ${n} run dirs (copies of ../shared/runs and ../shared/real-logs, seeds varied) and a compiled build in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    lines.push(`triage: made ${n} run dirs (copies of fixtures/runs and fixtures/real-logs, seeds varied) and a compiled build in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     // The parallel path is forced (concurrency = cores); by default diagnoseMany uses only the cores other jobs leave
     // free (freeCores), since on a busy machine extra threads cost more than they give.
     // Two parallel runs: on a machine shared with other people's jobs one run can be unlucky; both are printed.

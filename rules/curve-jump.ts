@@ -4,6 +4,8 @@ import type { Run, Series } from '../src/model/types.js';
 import type { CauseId } from '../src/engine/types.js';
 import { KEY } from '../src/model/metric-keys.js';
 import { changePoint } from '../src/signals/change-point.js';
+import { noiseModel } from '../src/signals/noise.js';
+import { theilSen } from '../src/signals/trend.js';
 import type { EpochMean } from '../src/signals/epoch-means.js';
 import { epochMeansOf, seriesOf, postWarmupEpochs, divergenceOf, epochEvidence, withLines, grlSwitchOf, itersPerEpochOf, fmt } from './support/facts.js';
 
@@ -41,7 +43,7 @@ function scheduleEvent(run: Readonly<Run>, epoch: number, stepAt: number | undef
 export default createRule({
   meta: {
     id: 'curve-jump',
-    description: 'An abrupt level shift in domain accuracy, losses or accuracies after a long stable stretch.',
+    description: 'An abrupt level shift in domain accuracy, losses or accuracies between two stable levels (flat against the curve\'s own noise), outside the warm-up.',
     defaultSeverity: 'warn',
     needs: [KEY.domainAcc, KEY.loss, KEY.clsAcc, KEY.valAcc],
     messages: {
@@ -57,12 +59,15 @@ export default createRule({
       'open the log at the jump and look at the iterations around it (lr, GRL coefficient, a data-loader change, a resumed checkpoint)',
       'if the adversarial loss flips: lower the discriminator lr or clip gradients',
     ],
-    options: { minSegment: 3, minShiftPoints: 15, minLossRatio: 3, minScore: 4, abruptShare: 0.7 },
+    options: { minSegment: 3, minShiftPoints: 15, minLossRatio: 3, minScore: 4, abruptShare: 0.7, noiseSigmas: 5, flatSigmas: 3, flatShare: 0.25 },
     optionDocs: {
       minSegment: 'Three epochs on each side: a "long stable stretch" before, and a level that holds after (not a one-epoch spike).',
       minShiftPoints: 'Accuracy epoch means move by a few points between epochs in healthy runs; 15 points is a change of regime.',
       minLossRatio: 'Losses span orders of magnitude, so shifts are measured as ratios; a 3x change of the epoch-mean level is a regime change.',
       minScore: 'The shift must be at least 4 pooled within-segment standard deviations: the segments are flat compared to the jump.',
+      noiseSigmas: "The shift must be at least 5x the curve's epoch-to-epoch noise (MAD of first differences): a noisy curve's swings are not jumps.",
+      flatSigmas: 'Each side of the jump must be a stable level: its drift over the segment (Theil-Sen slope x span) within 3x the noise...',
+      flatShare: '...or within a quarter of the shift. A warm-up climb (58 -> 69 -> 77 -> 88) or a change that continues a trend drifts more than that before the "jump".',
       abruptShare: 'At least 70% of the shift must happen within two epochs; a steady trend (the GRL ramp slowly lowering domain accuracy, target accuracy climbing) is not a jump.',
     },
   },
@@ -78,16 +83,31 @@ export default createRule({
       const post = postWarmupEpochs(run, series, all);
       const half = postWarmupEpochs(run, series, all, RAMP_HALF);
       // Epoch 0 is initial fitting; for discriminator-driven curves the early GRL ramp moves the level by design.
-      const ems: EpochMean[] = c.adversarial ? all.filter((e) => e.epoch > 0 && half.epochs.includes(e)) : all.filter((e) => e.epoch > 0);
+      const useLog = c.kind === 'loss' && all.every((e) => e.mean > 0);
+      const scale = (e: EpochMean) => (useLog ? Math.log10(e.mean) : e.mean);
+      // The curve's own noise and warm-up: a monotone climb (or fall) at the start is the warm-up, never a "stable
+      // level" a jump could leave.
+      const model = noiseModel(all.map(scale));
+      const warm = all[model.warmupEnd]?.epoch ?? 0;
+      const ems: EpochMean[] = (c.adversarial ? all.filter((e) => e.epoch > 0 && half.epochs.includes(e)) : all.filter((e) => e.epoch > 0)).filter((e) => e.epoch >= warm);
       if (ems.length < 2 * options.minSegment) continue;
       enough = true;
-      const useLog = c.kind === 'loss' && ems.every((e) => e.mean > 0);
-      const vals = ems.map((e) => (useLog ? Math.log10(e.mean) : e.mean));
+      const vals = ems.map(scale);
       const cp = changePoint(vals, options.minSegment);
       if (!cp) continue;
       const big = c.kind === 'percent' ? Math.abs(cp.shift) >= options.minShiftPoints : useLog ? Math.abs(cp.shift) >= Math.log10(options.minLossRatio) : false;
       if (!big || cp.score < options.minScore) continue;
+      const sigma = Number.isFinite(model.sigma) ? model.sigma : 0;
+      if (Math.abs(cp.shift) < options.noiseSigmas * sigma) continue;
       const k = cp.index;
+      // Stable before and after: each side's drift (Theil-Sen slope x span) stays within the noise, or within a small
+      // share of the shift. A change that continues a trend has a drifting "before" side.
+      const flatLimit = Math.max(options.flatSigmas * sigma, options.flatShare * Math.abs(cp.shift));
+      const drift = (xs: number[]) => {
+        const t = theilSen(xs.map((_, i) => i), xs);
+        return t ? Math.abs(t.slope) * (xs.length - 1) : 0;
+      };
+      if (drift(vals.slice(0, k)) > flatLimit || drift(vals.slice(k)) > flatLimit) continue;
       let abrupt = 0;
       for (let j = Math.max(2, k - 1); j <= Math.min(vals.length - 1, k + 1); j++) abrupt = Math.max(abrupt, Math.abs(vals[j] - vals[j - 2]));
       for (let j = Math.max(1, k - 1); j <= Math.min(vals.length - 1, k + 1); j++) abrupt = Math.max(abrupt, Math.abs(vals[j] - vals[j - 1]));

@@ -1,6 +1,7 @@
 // Parses argv for the main command into typed options; usage errors are UsageError (exit 2, one line).
 import { parseArgs } from 'node:util';
-import type { Severity, SeveritySetting } from './engine/types.js';
+import type { Severity, SeveritySetting, ShardSpec } from './engine/types.js';
+import { parseShard } from './sweep/shard.js';
 import type { RunSourceFormat } from './model/types.js';
 
 export class UsageError extends Error {
@@ -37,12 +38,14 @@ export interface CliOptions {
   /** replace existing output files that dann-doctor did not write */
   force: boolean;
   verbose: boolean;
+  /** --shard i/n: diagnose one share of the discovered runs */
+  shard?: ShardSpec;
   help: boolean;
   version: boolean;
 }
 
 const SEVERITIES: SeveritySetting[] = ['off', 'info', 'warn', 'error'];
-const HINTS: RunSourceFormat[] = ['tllib', 'tfevents', 'mlflow', 'lightning-csv', 'keras-csv', 'deepda-csv', 'csv', 'jsonl', 'deepda-log', 'dassl-log', 'keras-log'];
+const HINTS: RunSourceFormat[] = ['tllib', 'tfevents', 'mlflow', 'lightning-csv', 'keras-csv', 'deepda-csv', 'csv', 'jsonl', 'deepda-log', 'dassl-log', 'keras-log', 'wandb', 'console'];
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -87,6 +90,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'no-color': { type: 'boolean' },
         force: { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
+        shard: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -119,7 +123,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
   }
   const hint = v['format-hint'] as RunSourceFormat | undefined;
   if (hint && !HINTS.includes(hint)) throw new UsageError(`unknown --format-hint "${hint}" (one of ${HINTS.join(', ')})`);
+  const shard = v.shard === undefined ? undefined : parseShard(v.shard);
+  if (v.shard !== undefined && !shard) throw new UsageError(`--shard expects i/n with 1 <= i <= n (e.g. --shard 2/8), got "${v.shard}"`);
   return {
+    shard,
     paths: parsed.positionals,
     outputs,
     formatGiven,
@@ -150,6 +157,7 @@ Usage
   dann-doctor [options] PATH...          diagnose runs (a run dir, a log file, or a folder of runs)
   dann-doctor compare A B [--format F]   compare two runs (or --baseline B)
   dann-doctor watch DIR [--on-finding CMD]  follow a run that is still training
+  dann-doctor merge SHARD.json... [--format F]  combine --shard reports into one
 
 Output
   -f, --format NAME[=FILE]   text | json | markdown | sarif | html; repeat or comma-separate,
@@ -173,6 +181,10 @@ Analysis
 
 Limits
       --max-depth N  --max-bytes SIZE  --max-points N
+
+Many runs
+      --shard I/N            diagnose share I of N (stable: by each run's path); write it with
+                             --format json=shard-I.json, then: dann-doctor merge shard-*.json
 
 Exit codes: 0 no finding at/above --fail-on · 1 findings · 2 usage or unreadable input
 

@@ -5,8 +5,14 @@ export interface CliIO {
   stderr: NodeJS.WritableStream;
   stdin?: NodeJS.ReadableStream;
   env: Record<string, string | undefined>;
+  /** stdout is a terminal */
   isTTY: boolean;
+  /** stderr is a terminal: progress lines go there only then */
+  stderrIsTTY?: boolean;
   cwd: string;
-  /** resolves when the user interrupts (SIGINT); long-running commands (watch) stop on it */
-  interrupted?: Promise<void>;
+  /**
+   * resolves when the user interrupts; long-running commands (watch, the UI) stop on it. From the CLI entry it
+   * resolves with the exit code for the signal (130 SIGINT, 143 SIGTERM; see runtime/interrupt.ts).
+   */
+  interrupted?: Promise<number | void>;
 }

@@ -5,6 +5,9 @@ import type { CliIO } from './cli-io.js';
 import type { Report, Severity, EngineConfig } from './engine/types.js';
 import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli-args.js';
 import { InputError } from './ingest/input-error.js';
+import { exitQuietlyOnClosedPipe } from './runtime/closed-pipe.js';
+import { ProgressLine } from './runtime/progress-line.js';
+import { Interrupted, untilInterrupted, installInterruptHandlers } from './runtime/interrupt.js';
 import { showControls, terminalSafeText } from './output/terminal-safe.js';
 import { OutputRefused, protectedDirs, writeOutputFile, OWNER_MARK, type OutputGuard } from './output/safe-write.js';
 
@@ -83,7 +86,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const { watchCommand } = await import('./commands/watch.js');
       return await watchCommand(argv.slice(1), io);
     }
-    const opts = parseCliArgs(argv);
+    // `merge` takes the main command's output options; its inputs are shard reports instead of runs
+    const merging = argv[0] === 'merge';
+    const opts = parseCliArgs(merging ? argv.slice(1) : argv);
+    if (merging && opts.shard) throw new UsageError('--shard is for diagnosing; merge combines the shard reports');
     if (opts.help) {
       io.stdout.write(HELP);
       return 0;
@@ -93,20 +99,24 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stdout.write(`${VERSION}\n`);
       return 0;
     }
-    if (opts.paths.length === 0) throw new UsageError('no run given. Try: dann-doctor ./runs/exp42   (dann-doctor --help for more)');
-    const config = await loadEngineConfig(opts, io);
+    if (opts.paths.length === 0 && !merging) throw new UsageError('no run given. Try: dann-doctor ./runs/exp42   (dann-doctor --help for more)');
+    const config = merging ? {} : await loadEngineConfig(opts, io);
     // Many runs are diagnosed in parallel across free cores; one run (or a busy machine) stays in-process.
     const { diagnoseMany: diagnose } = await import('./sweep/diagnose-many.js');
     const interactive = !opts.formatGiven && !opts.outputs[0].file && io.isTTY && !io.env.CI && io.env.TERM !== 'dumb';
     // Load the (bundled) UI while the runs are read, so the first frame is not also waiting on module loading.
     const uiModule = interactive ? import('./ui/index.js') : undefined;
     uiModule?.catch(() => {}); // a load failure surfaces where it is awaited
-    const progress = io.isTTY && !interactive ? (m: string) => io.stderr.write(`\r\u001b[2K${showControls(m)}`) : undefined;
-    const report = await diagnose(opts.paths, {
-      config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
-      maxDepth: opts.maxDepth, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, onProgress: progress,
-    });
-    if (progress) io.stderr.write('\r\u001b[2K');
+    // progress only where a person watches it: stderr is a terminal (stdout may be redirected); the UI has its own
+    const progress = io.stderrIsTTY && !interactive && io.env.TERM !== 'dumb' ? new ProgressLine(io.stderr, { columns: (io.stderr as NodeJS.WriteStream).columns }) : undefined;
+    // Ctrl-C abandons the work at once (evaluation runs on a worker thread, so this thread is free to notice)
+    const report = await untilInterrupted(merging
+      ? (await import('./commands/merge.js')).mergeReportFiles(opts.paths, io)
+      : diagnose(opts.paths, {
+        config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
+        maxDepth: opts.maxDepth, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, shard: opts.shard,
+        onProgress: progress && ((m, f) => progress.update(showControls(m), f)),
+      }), io.interrupted).finally(() => progress?.done());
     if (opts.baselineFile) {
       const { applyBaselineFile } = await import('./baseline/index.js');
       await applyBaselineFile(report, opts.baselineFile);
@@ -144,7 +154,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (report.errors.length) return 2;
     return exitCodeFor(report, opts.failOn);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof InputError || err instanceof OutputRefused) {
+    if (err instanceof Interrupted) return err.exitCode;
+    if (err instanceof UsageError || err instanceof InputError || err instanceof OutputRefused || (err instanceof Error && err.name === 'MergeError')) {
       io.stderr.write(`dann-doctor: ${showControls(err.message)}\n`);
       return 2;
     }
@@ -154,13 +165,20 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 const isEntry = process.argv[1] && /dann-doctor(\.js)?$|cli\.(js|ts)$/.test(process.argv[1]);
 if (isEntry) {
-  const interrupted = new Promise<void>((res) => process.once('SIGINT', () => res()));
+  exitQuietlyOnClosedPipe(process);
+  // before exiting on a signal, clear a half-drawn progress line so the shell prompt starts clean
+  const stop = installInterruptHandlers(process, () => {
+    if (process.stderr.isTTY) process.stderr.write('\r\u001b[2K');
+  });
+  const interrupted = stop.interrupted;
   main(process.argv.slice(2), {
     stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env,
-    isTTY: !!process.stdout.isTTY, cwd: process.cwd(), interrupted,
+    isTTY: !!process.stdout.isTTY, stderrIsTTY: !!process.stderr.isTTY, cwd: process.cwd(), interrupted,
   }).then(
     (code) => {
       process.exitCode = code;
+      // interrupted: workers may still be computing; end them now rather than wait for them
+      if (stop.code() !== undefined) process.exit(code);
     },
     (err) => {
       process.stderr.write(`dann-doctor: internal error (please report): ${err instanceof Error ? err.stack : String(err)}\n`);

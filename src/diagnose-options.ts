@@ -1,5 +1,5 @@
 // Options of the programmatic API `diagnose(paths, options)` (src/index.ts) shared by the CLI, UI and subcommands.
-import type { EngineConfig } from './engine/types.js';
+import type { EngineConfig, ShardSpec } from './engine/types.js';
 import type { RunSourceFormat } from './model/types.js';
 
 export interface DiagnoseOptions {
@@ -19,5 +19,8 @@ export interface DiagnoseOptions {
   maxPoints?: number;
   /** run several runs in parallel (sweep triage); default: number of cores */
   concurrency?: number;
-  onProgress?: (message: string) => void;
+  /** what is being done now and, when known, the fraction done of that task (0..1) */
+  onProgress?: (message: string, fraction?: number) => void;
+  /** diagnose only this share of the discovered runs (src/sweep/shard.ts); the report says which, for merge */
+  shard?: ShardSpec;
 }

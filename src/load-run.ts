@@ -10,7 +10,9 @@ import { InputError } from './ingest/input-error.js';
 import { detectFormat } from './ingest/detect.js';
 import { readTfeventsDir } from './ingest/tfevents/index.js';
 import { readMlflowRun } from './ingest/mlflow/index.js';
-import { readConfigBeside } from './ingest/config/read-config.js';
+import { readWandbRun } from './ingest/wandb/index.js';
+import { readConsoleLog } from './ingest/console/index.js';
+import { configFilesIn, readConfigFiles } from './ingest/config/read-config.js';
 import { understandRun } from './understand/index.js';
 
 export interface LoadRunOptions {
@@ -102,6 +104,15 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
       notes.push({ level: 'warn', file: d.mlflowDir, message: errMessage(err) });
     }
   }
+  if (d.wandbDir) {
+    try {
+      fragments.push(await readWandbRun(d.wandbDir, readOpts));
+    } catch (err) {
+      notes.push({ level: 'warn', file: d.wandbDir, message: errMessage(err) });
+    }
+  }
+  fragments.push(...(await readStdoutCaptures(d, fragments, readOpts, notes)));
+  if (d.configFiles?.length) fragments.push({ format: 'unknown', files: [], configFiles: d.configFiles });
   // The run's configuration beside its logs (config.yaml, args.json, hparams.yaml, ...): after the readers, so the
   // values a log header states win over a config file that may have been edited since.
   const configDirs = new Set<string>();
@@ -110,11 +121,11 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
   for (const f of d.logFiles) configDirs.add(dirname(f));
   if (d.tfeventsDir) configDirs.add(d.tfeventsDir);
   const alreadyRead = new Set(fragments.flatMap((f) => (f.hyperparametersFrom ? [f.hyperparametersFrom.file] : [])));
-  for (const dir of configDirs) {
-    const cfg = await readConfigBeside(dir, alreadyRead);
-    fragments.push(...cfg.fragments);
-    notes.push(...cfg.notes);
-  }
+  const configFiles = new Set(d.configFiles ?? []);
+  for (const dir of configDirs) for (const f of await configFilesIn(dir)) configFiles.add(f);
+  const cfg = await readConfigFiles([...configFiles].filter((f) => !alreadyRead.has(f)));
+  fragments.push(...cfg.fragments);
+  notes.push(...cfg.notes);
   const itersPerEpoch = fragments.find((f) => f.itersPerEpoch !== undefined)?.itersPerEpoch;
   const checkpoints: CheckpointInfo[] = [];
   for (const c of d.checkpoints) {
@@ -126,6 +137,47 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
   const run = buildRun({ id: d.id, path: d.path, fragments, earlierAttempts: d.earlierAttempts, checkpoints, features, notes });
   understandRun(run, { roles: opts.roles });
   return run;
+}
+
+/**
+ * The stdout/stderr captures beside a run (out.txt, err.txt, slurm-*.out, W&B output.log) say how it ended. When
+ * other logs gave series, the captures give only status, crash and the invocations appended in them; alone, they are
+ * read as the run's log by the generic console reader. A capture that splits into invocations (a start header) speaks
+ * for the newest one; one without (stderr) cannot tell an old traceback from the newest run's, so it only sets the
+ * status when no capture with invocations does. A `done` marker (DomainBed) means the newest invocation finished.
+ */
+async function readStdoutCaptures(d: DiscoveredRun, others: RunFragment[], readOpts: { metricAliases?: Record<string, string>; maxBytes?: number }, notes: Note[]): Promise<RunFragment[]> {
+  const files = d.stdoutFiles ?? [];
+  if (files.length === 0 && !d.doneMarker) return [];
+  const haveSeries = others.some((f) => (f.series?.length ?? 0) > 0);
+  const read: RunFragment[] = [];
+  for (const file of files) {
+    try {
+      read.push(await readConsoleLog(file, { ...readOpts, statusOnly: haveSeries }));
+    } catch (err) {
+      notes.push({ level: 'warn', file, message: errMessage(err) });
+    }
+  }
+  const split = read.filter((f) => (f.attempts?.length ?? 0) > 1);
+  if (split.length > 0) {
+    for (const f of read) {
+      if (split.includes(f) || !f.status) continue;
+      (f.notes ??= []).push({ level: 'info', file: f.files[0], message: `its last traceback (${f.crash?.type ?? f.status}) may belong to an earlier invocation; the run's status comes from ${basename(split[0].files[0])}` });
+      delete f.status;
+      delete f.crash;
+    }
+  }
+  if (d.doneMarker) {
+    for (const f of read) {
+      if (f.status && f.status !== 'finished') (f.notes ??= []).push({ level: 'info', file: f.files[0], message: `"${basename(d.doneMarker)}" marks the newest run as finished; the ${f.crash?.type ?? f.status} here is from an earlier invocation` });
+      delete f.status;
+      delete f.crash;
+    }
+    read.push({ format: 'unknown', files: [d.doneMarker], status: 'finished', notes: [{ level: 'info', file: d.doneMarker, message: 'finished-marker file present' }] });
+  }
+  // a capture's own note that it has no numbers is noise when other logs carried the run
+  if (haveSeries) for (const f of read) f.notes = (f.notes ?? []).filter((n) => !/no `name value` numbers|no numbers at all/.test(n.message));
+  return read;
 }
 
 /**

@@ -1,10 +1,11 @@
-// What the fuzzer attacks: every reader, each with real seed files to mutate (from ../shared and fixtures/).
+// What the fuzzer attacks: every reader, each with real seed files to mutate (from fixtures/).
 import { readdirSync, existsSync, statSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SHARED = resolve(ROOT, '../shared');
+/** The bundled real runs and logs (fixtures/runs, fixtures/real-logs: copies of ../shared's, see fixtures/README.md). */
+const SHARED = resolve(ROOT, 'fixtures');
 
 export interface FuzzTarget {
   name: string;

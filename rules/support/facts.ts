@@ -6,6 +6,7 @@ import { isSourceOnly } from '../../src/model/baseline-run.js';
 import { epochMeans, type EpochMean } from '../../src/signals/epoch-means.js';
 import { grlWarmupEnd, grlCoefficient, TLLIB_DANN_GRL, type GrlSchedule } from '../../src/signals/grl-schedule.js';
 import { firstExplosion } from '../../src/signals/first-explosion.js';
+import { noiseModel, peakToEnd, swing, type NoiseModel, type PeakToEnd, type Swing } from '../../src/signals/noise.js';
 import { HYPER_NAMES, hyperNumber, hyperBool } from './hyper.js';
 
 /** Algorithms trained against a domain discriminator through a gradient-reversal layer. */
@@ -295,4 +296,72 @@ export function withLines(ev: Evidence, line?: number, endLine?: number): Eviden
   if (line !== undefined) ev.line = line;
   if (endLine !== undefined && endLine !== line) ev.endLine = endLine;
   return ev;
+}
+
+// ---- Noise model per curve (computed once per run and curve, shared by the rules and the checked lines) ----
+
+const NOISE_CACHE = new WeakMap<object, Map<string, NoiseModel>>();
+
+/** The noise model of a run's curve (`name` names the curve, `values` are its per-epoch values); cached per run. */
+export function noiseOf(run: Readonly<Run>, name: string, values: readonly number[]): NoiseModel {
+  let byRun = NOISE_CACHE.get(run);
+  if (!byRun) NOISE_CACHE.set(run, (byRun = new Map()));
+  const key = `${name}#${values.length}#${values[0]}#${values[values.length - 1]}`;
+  let m = byRun.get(key);
+  if (!m) byRun.set(key, (m = noiseModel(values)));
+  return m;
+}
+
+/**
+ * Degradation thresholds (target-acc-degrading's defaults; the checked line uses the same ones).
+ * minDrop: the smoothed peak must exceed the end level by 5 points: DANN's target accuracy wobbles by 1-3 points
+ * between epochs once it has settled, and a few points are within test-set noise of a few hundred samples.
+ * minZ: and by 2.5x the noise of that difference (two levels, each the average of a few epochs): a one-sided
+ * 2.5-sigma gap arises from noise alone about once in 160 comparisons.
+ */
+export const DEGRADATION = { minDrop: 5, minZ: 2.5, minEpochs: 5 } as const;
+
+/**
+ * Oscillation thresholds (the oscillation rule's defaults; the degradation check uses the same ones).
+ * targetSwing: epoch-to-epoch noise of an accuracy measured on n samples is about sqrt(2 p(1-p)/n): ~4.7 points
+ * for n = 225, ~1.6 for n = 2000. A median swing of 6 points is beyond test-set noise for all but tiny target sets.
+ * minReversalRate: half of the moves reverse direction: a zig-zag, not a climb or a fall.
+ * overTrend: the swing around the smoothed level (robust spread of the residual) is at least twice the level's own
+ * per-epoch move: the back-and-forth, not a climb or a fall, is what the curve does (a staircase climb reverses
+ * every epoch too, but its level moves more than it wobbles).
+ */
+export const OSCILLATION = { targetSwing: 6, domainSwing: 8, minReversalRate: 0.5, overTrend: 2, minEpochs: 5 } as const;
+
+export interface TargetCurveFacts {
+  curve: ValPoint[];
+  model: NoiseModel;
+  peak: PeakToEnd;
+  /** swing of the curve after its warm-up */
+  swing: Swing | null;
+  /** the curve zig-zags (OSCILLATION thresholds, or the ones given) */
+  oscillating: boolean;
+  /** the end is below the smoothed peak by more than minDrop points and minZ x its noise */
+  degrading: boolean;
+}
+
+/** Target-accuracy curve with its noise model, peak-to-end drop and swing; undefined with fewer than minEpochs values. */
+export function targetCurveFactsOf(
+  run: Readonly<Run>,
+  deg: { minDrop: number; minZ: number; minEpochs: number } = DEGRADATION,
+  osc: { targetSwing: number; minReversalRate: number; overTrend: number; minEpochs: number } = OSCILLATION,
+): TargetCurveFacts | undefined {
+  const curve = targetValCurveOf(run).filter((v) => Number.isFinite(v.value));
+  if (curve.length < Math.min(deg.minEpochs, osc.minEpochs) || curve.length < 3) return undefined;
+  const values = curve.map((v) => v.value);
+  const model = noiseOf(run, 'target', values);
+  const peak = peakToEnd(values, model);
+  if (!peak) return undefined;
+  const sw = curve.length - model.warmupEnd >= osc.minEpochs ? swing(values, model, model.warmupEnd) : null;
+  const oscillating = !!sw && isOscillating(sw, osc.targetSwing, osc);
+  const degrading = curve.length >= deg.minEpochs && peak.drop >= deg.minDrop && peak.z >= deg.minZ;
+  return { curve, model, peak, swing: sw, oscillating, degrading };
+}
+
+export function isOscillating(s: Swing, minSwing: number, o: { minReversalRate: number; overTrend: number } = OSCILLATION): boolean {
+  return s.medianSwing >= minSwing && s.reversalRate >= o.minReversalRate && s.amplitude >= o.overTrend * s.trendStep;
 }

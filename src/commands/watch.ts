@@ -376,6 +376,11 @@ export async function watchCommand(args: string[], io: CliIO, analyze?: (target:
   const color = io.isTTY && !io.env.NO_COLOR;
   const sevColor = (s: Severity, t: string) => (color ? `\u001b[${s === 'error' ? 31 : s === 'warn' ? 33 : 34}m${t}\u001b[39m` : t);
   let lastFile: string | undefined;
+  // a signal (from the CLI entry: the exit code for it) ends watch with that code, after its summary line
+  let signalCode: number | undefined;
+  void io.interrupted?.then((c) => {
+    if (typeof c === 'number') signalCode = c;
+  });
   const say = (s: string) => showControls(s); // names and messages come from files: no control characters
   io.stderr.write(`watching ${say(parsed.target)} (Ctrl-C to stop)\n`);
   try {
@@ -410,7 +415,8 @@ export async function watchCommand(args: string[], io: CliIO, analyze?: (target:
         }
       },
     });
-    // let --on-finding commands finish (they may be stopping the job), but never hang on them
+    // let --on-finding commands finish (they may be stopping the job), but never hang on them; after Ctrl-C they got
+    // the signal too (same process group) and the entry's grace period bounds the wait
     if (children.size) {
       await Promise.race([
         Promise.all([...children].map((c) => new Promise((r) => c.once('exit', r)))),
@@ -418,6 +424,7 @@ export async function watchCommand(args: string[], io: CliIO, analyze?: (target:
       ]);
     }
     io.stderr.write(`stopped; ${alarms.length} finding${alarms.length === 1 ? '' : 's'} raised\n`);
+    if (signalCode !== undefined) return signalCode;
     return alarms.length ? 1 : 0;
   } catch (err) {
     if (err instanceof InputError) {

@@ -22,7 +22,7 @@ export function experimentFor(top: CauseId, second: CauseId | undefined, run: Re
     [key('discriminator-too-strong', 'grl-coefficient-too-low')]:
       'rerun with DomainDiscriminator(batch_norm=False) and the same trade_off: if domain accuracy now settles at 55-70% after the warm-up the discriminator was too strong; if it stays high, raise trade_off instead',
     [key('class-imbalance-or-label-shift', 'conditional-shift')]:
-      'compare the predicted target class frequencies with the source (run with --eval) or retrain with class-balanced target sampling: a skewed target label distribution, or accuracy recovering under balanced sampling, means label shift; balanced labels with the same weak classes mean conditional shift',
+      `compare the predicted target class frequencies with the source (${run.eval ? 'the re-evaluation above' : run.evalFailure ? 'a re-evaluation, which failed here' : 'run with --eval'}) or retrain with class-balanced target sampling: a skewed target label distribution, or accuracy recovering under balanced sampling, means label shift; balanced labels with the same weak classes mean conditional shift`,
     [key('learning-rate-too-high', 'insufficient-capacity-or-underfit')]:
       `rerun one epoch with ${lrText}: a loss that now falls means the lr; a loss that stays flat means the model/data`,
     [key('learning-rate-too-high', 'trade-off-too-high')]:

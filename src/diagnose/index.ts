@@ -1,12 +1,14 @@
 // diagnose(run, findings): ranked causes with fixes, plus what was checked and fine and what could not be checked.
 import type { Run } from '../model/types.js';
-import type { Finding, RankedCause } from '../engine/types.js';
+import type { CheckedEntry, Finding, RankedCause } from '../engine/types.js';
 import { rankCauses } from './rank-causes.js';
 import { checkedLines, notCheckedLines } from './checked.js';
 
 export interface Diagnosis {
   causes: RankedCause[];
   checked: string[];
+  /** the checked sentences with the numbers they state */
+  checks: CheckedEntry[];
   notChecked: string[];
 }
 
@@ -18,9 +20,11 @@ export interface DiagnoseExtras {
 }
 
 export function diagnose(run: Readonly<Run>, findings: readonly Finding[], extras: DiagnoseExtras = {}): Diagnosis {
+  const checks = checkedLines(run, findings, extras.baseline);
   return {
     causes: rankCauses(run, findings),
-    checked: checkedLines(run, findings, extras.baseline),
+    checked: checks.map((c) => c.text),
+    checks,
     notChecked: notCheckedLines(run, extras.notApplicable),
   };
 }

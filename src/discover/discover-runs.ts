@@ -19,6 +19,14 @@ export interface DiscoveredRun {
   mlflowDir?: string;
   checkpoints: string[];
   featureDumps: string[];
+  /** W&B local run folder (wandb/run-*) */
+  wandbDir?: string;
+  /** stdout/stderr captures beside the logs (out.txt, err.txt, *.err, slurm-*.out, nohup.out): status evidence */
+  stdoutFiles?: string[];
+  /** config/args files beside the logs (config.yaml, args.json, hparams.yaml, opts.yaml ...) */
+  configFiles?: string[];
+  /** a marker file the training script writes when it finished (DomainBed `done`) */
+  doneMarker?: string;
 }
 
 export interface DiscoverResult {
@@ -29,13 +37,23 @@ export interface DiscoverResult {
 /** Deeper than this is almost surely a loop or the wrong folder; we say so instead of walking forever. */
 export const DEFAULT_MAX_DEPTH = 12;
 /** Folders that never hold runs of their own. */
-const SKIP_DIRS = new Set(['node_modules', '.git', 'checkpoints', 'visualize', '__pycache__', 'artifacts', '.trash', 'wandb-cache']);
+const SKIP_DIRS = new Set(['node_modules', '.git', 'checkpoints', 'visualize', '__pycache__', '.trash', 'wandb-cache', 'latest-run']);
 
 const TLL_PHASE_LOG = /^(train|test|analysis)-(\d{4}-\d{2}-\d{2}-\d{2}_\d{2}_\d{2})\.txt$/;
 const TFEVENTS = /^events\.out\.tfevents\./;
 const LOG_NAME = /(\.(txt|log|csv|jsonl|ndjson)$)|^log\.txt(-.*)?$/i;
 const CHECKPOINT = /\.(pth|pt|ckpt|pth\.tar)$|^model\.pth\.tar-\d+$/i;
 const FEATURES = /\.(npz|npy)$/i;
+/** What a process printed, captured beside the logs: read for how the run ended (tracebacks, Ctrl-C, OOM). */
+const STDOUT_CAPTURE = /^(out|err|stdout|stderr|output)\.(txt|log)$|\.(err|out)$|^slurm-.*\.out$|^nohup\.out$/i;
+/** Configuration written beside the logs. */
+const CONFIG_FILE = /^(config|configs|cfg|args|arguments|hparams|hyperparameters|params|opts|options|settings|best_params|train_config|experiment)\.(ya?ml|json|txt)$|^(config|args|hparams)[-_].*\.(ya?ml|json)$/i;
+/** Marker files some frameworks write when a run finished (DomainBed writes `done`). */
+const DONE_MARKER = /^(done|DONE|finished|\.done)$/;
+/** A TensorBoard folder inside a run folder (Dassl `tensorboard/`): part of that run, not a run of its own. */
+const RUN_TB_DIRS = new Set(['tensorboard', 'tb', 'tb_logs', 'tensorboard_logs', 'tblogs']);
+/** W&B run folders (`run-<date>_<time>-<id>`, `offline-run-...`). */
+const WANDB_RUN_DIR = /^(offline-)?run-\d{8}_\d{6}-[a-z0-9]+$/;
 /** Sub-folders Keras' TensorBoard callback creates under one logdir. */
 const KERAS_TB_SPLITS = new Set(['train', 'validation', 'eval', 'val']);
 
@@ -82,12 +100,40 @@ async function runOfDir(dir: string, entries: DirEntryInfo[], id: string): Promi
     run.earlierAttempts = phases.train.slice(0, -1).map((f) => join(dir, f));
   }
   for (const p of ['test', 'analysis']) if (phases[p].length) run.logFiles.push(join(dir, phases[p].at(-1)!));
+  // W&B: the run folder is read as a whole (history, summary, config, exit record); output.log is its stdout
+  if (WANDB_RUN_DIR.test(basename(dir)) && (files.some((f) => f.endsWith('.wandb')) || dirs.includes('files'))) {
+    run.wandbDir = dir;
+    if (dirs.includes('files')) {
+      try {
+        if ((await listDir(join(dir, 'files'))).some((e) => e.name === 'output.log')) run.stdoutFiles = [join(dir, 'files', 'output.log')];
+      } catch {
+        /* unreadable files/ folder: the transaction log may still be there */
+      }
+    }
+    return run;
+  }
   for (const f of files) {
     if (TLL_PHASE_LOG.test(f)) continue;
     if (TFEVENTS.test(f)) run.tfeventsDir = dir;
     else if (CHECKPOINT.test(f)) run.checkpoints.push(join(dir, f));
     else if (FEATURES.test(f)) run.featureDumps.push(join(dir, f));
+    else if (DONE_MARKER.test(f)) run.doneMarker = join(dir, f);
+    else if (CONFIG_FILE.test(f)) (run.configFiles ??= []).push(join(dir, f));
+    else if (STDOUT_CAPTURE.test(f) && !run.mlflowDir) (run.stdoutFiles ??= []).push(join(dir, f));
     else if (LOG_NAME.test(f) && !run.mlflowDir) run.logFiles.push(join(dir, f));
+  }
+  // config.txt / args.txt hold the arguments, not metrics; a run made of them alone is no run
+  if (run.mlflowDir) {
+    // Keras' TensorBoard callback under an MLflow run's artifacts (artifacts/.../train, .../validation)
+    const tb = await findEventDir(join(dir, 'artifacts'), 0);
+    if (tb) run.tfeventsDir = tb;
+  }
+  for (const sub of dirs.filter((d) => RUN_TB_DIRS.has(d))) {
+    try {
+      if (!run.tfeventsDir && (await findEventDir(join(dir, sub), 0))) run.tfeventsDir = join(dir, sub);
+    } catch {
+      /* unreadable: reported when walked */
+    }
   }
   if (dirs.includes('checkpoints')) {
     try {
@@ -106,8 +152,37 @@ async function runOfDir(dir: string, entries: DirEntryInfo[], id: string): Promi
       }
     }
   }
-  const hasLogs = run.logFiles.length > 0 || run.tfeventsDir || run.mlflowDir;
+  const hasLogs = run.logFiles.length > 0 || run.tfeventsDir || run.mlflowDir || (run.stdoutFiles?.length ?? 0) > 0;
   return hasLogs ? run : null;
+}
+
+/** How deep under an MLflow run's artifacts (or a run's tensorboard/ folder) event files are looked for. */
+const MAX_EVENT_SEARCH_DEPTH = 4;
+
+/** The folder that holds event files (or Keras' train/validation split folders of them), searched breadth-first. */
+async function findEventDir(dir: string, depth: number): Promise<string | undefined> {
+  let entries: DirEntryInfo[];
+  try {
+    entries = await listDir(dir);
+  } catch {
+    return undefined;
+  }
+  if (entries.some((e) => e.isFile && TFEVENTS.test(e.name))) return dir;
+  const subs = entries.filter((e) => e.isDir);
+  for (const s of subs) {
+    if (!KERAS_TB_SPLITS.has(s.name)) continue;
+    try {
+      if ((await listDir(join(dir, s.name))).some((e) => e.isFile && TFEVENTS.test(e.name))) return dir;
+    } catch {
+      /* keep looking */
+    }
+  }
+  if (depth >= MAX_EVENT_SEARCH_DEPTH) return undefined;
+  for (const s of subs) {
+    const hit = await findEventDir(join(dir, s.name), depth + 1);
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
 /** True when every file in `entries` is an event file (an add_scalars child folder of its parent's run). */
@@ -166,7 +241,7 @@ export async function discoverRuns(paths: string[], opts: { maxDepth?: number } 
       const id = dir === rootDir ? basename(rootDir) : rel;
       const run = await runOfDir(dir, entries, id || basename(dir));
       if (run) result.runs.push(run);
-      if (run?.mlflowDir) return; // an MLflow run's subfolders are its metrics/params/tags
+      if (run?.mlflowDir || run?.wandbDir) return; // an MLflow/W&B run's subfolders are its own files
       if (depth >= maxDepth) {
         if (entries.some((e) => e.isDir)) result.errors.push({ path: dir, message: `${dir}: deeper than ${maxDepth} folders; not descending further (--max-depth)` });
         return;
@@ -174,6 +249,7 @@ export async function discoverRuns(paths: string[], opts: { maxDepth?: number } 
       for (const e of entries) {
         if (!e.isDir || SKIP_DIRS.has(e.name) || e.name.startsWith('.')) continue;
         const child = join(dir, e.name);
+        if (run?.tfeventsDir && run.tfeventsDir === child) continue; // the run's own tensorboard/ folder
         if (run?.tfeventsDir) {
           try {
             if (onlyEventFiles(await listDir(child))) continue; // add_scalars child: read with the parent

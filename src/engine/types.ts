@@ -119,6 +119,25 @@ export interface SeriesSummary {
   epochMeans: { epoch: number; mean: number }[];
 }
 
+/**
+ * A "checked and fine" sentence with the numbers it states, tied to the series they come from, so a test can hold
+ * every such sentence to its own data (test/corpus/self-consistency).
+ */
+export interface CheckedEntry {
+  /** what the sentence claims, e.g. 'target-not-degrading', 'domain-settled', 'losses-finite', 'hyper-in-range' */
+  claim: string;
+  text: string;
+  /** canonical key of the series the numbers come from ('evaluations' for target validations read from evaluation lines) */
+  series?: string;
+  /**
+   * The numbers the sentence states. `epoch` when it is one epoch's value; `fromEpoch`..`toEpoch` when it summarises
+   * a stretch (`how` says how: 'mean', 'median', 'smoothed' for the noise model's trend, 'value').
+   */
+  values?: { name: string; value: number; how: 'value' | 'mean' | 'median' | 'smoothed' | 'count' | 'setting'; epoch?: number; fromEpoch?: number; toEpoch?: number }[];
+  /** the bound the claim rests on, in the series' unit (e.g. the largest drop that still counts as "did not degrade") */
+  limit?: number;
+}
+
 export interface RunReport {
   id: string;
   path: string;
@@ -146,11 +165,15 @@ export interface RunReport {
   checkpoints: Run['checkpoints'];
   features?: Run['features'];
   eval?: EvalResults;
+  /** a requested evaluation that could not run, and why (absent when none was asked for or it ran) */
+  evalFailure?: string;
   findings: Finding[];
   causes: RankedCause[];
   notApplicable: { ruleId: string; reason: string }[];
   /** one-liners of what was checked and was fine (ux: "healthy is an answer too") */
   checked: string[];
+  /** the same sentences with the numbers they state (same order as `checked`) */
+  checks?: CheckedEntry[];
   /** what could not be checked and why */
   notChecked: string[];
   notes: Note[];
@@ -165,6 +188,32 @@ export interface Report {
   runs: RunReport[];
   /** input errors that did not stop the other runs (one bad file never stops the run) */
   errors: { path: string; message: string }[];
+  /** set on the report of one `--shard i/n` share: what `dann-doctor merge` needs to combine the shares */
+  shard?: ShardReportInfo;
+}
+
+/** One share of a sharded sweep (`--shard index/count`, 1-based like Jest and Playwright). */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+/** Options a shard judged with; merge re-judges with the same ones when a run's baseline was in another shard. */
+export interface ShardJudgeOptions {
+  config: EngineConfig;
+  formatHint?: string;
+  maxBytes?: number;
+  evaluate?: boolean;
+  backend?: string;
+  maxPoints?: number;
+  /** explicit --baseline run: then no run's baseline depends on the other shards */
+  baseline?: string;
+}
+
+export interface ShardReportInfo extends ShardSpec {
+  /** every discovered run of this shard with its position among all discovered runs (the unsharded order) */
+  discovered: { id: string; path: string; position: number }[];
+  judge: ShardJudgeOptions;
 }
 
 /** Per-run options resolved from defaults, config file and CLI flags. */

@@ -8,6 +8,7 @@ import { csvReader } from './csv/index.js';
 import { jsonlReader } from './jsonl/index.js';
 import { deepdaLogReader, dasslLogReader, kerasLogReader } from './textlogs/index.js';
 import { tllibReader } from './tllib/index.js';
+import { consoleReader } from './console/index.js';
 import type { FormatReader } from './format-reader.js';
 import type { RunSourceFormat } from '../model/types.js';
 
@@ -28,6 +29,7 @@ const CSV_FORMATS = new Set<RunSourceFormat>(['csv', 'lightning-csv', 'keras-csv
 /** The reader a `--format-hint` names, or undefined for 'unknown' / a format without a reader. */
 export function readerForFormat(format: RunSourceFormat): FormatReader | undefined {
   if (CSV_FORMATS.has(format)) return csvReader;
+  if (format === 'console') return consoleReader;
   return READERS.find((r) => r.format === format);
 }
 
@@ -65,5 +67,6 @@ export async function detectFormat(file: string, hint?: RunSourceFormat): Promis
   for (const r of READERS) if (r.sniff('', head)) return r;
   const name = basename(file);
   for (const r of READERS) if (r.sniff(name, head)) return r;
-  return null;
+  // last resort: any text with numbers in it (the generic console reader says so in a note)
+  return consoleReader.sniff(name, head) ? consoleReader : null;
 }

@@ -14,6 +14,8 @@ export interface BuildRunInput {
   checkpoints?: CheckpointInfo[];
   features?: FeatureDumpInfo;
   notes?: Note[];
+  /** config/args files discovery found beside the logs */
+  configFiles?: string[];
 }
 
 export function buildRun(input: BuildRunInput): Run {
@@ -27,6 +29,8 @@ export function buildRun(input: BuildRunInput): Run {
     formats: [],
     files: [],
     earlierAttempts: input.earlierAttempts ?? [],
+    attempts: [],
+    configFiles: [...(input.configFiles ?? [])],
     status,
     algorithm,
     hyperparameters: {},
@@ -38,8 +42,7 @@ export function buildRun(input: BuildRunInput): Run {
     notes,
   };
   for (const f of input.fragments) {
-    // a config file read beside the logs ('unknown' format, no series) is not a format the run was logged in
-    if (!run.formats.includes(f.format) && !(f.format === 'unknown' && !f.series?.length)) run.formats.push(f.format);
+    if (f.format !== 'unknown' && !run.formats.includes(f.format)) run.formats.push(f.format);
     for (const file of f.files) if (!run.files.includes(file)) run.files.push(file);
     for (const s of f.series ?? []) {
       const existing = series[s.key];
@@ -72,6 +75,8 @@ export function buildRun(input: BuildRunInput): Run {
     if (f.aDistance) run.aDistance ??= f.aDistance;
     if (f.epochsCompleted !== undefined) run.epochsCompleted = Math.max(run.epochsCompleted ?? 0, f.epochsCompleted);
     if (f.itersPerEpoch !== undefined) run.itersPerEpoch ??= f.itersPerEpoch;
+    for (const c of f.configFiles ?? []) if (!run.configFiles!.includes(c)) run.configFiles!.push(c);
+    run.attempts!.push(...(f.attempts ?? []));
     notes.push(...(f.notes ?? []));
   }
   run.status = status;

@@ -194,7 +194,26 @@ export interface EvalResults {
 
 export type RunSourceFormat =
   | 'tllib' | 'tfevents' | 'mlflow' | 'lightning-csv' | 'keras-csv' | 'deepda-csv' | 'csv' | 'jsonl'
-  | 'deepda-log' | 'dassl-log' | 'keras-log' | 'unknown';
+  | 'deepda-log' | 'dassl-log' | 'keras-log' | 'wandb' | 'console' | 'unknown';
+
+/**
+ * One invocation of a training script when several were appended to one file (DomainBed out.txt, a log opened
+ * in mode 'a', JSONL/CSV rows whose step restarts): what it logged, how it ended, with its own config.
+ */
+export interface RunAttempt {
+  file: string;
+  /** 1-based lines (or rows) the attempt spans */
+  line: number;
+  endLine: number;
+  /** 1-based, in file order */
+  index: number;
+  status: RunStatus;
+  crash?: CrashInfo;
+  /** the config the attempt printed (its header), raw names */
+  config?: Record<string, HyperValue>;
+  /** raw series name -> number of points */
+  pointCounts: Record<string, number>;
+}
 
 /** What one reader produced from one file or store. Everything optional; build-run merges. */
 export interface RunFragment {
@@ -215,6 +234,10 @@ export interface RunFragment {
   aDistance?: { value: number; ref: SourceRef };
   epochsCompleted?: number;
   itersPerEpoch?: number;
+  /** config/args files found beside the logs (read or not): the role/config layer reads them */
+  configFiles?: string[];
+  /** every invocation found appended in the reader's file, oldest first (the run's series are from one of them) */
+  attempts?: RunAttempt[];
   notes?: Note[];
 }
 
@@ -227,6 +250,10 @@ export interface Run {
   files: string[];
   /** earlier attempts in the same directory (older train-*.txt), newest last */
   earlierAttempts: string[];
+  /** invocations appended in one file (DomainBed out.txt, logs opened with 'a'), oldest first */
+  attempts?: RunAttempt[];
+  /** config/args files found beside the logs */
+  configFiles?: string[];
   status: RunStatus;
   crash?: CrashInfo;
   algorithm: Algorithm;
@@ -248,5 +275,7 @@ export interface Run {
   checkpoints: CheckpointInfo[];
   features?: FeatureDumpInfo;
   eval?: EvalResults;
+  /** the evaluation the user asked for (--eval) could not run, and why; reporters say it in their first lines */
+  evalFailure?: string;
   notes: Note[];
 }

@@ -1,6 +1,6 @@
 // Turns a Run plus its findings and causes into the RunReport that the JSON contract and every reporter use.
 import type { Run } from '../model/types.js';
-import type { Finding, RankedCause, RunReport } from '../engine/types.js';
+import type { CheckedEntry, Finding, RankedCause, RunReport } from '../engine/types.js';
 import { KEY } from '../model/metric-keys.js';
 import { summarizeSeries, epochMeans } from './summarize-series.js';
 
@@ -8,7 +8,7 @@ export interface RunVerdictParts {
   findings: Finding[];
   causes: RankedCause[];
   notApplicable: { ruleId: string; reason: string }[];
-  checked: string[];
+  checks: CheckedEntry[];
   notChecked: string[];
 }
 
@@ -62,10 +62,12 @@ export function buildRunReport(run: Run, parts: RunVerdictParts): RunReport {
     checkpoints: run.checkpoints,
     features: run.features,
     eval: run.eval,
+    ...(run.evalFailure ? { evalFailure: run.evalFailure } : {}),
     findings: parts.findings,
     causes: parts.causes,
     notApplicable: parts.notApplicable,
-    checked: parts.checked,
+    checked: parts.checks.map((c) => c.text),
+    checks: parts.checks,
     notChecked: parts.notChecked,
     notes: run.notes,
   };

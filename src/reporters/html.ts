@@ -5,7 +5,7 @@ import type { NamedPlot } from '../plot/build-plots.js';
 import { buildPlots } from '../plot/build-plots.js';
 import { perClassBarsSvg, perClassFromReport } from '../plot/per-class-bars-svg.js';
 import { esc } from '../plot/svg.js';
-import { headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { pct } from './style.js';
 
 export interface HtmlExtras {
@@ -107,6 +107,7 @@ function runHtml(r: RunReport, i: number, extras: HtmlExtras): string {
   out.push(`<h2>${esc(r.id)}</h2>`);
   out.push(`<div class="verdict ${v.kind}">${esc(v.text)}</div>`);
   out.push(`<div class="facts">${esc(headerFacts(r))} · <code>${esc(r.path)}</code></div>`);
+  for (const e of evaluationProblems(r)) out.push(`<div class="finding ${e.level}">${esc(e.text)}</div>`);
   out.push(
     `<div class="stats">${stat('source acc (final)', pct(m.finalSourceAcc))}${stat('target acc (final)', pct(m.finalTargetAcc))}` +
       `${m.bestTargetAcc !== undefined ? stat(`target acc (best${m.bestEpoch !== undefined ? `, epoch ${m.bestEpoch}` : ''})`, pct(m.bestTargetAcc)) : ''}` +

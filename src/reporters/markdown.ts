@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import type { Report, RunReport } from '../engine/types.js';
 import { pct, SEVERITY_GLYPH } from './style.js';
-import { headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageMarkdown } from '../sweep/render-triage.js';
 
@@ -13,6 +13,7 @@ function runSection(run: RunReport): string {
   const v = verdictOf(run);
   out.push(`### ${v.kind === 'problems' ? '❌' : '✅'} \`${run.id}\` — ${esc(v.text)}`, '');
   out.push(`${headerFacts(run)}  `);
+  for (const e of evaluationProblems(run)) out.push(`${e.level === 'error' ? '❌' : '⚠️'} ${esc(e.text)}  `);
   const m = run.metrics;
   out.push(`source ${pct(m.finalSourceAcc)} · target ${pct(m.finalTargetAcc)}${m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)})` : ''}${m.finalDomainAcc !== undefined ? ` · domain acc ${pct(m.finalDomainAcc)}` : ''}`, '');
   if (run.crash) out.push(`> **${esc(run.crash.type)}**: ${esc(run.crash.message)} (\`${locationOf(run.crash, (f) => basename(f))}\`)`, '');

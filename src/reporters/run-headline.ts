@@ -16,11 +16,24 @@ export function verdictOf(run: RunReport): Verdict {
   const top = run.causes[0];
   if (serious.length === 0) {
     const infos = active.length;
+    // a clean log is not a clean run when the evaluation the user asked for never happened
+    if (run.evalFailure) return { kind: 'minor', text: `no problems found in the logs; the requested evaluation did not run${infos ? ` (${infos} note${infos > 1 ? 's' : ''})` : ''}` };
     return { kind: infos ? 'minor' : 'healthy', text: infos ? `no problems found (${infos} note${infos > 1 ? 's' : ''})` : 'no problems found' };
   }
   if (top) return { kind: 'problems', text: `likely cause: ${top.id} (confidence ${top.confidence.toFixed(2)})` };
   const worst = sortedFindings(run)[0];
   return { kind: 'problems', text: `${worst.ruleId}: ${worst.message}` };
+}
+
+/**
+ * What went wrong with the evaluation the user asked for, for the report's first lines: it did not run at all
+ * (error), or it ran without part of its inputs (warn, e.g. a checkpoint that could not be read).
+ */
+export function evaluationProblems(run: RunReport): { level: 'error' | 'warn'; text: string }[] {
+  const out: { level: 'error' | 'warn'; text: string }[] = [];
+  if (run.evalFailure) out.push({ level: 'error', text: `evaluation requested but not run: ${run.evalFailure}` });
+  for (const n of run.eval?.notes ?? []) if (n.level === 'warn') out.push({ level: 'warn', text: `evaluation: ${n.message}` });
+  return out;
 }
 
 const KEY_HPARAMS = ['trade_off', 'lr', 'batch_size', 'bottleneck_dim', 'arch', 'seed'];

@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import type { Report, RunReport, Evidence } from '../engine/types.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
-import { headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
 import { groupBySeed } from '../seeds/group-by-seed.js';
@@ -29,9 +29,10 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   const p = paint(opts.color);
   const out: string[] = [];
   const v = verdictOf(run);
-  const mark = v.kind === 'problems' ? p.red('✖') : p.green('✔');
+  const mark = v.kind === 'problems' ? p.red('✖') : run.evalFailure ? p.yellow('⚠') : p.green('✔');
   out.push(`${mark} ${p.bold(run.id)}  ${v.text}`);
   out.push(`  ${headerFacts(run)}`);
+  for (const e of evaluationProblems(run)) out.push(`  ${e.level === 'error' ? p.red(`✖ ${e.text}`) : p.yellow(`⚠ ${e.text}`)}`);
   if (run.crash) out.push(`  ${p.red(`${run.crash.type}: ${run.crash.message}`)}  ${p.dim(locationOf(run.crash, (f) => basename(f)))}`);
   const m = run.metrics;
   const best = m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)}${m.bestEpoch !== undefined ? ` at epoch ${m.bestEpoch}` : ''})` : '';

@@ -1,10 +1,26 @@
-// Runs evaluateRun for a run directory on a worker thread; abortable (the worker is terminated).
-import type { EvalResults } from '../model/types.js';
+// Runs evaluateRun on a worker thread; abortable (the worker is terminated). TF.js work is synchronous for seconds
+// at a time: off the main thread, the terminal UI keeps drawing and Ctrl-C / SIGTERM are noticed at once.
+import type { EvalResults, Run } from '../model/types.js';
 import { startWorker } from './start-worker.js';
 
-export function evaluateInWorker(path: string, opts: { backend?: string; maxPoints?: number; signal?: AbortSignal; onProgress?: (message: string, fraction: number) => void }): Promise<EvalResults | null> {
+export interface EvaluateInWorkerOptions {
+  backend?: string;
+  maxPoints?: number;
+  signal?: AbortSignal;
+  onProgress?: (message: string, fraction: number) => void;
+}
+
+/**
+ * `target` is a loaded Run (sent as is: it is plain data) or a run path the worker reads again. Rejects with the
+ * evaluation's own error message (a corrupt dump names its file), or 'evaluation cancelled' on abort.
+ */
+export function evaluateInWorker(target: Run | string, opts: EvaluateInWorkerOptions = {}): Promise<EvalResults | null> {
   return new Promise((resolve, reject) => {
-    const w = startWorker(new URL('./evaluate-worker.js', import.meta.url), { path, backend: opts.backend, maxPoints: opts.maxPoints });
+    const w = startWorker(new URL('./evaluate-worker.js', import.meta.url), {
+      ...(typeof target === 'string' ? { path: target } : { run: target }),
+      backend: opts.backend,
+      maxPoints: opts.maxPoints,
+    });
     const abort = () => {
       void w.terminate();
       reject(new Error('evaluation cancelled'));

@@ -1,12 +1,14 @@
-// Worker thread body: re-reads one run and evaluates it, so TF.js work never blocks the terminal UI's event loop.
+// Worker thread body: evaluates one run (sent whole, or re-read from its path), so TF.js work never blocks the main
+// thread (the terminal UI's event loop, Ctrl-C handling).
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Run } from '../model/types.js';
 import { loadRuns } from '../index.js';
 import { evaluateRun } from '../evaluate/index.js';
 
-const { path, backend, maxPoints } = workerData as { path: string; backend?: string; maxPoints?: number };
+const { path, run, backend, maxPoints } = workerData as { path?: string; run?: Run; backend?: string; maxPoints?: number };
 try {
-  const { runs } = await loadRuns([path]);
-  const res = runs[0] ? await evaluateRun(runs[0], { backend, maxPoints, onProgress: (message: string, fraction: number) => parentPort!.postMessage({ type: 'progress', message, fraction }) }) : null;
+  const target = run ?? (await loadRuns([path!])).runs[0];
+  const res = target ? await evaluateRun(target, { backend, maxPoints, onProgress: (message: string, fraction: number) => parentPort!.postMessage({ type: 'progress', message, fraction }) }) : null;
   parentPort!.postMessage({ type: 'done', value: res });
 } catch (err) {
   parentPort!.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });

@@ -7,9 +7,10 @@ import type { Run } from '../model/types.js';
 import { SCHEMA_VERSION } from '../engine/types.js';
 import type { DiagnoseOptions } from '../diagnose-options.js';
 import { discoverRuns } from '../discover/discover-runs.js';
-import { pickBaseline } from '../model/baseline-run.js';
+import { pickBaselines } from '../model/baseline-run.js';
 import type { FromWorker, RunStub, ToWorker, WorkerOptions } from './worker-protocol.js';
 import { RunShard } from './run-shard.js';
+import { selectShard } from './shard.js';
 
 /**
  * Below this many runs a worker's start-up (module loading, ~0.1 s compiled, ~1 s under tsx) costs more than
@@ -133,8 +134,8 @@ export interface DiagnoseManyTuning {
  * hyperparameters); the main thread picks each run's baseline exactly as diagnose() does; (2) workers judge.
  */
 export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {}, tuning: DiagnoseManyTuning = {}): Promise<Report> {
-  const { diagnose, resolveConfig, VERSION } = await import('../index.js');
-  const found = await discoverRuns(paths, { maxDepth: options.maxDepth });
+  const { diagnose, resolveConfig, VERSION, shardReportInfo } = await import('../index.js');
+  const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth }), options.shard);
   const n = workerCount(found.runs.length, options.concurrency, tuning.minRunsPerWorker);
   const batchRuns = tuning.batchRuns ?? BATCH_RUNS;
   if (n <= 1) return diagnose(paths, options);
@@ -170,9 +171,8 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
     const standIns = Array.from(stubs, (s) => ({ algorithm: s?.algorithm ?? 'unknown', hyperparameters: s?.hyperparameters ?? {} }) as unknown as Run);
     const baselineOf: Record<number, number> = {};
     // (computed even with an explicit --baseline: diagnose() falls back to these when that run cannot be read)
-    standIns.forEach((r, i) => {
-      const b = pickBaseline(r, standIns);
-      if (b) baselineOf[i] = standIns.indexOf(b);
+    pickBaselines(standIns).forEach((b, i) => {
+      if (b !== undefined) baselineOf[i] = b;
     });
     // Fetch each baseline run from the worker that read it, once, and give it to every worker.
     const needed = [...new Set(Object.values(baselineOf))];
@@ -193,7 +193,7 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
       take(res);
       errors.push(...res.errors);
     }));
-    return { schemaVersion: SCHEMA_VERSION, tool: { name: 'dann-doctor', version: VERSION }, generatedAt: new Date().toISOString(), runs: reports.filter((r) => r !== undefined), errors };
+    return { schemaVersion: SCHEMA_VERSION, tool: { name: 'dann-doctor', version: VERSION }, generatedAt: new Date().toISOString(), runs: reports.filter((r) => r !== undefined), errors, ...shardReportInfo(found.shard, options, wopts.config) };
   } finally {
     await Promise.all(workers.map((w) => w.close()));
   }

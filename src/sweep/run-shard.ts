@@ -4,7 +4,7 @@ import type { Run } from '../model/types.js';
 import type { RunReport } from '../engine/types.js';
 import type { FromWorker, RunStub, ToWorker, WorkerOptions } from './worker-protocol.js';
 import { nothingToDiagnose, loadRun } from '../load-run.js';
-import { judgeRun, loadRuns } from '../index.js';
+import { attachEvaluation, judgeRun, loadRuns } from '../index.js';
 
 /** Runs read at once per share: a run's reads (log, checkpoints, npz headers) leave the CPU idle between awaits. */
 export const LOAD_CONCURRENCY = 4;
@@ -19,16 +19,9 @@ export class RunShard {
 
   constructor(private readonly post: (m: FromWorker) => void) {}
 
-  /** Same policy as src/index.ts's evaluation step: loaded lazily, a failure becomes a note on the run. */
+  /** src/index.ts's evaluation step (on its own worker thread), progress posted to the main thread. */
   private async attachEvaluation(run: Run, o: WorkerOptions): Promise<void> {
-    if (!o.evaluate) return;
-    const { evaluateRun } = await import('../evaluate/index.js');
-    try {
-      const res = await evaluateRun(run, { backend: o.backend, maxPoints: o.maxPoints, onProgress: (m: string) => this.post({ type: 'progress', message: `${run.id}: ${m}` }) });
-      if (res) run.eval = res;
-    } catch (err) {
-      run.notes.push({ level: 'warn', file: run.path, message: `evaluation failed: ${err instanceof Error ? err.message : String(err)}` });
-    }
+    await attachEvaluation(run, { evaluate: o.evaluate, backend: o.backend, maxPoints: o.maxPoints, onProgress: (message) => this.post({ type: 'progress', message }) });
   }
 
   /** Handles one request; answers through `post` (a 'reports' answer may come in several chunks). */

@@ -57,8 +57,8 @@ export async function startUi(raw: Report, opts: StartUiOptions): Promise<number
         patchConsole: false,
       },
     );
-    io.interrupted?.then(() => {
-      code = 130;
+    io.interrupted?.then((signalCode) => {
+      code = typeof signalCode === 'number' ? signalCode : 130;
       instance.unmount();
     });
     await instance.waitUntilExit();

@@ -17,7 +17,7 @@ const runs = hasShared
   ? readdirSync(SHARED_RUNS).filter((n) => statSync(resolve(SHARED_RUNS, n)).isDirectory() && existsSync(resolve(SHARED_RUNS, n, 'features.npz')))
   : [];
 
-test('every shared run with a dump is evaluated, matching truth.json per class from the logits and from the rebuilt head', { skip: !hasShared }, async () => {
+test('every shared run with a dump is evaluated, matching truth.json per class from the logits and from the rebuilt head', async () => {
   const truth = readTruth();
   assert.ok(runs.length >= 6, `expected the six shared runs, found ${runs.join(', ')}`);
   for (const name of runs) {
@@ -46,7 +46,7 @@ test('every shared run with a dump is evaluated, matching truth.json per class f
   }
 });
 
-test('diverged: every target prediction is one class, entropy 0; healthy spreads them (entropy near 1)', { skip: !hasShared }, async () => {
+test('diverged: every target prediction is one class, entropy 0; healthy spreads them (entropy near 1)', async () => {
   const dead = (await evaluateRun(runAt(resolve(SHARED_RUNS, 'diverged')), FAST))!;
   assert.equal(dead.target!.predEntropyNorm, 0);
   assert.deepEqual(dead.targetLabelDistribution, [0, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
@@ -56,14 +56,14 @@ test('diverged: every target prediction is one class, entropy 0; healthy spreads
   for (const p of ok.sourceLabelDistribution!) assert.ok(Math.abs(p - 0.1) < 0.01);
 });
 
-test('the checkpoint facts come through: bottleneck BatchNorm and iterations trained (15 epochs x 300 iters)', { skip: !hasShared }, async () => {
+test('the checkpoint facts come through: bottleneck BatchNorm and iterations trained (15 epochs x 300 iters)', async () => {
   const res = (await evaluateRun(runAt(resolve(SHARED_RUNS, 'healthy')), FAST))!;
   assert.equal(res.rebuiltHead!.bottleneckBatchNorm, true);
   assert.equal(res.rebuiltHead!.batchesTracked, 4500);
   assert.match(res.rebuiltHead!.checkpoint, /latest\.pth$/);
 });
 
-test('class names come from the run log per-class table when it has one row per class', { skip: !hasShared }, async () => {
+test('class names come from the run log per-class table when it has one row per class', async () => {
   const names = Array.from({ length: 10 }, (_, i) => `c${i}`);
   const run = runAt(resolve(SHARED_RUNS, 'healthy'), {
     perClass: [{ file: 'x', domain: 'target', origin: 'log', phase: 'test', rows: names.map((name) => ({ name, acc: 0 })) }],

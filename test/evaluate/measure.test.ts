@@ -30,7 +30,7 @@ test('proxy A-distance is 2(1-2err), clipped at 0 for worse-than-chance probes',
   assert.equal(proxyADistance(0.7), 0);
 });
 
-test('domain probe: source-only features separate almost perfectly, DANN-aligned ones much less, a dead network not at all', { skip: !hasShared }, async () => {
+test('domain probe: source-only features separate almost perfectly, DANN-aligned ones much less, a dead network not at all', async () => {
   const probe = async (run: string) => {
     const a = await dump(run);
     return trainDomainProbe(be.tf, toMatrix('s', a.get('source_features')!), toMatrix('t', a.get('target_features')!), { seed: 0 })!;
@@ -46,7 +46,7 @@ test('domain probe: source-only features separate almost perfectly, DANN-aligned
   assert.equal(so.heldOut, 2 * Math.round(225 * 0.3));
 });
 
-test('the same seed gives the same probe', { skip: !hasShared }, async () => {
+test('the same seed gives the same probe', async () => {
   const a = await dump('healthy');
   const s = toMatrix('s', a.get('source_features')!);
   const t = toMatrix('t', a.get('target_features')!);
@@ -55,7 +55,7 @@ test('the same seed gives the same probe', { skip: !hasShared }, async () => {
   assert.deepEqual(r1, r2);
 });
 
-test('discriminator counterfactual (small shape): a BatchNorm discriminator separates source-only features; runs are reproducible', { skip: !hasShared }, async () => {
+test('discriminator counterfactual (small shape): a BatchNorm discriminator separates source-only features; runs are reproducible', async () => {
   const a = await dump('source_only');
   const s = toMatrix('s', a.get('source_features')!);
   const t = toMatrix('t', a.get('target_features')!);
@@ -72,7 +72,7 @@ test('discriminator counterfactual (small shape): a BatchNorm discriminator sepa
   assert.ok(Math.abs(dead.finalAccuracy - 50) <= 1, JSON.stringify(dead));
 });
 
-test('rebuilt bottleneck reproduces the dumped post-bottleneck features, and the head the dumped logits', { skip: !hasShared }, async () => {
+test('rebuilt bottleneck reproduces the dumped post-bottleneck features, and the head the dumped logits', async () => {
   for (const run of ['healthy', 'label_shift']) {
     const { stateDict } = await readPth(resolve(sharedRun(run), 'checkpoints/latest.pth'));
     const h = headFromStateDict(stateDict)!;
@@ -111,7 +111,7 @@ test('state_dict layouts: a DataParallel prefix, a head without bottleneck, no h
   assert.throws(() => headFromStateDict(new Map([['head.weight', t([4], 1)]])), /expected \[classes, features\]/);
 });
 
-test('ten measure() runs leave no tensor behind, and give identical results', { skip: !hasShared }, async () => {
+test('ten measure() runs leave no tensor behind, and give identical results', async () => {
   const arrays = await dump('label_shift');
   const opts = { probeSteps: 10, discBudgetSteps: 3, discHidden: 16 };
   const first = await measure(be, { arrays }, opts);
@@ -123,7 +123,7 @@ test('ten measure() runs leave no tensor behind, and give identical results', { 
   assert.equal(be.tf.memory().numTensors, before);
 });
 
-test('progress is reported from 0 to 1, never backwards', { skip: !hasShared }, async () => {
+test('progress is reported from 0 to 1, never backwards', async () => {
   const arrays = await dump('healthy');
   const fracs: number[] = [];
   await measure(be, { arrays }, { probeSteps: 5, discBudgetSteps: 10, discHidden: 16, onProgress: (_m, f) => fracs.push(f) });
@@ -132,7 +132,7 @@ test('progress is reported from 0 to 1, never backwards', { skip: !hasShared }, 
   for (let i = 1; i < fracs.length; i++) assert.ok(fracs[i]! >= fracs[i - 1]!, `progress went back at ${i}: ${fracs.join(',')}`);
 });
 
-test('maxPoints subsamples each domain (seeded) for the probes and says so in a note', { skip: !hasShared }, async () => {
+test('maxPoints subsamples each domain (seeded) for the probes and says so in a note', async () => {
   const arrays = await dump('healthy');
   const res = await measure(be, { arrays }, { maxPoints: 100, probeSteps: 5, discBudgetSteps: 0, perClassADistance: false });
   // 100 rows per domain, 30 held out of each
@@ -142,7 +142,7 @@ test('maxPoints subsamples each domain (seeded) for the probes and says so in a 
   assert.equal(res.target!.n, 225);
 });
 
-test('without target labels (the usual UDA dump) the target label distribution is still estimated from the predictions', { skip: !hasShared }, async () => {
+test('without target labels (the usual UDA dump) the target label distribution is still estimated from the predictions', async () => {
   const all = await dump('label_shift');
   const arrays = new Map([...all].filter(([k]) => k !== 'target_labels'));
   const res = await measure(be, { arrays }, { probeSteps: 5, discBudgetSteps: 0, perClassADistance: false });
@@ -151,7 +151,7 @@ test('without target labels (the usual UDA dump) the target label distribution i
   assert.deepEqual(res.targetLabelDistribution, [10, 13, 12, 35, 11, 25, 34, 20, 23, 42].map((c) => c / 225));
 });
 
-test('per-class A-distance: source-only classes sit far apart, DANN-aligned ones closer; diverged 0 everywhere', { skip: !hasShared }, async () => {
+test('per-class A-distance: source-only classes sit far apart, DANN-aligned ones closer; diverged 0 everywhere', async () => {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const perClass = async (run: string) => {
     const a = await dump(run);

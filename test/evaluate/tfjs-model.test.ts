@@ -48,7 +48,7 @@ test('model.json LayersModel read with fs: topology, manifest and the 71,208-byt
   assert.deepEqual(artifacts.weightSpecs!.map((w) => w.shape), [[128, 128], [128], [128, 10], [10]]);
 });
 
-test('evaluateRun with a model.json head in the run dir: per-class target accuracy matches truth.json, 100% agreement with the dumped logits', { skip: !hasShared }, async () => {
+test('evaluateRun with a model.json head in the run dir: per-class target accuracy matches truth.json, 100% agreement with the dumped logits', async () => {
   const before = readdirSync(LAYERS_DIR);
   const res = (await evaluateRun(runAt(LAYERS_DIR, { features: { path: HEALTHY_NPZ(), arrays: [] } }), FAST))!;
   assert.deepEqual(readdirSync(LAYERS_DIR), before, 'nothing written into the run dir');
@@ -77,7 +77,7 @@ async function withoutLogits(): Promise<Map<string, import('../../src/model/ndar
 }
 
 for (const [name, dir, format] of [['LayersModel', LAYERS_DIR, 'layers-model'], ['GraphModel (GraphDef)', GRAPH_DIR, 'graph-model']] as const) {
-  test(`${name} as the only classifier (dump without logits): target predictions from the model match truth.json per class`, { skip: !hasShared }, async () => {
+  test(`${name} as the only classifier (dump without logits): target predictions from the model match truth.json per class`, async () => {
     const backend = await loadBackend({ backend: TEST_BACKEND });
     const model = await loadTfjsModel(backend.tf, join(dir, 'model.json'));
     let res: EvalResults;
@@ -98,7 +98,7 @@ for (const [name, dir, format] of [['LayersModel', LAYERS_DIR, 'layers-model'], 
   });
 }
 
-test('a cut-off model.json is an InputError naming the file and line; in a run dir it becomes a warning and evaluation goes on', { skip: !hasShared }, async () => {
+test('a cut-off model.json is an InputError naming the file and line; in a run dir it becomes a warning and evaluation goes on', async () => {
   const backend = await loadBackend({ backend: TEST_BACKEND });
   await assert.rejects(loadTfjsModel(backend.tf, CORRUPT_JSON), (err: unknown) => {
     assert.ok(err instanceof InputError, String(err));
@@ -139,7 +139,7 @@ test('a truncated weight shard is an InputError naming the shard with the byte c
   }
 });
 
-test('a SavedModel on wasm/cpu: a note that it needs @tensorflow/tfjs-node, no crash', { skip: !hasShared }, async () => {
+test('a SavedModel on wasm/cpu: a note that it needs @tensorflow/tfjs-node, no crash', async () => {
   const runDir = resolve(FIXTURES, 'evaluate/savedmodel-run');
   const res = (await evaluateRun(runAt(runDir, { features: { path: HEALTHY_NPZ(), arrays: [] } }), FAST))!;
   assert.equal(res.tfjsModel, undefined);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { diagnose } from '../../src/index.js';
 import { SHARED_RUNS, hasShared } from '../helpers/shared.js';
 
-test('healthy (tllib log) and healthy_lightning (metrics.csv + hparams.yaml): same findings, same not-applicable rules', { skip: !hasShared }, async () => {
+test('healthy (tllib log) and healthy_lightning (metrics.csv + hparams.yaml): same findings, same not-applicable rules', async () => {
   const report = await diagnose([join(SHARED_RUNS, 'healthy'), join(SHARED_RUNS, 'healthy_lightning')], { evaluate: false });
   assert.deepEqual(report.errors, []);
   const [log, csv] = ['healthy', 'healthy_lightning'].map((id) => report.runs.find((r) => r.id === id)!);

@@ -27,7 +27,7 @@ test('flavour is decided from the header shape, then the name', () => {
   assert.equal(classifyCsv('a.csv', ['1', '2']), 'csv');
 });
 
-test('healthy_lightning metrics.csv: same final/best val acc and domain-acc level as the healthy text log', { skip: !hasShared }, async () => {
+test('healthy_lightning metrics.csv: same final/best val acc and domain-acc level as the healthy text log', async () => {
   const truth = JSON.parse(readFileSync(join(SHARED_RUNS, 'truth.json'), 'utf8'));
   const f = await readCsvLog(join(SHARED_RUNS, 'healthy_lightning', 'metrics.csv'));
   assert.equal(f.format, 'lightning-csv');
@@ -68,7 +68,7 @@ test('healthy_lightning metrics.csv: same final/best val acc and domain-acc leve
   assert.ok(f.notes!.some((n) => n.level === 'info' && /"train\/domain_acc" holds fractions/.test(n.message)));
 });
 
-test('the same run through the tllib reader and the CSV reader: same validation curve and best accuracy', { skip: !hasShared }, async () => {
+test('the same run through the tllib reader and the CSV reader: same validation curve and best accuracy', async () => {
   const csv = await readCsvLog(join(SHARED_RUNS, 'healthy_lightning', 'metrics.csv'));
   const log = await readTllibLog(trainLogOf(join(SHARED_RUNS, 'healthy')));
   const a = seriesOf(csv, 'val/acc1').points.map((p) => [p.step, Math.round(p.value * 100) / 100]);

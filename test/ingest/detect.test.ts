@@ -16,7 +16,7 @@ test('every reader is registered once, tllib included', () => {
   for (const f of ['tllib', 'tfevents', 'mlflow', 'csv', 'jsonl', 'deepda-log', 'dassl-log', 'keras-log']) assert.ok(formats.includes(f as never), f);
 });
 
-test('each fixture is detected as its format', { skip: !hasShared }, async () => {
+test('each fixture is detected as its format', async () => {
   const cases: [string, string][] = [
     [at('tfevents', 'encodings', 'events.out.tfevents.1764269000.fixturehost.4242.0'), 'tfevents'],
     [at('mlflow', 'mlruns', '0', '6f1c2b7e9a0d4c3f8e5b1a2d3c4e5f60'), 'mlflow'],

@@ -10,7 +10,7 @@ import { FIXTURES, SHARED_RUNS, hasShared } from '../helpers/shared.js';
 const NPY = resolve(FIXTURES, 'npy');
 const RUNS = ['healthy', 'diverged', 'label_shift', 'source_only', 'strong_disc', 'healthy_lightning'];
 
-test('real features.npz: eight arrays with the documented names, shapes and dtypes', { skip: !hasShared }, async () => {
+test('real features.npz: eight arrays with the documented names, shapes and dtypes', async () => {
   for (const run of RUNS) {
     const m = await readNpz(resolve(SHARED_RUNS, run, 'features.npz'));
     assert.deepEqual([...m.keys()].sort(), ['source_backbone_features', 'source_features', 'source_labels', 'source_logits',
@@ -23,7 +23,7 @@ test('real features.npz: eight arrays with the documented names, shapes and dtyp
   }
 });
 
-test('real features.npz: values match numpy (python3 -c "import numpy as np; z=np.load(p); print(z[k].ravel()[:3])")', { skip: !hasShared }, async () => {
+test('real features.npz: values match numpy (python3 -c "import numpy as np; z=np.load(p); print(z[k].ravel()[:3])")', async () => {
   const m = await readNpz(resolve(SHARED_RUNS, 'healthy', 'features.npz'));
   // numpy: source_labels[:3] = [1 3 0]; target_labels[:3] = [6 9 2]
   assert.deepEqual(Array.from(m.get('source_labels')!.data.slice(0, 3)), [1, 3, 0]);
@@ -37,7 +37,7 @@ test('real features.npz: values match numpy (python3 -c "import numpy as np; z=n
   assert.equal(new Set(Array.from(labels)).size, 10);
 });
 
-test('readNpz names filter reads only the asked arrays and throws for a missing one', { skip: !hasShared }, async () => {
+test('readNpz names filter reads only the asked arrays and throws for a missing one', async () => {
   const p = resolve(SHARED_RUNS, 'diverged', 'features.npz');
   const m = await readNpz(p, { names: ['target_logits'] });
   assert.deepEqual([...m.keys()], ['target_logits']);
@@ -46,7 +46,7 @@ test('readNpz names filter reads only the asked arrays and throws for a missing 
   await assert.rejects(readNpz(p, { names: ['nope'] }), (e: unknown) => e instanceof InputError && /no array 'nope'/.test(e.message));
 });
 
-test('listNpz gives names/shapes/dtypes of the deflated real dump without reading data', { skip: !hasShared }, async () => {
+test('listNpz gives names/shapes/dtypes of the deflated real dump without reading data', async () => {
   const list = await listNpz(resolve(SHARED_RUNS, 'label_shift', 'features.npz'));
   assert.equal(list.length, 8);
   assert.deepEqual(list.find((a) => a.name === 'source_backbone_features'), { name: 'source_backbone_features', shape: [225, 128], dtype: 'f4' });

@@ -18,7 +18,7 @@ const DANN_KEYS = ['backbone.0.weight', 'backbone.0.bias', 'backbone.3.weight', 
   'bottleneck.0.weight', 'bottleneck.0.bias', 'bottleneck.1.weight', 'bottleneck.1.bias', 'bottleneck.1.running_mean',
   'bottleneck.1.running_var', 'bottleneck.1.num_batches_tracked', 'head.weight', 'head.bias'];
 
-test('real DANN checkpoints: tllib key names in order, shapes and dtypes', { skip: !hasShared }, async () => {
+test('real DANN checkpoints: tllib key names in order, shapes and dtypes', async () => {
   for (const run of ['healthy', 'diverged', 'label_shift', 'strong_disc', 'healthy_lightning']) {
     const r = await readPth(ckpt(run, 'latest'));
     assert.equal(r.format, 'zip');
@@ -37,7 +37,7 @@ test('real DANN checkpoints: tllib key names in order, shapes and dtypes', { ski
   assert.deepEqual([...so.stateDict.keys()], DANN_KEYS.filter((k) => !k.startsWith('bottleneck')));
 });
 
-test('real checkpoints: head applied to features.npz reproduces the dumped logits (independent check of every value)', { skip: !hasShared }, async () => {
+test('real checkpoints: head applied to features.npz reproduces the dumped logits (independent check of every value)', async () => {
   for (const run of ['healthy', 'label_shift', 'strong_disc', 'source_only']) {
     const sd = (await readPth(ckpt(run, 'latest'))).stateDict;
     const npz = await readNpz(resolve(SHARED_RUNS, run, 'features.npz'), { names: ['target_features', 'target_logits'] });
@@ -57,7 +57,7 @@ test('real checkpoints: head applied to features.npz reproduces the dumped logit
   }
 });
 
-test('real checkpoints: num_batches_tracked gives iterations, and best.pth the best epoch (truth.json val_acc_per_epoch argmax + 1)', { skip: !hasShared }, async () => {
+test('real checkpoints: num_batches_tracked gives iterations, and best.pth the best epoch (truth.json val_acc_per_epoch argmax + 1)', async () => {
   // truth.json: best epoch (0-based) diverged 0, healthy 14, label_shift 1, strong_disc 7; 300 iters/epoch (log Namespace)
   const expected: [string, string, number, number][] = [
     ['healthy', 'latest', 4500, 15], ['healthy', 'best', 4500, 15], ['diverged', 'best', 300, 1], ['diverged', 'latest', 4500, 15],
@@ -81,7 +81,7 @@ test('real checkpoints: num_batches_tracked gives iterations, and best.pth the b
   assert.equal(so.facts.numClasses, 10);
 });
 
-test('real checkpoint values spot-checked (bytes read by hand: python3 zipfile + numpy.frombuffer of latest/data/<key>)', { skip: !hasShared }, async () => {
+test('real checkpoint values spot-checked (bytes read by hand: python3 zipfile + numpy.frombuffer of latest/data/<key>)', async () => {
   // python3 -c "import zipfile,numpy as np; z=zipfile.ZipFile('healthy/checkpoints/latest.pth'); print(np.frombuffer(z.read('latest/data/0'),'<f4')[:3].tolist())"
   // -> [-0.33582815527915955, 0.14686532318592072, -0.06384262442588806]
   const sd = (await readPth(ckpt('healthy', 'latest'))).stateDict;

@@ -79,7 +79,7 @@ test('parseNamespace: splits only at top-level ", name=" (commas and "=" inside 
   assert.deepEqual(parseNamespace('Namespace(cmp=a==b, x=1)'), { cmp: 'a==b', x: 1 }, "'==' does not start a new argument");
 });
 
-test('parseNamespace: the py>=3.9 header of the unmodified dann.py log (dh-a2w-2ep), values read off the file', { skip: !hasShared }, () => {
+test('parseNamespace: the py>=3.9 header of the unmodified dann.py log (dh-a2w-2ep), values read off the file', () => {
   const ns = parseNamespace(firstLine(resolve(SHARED_REAL_LOGS, 'dh-a2w-2ep/train-2023-03-26-19_51_41.txt')));
   assert.ok(ns);
   assert.equal(Object.keys(ns).length, 31);
@@ -100,7 +100,7 @@ test('parseNamespace: the py>=3.9 header of the unmodified dann.py log (dh-a2w-2
   assert.equal(ns.phase, 'train');
 });
 
-test('parseNamespace: the sorted py3.7 header of the dao fork and the fork args of dh-digits and the shared runs', { skip: !hasShared }, () => {
+test('parseNamespace: the sorted py3.7 header of the dao fork and the fork args of dh-digits and the shared runs', () => {
   const dao = parseNamespace(firstLine(resolve(SHARED_REAL_LOGS, 'dao-dan-l1/train-2023-10-01-14_05_16.txt')));
   assert.ok(dao);
   assert.equal(Object.keys(dao).length, 30);

@@ -23,7 +23,7 @@ test('DeepDA epoch fields: with and without a colon (test_loss has none)', () =>
   assert.deepEqual(parseDeepdaFields('cls_loss: nan, transfer_loss: inf'), [{ name: 'cls_loss', value: NaN }, { name: 'transfer_loss', value: Infinity }]);
 });
 
-test('DeepDA finished log: per-epoch series (0-based), Namespace hyperparameters, Transfer result = best', { skip: !hasShared }, async () => {
+test('DeepDA finished log: per-epoch series (0-based), Namespace hyperparameters, Transfer result = best', async () => {
   const truth = JSON.parse(readFileSync(join(SHARED_RUNS, 'truth.json'), 'utf8')).healthy;
   const f = await readDeepdaLog(join(TL, 'deepda_DANN_clean2rotated.txt'));
   assert.deepEqual([f.format, f.status, f.algorithm, f.epochsCompleted, f.itersPerEpoch], ['deepda-log', 'finished', 'dann', 15, 300]);

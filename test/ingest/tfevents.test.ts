@@ -56,7 +56,7 @@ test('protobuf varints: multi-byte, 2^53-1 and negative int64 (10 bytes)', () =>
   assert.throws(() => new ProtoCursor(Buffer.from([0x80, 0x80])).varint(), /past the end/);
 });
 
-test('healthy run as Lightning TensorBoardLogger scalars: same numbers as metrics.csv and truth.json', { skip: !hasShared }, async () => {
+test('healthy run as Lightning TensorBoardLogger scalars: same numbers as metrics.csv and truth.json', async () => {
   const f = await readTfeventsDir(join(TF, 'healthy_lightning'));
   const truth = JSON.parse(readFileSync(join(SHARED_RUNS, 'truth.json'), 'utf8')).healthy_lightning;
   const val = seriesOf(f, 'val/acc1');

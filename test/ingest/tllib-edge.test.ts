@@ -30,7 +30,7 @@ const essence = (f: RunFragment) => ({
   notes: f.notes?.map((x) => ({ ...x, file: '' })),
 });
 
-test('a crash: a truncated copy of runs/healthy ending in a traceback is crashed, with the exception and its line', { skip: !hasShared }, async () => {
+test('a crash: a truncated copy of runs/healthy ending in a traceback is crashed, with the exception and its line', async () => {
   const lines = healthyLines().slice(0, 40); // header, epochs 0-2 and the first Test: line of epoch 2's validation
   lines.push(
     'Traceback (most recent call last):',
@@ -86,7 +86,7 @@ test('a traceback the run survives is a note, not a crash; a tllib line never pa
   assert.ok(g.notes?.some((x) => x.line === 1 && /ends without an exception line \(at line 3\)/.test(x.message)));
 });
 
-test('a run still writing: no end marker -> incomplete; the cut last line is noted, its complete meters kept', { skip: !hasShared }, async () => {
+test('a run still writing: no end marker -> incomplete; the cut last line is noted, its complete meters kept', async () => {
   const lines = healthyLines().slice(0, 30);
   const partial = lines[29].slice(0, 60); // Epoch: [1][250/300]\tTime  0.02 ( 0.02)\tData  0.00 ( 0.00)\tLo
   const file = tmp(lines.slice(0, 29).join('\n') + '\n' + partial);
@@ -99,7 +99,7 @@ test('a run still writing: no end marker -> incomplete; the cut last line is not
   assert.equal(f.epochsCompleted, 1);
 });
 
-test('CRLF line endings give the same fragment as LF', { skip: !hasShared }, async () => {
+test('CRLF line endings give the same fragment as LF', async () => {
   const lf = healthyLines().join('\n');
   const a = await readTllibLog(tmp(lf));
   const b = await readTllibLog(tmp(lf.replace(/\n/g, '\r\n')));
@@ -107,7 +107,7 @@ test('CRLF line endings give the same fragment as LF', { skip: !hasShared }, asy
   assert.equal(a.evaluations?.length, 16);
 });
 
-test('the byte-level fast path and the text path give identical fragments on every real log', { skip: !hasShared }, async () => {
+test('the byte-level fast path and the text path give identical fragments on every real log', async () => {
   const files = ['healthy', 'label_shift', 'source_only', 'diverged', 'strong_disc'].map((r) => trainLogOf(resolve(SHARED_RUNS, r)));
   files.push(resolve(SHARED_REAL_LOGS, 'dao-dan-l1/train-2023-10-01-14_05_16.txt'), resolve(SHARED_REAL_LOGS, 'dh-digits-b1-b/train-2023-04-19-10_04_13.txt'));
   for (const file of files) {
@@ -117,7 +117,7 @@ test('the byte-level fast path and the text path give identical fragments on eve
   }
 });
 
-test('deferring thinned-away lines changes nothing: same fragment as parsing every line (small point budgets)', { skip: !hasShared }, async () => {
+test('deferring thinned-away lines changes nothing: same fragment as parsing every line (small point budgets)', async () => {
   // made-up tail: a nan run inside a thinned stretch, epoch changes, then the dh-digits log (1000 training lines)
   const extra = (bad: boolean): string => {
     const lines: string[] = [];
@@ -174,7 +174,7 @@ test('fast path and text path agree on every number form a meter can print', asy
   assert.equal(values?.length, nums.length * 2);
 });
 
-test('scanLines yields the same line numbers and texts as readLines (tqdm \\r, CRLF, bad UTF-8, no final newline)', { skip: !hasShared }, async () => {
+test('scanLines yields the same line numbers and texts as readLines (tqdm \\r, CRLF, bad UTF-8, no final newline)', async () => {
   const files = [resolve(SHARED_REAL_LOGS, 'dao-dan-l1/analysis-2023-10-01-18_28_58.txt'),
     tmp(Buffer.concat([Buffer.from('a\r\nb\rc\r\n\xff\xfe bad\n'), Buffer.from([0xe2, 0x82]), Buffer.from('\nlast')]))];
   // 3 MB of lines with 2- and 3-byte characters and tqdm redraws, so chunk boundaries (1 MiB) fall inside characters
@@ -212,7 +212,7 @@ test('empty file, binary garbage, non-UTF-8 bytes: notes, never a throw', async 
   assert.equal(l.perClass?.[0].rows[0].acc, 50);
 });
 
-test('a 10 MB single line is cut with a note and the lines after it still parse', { skip: !hasShared }, async () => {
+test('a 10 MB single line is cut with a note and the lines after it still parse', async () => {
   const lines = healthyLines();
   const file = tmp([lines[0], 'x'.repeat(10 * 1024 * 1024), ...lines.slice(1)].join('\n'));
   const f = await readTllibLog(file);
@@ -224,7 +224,7 @@ test('a 10 MB single line is cut with a note and the lines after it still parse'
   assert.ok(epochLine.notes?.some((x) => /bytes long/.test(x.message)), 'a huge training line is cut, not buffered whole');
 });
 
-test('unreadable input is an InputError naming the file; maxBytes stops early with a note', { skip: !hasShared }, async () => {
+test('unreadable input is an InputError naming the file; maxBytes stops early with a note', async () => {
   await assert.rejects(readTllibLog(join(dir, 'missing.txt')), (e: unknown) => e instanceof InputError && /missing\.txt: no such file/.test(e.message));
   const sub = join(dir, 'a-dir');
   mkdirSync(sub);

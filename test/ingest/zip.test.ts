@@ -99,7 +99,7 @@ test('data descriptor flag with zero local sizes: sizes come from the central di
   assert.deepEqual(await zip.read(zip.entries[0]), B);
 });
 
-test('real containers: features.npz (deflated) and a torch.save archive (stored, 64-byte aligned records)', { skip: !hasShared }, async () => {
+test('real containers: features.npz (deflated) and a torch.save archive (stored, 64-byte aligned records)', async () => {
   await withZip(resolve(SHARED_RUNS, 'healthy', 'features.npz'), async (zip) => {
     assert.equal(zip.entries.length, 8);
     const e = zip.get('source_features.npy')!;

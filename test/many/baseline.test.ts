@@ -17,7 +17,6 @@ let report: Report;
 const count = (r: Report, pred: (s: boolean) => boolean) => r.runs.reduce((n, run) => n + run.findings.filter((f) => pred(!!f.suppressed)).length, 0);
 
 before(async () => {
-  if (!hasShared) return;
   sweep = await makeSweep();
   report = await diagnose([sweep.root]);
 });
@@ -25,7 +24,7 @@ after(async () => {
   await sweep?.cleanup();
 });
 
-test('round trip: every finding written is suppressed when applied to a fresh diagnosis of the same runs', { skip: !hasShared }, async () => {
+test('round trip: every finding written is suppressed when applied to a fresh diagnosis of the same runs', async () => {
   const total = count(report, () => true);
   assert.ok(total > 0, 'the sweep has findings (diverged, label_shift ...)');
   const text = baselineText(report);
@@ -39,7 +38,7 @@ test('round trip: every finding written is suppressed when applied to a fresh di
   assert.deepEqual(writeBaseline(again, new Date(0)).findings, writeBaseline(report, new Date(0)).findings);
 });
 
-test('a new finding is not suppressed; a fixed one shows up as stale', { skip: !hasShared }, async () => {
+test('a new finding is not suppressed; a fixed one shows up as stale', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dd-baseline-'));
   try {
     // baseline written when only healthy and diverged existed
@@ -61,7 +60,7 @@ test('a new finding is not suppressed; a fixed one shows up as stale', { skip: !
   }
 });
 
-test('the same runs checked out in another folder still match (path-independent key)', { skip: !hasShared }, async () => {
+test('the same runs checked out in another folder still match (path-independent key)', async () => {
   const other = await mkdtemp(join(tmpdir(), 'dd-baseline-moved-'));
   try {
     // run ids are relative to the given root's parent, so the moved root keeps its folder name (as a CI checkout does)
@@ -76,7 +75,7 @@ test('the same runs checked out in another folder still match (path-independent 
   }
 });
 
-test('file IO: write, apply in place, and clear errors naming the file', { skip: !hasShared }, async () => {
+test('file IO: write, apply in place, and clear errors naming the file', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dd-baseline-io-'));
   try {
     const file = join(dir, 'dann-doctor.baseline.json');

@@ -17,7 +17,6 @@ let sweep: Sweep;
 const run = (name: string) => report.runs.find((r) => r.id === name || r.id.endsWith(`/${name}`))!;
 
 before(async () => {
-  if (!hasShared) return;
   report = await diagnose([SHARED_RUNS]);
   sweep = await makeSweep();
 });
@@ -39,14 +38,14 @@ function io() {
   };
 }
 
-test('source-only is recognised by algorithm erm or trade_off=0', { skip: !hasShared }, () => {
+test('source-only is recognised by algorithm erm or trade_off=0', () => {
   assert.equal(isSourceOnly(run('source_only')), true);
   assert.equal(isSourceOnly(run('healthy')), false);
   assert.equal(isSourceOnly({ algorithm: 'dann', hyperparameters: { trade_off: 0 } }), true);
   assert.equal(isSourceOnly({ algorithm: 'dann', hyperparameters: { trade_off: 0.1 } }), false);
 });
 
-test('compareRuns(source_only, healthy): hyperparameter diff, metric deltas, adaptation gain', { skip: !hasShared }, () => {
+test('compareRuns(source_only, healthy): hyperparameter diff, metric deltas, adaptation gain', () => {
   const c = compareRuns(run('source_only'), run('healthy'));
   // Namespace lines: source_only has wd=0.0005, lr_gamma=0.0003 and no trade_off; healthy weight_decay=0.001, lr_gamma=0.001, trade_off=1.0
   const diff = Object.fromEntries(c.hyperparameters.map((d) => [d.key, [d.a, d.b]]));
@@ -67,7 +66,7 @@ test('compareRuns(source_only, healthy): hyperparameter diff, metric deltas, ada
   assert.equal(new Set(all).size, all.length);
 });
 
-test('compareRuns(healthy, label_shift): per-class deltas need both tables; findings only in label_shift', { skip: !hasShared }, () => {
+test('compareRuns(healthy, label_shift): per-class deltas need both tables; findings only in label_shift', () => {
   const c = compareRuns(run('healthy'), run('label_shift'));
   assert.equal(c.perClass.length, 0, 'healthy was run without --per-class-eval');
   assert.equal(c.adaptationGain.gain, undefined);
@@ -80,7 +79,7 @@ test('compareRuns(healthy, label_shift): per-class deltas need both tables; find
   assert.ok(self.perClass.every((d) => d.delta === 0 || Number.isNaN(d.a!)));
 });
 
-test('compare command: text, json and markdown; exit 1 on a regression only with --fail-on-regression', { skip: !hasShared }, async () => {
+test('compare command: text, json and markdown; exit 1 on a regression only with --fail-on-regression', async () => {
   const t = io();
   assert.equal(await compareCommand(['source_only', 'healthy'], t.io), 0);
   assert.match(t.out(), /compare A=.*source_only \(erm, finished\) with B=.*healthy \(dann, finished\)/);
@@ -110,7 +109,7 @@ test('compare command: text, json and markdown; exit 1 on a regression only with
   assert.match(missing.err(), /no-such-run/);
 });
 
-test('compare seed sets: three seeds of healthy vs two of diverged is a drop beyond seed noise', { skip: !hasShared }, async () => {
+test('compare seed sets: three seeds of healthy vs two of diverged is a drop beyond seed noise', async () => {
   const a = join(sweep.root, 'set-a');
   const b = join(sweep.root, 'set-b');
   await mkdir(a);

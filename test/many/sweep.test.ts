@@ -19,7 +19,6 @@ const byId = (r: Report, id: string): RunReport => {
 };
 
 before(async () => {
-  if (!hasShared) return;
   sweep = await makeSweep();
   sequential = await diagnose([sweep.root]);
   // tiny batches and one run per worker force the worker path on 11 runs, with source_only in another worker's
@@ -37,7 +36,7 @@ test('workerCount: no workers for small sweeps, at most one per core', () => {
   assert.equal(workerCount(30, 8), 1);
 });
 
-test('the sweep has all 11 runs with ids relative to the root', { skip: !hasShared }, () => {
+test('the sweep has all 11 runs with ids relative to the root', () => {
   const ids = sequential.runs.map((r) => r.id.replace(/^[^/]+\//, '')).sort();
   assert.deepEqual(ids, [
     'real-logs/dao-dan-l1', 'real-logs/dh-a2w-2ep', 'real-logs/dh-digits-b1-b',
@@ -46,7 +45,7 @@ test('the sweep has all 11 runs with ids relative to the root', { skip: !hasShar
   ]);
 });
 
-test('diagnoseMany in worker threads gives the same report as sequential diagnose()', { skip: !hasShared }, () => {
+test('diagnoseMany in worker threads gives the same report as sequential diagnose()', () => {
   assert.deepEqual(parallel.runs.map((r) => r.id), sequential.runs.map((r) => r.id), 'same runs, same order');
   for (const s of sequential.runs) {
     const p = byId(parallel, s.id);
@@ -59,7 +58,7 @@ test('diagnoseMany in worker threads gives the same report as sequential diagnos
   assert.deepEqual(parallel.errors, sequential.errors);
 });
 
-test('triage table: worst first, headline numbers read off the logs, varying hyperparameters as columns', { skip: !hasShared }, () => {
+test('triage table: worst first, headline numbers read off the logs, varying hyperparameters as columns', () => {
   const t = triageTable(parallel);
   assert.deepEqual(t.columns.slice(0, 6), ['run', 'algorithm', 'status', 'target acc', 'top finding', 'top cause']);
   assert.equal(t.rows.length, 11);
@@ -83,7 +82,7 @@ test('triage table: worst first, headline numbers read off the logs, varying hyp
   assert.equal(t.rows.find((r) => r.runId.endsWith('runs/diverged'))!.topFinding?.severity !== undefined, true);
 });
 
-test('triage text and Markdown renderings', { skip: !hasShared }, () => {
+test('triage text and Markdown renderings', () => {
   const t = triageTable(parallel);
   const plain = renderTriageText(t, { color: false });
   assert.doesNotMatch(plain, /\u001b\[/);
@@ -96,7 +95,7 @@ test('triage text and Markdown renderings', { skip: !hasShared }, () => {
   assert.equal(md.split('\n').filter((l) => l.startsWith('| ')).length, 12);
 });
 
-test('seed groups: the healthy config and its two re-seeded copies form one group with mean 85.778', { skip: !hasShared }, () => {
+test('seed groups: the healthy config and its two re-seeded copies form one group with mean 85.778', () => {
   const groups = groupBySeed(parallel.runs);
   const g = groups.find((x) => x.runIds.some((id) => id.endsWith('runs/healthy_seed2')))!;
   for (const id of ['runs/healthy', 'runs/healthy_seed2', 'runs/healthy_seed3']) assert.ok(g.runIds.some((r) => r.endsWith(id)), `${id} in ${g.runIds.join(', ')}`);
@@ -117,7 +116,7 @@ test('seed groups: the healthy config and its two re-seeded copies form one grou
   assert.match(renderSeedGroupsText(groups), /85\.8 \+- 0\.0 \(95% CI, n=4\)/);
 });
 
-test('an explicit --baseline run reaches every worker: same no-adaptation-gain verdicts as diagnose()', { skip: !hasShared }, async () => {
+test('an explicit --baseline run reaches every worker: same no-adaptation-gain verdicts as diagnose()', async () => {
   const real = `${sweep.root}/real-logs`;
   const base = `${sweep.root}/runs/source_only`;
   const seq = await diagnose([real], { baseline: base });
@@ -129,7 +128,7 @@ test('an explicit --baseline run reaches every worker: same no-adaptation-gain v
   assert.match(dh.findings.find((f) => f.ruleId === 'no-adaptation-gain')!.message, /-24\.4 points from the source-only baseline source_only/);
 });
 
-test('suppressed findings (baseline file) neither top a row nor sort it up', { skip: !hasShared }, async () => {
+test('suppressed findings (baseline file) neither top a row nor sort it up', async () => {
   const { applyBaseline, writeBaseline } = await import('../../src/baseline/index.js');
   const diverged = byId(parallel, parallel.runs.find((r) => r.id.endsWith('runs/diverged'))!.id);
   const known = writeBaseline({ ...parallel, runs: [diverged] });

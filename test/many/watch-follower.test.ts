@@ -20,7 +20,7 @@ async function byteBefore(file: string, offset: number): Promise<number> {
   }
 }
 
-test('follows a log written by a child process: counts complete lines, holds a partial one, sees rotation and truncation', { skip: !hasShared }, async () => {
+test('follows a log written by a child process: counts complete lines, holds a partial one, sees rotation and truncation', async () => {
   const src = trainLogOf(join(SHARED_RUNS, 'diverged')); // 153 lines (wc -l)
   const dir = await mkdtemp(join(tmpdir(), 'dd-follow-'));
   const log = join(dir, 'train-2026-11-27-18_40_00.txt');

@@ -28,7 +28,7 @@ async function liveRun(name: string): Promise<{ dir: string; src: string; log: s
   return { dir, src, log: join(dir, basename(src)) };
 }
 
-test('alarms on loss-divergence while the diverged run is being written', { skip: !hasShared, timeout: TIMEOUT_MS + 10_000 }, async () => {
+test('alarms on loss-divergence while the diverged run is being written', { timeout: TIMEOUT_MS + 10_000 }, async () => {
   const { dir, src, log } = await liveRun('diverged');
   const child = new ChildLog(src, log);
   const limit = timeout(TIMEOUT_MS);
@@ -48,7 +48,7 @@ test('alarms on loss-divergence while the diverged run is being written', { skip
   }
 });
 
-test('watch command: a bell line per finding and --on-finding CMD with the finding in env vars', { skip: !hasShared, timeout: TIMEOUT_MS + 10_000 }, async () => {
+test('watch command: a bell line per finding and --on-finding CMD with the finding in env vars', { timeout: TIMEOUT_MS + 10_000 }, async () => {
   const { dir, src, log } = await liveRun('diverged');
   const child = new ChildLog(src, log);
   const limit = timeout(TIMEOUT_MS);
@@ -92,7 +92,7 @@ test('watch command: a bell line per finding and --on-finding CMD with the findi
   }
 });
 
-test('stays quiet on the healthy run written to the end', { skip: !hasShared, timeout: TIMEOUT_MS + 10_000 }, async () => {
+test('stays quiet on the healthy run written to the end', { timeout: TIMEOUT_MS + 10_000 }, async () => {
   const { dir, src, log } = await liveRun('healthy');
   const child = new ChildLog(src, log);
   const limit = timeout(TIMEOUT_MS);

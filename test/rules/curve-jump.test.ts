@@ -23,6 +23,13 @@ ruleTester(rule, {
         ],
       }),
     },
+    // made up (the case): target accuracy climbing 48 -> 58 -> 69 -> 77 -> 88 in its first epochs, then settled:
+    // a monotone rise during the warm-up is not a jump
+    { name: 'warm-up climb', run: makeRun({ series: [epochSeries(KEY.valAcc, [48, 58, 69, 77, 88, 89, 88, 90, 89, 90, 89, 90])] }) },
+    // made up: a steady climb with one larger step continues the trend, it does not leave a stable level
+    { name: 'a step that continues a trend', run: makeRun({ series: [epochSeries(KEY.valAcc, [20, 26, 31, 37, 42, 48, 53, 72, 77, 83, 88, 94])] }) },
+    // made up: a curve swinging +-10 points; its change point shift of 16 points is under 5x its noise
+    { name: 'a noisy curve', run: makeRun({ series: [epochSeries(KEY.clsAcc, [50, 60, 48, 62, 47, 61, 70, 80, 66, 79, 68, 81])] }) },
   ],
   invalid: [
     {

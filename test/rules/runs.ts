@@ -91,3 +91,13 @@ export const switchedOff = () =>
     hyperparameters: { epochs: 15, iters_per_epoch: 300, grl_switch_iter: 2400, grl_switch_hi: 0.0, grl_hi: 1.0, grl_max_iters: 1000, disc_batch_norm: false },
     series: [tllibSeries(KEY.domainAcc, [82, 67, 60, 58, 57, 57, 56, 56, 75, 92, 95, 96, 96, 97, 97], { ipe: 300, printsPerEpoch: 6 })],
   });
+
+/**
+ * A deterministic zig-zag: `n` values alternating around `level` by `amp` +- 30% (a fixed pseudo-random pattern),
+ * with an optional single lucky value `luckyValue` at index `luckyAt`.
+ */
+export function zigzag(n: number, level: number, amp: number, luckyAt?: number, luckyValue?: number): number[] {
+  let r = 7;
+  const rnd = () => ((r = (r * 16807) % 2147483647) / 2147483647);
+  return Array.from({ length: n }, (_, i) => (i === luckyAt && luckyValue !== undefined ? luckyValue : Number((level + (i % 2 ? 1 : -1) * amp * (0.7 + 0.6 * rnd())).toFixed(2))));
+}

@@ -114,16 +114,28 @@ export function parseConfigText(name: string, text: string): Record<string, Hype
   return parseKeyValueText(text);
 }
 
-/**
- * Reads the configuration files in `dir`. Each file becomes a fragment with its hyperparameters and where they came
- * from; an unreadable or malformed file becomes a note, never an error for the run.
- */
-export async function readConfigBeside(dir: string, skip: ReadonlySet<string> = new Set()): Promise<{ fragments: RunFragment[]; notes: Note[] }> {
-  const fragments: RunFragment[] = [];
-  const notes: Note[] = [];
+/** The configuration files (CONFIG_FILE_NAMES) present in `dir`. */
+export async function configFilesIn(dir: string): Promise<string[]> {
+  const out: string[] = [];
   for (const name of CONFIG_FILE_NAMES) {
     const file = join(dir, name);
-    if (skip.has(file)) continue;
+    try {
+      if ((await stat(file)).isFile()) out.push(file);
+    } catch {
+      /* not there */
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads configuration files. Each becomes a fragment with its hyperparameters and where they came from; an
+ * unreadable, oversized or malformed file becomes a note, never an error for the run.
+ */
+export async function readConfigFiles(files: readonly string[]): Promise<{ fragments: RunFragment[]; notes: Note[] }> {
+  const fragments: RunFragment[] = [];
+  const notes: Note[] = [];
+  for (const file of files) {
     let size: number;
     try {
       const st = await stat(file);

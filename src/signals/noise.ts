@@ -1,0 +1,222 @@
+// The noise model of one curve (per-epoch values): a robust trend, the epoch-to-epoch noise around it, and the
+// warm-up span. Computed once per series and shared by the rules, so every rule judges a change against the same
+// yardstick: the run's own noise.
+
+export interface NoiseModel {
+  /** values given (finite or not) */
+  n: number;
+  /** finite values used */
+  finite: number;
+  /**
+   * Robust trend, same length as the input: running median (window 5, or 3 below 7 values) followed by a
+   * 1/4-1/2-1/4 Hanning pass. Windows shrink symmetrically at the ends, so the first and last trend values are the
+   * raw first and last values: a peak in the first epoch stays visible. NaN where the input is non-finite.
+   */
+  trend: number[];
+  /** value - trend (NaN where the input is non-finite) */
+  residual: number[];
+  /**
+   * Robust epoch-to-epoch noise, as a standard deviation of one value: 1.4826 x the median absolute deviation of
+   * the first differences around their median, divided by sqrt 2 (a difference carries the noise of two values).
+   * Centring on the median difference makes a steady climb or decline cost nothing; a single jump or spike
+   * barely moves a median. NaN with fewer than 3 finite values.
+   */
+  sigma: number;
+  /** 1.4826 x the median absolute residual around the trend (interior values only; the ends equal the trend) */
+  residualSigma: number;
+  /**
+   * Index of the first value after the warm-up: the initial stretch in which the curve moves in one direction by
+   * more than WARMUP_STEP_SIGMAS x sigma every epoch (a fast initial climb of accuracy, a falling domain accuracy).
+   * 0 when the curve does not start with such a move.
+   */
+  warmupEnd: number;
+}
+
+/** 1.4826 turns a median absolute deviation into a standard deviation for Gaussian noise. */
+const MAD_TO_SD = 1.4826;
+/** A warm-up step moves more than twice the noise: noise alone does that in under 5% of steps, twice in a row in 0.2%. */
+export const WARMUP_STEP_SIGMAS = 2;
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Running median with symmetric windows that shrink at the ends (the ends are kept as they are). */
+function runningMedian(v: readonly number[], window: number): number[] {
+  const h = window >> 1;
+  return v.map((_, i) => {
+    const r = Math.min(h, i, v.length - 1 - i);
+    return median(v.slice(i - r, i + r + 1) as number[]);
+  });
+}
+
+function hanning(v: readonly number[]): number[] {
+  return v.map((x, i) => (i === 0 || i === v.length - 1 ? x : v[i - 1] / 4 + x / 2 + v[i + 1] / 4));
+}
+
+/**
+ * Robust trend of a sequence (see NoiseModel.trend). Non-finite values are skipped (the trend runs over the
+ * finite ones) and get NaN.
+ *
+ * Cost: O(n w log w) with w = 5. NaN/Inf policy: skipped; NaN at their positions.
+ *
+ * @example robustTrend([83, 97, 83, 97, 83, 97, 83]) // [83, 86.5, 90, 90, 90, 93.5, 83]: the zig-zag is smoothed out
+ */
+export function robustTrend(values: readonly number[]): number[] {
+  const idx: number[] = [];
+  values.forEach((v, i) => {
+    if (Number.isFinite(v)) idx.push(i);
+  });
+  const fin = idx.map((i) => values[i]);
+  const out = values.map(() => NaN);
+  if (fin.length === 0) return out;
+  const smooth = hanning(runningMedian(fin, fin.length >= 7 ? 5 : 3));
+  idx.forEach((i, k) => (out[i] = smooth[k]));
+  return out;
+}
+
+/**
+ * The noise model of a curve (see NoiseModel).
+ *
+ * Cost: O(n log n) time, O(n) memory.
+ * NaN/Inf policy: non-finite values are skipped (the model describes the finite curve); their trend and residual
+ * are NaN. Callers that must treat a NaN as a symptom check `firstNonFinite` first.
+ *
+ * @example noiseModel([58, 69, 77, 88, 89, 88, 90, 89, 90]).warmupEnd // 3: the climb to 88 is the warm-up
+ */
+export function noiseModel(values: readonly number[]): NoiseModel {
+  const trend = robustTrend(values);
+  const residual = values.map((v, i) => (Number.isFinite(v) ? v - trend[i] : NaN));
+  const fin = values.filter((v) => Number.isFinite(v));
+  const diffs: number[] = [];
+  for (let i = 0; i + 1 < fin.length; i++) diffs.push(fin[i + 1] - fin[i]);
+  let sigma = NaN;
+  if (fin.length >= 3) {
+    const md = median(diffs);
+    sigma = (MAD_TO_SD * median(diffs.map((d) => Math.abs(d - md)))) / Math.SQRT2;
+  }
+  const interior: number[] = [];
+  let seen = 0;
+  residual.forEach((r) => {
+    if (!Number.isFinite(r)) return;
+    seen++;
+    if (seen > 1 && seen < fin.length) interior.push(Math.abs(r));
+  });
+  const residualSigma = interior.length ? MAD_TO_SD * median(interior) : NaN;
+  let warmupEnd = 0;
+  if (Number.isFinite(sigma) && diffs.length) {
+    const dir = Math.sign(diffs[0]);
+    const step = Math.max(WARMUP_STEP_SIGMAS * sigma, 0);
+    let k = 0;
+    while (k < diffs.length && dir !== 0 && Math.sign(diffs[k]) === dir && Math.abs(diffs[k]) > step) k++;
+    // Two or more such steps make a warm-up; one step is just a first move.
+    warmupEnd = k >= 2 && k < diffs.length ? k : 0;
+    // Positions are over finite values; map back to the input index.
+    if (warmupEnd) {
+      let c = -1;
+      for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]) && ++c === warmupEnd) { warmupEnd = i; break; }
+    }
+  }
+  return { n: values.length, finite: fin.length, trend, residual, sigma, residualSigma, warmupEnd };
+}
+
+export interface PeakToEnd {
+  /** index of the highest trend value (the smoothed peak) */
+  peakIndex: number;
+  peakLevel: number;
+  /** level at the end: median of the last `endCount` finite values */
+  endLevel: number;
+  endCount: number;
+  /** index of the first of those values */
+  endFrom: number;
+  /** peakLevel - endLevel */
+  drop: number;
+  /**
+   * drop / (sigma x sqrt(1/m + 1/endCount)), with m = 1 when the peak is the first (raw) value and
+   * PEAK_SPAN otherwise: the drop in units of its own noise. Infinity when sigma is 0 and drop > 0.
+   */
+  z: number;
+  /** the single highest raw value and its index (a lucky draw on a noisy curve, a peak on a clean one) */
+  bestIndex: number;
+  bestValue: number;
+}
+
+/** The Hanning pass over a median-5 averages roughly three values' worth of noise. */
+export const PEAK_SPAN = 3;
+
+/**
+ * How far a curve ended below its smoothed peak, and how large that is against the curve's noise.
+ * Null with fewer than 3 finite values.
+ *
+ * Cost: O(n) given the model. NaN/Inf policy: non-finite values are skipped.
+ *
+ * @example peakToEnd([29.5, 12, 9, 15, 8, 13, 17, 11, 16, 17.3], noiseModel(...)) // peak 29.5 at 0 (the first epoch counts), end 16
+ */
+export function peakToEnd(values: readonly number[], model: NoiseModel = noiseModel(values)): PeakToEnd | null {
+  const idx: number[] = [];
+  values.forEach((v, i) => {
+    if (Number.isFinite(v)) idx.push(i);
+  });
+  if (idx.length < 3) return null;
+  let peakIndex = idx[0];
+  let bestIndex = idx[0];
+  for (const i of idx) {
+    if (model.trend[i] > model.trend[peakIndex]) peakIndex = i;
+    if (values[i] > values[bestIndex]) bestIndex = i;
+  }
+  const endCount = idx.length >= 20 ? 5 : 3;
+  const tail = idx.slice(-endCount);
+  const endLevel = median(tail.map((i) => values[i]));
+  const peakLevel = model.trend[peakIndex];
+  const drop = peakLevel - endLevel;
+  const m = peakIndex === idx[0] || peakIndex === idx[idx.length - 1] ? 1 : PEAK_SPAN;
+  const se = model.sigma * Math.sqrt(1 / m + 1 / endCount);
+  const z = se > 0 ? drop / se : drop > 0 ? Infinity : 0;
+  return { peakIndex, peakLevel, endLevel, endCount, endFrom: tail[0], drop, z, bestIndex, bestValue: values[bestIndex] };
+}
+
+export interface Swing {
+  /** median |v[i+1] - v[i]| over the values judged */
+  medianSwing: number;
+  /** median |trend[i+1] - trend[i]|: how much the level itself moves per epoch */
+  trendStep: number;
+  /** fraction of consecutive non-zero differences that reverse direction */
+  reversalRate: number;
+  /** robust spread of the residual around the trend (residualSigma over the values judged) */
+  amplitude: number;
+  steps: number;
+}
+
+/**
+ * Swing of a curve against its trend: how far it goes back and forth each epoch, compared with how far its level
+ * moves. Judged from index `from` on (e.g. after the warm-up). Null with fewer than 4 finite values judged.
+ *
+ * Cost: O(n log n). NaN/Inf policy: non-finite values are skipped.
+ *
+ * @example swing([83, 97, 84, 96, 85, 97, 83], noiseModel(...)) // medianSwing ~12, trendStep ~2, reversalRate 1
+ */
+export function swing(values: readonly number[], model: NoiseModel = noiseModel(values), from = 0): Swing | null {
+  const idx: number[] = [];
+  for (let i = Math.max(0, from); i < values.length; i++) if (Number.isFinite(values[i])) idx.push(i);
+  if (idx.length < 4) return null;
+  const d: number[] = [];
+  const t: number[] = [];
+  for (let k = 0; k + 1 < idx.length; k++) {
+    d.push(values[idx[k + 1]] - values[idx[k]]);
+    t.push(Math.abs(model.trend[idx[k + 1]] - model.trend[idx[k]]));
+  }
+  const signs = d.filter((x) => x !== 0).map(Math.sign);
+  let rev = 0;
+  for (let k = 0; k + 1 < signs.length; k++) if (signs[k] !== signs[k + 1]) rev++;
+  const inner = idx.slice(1, -1).map((i) => Math.abs(model.residual[i]));
+  return {
+    medianSwing: median(d.map(Math.abs)),
+    trendStep: median(t),
+    reversalRate: signs.length > 1 ? rev / (signs.length - 1) : 0,
+    amplitude: inner.length ? MAD_TO_SD * median(inner) : 0,
+    steps: d.length,
+  };
+}

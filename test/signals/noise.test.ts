@@ -1,0 +1,63 @@
+// Tests of the noise model (src/signals/noise.ts): trend, epoch-to-epoch noise, warm-up, peak-to-end drop, swing.
+// Expected values worked out by hand in the comments.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { noiseModel, robustTrend, peakToEnd, swing } from '../../src/signals/noise.js';
+
+const close = (a: number, b: number, tol = 1e-6) => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b}`);
+
+test('robustTrend: median-5 then Hanning, ends kept, a period-2 zig-zag smoothed towards its middle', () => {
+  // median windows shrink at the ends: [83, 83, 83, 97, 83, 83, 83]; Hanning: 83/4 + 83/2 + 97/4 = 86.5, 83/4 + 97/2 + 83/4 = 90
+  assert.deepEqual(robustTrend([83, 97, 83, 97, 83, 97, 83]), [83, 83, 86.5, 90, 86.5, 83, 83]);
+  // non-finite values are skipped and get NaN
+  const t = robustTrend([1, NaN, 2, 3]);
+  assert.ok(Number.isNaN(t[1]));
+  assert.equal(t[0], 1);
+  assert.equal(t[3], 3);
+});
+
+test('noiseModel.sigma: MAD of first differences around their median / sqrt 2; a steady climb costs nothing', () => {
+  // a straight line: every difference equals the median difference
+  assert.equal(noiseModel([0, 2, 4, 6, 8, 10]).sigma, 0);
+  // [0, 2, 0, 2, 0, 2, 0]: diffs +2 -2 +2 -2 +2 -2, median 0, |d| = 2 -> MAD 2 -> sigma = 1.4826 * 2 / sqrt 2
+  close(noiseModel([0, 2, 0, 2, 0, 2, 0]).sigma, (1.4826 * 2) / Math.SQRT2);
+  // one jump barely moves it: diffs 0,0,0,30,0,0,0 -> median 0, MAD 0
+  assert.equal(noiseModel([50, 50, 50, 50, 80, 80, 80, 80]).sigma, 0);
+  assert.ok(Number.isNaN(noiseModel([1, 2]).sigma));
+});
+
+test('noiseModel.warmupEnd: a monotone climb of several steps above twice the noise is the warm-up', () => {
+  // diffs 11, 8, 11, 1, -1, 2, -1, 1, -1: median 1, |d - 1| median 2 -> sigma 2.1; steps above 4.2: the first three
+  assert.equal(noiseModel([58, 69, 77, 88, 89, 88, 90, 89, 90, 89]).warmupEnd, 3);
+  // a single first move is not a warm-up
+  assert.equal(noiseModel([40, 70, 71, 70, 72, 71, 70]).warmupEnd, 0);
+  // falling domain accuracy warms up too
+  assert.equal(noiseModel([90, 80, 68, 58, 57, 58, 56, 57]).warmupEnd, 3);
+});
+
+test('peakToEnd: a first-epoch peak counts; the end is the median of the last values', () => {
+  const v = [29.5, 12, 9, 15, 8, 13, 11, 14, 10, 12];
+  const p = peakToEnd(v)!;
+  assert.equal(p.peakIndex, 0);
+  assert.equal(p.peakLevel, 29.5);
+  assert.equal(p.endLevel, 12); // median(14, 10, 12)
+  assert.equal(p.endCount, 3);
+  close(p.drop, 17.5);
+  assert.ok(p.z > 2.5, `z ${p.z}`);
+  // one lucky value in the middle is smoothed away: the peak level stays near the plateau
+  const q = peakToEnd([70, 71, 70, 90, 70, 71, 70, 71, 70])!;
+  assert.equal(q.bestIndex, 3);
+  assert.ok(q.peakLevel < 76, `peak ${q.peakLevel}`);
+  assert.equal(peakToEnd([1, 2]), null);
+});
+
+test('swing: a zig-zag reverses every step and dwarfs its trend; a staircase climb does not', () => {
+  const zz = [83, 97, 84, 96, 85, 97, 83, 96, 84, 97];
+  const s = swing(zz)!;
+  assert.equal(s.reversalRate, 1);
+  assert.ok(s.medianSwing >= 12);
+  assert.ok(s.amplitude > 2 * s.trendStep, `${s.amplitude} vs ${s.trendStep}`);
+  const st = swing([20, 35, 31, 46, 42, 57, 53, 68, 64, 79])!;
+  assert.equal(st.reversalRate, 1);
+  assert.ok(st.amplitude < 2 * st.trendStep, `${st.amplitude} vs ${st.trendStep}`);
+});
