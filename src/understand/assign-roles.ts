@@ -9,6 +9,7 @@ import type { SeriesRole } from './role-types.js';
 import { ASSUMED, CONVENTION, EXPLICIT, MIN_KEY_CONFIDENCE, inferRoleFromName, keyForRole, keyFromName, roleOfKey } from './infer-role.js';
 import { parseRoleSpec } from './role-spec.js';
 import { hyperLookup } from './hyper-aliases.js';
+import { tokenize } from './tokens.js';
 
 /** ln 2: binary cross-entropy of a discriminator at chance; a sum over source and target batches sits at 2 ln 2. */
 const LN2 = Math.log(2);
@@ -96,6 +97,81 @@ function isExplicitTargetAcc(c: Candidate): boolean {
     c.role.confidence >= CONVENTION * 0.9 && !c.role.reasons.some((x) => x.startsWith('assumed'));
 }
 
+/** Names of the source and target domains: config keys (`source: amazon`, `tgt: D`) or a task in the path (`mnistm2svhn`, `A_to_W`). */
+interface DomainNames {
+  source: Set<string>;
+  target: Set<string>;
+  from: string;
+}
+
+const TASK_IN_NAME = /(?:^|[^a-z0-9])([a-z][a-z0-9]*?)(?:2|_to_|-to-|→)([a-z][a-z0-9]*)(?:$|[^a-z0-9])/i;
+
+function domainNames(run: Run): DomainNames | undefined {
+  const hp = run.hyperparameters;
+  const words = (v: HyperValue | undefined): string[] => (typeof v === 'string' ? v.toLowerCase().split(/[\s,+/]+/).filter((w) => w.length > 1) : Array.isArray(v) ? v.flatMap((x) => words(x)) : []);
+  const s = hyperLookup(hp, ['source', 'src', 'source_domain', 'source_domains', 'src_domain', 'source_dataset']);
+  const t = hyperLookup(hp, ['target', 'tgt', 'target_domain', 'target_domains', 'tgt_domain', 'target_dataset']);
+  if (s && t && words(s.value).length && words(t.value).length) {
+    return { source: new Set(words(s.value)), target: new Set(words(t.value)), from: `config ${s.name}/${t.name}` };
+  }
+  for (const file of [run.path, ...run.files]) {
+    for (const part of file.split(/[\\/]/).reverse()) {
+      const m = TASK_IN_NAME.exec(part.replace(/\.[a-z]+$/i, ''));
+      // two-letter-plus domain names only: `A2W` style single letters are too weak to match series words against
+      if (m && m[1].length > 1 && m[2].length > 1) return { source: new Set([m[1].toLowerCase()]), target: new Set([m[2].toLowerCase()]), from: `"${part}"` };
+    }
+  }
+  return undefined;
+}
+
+/** A series named for a domain (`accuracy of the svhn dataset` when svhn is the target) belongs to that domain. */
+function byDomainName(c: Candidate, names: DomainNames): void {
+  const r = c.role;
+  if (r.from === 'user' || r.domain === 'domain-discriminator') return;
+  if (!['accuracy', 'loss', 'class-loss', 'total-loss', 'error'].includes(r.quantity)) return;
+  const tokens = tokenize(c.series.rawName);
+  const hitT = tokens.find((t) => names.target.has(t));
+  const hitS = tokens.find((t) => names.source.has(t));
+  if (!hitT === !hitS) return;
+  const domain = hitT ? 'target' : 'source';
+  const explicit = r.reasons.some((x) => /^(source|target) word/.test(x));
+  if (explicit && r.domain === domain) return;
+  c.role = {
+    ...r,
+    domain,
+    // an accuracy of the target with no split named is an evaluation
+    split: domain === 'target' && r.quantity === 'accuracy' && r.split === 'train' && !r.reasons.some((x) => x.startsWith('split "')) ? 'val' : r.split,
+    confidence: Math.max(r.confidence, EXPLICIT * CONVENTION),
+    reasons: [...r.reasons.filter((x) => !x.startsWith('assumed') && !x.startsWith('training accuracy')), `"${hitT ?? hitS}" is the ${domain} domain (${names.from})`],
+  };
+}
+
+/** An unnamed accuracy with at most this many values reads as periodic evaluations, not per-step training meters. */
+const MAX_EVALUATIONS = 50;
+
+/**
+ * An accuracy with no split and no domain in its name, logged once per epoch/evaluation, in a run where no accuracy
+ * names its split: an evaluation (SHOT's `Accuracy = 86.95%`), so the target's by the same protocol assumption.
+ */
+function epochAccuracyIsEvaluation(candidates: Candidate[]): void {
+  const accs = candidates.filter((c) => c.role.quantity === 'accuracy' && c.role.from !== 'user');
+  if (accs.some((c) => c.role.reasons.some((x) => x.startsWith('split "')))) return;
+  for (const c of accs) {
+    const r = c.role;
+    const sparse = r.granularity === 'epoch' || c.series.points.length <= MAX_EVALUATIONS;
+    if (r.split !== 'train' || !sparse || r.domain !== 'source') continue;
+    if (!r.reasons.includes('training accuracy is measured on labelled source batches')) continue;
+    c.role = {
+      ...r,
+      domain: 'target',
+      split: 'val',
+      // one more assumption than the name alone carried
+      confidence: Math.round(r.confidence * (ASSUMED / CONVENTION) * 100) / 100,
+      reasons: [...r.reasons.filter((x) => x !== 'training accuracy is measured on labelled source batches'), `logged once per epoch/evaluation (${c.series.points.length} values) and no accuracy in the run names a split`, "assumed: an evaluation accuracy is the target's (tllib, DeepDA, SHOT and most DA code validate on the target)"],
+    };
+  }
+}
+
 export interface AssignRolesOptions {
   /** raw series name (or current key) -> role spec, from --map and the config file's `roles` */
   map?: Record<string, string>;
@@ -121,6 +197,9 @@ export function assignRoles(run: Run, opts: AssignRolesOptions = {}): void {
   // Run-level evidence
   const envs = testEnvsOf(run.hyperparameters);
   for (const c of candidates) domainBedRole(c, envs, !envs);
+  const names = domainNames(run);
+  if (names) for (const c of candidates) byDomainName(c, names);
+  epochAccuracyIsEvaluation(candidates);
   const explicitTarget = candidates.find(isExplicitTargetAcc);
   if (explicitTarget) {
     for (const c of candidates) {

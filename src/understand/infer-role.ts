@@ -48,6 +48,10 @@ function quantityOf(tokens: readonly string[], raw: string): Part<RoleQuantity> 
   const tgt = pick(tokens, W.TARGET_WORDS);
   const f1 = pick(tokens, W.F1_WORDS);
   if (f1) return { value: 'f1', conf: EXPLICIT, reason: `per-class summary metric word "${f1}" (F1/recall/macro), not an accuracy` };
+  const analysis = pick(tokens, W.ANALYSIS_WORDS);
+  if (analysis) return { value: 'other', conf: 0, reason: `post-training analysis word "${analysis}"` };
+  const pseudo = pick(tokens, W.PSEUDO_WORDS);
+  if (acc && pseudo) return { value: 'accuracy', conf: CONVENTION, reason: `accuracy word "${acc}" with "${pseudo}": a pseudo-label accuracy, weaker than the model's own` };
   if (acc) return { value: 'accuracy', conf: EXPLICIT, reason: `accuracy word "${acc}"` };
   if (tokens.includes('score') && !loss) return { value: 'accuracy', conf: CONVENTION, reason: '"score" read as an accuracy' };
   const err = pick(tokens, W.ERROR_WORDS);

@@ -29,5 +29,9 @@ export const VAL_WORDS = set('val', 'valid', 'validation', 'dev');
 export const TEST_WORDS = set('test', 'testing', 'eval', 'evaluation', 'tst');
 /** resources and bookkeeping: never training signals */
 export const RESOURCE_WORDS = set('mem', 'memory', 'gb', 'mb', 'time', 'runtime', 'seconds', 'sec', 'throughput', 'gpu', 'timestamp', 'samples', 'sps', 'fps', 'eta', 'data');
+/** pseudo-label accuracies (SHOT's `Accuracy = a% -> b%` before/after clustering): about the target, but not the model's */
+export const PSEUDO_WORDS = set('before', 'after', 'pseudo', 'pl', 'cluster', 'clustering', 'plabel');
+/** post-training analysis (tllib's A-distance probe): not a training signal */
+export const ANALYSIS_WORDS = set('analysis', 'anet', 'adist', 'a_distance', 'probe');
 export const PLACEHOLDER_NAMES = set('hp_metric', '_step', '_runtime', '_timestamp');
 export const EPOCH_COUNTER_NAMES = set('epoch', 'step', 'iteration', 'iter', 'global_step', 'trainer/global_step');
