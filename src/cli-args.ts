@@ -1,5 +1,6 @@
 // Parses argv for the main command into typed options; usage errors are UsageError (exit 2, one line).
 import { parseArgs } from 'node:util';
+import { parseRoleSpec, ROLE_SPEC_HELP } from './understand/role-spec.js';
 import type { Severity, SeveritySetting, ShardSpec } from './engine/types.js';
 import { parseShard } from './sweep/shard.js';
 import type { RunSourceFormat } from './model/types.js';
@@ -22,6 +23,10 @@ export interface CliOptions {
   /** true when the user named no --format (TTY -> interactive UI) */
   formatGiven: boolean;
   failOn: FailOn;
+  /** `--fail-on not-judged`: a run dann-doctor could not judge fails the build too */
+  failOnNotJudged: boolean;
+  /** `--map NAME=ROLE`: the user's roles for series (override inference and the config file's roles) */
+  roleMap: Record<string, string>;
   configFile?: string;
   ruleOverrides: Record<string, SeveritySetting>;
   evaluate: boolean;
@@ -63,6 +68,20 @@ function bytes(v: string | undefined): number | undefined {
   return Math.floor(Number(m[1]) * mult);
 }
 
+/** `--map NAME=ROLE` flags: NAME as the run logs it (may contain '='? then the last '=' splits), ROLE validated. */
+export function parseRoleMap(flags: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of flags) {
+    const i = f.lastIndexOf('=');
+    const name = i > 0 ? f.slice(0, i).trim() : '';
+    const role = i > 0 ? f.slice(i + 1).trim() : '';
+    if (!name || !role) throw new UsageError(`--map expects NAME=ROLE (e.g. --map "acc_t=target-acc"), got "${f}"`);
+    if (!parseRoleSpec(role)) throw new UsageError(`--map ${name}=${role}: unknown role "${role}" (one of ${ROLE_SPEC_HELP})`);
+    out[name] = role;
+  }
+  return out;
+}
+
 export function parseCliArgs(argv: string[]): CliOptions {
   let parsed;
   try {
@@ -74,6 +93,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         format: { type: 'string', short: 'f', multiple: true },
         output: { type: 'string', short: 'o' },
         'fail-on': { type: 'string' },
+        map: { type: 'string', multiple: true },
         config: { type: 'string', short: 'c' },
         rule: { type: 'string', multiple: true },
         eval: { type: 'boolean' },
@@ -113,8 +133,16 @@ export function parseCliArgs(argv: string[]): CliOptions {
     target.file = v.output;
   }
   if (outputs.filter((o) => !o.file).length > 1) throw new UsageError('several --format values would all go to stdout; give each but one a file: --format sarif=report.sarif');
-  const failOn = (v['fail-on'] ?? 'error') as FailOn;
-  if (!['error', 'warn', 'info', 'never'].includes(failOn)) throw new UsageError(`--fail-on expects error|warn|info|never, got "${v['fail-on']}"`);
+  // `--fail-on warn,not-judged`: one severity bar (default error) and/or not-judged
+  const failParts = (v['fail-on'] ?? 'error').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const part of failParts) {
+    if (!['error', 'warn', 'info', 'never', 'not-judged'].includes(part)) throw new UsageError(`--fail-on expects error|warn|info|never|not-judged (comma-separated), got "${v['fail-on']}"`);
+  }
+  const bars = failParts.filter((x) => x !== 'not-judged');
+  if (bars.length > 1) throw new UsageError(`--fail-on takes one severity (error|warn|info|never), plus not-judged if wanted; got "${v['fail-on']}"`);
+  const failOn = (bars[0] ?? 'error') as FailOn;
+  const failOnNotJudged = failParts.includes('not-judged');
+  const roleMap = parseRoleMap(v.map ?? []);
   const ruleOverrides: Record<string, SeveritySetting> = {};
   for (const r of v.rule ?? []) {
     const m = /^([a-z0-9-]+)=(\w+)$/.exec(r);
@@ -131,6 +159,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     outputs,
     formatGiven,
     failOn,
+    failOnNotJudged,
+    roleMap,
     configFile: v.config,
     ruleOverrides,
     evaluate: !!v.eval || !!v.backend,
@@ -155,6 +185,7 @@ export const HELP = `dann-doctor — diagnose domain-adversarial training runs (
 
 Usage
   dann-doctor [options] PATH...          diagnose runs (a run dir, a log file, or a folder of runs)
+  dann-doctor inspect PATH [--map N=R]   every series with its role and why, the hyperparameters and where
   dann-doctor compare A B [--format F]   compare two runs (or --baseline B)
   dann-doctor watch DIR [--on-finding CMD]  follow a run that is still training
   dann-doctor merge SHARD.json... [--format F]  combine --shard reports into one
@@ -164,7 +195,8 @@ Output
                              =FILE sends one to a file (default: interactive UI on a terminal, else text)
   -o, --output FILE          write the (single) report to FILE instead of stdout
       --plots DIR            write t-SNE and curve plots (SVG + PNG) to DIR
-      --fail-on LEVEL        exit 1 if a finding at or above LEVEL exists: error (default) | warn | info | never
+      --fail-on LEVEL        exit 1 if a finding at or above LEVEL exists: error (default) | warn | info | never;
+                             add not-judged (e.g. --fail-on error,not-judged) to fail runs that could not be judged
       --no-color             plain text (NO_COLOR is honoured too)
       --force                replace an existing output file that dann-doctor did not write
   -v, --verbose              list every ingest note
@@ -175,6 +207,8 @@ Analysis
       --baseline RUN         a source-only run to measure the adaptation gain against
   -c, --config FILE          dann-doctor.config.json (default: ./dann-doctor.config.json if present)
       --rule ID=LEVEL        override a rule's severity: off | info | warn | error
+      --map NAME=ROLE        say what a series means: target-acc | source-acc | domain-acc | total-loss |
+                             class-loss | domain-loss | lr | grl-coeff | ignore | a canonical key (repeatable)
       --format-hint FMT      force a reader: tllib | tfevents | mlflow | lightning-csv | csv | jsonl | ...
       --write-baseline FILE  record current findings so later runs don't fail on them
       --baseline-file FILE   apply such a file (suppressed findings don't count for --fail-on)
@@ -186,7 +220,7 @@ Many runs
       --shard I/N            diagnose share I of N (stable: by each run's path); write it with
                              --format json=shard-I.json, then: dann-doctor merge shard-*.json
 
-Exit codes: 0 no finding at/above --fail-on · 1 findings · 2 usage or unreadable input
+Exit codes: 0 no finding at/above --fail-on · 1 findings (or a not-judged run with --fail-on not-judged) · 2 usage or unreadable input
 
 Examples
   dann-doctor fixtures/runs/label_shift

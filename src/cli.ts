@@ -1,5 +1,6 @@
 // The only file that touches process: argv -> options -> diagnose -> reporters/UI -> exit code.
 import { existsSync } from 'node:fs';
+import { runVerdictOf } from './reporters/run-headline.js';
 import { resolve } from 'node:path';
 import type { CliIO } from './cli-io.js';
 import type { Report, Severity, EngineConfig } from './engine/types.js';
@@ -13,8 +14,9 @@ import { OutputRefused, protectedDirs, writeOutputFile, OWNER_MARK, type OutputG
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, error: 2 };
 
-/** Exit 1 when an unsuppressed finding is at or above --fail-on. */
-export function exitCodeFor(report: Report, failOn: FailOn): number {
+/** Exit 1 when an unsuppressed finding is at or above --fail-on, or (with not-judged) a run could not be judged. */
+export function exitCodeFor(report: Report, failOn: FailOn, failOnNotJudged = false): number {
+  if (failOnNotJudged && report.runs.some((r) => runVerdictOf(r) === 'not-judged')) return 1;
   if (failOn === 'never') return 0;
   const bar = SEVERITY_RANK[failOn];
   return report.runs.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= bar)) ? 1 : 0;
@@ -73,7 +75,7 @@ async function loadEngineConfig(opts: CliOptions, io: CliIO): Promise<Partial<En
   const { loadConfig } = await import('./engine/config.js');
   const file = opts.configFile ?? (existsSync(resolve(io.cwd, 'dann-doctor.config.json')) ? resolve(io.cwd, 'dann-doctor.config.json') : undefined);
   const base: Partial<EngineConfig> = file ? await loadConfig(file) : {};
-  return { ...base, rules: { ...base.rules, ...opts.ruleOverrides } };
+  return { ...base, rules: { ...base.rules, ...opts.ruleOverrides }, roles: { ...base.roles, ...opts.roleMap } };
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -81,6 +83,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (argv[0] === 'compare') {
       const { compareCommand } = await import('./commands/compare.js');
       return await compareCommand(argv.slice(1), io);
+    }
+    if (argv[0] === 'inspect') {
+      const { inspectCommand } = await import('./commands/inspect.js');
+      return await inspectCommand(argv.slice(1), io);
     }
     if (argv[0] === 'watch') {
       const { watchCommand } = await import('./commands/watch.js');
@@ -152,7 +158,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       } else io.stdout.write(terminalSafeText(text)); // our SGR colours pass, any other control is shown escaped
     }
     if (report.errors.length) return 2;
-    return exitCodeFor(report, opts.failOn);
+    return exitCodeFor(report, opts.failOn, opts.failOnNotJudged);
   } catch (err) {
     if (err instanceof Interrupted) return err.exitCode;
     if (err instanceof UsageError || err instanceof InputError || err instanceof OutputRefused || (err instanceof Error && err.name === 'MergeError')) {

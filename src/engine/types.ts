@@ -1,4 +1,6 @@
 // Types of the rule engine (rules, findings, causes) and of the versioned Report every reporter renders.
+import type { RunVerdict, Coverage } from '../report/run-verdict.js';
+import type { SeriesRole } from '../understand/role-types.js';
 import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo } from '../model/types.js';
 
 export type Severity = 'error' | 'warn' | 'info';
@@ -117,6 +119,8 @@ export interface SeriesSummary {
   nonFinite: number;
   /** per-epoch means (or the last running average of each epoch for tllib meters) */
   epochMeans: { epoch: number; mean: number }[];
+  /** what the series means, how sure, and why (src/understand) */
+  role?: SeriesRole;
 }
 
 /**
@@ -147,7 +151,15 @@ export interface RunReport {
   status: RunStatus;
   crash?: CrashInfo;
   algorithm: Algorithm;
+  /** where the algorithm was read, and its name as the run wrote it */
+  algorithmFrom?: Run['algorithmFrom'];
   hyperparameters: Record<string, HyperValue>;
+  /** files the hyperparameters were read from (log header, config files beside the logs) */
+  hyperparameterFiles?: string[];
+  /** problems / ok / not-judged (the core signals were not found or not checked); see src/report/run-verdict.ts */
+  verdict: RunVerdict;
+  /** what the verdict rests on: core signals found and missing, and how to map a series dann-doctor missed */
+  coverage: Coverage;
   epochsCompleted?: number;
   itersPerEpoch?: number;
   /** headline numbers, percent */

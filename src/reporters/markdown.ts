@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import type { Report, RunReport } from '../engine/types.js';
 import { pct, SEVERITY_GLYPH } from './style.js';
-import { evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { coverageLines, evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageMarkdown } from '../sweep/render-triage.js';
 
@@ -11,7 +11,7 @@ const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function runSection(run: RunReport): string {
   const out: string[] = [];
   const v = verdictOf(run);
-  out.push(`### ${v.kind === 'problems' ? '❌' : '✅'} \`${run.id}\` — ${esc(v.text)}`, '');
+  out.push(`### ${v.kind === 'problems' ? '❌' : v.kind === 'not-judged' ? '❔' : '✅'} \`${run.id}\` — ${esc(v.text)}`, '');
   out.push(`${headerFacts(run)}  `);
   for (const e of evaluationProblems(run)) out.push(`${e.level === 'error' ? '❌' : '⚠️'} ${esc(e.text)}  `);
   const m = run.metrics;
@@ -34,6 +34,13 @@ function runSection(run: RunReport): string {
       for (const fx of c.fixes) out.push(`  - try: ${esc(fx)}`);
       if (c.experiment) out.push(`  - to tell apart: ${esc(c.experiment)}`);
     }
+    out.push('');
+  }
+  const cov = coverageLines(run);
+  if (cov.missing.length) {
+    for (const m of cov.missing) out.push(`- **missing** ${esc(m)}`);
+    for (const f of cov.found) out.push(`- found ${esc(f)}`);
+    if (cov.hint) out.push(`- map it: ${esc(cov.hint)}`);
     out.push('');
   }
   if (run.checked.length) out.push(`<sub>checked: ${esc(run.checked.join(' · '))}</sub>  `);

@@ -1,8 +1,24 @@
 // The one-line verdict and the header facts of a run, shared by the text and Markdown reporters.
 import type { RunReport, Finding } from '../engine/types.js';
 import { SEVERITY_ORDER } from './style.js';
+import { runVerdict, type Coverage, type RunVerdict } from '../report/run-verdict.js';
 
-export type Verdict = { kind: 'healthy' | 'problems' | 'minor'; text: string };
+export type Verdict = { kind: 'healthy' | 'problems' | 'minor' | 'not-judged'; text: string };
+
+/** The coverage a report carries; reports written before it existed count as judged. */
+function coverageOfReport(run: RunReport): Coverage {
+  return run.coverage ?? { found: [], missing: [] };
+}
+
+/** problems / ok / not-judged, from the findings as they stand now (a baseline file may have suppressed some). */
+export function runVerdictOf(run: RunReport): RunVerdict {
+  return runVerdict(run.findings, coverageOfReport(run));
+}
+
+/** "no target accuracy, no domain signal" — the missing core signals, short. */
+export function missingSummary(run: RunReport): string {
+  return coverageOfReport(run).missing.map((m) => m.split(':')[0] + (/found \(/.test(m) ? ' not checkable' : ' not found')).join(', ');
+}
 
 /** Findings worst first, suppressed ones last. */
 export function sortedFindings(run: RunReport): Finding[] {
@@ -14,6 +30,10 @@ export function verdictOf(run: RunReport): Verdict {
   const active = run.findings.filter((f) => !f.suppressed);
   const serious = active.filter((f) => f.severity !== 'info');
   const top = run.causes[0];
+  if (serious.length === 0 && runVerdictOf(run) === 'not-judged') {
+    // never "no problems found" when the core signals were not there to look at
+    return { kind: 'not-judged', text: `not judged: ${missingSummary(run)}` };
+  }
   if (serious.length === 0) {
     const infos = active.length;
     // a clean log is not a clean run when the evaluation the user asked for never happened
@@ -38,9 +58,22 @@ export function evaluationProblems(run: RunReport): { level: 'error' | 'warn'; t
 
 const KEY_HPARAMS = ['trade_off', 'lr', 'batch_size', 'bottleneck_dim', 'arch', 'seed'];
 
+/** Lines saying what a not-judged run lacks and how to point dann-doctor at it (empty for judged runs). */
+export function coverageLines(run: RunReport): { found: string[]; missing: string[]; hint?: string } {
+  const c = coverageOfReport(run);
+  return c.missing.length ? { found: c.found, missing: c.missing, hint: c.hint } : { found: [], missing: [] };
+}
+
+/** The algorithm as the header shows it: the run's own spelling for one dann-doctor has no model of. */
+export function algorithmLabel(run: RunReport): string {
+  if (run.algorithm === 'unknown') return 'algorithm unknown';
+  if (run.algorithm === 'other') return run.algorithmFrom?.name ?? 'other algorithm';
+  return run.algorithm.toUpperCase();
+}
+
 /** "DANN · finished · 15 epochs × 300 it · batch 32 · trade_off 1.0" */
 export function headerFacts(run: RunReport): string {
-  const parts: string[] = [run.algorithm === 'unknown' ? 'algorithm unknown' : run.algorithm.toUpperCase()];
+  const parts: string[] = [algorithmLabel(run)];
   parts.push(run.status === 'crashed' && run.crash ? `crashed (${run.crash.type})` : run.status);
   if (run.epochsCompleted !== undefined) parts.push(`${run.epochsCompleted} epoch${run.epochsCompleted === 1 ? '' : 's'}${run.itersPerEpoch ? ` × ${run.itersPerEpoch} it` : ''}`);
   const hp = run.hyperparameters;

@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import type { Report, RunReport, Evidence } from '../engine/types.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
-import { evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { coverageLines, evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
 import { groupBySeed } from '../seeds/group-by-seed.js';
@@ -29,7 +29,7 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   const p = paint(opts.color);
   const out: string[] = [];
   const v = verdictOf(run);
-  const mark = v.kind === 'problems' ? p.red('✖') : run.evalFailure ? p.yellow('⚠') : p.green('✔');
+  const mark = v.kind === 'problems' ? p.red('✖') : v.kind === 'not-judged' ? p.yellow('?') : run.evalFailure ? p.yellow('⚠') : p.green('✔');
   out.push(`${mark} ${p.bold(run.id)}  ${v.text}`);
   out.push(`  ${headerFacts(run)}`);
   for (const e of evaluationProblems(run)) out.push(`  ${e.level === 'error' ? p.red(`✖ ${e.text}`) : p.yellow(`⚠ ${e.text}`)}`);
@@ -64,6 +64,13 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
       }
     });
   }
+  const cov = coverageLines(run);
+  if (cov.missing.length) {
+    out.push('');
+    for (const m of cov.missing) out.push(`  ${p.yellow('missing'.padEnd(13))} ${m}`);
+    for (const f of cov.found) out.push(`  ${'found'.padEnd(13)} ${f}`);
+    if (cov.hint) out.push(`  ${'map it'.padEnd(13)} ${cov.hint}`);
+  }
   if (run.checked.length) out.push(`  ${p.green('also checked'.padEnd(13))} ${run.checked.join(' · ')}`);
   if (run.notChecked.length) out.push(`  ${p.dim('not checked'.padEnd(13))} ${p.dim(run.notChecked.join(' · '))}`);
   const warnNotes = run.notes.filter((n) => n.level === 'warn');
@@ -83,7 +90,8 @@ export function renderText(raw: Report, opts: TextOptions & { allRuns?: boolean 
   if (report.runs.length <= 1) return [...report.runs.map((r) => renderRunText(r, opts)), ...errors].join('\n\n') + '\n';
   const table = renderTriageText(triageTable(report), { color: opts.color }).trimEnd();
   const seeds = renderSeedGroupsText(groupBySeed(report.runs)).trimEnd();
-  const detailed = report.runs.filter((r) => opts.allRuns || verdictOf(r).kind === 'problems');
+  // a not-judged run is detailed too: what it lacks and how to map it is the answer
+  const detailed = report.runs.filter((r) => opts.allRuns || verdictOf(r).kind === 'problems' || verdictOf(r).kind === 'not-judged');
   const hidden = report.runs.length - detailed.length;
   const parts = [table, ...(seeds ? [seeds] : []), ...detailed.map((r) => renderRunText(r, opts))];
   if (hidden > 0) parts.push(p.dim(`${hidden} run${hidden > 1 ? 's' : ''} without problems not detailed (--verbose shows every run)`));

@@ -2,17 +2,21 @@
 import type { HyperValue } from '../model/types.js';
 import type { Finding, Report, RunReport, Severity } from '../engine/types.js';
 import { hyperText, isNonConfigKey, orderByPriority } from '../seeds/group-by-seed.js';
+import type { RunVerdict } from '../report/run-verdict.js';
+import { runVerdictOf } from '../reporters/run-headline.js';
 
 /** Status ranks: a run that crashed or died says less than one that finished, so it sorts first among equals. */
 const STATUS_BADNESS: Record<string, number> = { crashed: 3, failed: 3, killed: 2, incomplete: 1, unknown: 1, running: 0, finished: 0 };
 const SEVERITY_RANK: Record<Severity, number> = { error: 3, warn: 2, info: 1 };
 
-export const FIXED_COLUMNS = ['run', 'algorithm', 'status', 'target acc', 'top finding', 'top cause'] as const;
+export const FIXED_COLUMNS = ['run', 'algorithm', 'status', 'verdict', 'target acc', 'top finding', 'top cause'] as const;
 
 export interface TriageRow {
   runId: string;
   algorithm: string;
   status: string;
+  /** problems / ok / not-judged (src/report/run-verdict.ts) */
+  verdict: RunVerdict;
   finalTargetAcc?: number;
   /** worst unsuppressed finding (severity first, then the rule engine's order) */
   topFinding?: { ruleId: string; severity: Severity; message: string };
@@ -77,6 +81,9 @@ function fmtAcc(v: number | undefined): string {
 function compareRows(a: TriageRow, b: TriageRow): number {
   const sev = (r: TriageRow) => (r.topFinding ? SEVERITY_RANK[r.topFinding.severity] : 0);
   if (sev(a) !== sev(b)) return sev(b) - sev(a);
+  // "could not tell" deserves a look before "checked and fine"
+  const nj = (r: TriageRow) => (r.verdict === 'not-judged' ? 1 : 0);
+  if (nj(a) !== nj(b)) return nj(b) - nj(a);
   const cnt = (r: TriageRow) => (r.topFinding ? r.counts[r.topFinding.severity] : 0);
   if (cnt(a) !== cnt(b)) return cnt(b) - cnt(a);
   const st = (r: TriageRow) => STATUS_BADNESS[r.status] ?? 1;
@@ -101,13 +108,13 @@ export function triageTable(report: Report): TriageTable {
     const hyper: Record<string, HyperValue | undefined> = {};
     for (const k of varying) hyper[k] = run.hyperparameters[k];
     const row: TriageRow = {
-      runId: run.id, algorithm: run.algorithm, status: run.status, finalTargetAcc, counts, hyper, cells: [],
+      runId: run.id, algorithm: run.algorithm, status: run.status, verdict: runVerdictOf(run), finalTargetAcc, counts, hyper, cells: [],
       topFinding: top ? { ruleId: top.ruleId, severity: top.severity, message: top.message } : undefined,
       topCause: cause ? { id: cause.id, confidence: cause.confidence } : undefined,
     };
     row.cells = [
-      run.id, run.algorithm, run.status, fmtAcc(finalTargetAcc),
-      top ? `${top.severity} ${top.ruleId}` : 'ok',
+      run.id, run.algorithm, run.status, row.verdict, fmtAcc(finalTargetAcc),
+      top ? `${top.severity} ${top.ruleId}` : row.verdict === 'not-judged' ? '-' : 'ok',
       cause ? `${cause.id} (${Math.round(cause.confidence * 100)}%)` : '-',
       ...varying.map((k) => hyperText(hyper[k])),
     ];

@@ -12,7 +12,7 @@ export { SEVERITY_RANK };
 export const SEVERITY_BADGE: Record<Severity, string> = { error: '✖', warn: '⚠', info: 'ℹ' };
 
 /** Findings worst first, suppressed ones last: the reporters' order (one definition). */
-import { sortedFindings } from '../../reporters/run-headline.js';
+import { missingSummary, runVerdictOf, sortedFindings } from '../../reporters/run-headline.js';
 export { sortedFindings };
 
 export interface SeverityCounts { error: number; warn: number; info: number }
@@ -48,7 +48,7 @@ export function runOrder(report: Report): number[] {
 /** Healthy = nothing at warn or above (info findings are advice, not problems). */
 export function isHealthy(run: RunReport): boolean {
   const c = severityCounts(run);
-  return c.error === 0 && c.warn === 0 && !BAD_STATUS.has(run.status);
+  return c.error === 0 && c.warn === 0 && !BAD_STATUS.has(run.status) && runVerdictOf(run) !== 'not-judged';
 }
 
 /** One line that answers "what went wrong" (ux principle 1: verdict first). */
@@ -59,6 +59,10 @@ export function verdict(run: RunReport): { severity: Severity | 'ok'; text: stri
   }
   const top = topCause(run);
   const counts = severityCounts(run);
+  if (counts.error === 0 && counts.warn === 0 && runVerdictOf(run) === 'not-judged') {
+    // never "no problems found" for a run whose core signals were not there to look at
+    return { severity: 'warn', text: `not judged: ${missingSummary(run)}` };
+  }
   if (counts.error === 0 && counts.warn === 0) {
     return { severity: 'ok', text: 'no problems found' + (counts.info ? ` (${counts.info} note${counts.info > 1 ? 's' : ''})` : '') };
   }
@@ -92,6 +96,7 @@ export function algorithmName(run: RunReport): string {
   if (a === 'cc_loss') return 'CC-Loss';
   if (a === 'deepda') return 'DeepDA';
   if (a === 'dassl') return 'Dassl';
+  if (a === 'other') return run.algorithmFrom?.name ?? 'other';
   return a.toUpperCase();
 }
 
