@@ -45,9 +45,9 @@ function domainSignalSource(run: Readonly<Run>): string | undefined {
 function mappable(run: Readonly<Run>): string[] {
   const all = Object.values(run.series);
   const unkeyed = all.filter((s) => !Object.values(KEY).includes(s.key as never));
-  // accuracies first: the missing signal is almost always one
-  const accFirst = [...unkeyed.filter((s) => s.role?.quantity === 'accuracy' || s.unit === 'percent'), ...unkeyed.filter((s) => !(s.role?.quantity === 'accuracy' || s.unit === 'percent'))];
-  return [...new Set(accFirst.map((s) => s.rawName))].slice(0, 4);
+  // accuracies not already known to be the source's or the discriminator's: the missing signal is almost always one
+  const candidate = (s: (typeof all)[number]) => (s.role?.quantity === 'accuracy' || s.unit === 'percent') && s.role?.domain !== 'source' && s.role?.domain !== 'domain-discriminator';
+  return [...new Set(unkeyed.filter(candidate).map((s) => s.rawName))].slice(0, 4);
 }
 
 /** What the verdict rests on: the core signals found and checked, and what is missing. */
