@@ -1,14 +1,16 @@
-// `npm run bench [-- ingest tsne eval triage]`: every benchmark, one after the other (never part of npm test).
+// `npm run bench [-- ingest tsne eval triage verdicts]`: every benchmark, one after the other (never part of npm test).
 import { benchIngest } from './ingest.js';
 import { benchTsne } from './tsne.js';
 import { benchEval } from './eval.js';
 import { benchTriage } from './triage.js';
+import { benchVerdicts } from './verdicts.js';
 
 const BENCHES: Record<string, () => Promise<string[]>> = {
   ingest: () => benchIngest(),
   tsne: () => benchTsne(),
   eval: () => benchEval(),
   triage: () => benchTriage(),
+  verdicts: () => benchVerdicts(),
 };
 
 const wanted = process.argv.slice(2);

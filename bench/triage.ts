@@ -73,7 +73,7 @@ const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const report = mode === 'sequential'
   ? await (await import('./src/index.js')).diagnose([root])
-  : await (await import('./src/sweep/diagnose-many.js')).diagnoseMany([root], { concurrency: availableParallelism() });
+  : await (await import('./src/pipeline/diagnose-many.js')).diagnoseMany([root], { concurrency: availableParallelism() });
 const { triageTable, renderTriageText } = await import('./src/sweep/index.js');
 const table = triageTable(report);
 const text = renderTriageText(table, { color: false });

@@ -4,6 +4,7 @@ import { KEY } from '../src/model/metric-keys.js';
 import { saturationRun } from '../src/signals/saturation-run.js';
 import { HYPER_NAMES, hyperNumber } from './support/hyper.js';
 import { epochMeansOf, seriesOf, divergenceOf, epochEvidence, withLines, fmt } from './support/facts.js';
+import { domainSignalOf } from './support/domain-signal.js';
 import type { Evidence, CauseId } from '../src/engine/types.js';
 
 /** trade_off x GRL hi above 3x tllib's default: the reversal alone can pin the discriminator at chance. */
@@ -18,10 +19,12 @@ export default createRule({
     description:
       'Discriminator accuracy ~50% (transfer loss ~ln 2) from the first steps and never departs, or frozen at exactly 50% for a long stretch: the discriminator is not learning.',
     defaultSeverity: 'warn',
-    needs: [KEY.domainAcc],
+    needs: [KEY.domainAcc, KEY.transferLoss],
     messages: {
       neverLearned:
         'domain accuracy stayed within {{band}} points of chance in every epoch (epoch means {{min}}%..{{max}}%), even during the GRL warm-up when the discriminator should win easily: it never learned to tell the domains apart',
+      lossNeverLearned:
+        'no domain accuracy is logged, but the {{label}} stayed within {{band}} of chance in every epoch (epoch means {{min}}..{{max}}), even during the GRL warm-up when the discriminator should win easily: it never learned to tell the domains apart',
       pinned:
         'domain accuracy sat at exactly {{value}}% in {{count}} consecutive logged batches (epochs {{fromEpoch}}..{{toEpoch}}){{lossNote}}: the discriminator output is constant, so no adversarial gradient reaches the features',
     },
@@ -34,10 +37,12 @@ export default createRule({
       'for a frozen sigmoid: lower the discriminator lr, use BCEWithLogits on logits, clip gradients',
       'ramp the reversal up (tllib WarmStartGradientReverseLayer) instead of full strength from step 0',
     ],
-    options: { band: 7, minEpochs: 2, minPinnedPoints: 20 },
+    options: { band: 7, lossBand: 0.03, minEpochs: 2, minPinnedPoints: 20 },
     optionDocs: {
       band:
         'During the warm-up (GRL coefficient near 0) a working discriminator separates two shifted domains well above chance: real runs show 67-95% epoch means in epoch 0. A run whose every epoch mean stays within 7 points of 50% never got there.',
+      lossBand:
+        'Without a domain accuracy, the domain BCE stands for it: an epoch mean within 0.03 of ln 2 per term means the discriminator gives the right domain at most exp(-0.663) = 51.5% probability on average, its outputs never leave 0.5. A loss summing source and target terms is held to twice the band around 2 ln 2.',
       minEpochs: 'At least two epochs are needed to say the curve "never departs".',
       minPinnedPoints:
         'With batch size 1 a live discriminator still prints exactly 50% about half the time; 20 consecutive exact 50s then happen by chance with probability 0.5^20 ~ 1e-6. Larger batches make it rarer still.',
@@ -45,9 +50,27 @@ export default createRule({
   },
   check({ run, options, report }) {
     const series = seriesOf(run, KEY.domainAcc);
-    if (!series) return { notApplicable: 'no domain (discriminator) accuracy series' };
+    const sig = series ? undefined : domainSignalOf(run);
+    if (!series && !sig) return { notApplicable: 'no domain (discriminator) accuracy series and no domain BCE loss' };
     const div = divergenceOf(run);
     if (div) return { notApplicable: `the losses diverged (${div.series.key} at step ${div.series.points[div.index].step}); a dead network leaves the discriminator at chance as a consequence` };
+    if (!series) {
+      // No domain accuracy: the domain BCE says the same. Every epoch mean within lossBand (per term) of chance,
+      // warm-up included, means the discriminator's outputs never left 0.5.
+      const s = sig!;
+      if (s.ems.length < options.minEpochs) return { notApplicable: `fewer than ${options.minEpochs} epochs of ${s.label}` };
+      const means = s.ems.map((e) => e.mean);
+      const min = Math.min(...means);
+      const max = Math.max(...means);
+      const band = options.lossBand * s.terms;
+      if (min < s.chance - band || max > s.chance + band) return;
+      report({
+        messageId: 'lossNeverLearned',
+        data: { label: s.label, min: fmt(min, 3), max: fmt(max, 3), band: fmt(band, 3) },
+        evidence: [epochEvidence(s.series, s.ems, `${fmt(min, 3)}..${fmt(max, 3)}`, `${fmt(s.chance, 3)} +- ${fmt(band, 3)}`, `no domain accuracy logged: read from ${s.label}`)],
+      });
+      return;
+    }
     const ems = epochMeansOf(run, KEY.domainAcc).filter((e) => Number.isFinite(e.mean));
     // A reversal far stronger than tllib's default keeps the discriminator at chance by brute force.
     const weight = (hyperNumber(run, HYPER_NAMES.tradeOff)?.value ?? 1) * (hyperNumber(run, HYPER_NAMES.grlHi)?.value ?? 1);

@@ -6,27 +6,28 @@ import type { CauseId, CheckResult, FindingDraft } from '../src/engine/types.js'
 import type { Run } from '../src/model/types.js';
 import { HYPER_NAMES, hyperNumber } from './support/hyper.js';
 import { epochMeansOf, seriesOf, postWarmupEpochs, epochEvidence, fmt, WARMUP_FRACTION } from './support/facts.js';
+import { domainSignalOf } from './support/domain-signal.js';
 
 /** trade_off x GRL hi below a third of tllib's default 1.0: the reversal is too weak to hold a discriminator. */
 const WEAK_REVERSAL = 0.34;
 
 type Opts = { level: number; minEpochs: number; warmupFraction: number; lossLevel: number };
 
-/** Saturation read off the BCE transfer loss when no domain accuracy is logged (DANN/CDAN only: their loss is a BCE). */
-function checkTransferLoss(run: Readonly<Run>, options: Opts, report: (d: FindingDraft<'saturated' | 'lossSaturated'>) => void): CheckResult {
-  const tl = seriesOf(run, KEY.transferLoss);
-  if (!tl || !['dann', 'cdan'].includes(run.algorithm)) return { notApplicable: 'no domain (discriminator) accuracy series' };
-  const ems = epochMeansOf(run, KEY.transferLoss).filter((e) => Number.isFinite(e.mean));
-  const post = postWarmupEpochs(run, tl, ems, options.warmupFraction);
-  if (post.epochs.length === 0) return { notApplicable: 'no transfer-loss epochs after the GRL warm-up' };
-  const stretch = saturationRun(post.epochs.map((e) => e.mean), options.lossLevel, 'below');
+/** Saturation read off the domain loss when no domain accuracy is logged (a discriminator BCE, see domainSignalOf). */
+function checkDomainLoss(run: Readonly<Run>, options: Opts, report: (d: FindingDraft<'saturated' | 'lossSaturated'>) => void): CheckResult {
+  const sig = domainSignalOf(run);
+  if (!sig || sig.kind !== 'bce-loss') return { notApplicable: 'no domain (discriminator) accuracy series and no domain BCE loss' };
+  const post = postWarmupEpochs(run, sig.series, sig.ems, options.warmupFraction);
+  if (post.epochs.length === 0) return { notApplicable: 'no domain-loss epochs after the GRL warm-up' };
+  const level = options.lossLevel * sig.terms;
+  const stretch = saturationRun(post.epochs.map((e) => e.mean), level, 'below');
   if (!stretch || stretch.length < Math.min(options.minEpochs, post.epochs.length)) return;
   const seg = post.epochs.slice(stretch.start, stretch.end + 1);
   const mean = seg.reduce((a, e) => a + e.mean, 0) / seg.length;
   report({
     messageId: 'lossSaturated',
-    data: { mean: fmt(mean, 3), lossLevel: options.lossLevel, epochs: seg.length },
-    evidence: [epochEvidence(tl, seg, Number(mean.toFixed(4)), `<= ${options.lossLevel} epoch mean after step ${Math.round(post.warmupStep)}`)],
+    data: { label: sig.label, mean: fmt(mean, 3), lossLevel: Number(level.toFixed(3)), epochs: seg.length },
+    evidence: [epochEvidence(sig.series, seg, Number(mean.toFixed(4)), `<= ${fmt(level, 3)} epoch mean after step ${Math.round(post.warmupStep)}`, `no domain accuracy logged: read from ${sig.label}`)],
   });
 }
 
@@ -38,7 +39,7 @@ export default createRule({
     needs: [KEY.domainAcc, KEY.transferLoss],
     messages: {
       lossSaturated:
-        'the discriminator loss stayed at {{mean}} (epoch means <= {{lossLevel}}, against ln 2 = 0.693 at chance) for {{epochs}} epochs after the GRL warm-up: the discriminator wins and the features stay domain-specific',
+        'no domain accuracy is logged, but the {{label}} stayed at {{mean}} (epoch means <= {{lossLevel}}) for {{epochs}} epochs after the GRL warm-up: the discriminator wins and the features stay domain-specific',
       saturated:
         'domain accuracy stayed at {{mean}}% (epoch means >= {{level}}%) for {{epochs}} epochs after the GRL warm-up (lambda >= {{lambda}} from step {{warmupStep}}): the discriminator wins and the features stay domain-specific',
     },
@@ -56,7 +57,7 @@ export default createRule({
       level:
         'At chance the discriminator scores 50%; a healthy DANN settles around 50-70% once the GRL is at full strength. Epoch means at or above 90% mean it separates the domains almost perfectly.',
       lossLevel:
-        'Without a domain accuracy series, DANN/CDAN\'s BCE transfer loss tells the same story: ln 2 = 0.693 at chance, and an epoch mean at or below 0.2 means the discriminator gives the right domain about 82% probability on average (-ln 0.82 = 0.2).',
+        'Without a domain accuracy series, the discriminator\'s BCE loss tells the same story: ln 2 = 0.693 per term at chance, and an epoch mean at or below 0.2 per term means the discriminator gives the right domain about 82% probability on average (-ln 0.82 = 0.2). A loss summing a source and a target term is held to twice that.',
       minEpochs: 'Two consecutive epoch means (each averaging hundreds of batches) rule out one noisy epoch; shorter runs need all their post-warm-up epochs saturated.',
       warmupFraction:
         "Only epochs after the GRL coefficient passed this share of its range count: tllib's reversal ramps as tanh(i/2000), so a high domain accuracy in the first ~3000 iterations is expected.",
@@ -64,7 +65,7 @@ export default createRule({
   },
   check({ run, options, report }) {
     const series = seriesOf(run, KEY.domainAcc);
-    if (!series) return checkTransferLoss(run, options, report);
+    if (!series) return checkDomainLoss(run, options, report);
     const ems = epochMeansOf(run, KEY.domainAcc);
     if (ems.length === 0) return { notApplicable: 'domain accuracy has no epoch structure (no epoch numbers or iters_per_epoch)' };
     const post = postWarmupEpochs(run, series, ems, options.warmupFraction);

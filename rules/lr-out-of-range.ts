@@ -3,6 +3,9 @@ import { createRule } from '../src/engine/create-rule.js';
 import { HYPER_NAMES, hyperNumber, hyperString } from './support/hyper.js';
 import { hyperEvidence, fmt } from './support/facts.js';
 
+/** Optimisers that scale each step by a running gradient norm (step ~ lr per weight). */
+const ADAPTIVE = /adam|adamax|nadam|radam|lamb|rmsprop|adagrad|adadelta|adafactor/i;
+
 export default createRule({
   meta: {
     id: 'lr-out-of-range',
@@ -11,7 +14,7 @@ export default createRule({
     needs: ['hyperparameters (lr)'],
     messages: {
       tooHigh: '{{setting}} is above {{limit}} for {{optimizer}}: updates this large blow the weights up',
-      tooLow: '{{setting}} is below {{limit}}: the weights barely move',
+      tooLow: '{{setting}} is below {{limit}} for {{optimizer}}: the weights barely move, too low to learn',
       discTooHigh: 'the discriminator learns at {{discLr}} ({{setting}} x {{mult}}), above {{limit}} for {{optimizer}}',
     },
     causes: [
@@ -20,27 +23,33 @@ export default createRule({
       { id: 'insufficient-capacity-or-underfit', weight: 0.4 },
     ],
     fixes: ['SGD: lr=0.01 (tllib DANN default; backbone gets 0.1x); Adam: lr=1e-4..1e-3'],
-    options: { highSgd: 1, highAdam: 0.01, low: 1e-6 },
+    options: { highSgd: 1, highAdam: 0.01, lowSgd: 1e-5, lowAdam: 1e-6 },
     optionDocs: {
       highSgd: 'SGD+momentum on cross-entropy diverges above ~1 for essentially any network; ImageNet recipes peak at 0.1-0.4 with warm-up and large batches. tllib DANN uses 0.01.',
       highAdam: 'Adam steps are ~lr per weight regardless of gradient scale; above 1e-2 they wreck pretrained features and destabilise the adversarial game.',
-      low: 'Below 1e-6 a few thousand iterations move the weights by less than float32 noise of typical initialisations.',
+      lowSgd:
+        'SGD moves a weight by lr x its gradient, typically 1e-3..1e-2 per weight for cross-entropy: at lr 1e-5 ten thousand iterations move it by ~1e-3, far below the ~1e-2 scale of initial weights, so nothing learns. Working SGD recipes start at 1e-4 (DLCV DANN) to 1e-2 (tllib).',
+      lowAdam:
+        'Adam moves a weight by about lr per step whatever the gradient scale: at 1e-6 ten thousand steps move it by at most 1e-2, barely past its initial scale; fine-tuning recipes stay at 1e-5..1e-3 (DomainBed 5e-5). Below 1e-6 (e.g. 5e-7) it cannot learn. Without an optimiser name the lower of the two bounds applies.',
     },
   },
   check({ run, options, report }) {
     const lr = hyperNumber(run, HYPER_NAMES.lr);
     if (!lr) return { notApplicable: 'learning rate not logged' };
-    const opt = hyperString(run, HYPER_NAMES.optimizer)?.value ?? 'SGD';
-    const adam = /adam/i.test(opt);
-    const limit = adam ? options.highAdam : options.highSgd;
-    const optimizer = adam ? opt : hyperString(run, HYPER_NAMES.optimizer) ? opt : 'SGD (tllib default)';
+    const named = hyperString(run, HYPER_NAMES.optimizer)?.value;
+    // Family: adaptive (Adam & co. step ~lr per weight) or SGD; without a name, tllib's scripts use SGD, and for other
+    // codebases the bounds that hold for both families apply.
+    const family: 'adaptive' | 'sgd' | 'unknown' = named ? (ADAPTIVE.test(named) ? 'adaptive' : 'sgd') : run.formats.includes('tllib') ? 'sgd' : 'unknown';
+    const limit = family === 'adaptive' ? options.highAdam : options.highSgd;
+    const low = family === 'adaptive' ? options.lowAdam : family === 'sgd' ? options.lowSgd : Math.min(options.lowAdam, options.lowSgd);
+    const optimizer = named ?? (family === 'sgd' ? 'SGD (tllib default)' : 'any optimiser');
     const setting = `${lr.name}=${lr.value}`;
     if (lr.value > limit) {
       report({ messageId: 'tooHigh', data: { setting, limit, optimizer }, evidence: [hyperEvidence(run, lr.value, `<= ${limit}`, lr.name)], causes: [{ id: 'learning-rate-too-high', weight: 0.75 }] });
       return;
     }
-    if (lr.value > 0 && lr.value < options.low) {
-      report({ messageId: 'tooLow', data: { setting, limit: options.low }, evidence: [hyperEvidence(run, lr.value, `>= ${options.low}`, lr.name)], causes: [{ id: 'insufficient-capacity-or-underfit', weight: 0.4 }] });
+    if (lr.value < low) {
+      report({ messageId: 'tooLow', data: { setting, limit: low, optimizer }, evidence: [hyperEvidence(run, lr.value, `>= ${low}`, lr.name)], causes: [{ id: 'insufficient-capacity-or-underfit', weight: 0.4 }] });
       return;
     }
     const mult = hyperNumber(run, HYPER_NAMES.discLrMult);

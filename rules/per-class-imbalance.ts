@@ -2,7 +2,7 @@
 import { createRule } from '../src/engine/create-rule.js';
 import type { Evidence, CauseId } from '../src/engine/types.js';
 import type { PerClassTable } from '../src/model/types.js';
-import { isSourceOnlyRun, divergenceOf, fmt } from './support/facts.js';
+import { isSourceOnlyRun, divergenceOf, fmt, predictionsSource } from './support/facts.js';
 
 /** A class at or below this recall counts as "never predicted" when telling imbalance from collapse. */
 const COLLAPSE_ZERO = 10;
@@ -69,7 +69,7 @@ export default createRule({
     if (ev && ev.perClassAcc.length > 1) {
       const names = run.eval?.classNames ?? ev.perClassAcc.map((_, i) => String(i));
       const idx = ev.perClassAcc.map((a, i) => [a, i] as const).filter(([a]) => Number.isFinite(a));
-      target = { names: idx.map(([, i]) => names[i]), accs: idx.map(([a]) => a), evidence: { file: run.features?.path ?? run.path, observed: '', note: 'per-class accuracy from re-evaluation' }, where: 're-evaluated final model' };
+      target = { names: idx.map(([, i]) => names[i]), accs: idx.map(([a]) => a), evidence: { file: run.features?.path ?? run.path, observed: '', note: `per-class accuracy from re-evaluation (${predictionsSource(ev)})` }, where: 're-evaluated final model' };
     } else {
       const tables = run.perClass.filter((t) => t.domain === 'target' && t.rows.length > 1);
       // The final model's table: the last validation epoch; else the test-phase table (best checkpoint).
@@ -77,7 +77,7 @@ export default createRule({
       const pick = vals[vals.length - 1] ?? tables[tables.length - 1];
       if (pick) target = fromTable(pick);
     }
-    if (!target || target.accs.length < 3) return { notApplicable: 'no per-class target accuracy (log with --per-class-eval, or run with --eval)' };
+    if (!target || target.accs.length < 3) return { notApplicable: 'no per-class target accuracy (log with --per-class-eval, or dump features.npz with labels and logits)' };
     const t = stats(target.accs);
     // One class recalled and the rest near 0 is every sample getting one label: a collapse, reported by its own rule.
     if (target.accs.filter((a) => a > COLLAPSE_ZERO).length <= 1) return { notApplicable: 'all but one class at ~0%: a prediction collapse; see target-prediction-collapse' };

@@ -11,7 +11,7 @@ export default createRule({
     needs: [KEY.valAcc],
     messages: {
       degrading:
-        'target accuracy fell from {{peak}}% ({{peakWhat}}, epoch {{peakEpoch}}) to {{end}}% (median of the last {{k}} epochs, final {{final}}%): a drop of {{drop}} points, {{z}}x its noise (epoch-to-epoch noise {{noise}} points)',
+        'target accuracy fell from {{peak}}% ({{peakWhat}}, epoch {{peakEpoch}}) to {{end}}% (median of the last {{k}} epochs, final {{final}}%): a drop of {{drop}} points, {{against}}',
     },
     causes: [
       { id: 'class-imbalance-or-label-shift', weight: 0.35 },
@@ -48,8 +48,9 @@ export default createRule({
         k: peak.endCount,
         final: fmt(last.value),
         drop: fmt(peak.drop),
-        z: fmt(peak.z),
+        z: Number.isFinite(peak.z) ? fmt(peak.z) : 'inf',
         noise: fmt(model.sigma),
+        against: Number.isFinite(peak.z) ? `${fmt(peak.z)}x its noise (epoch-to-epoch noise ${fmt(model.sigma)} points)` : 'on a curve with no epoch-to-epoch noise',
       },
       evidence: [
         {

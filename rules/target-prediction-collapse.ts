@@ -1,7 +1,7 @@
 // Rule: target predictions concentrated on a few classes (needs predictions from re-evaluation or a per-class table).
 import { createRule } from '../src/engine/create-rule.js';
 import type { CauseId } from '../src/engine/types.js';
-import { divergenceOf, fmt } from './support/facts.js';
+import { divergenceOf, fmt, numClassesOf, predictionsSource, targetValCurveOf } from './support/facts.js';
 
 /** After a divergence the collapse is the dead network's, not the alignment's. */
 const AFTER_DIVERGENCE: { id: CauseId; weight: number }[] = [{ id: 'learning-rate-too-high', weight: 0.7 }, { id: 'trade-off-too-high', weight: 0.1 }];
@@ -11,12 +11,14 @@ export default createRule({
     id: 'target-prediction-collapse',
     description: 'Target predictions are concentrated on few classes.',
     defaultSeverity: 'error',
-    needs: ['eval.target.predHistogram, or a per-class target table'],
+    needs: ['eval.target.predHistogram, or a per-class target table, or the final target accuracy and the number of classes'],
     messages: {
       collapsed:
         '{{share}}% of target predictions fall in class {{top}} (normalised prediction entropy {{entropy}}; the labels put {{labelShare}}% there): the classifier collapsed on the target',
       tableCollapsed:
         'the per-class target table shows class {{top}} at {{topAcc}}% and {{zero}} of {{classes}} classes at or near 0%: nearly every target sample gets the same label',
+      atChance:
+        'target accuracy is {{acc}}% ({{from}}), chance level for {{classes}} classes ({{chance}}%): the classifier does no better than a guess on the target, the mark of collapsed predictions (no predictions were read to see which class they fall in)',
     },
     causes: [
       { id: 'learning-rate-too-high', weight: 0.4 },
@@ -24,12 +26,16 @@ export default createRule({
       { id: 'class-imbalance-or-label-shift', weight: 0.25 },
     ],
     fixes: ['check for divergence first (lr, NaN)', 'lower trade_off so alignment cannot override the classifier', 'add a diversity / entropy term (e.g. MCC, CDAN+E)'],
-    options: { maxEntropy: 0.5, maxShare: 50, tableTop: 90, tableZero: 10 },
+    options: { maxEntropy: 0.5, maxShare: 50, tableTop: 90, tableZero: 10, chanceMargin: 0.5, chanceMarginMin: 1, chanceMarginMax: 5 },
     optionDocs: {
       maxEntropy: 'Entropy of the prediction histogram / ln C below 0.5: fewer than about C^0.5 classes effectively in use.',
       maxShare: 'Half of all target predictions in one class is a collapse unless the labels are that concentrated too (checked against the label histogram).',
       tableTop: 'In a per-class table, one class recalled at >= 90% ...',
       tableZero: '... while most classes sit at <= 10% means almost every sample gets that one label.',
+      chanceMargin:
+        'Without predictions: a final target accuracy at most chance (100/C %) plus half of chance counts as "at chance" (a dead or collapsed classifier; sampling noise of a few hundred test images moves an at-chance score by about that much) ...',
+      chanceMarginMin: '... the margin is at least 1 point (65 classes: chance 1.5%, noise still about a point) ...',
+      chanceMarginMax: '... and at most 5 points, so 2 classes (chance 50%) needs <= 55%.',
     },
   },
   check({ run, options, report }) {
@@ -51,7 +57,7 @@ export default createRule({
         report({
           messageId: 'collapsed',
           data: { share: fmt(share), top: name, entropy: fmt(ev.predEntropyNorm, 2), labelShare: fmt(labelShare) },
-          evidence: [{ file: run.features?.path ?? run.path, observed: `${fmt(share)}% in class ${name}`, threshold: `entropy < ${options.maxEntropy} or share >= ${options.maxShare}%`, note: `predictions from ${ev.predictionsFrom}` }],
+          evidence: [{ file: run.features?.path ?? run.path, observed: `${fmt(share)}% in class ${name}`, threshold: `entropy < ${options.maxEntropy} or share >= ${options.maxShare}%`, note: predictionsSource(ev) }],
           ...(causes ? { causes } : {}),
         });
       }
@@ -59,7 +65,7 @@ export default createRule({
     }
     const tables = run.perClass.filter((t) => t.domain === 'target' && t.rows.length > 2);
     const t = tables.filter((x) => x.phase === 'val').at(-1) ?? tables.at(-1);
-    if (!t) return { notApplicable: 'no target predictions (run with --eval) and no per-class table' };
+    if (!t) return atChanceCheck(run, options, report, causes);
     const rows = t.rows.filter((r) => Number.isFinite(r.acc));
     const top = rows.reduce((a, r) => (r.acc > a.acc ? r : a), rows[0]);
     const zero = rows.filter((r) => r !== top && r.acc <= options.tableZero).length;
@@ -73,3 +79,28 @@ export default createRule({
     }
   },
 });
+
+type Options = { chanceMargin: number; chanceMarginMin: number; chanceMarginMax: number };
+type Report = Parameters<Parameters<typeof createRule>[0]['check']>[0]['report'];
+
+/** From the log alone: the final target accuracy at chance level for a known number of classes. */
+function atChanceCheck(run: Parameters<Parameters<typeof createRule>[0]['check']>[0]['run'], options: Options, report: Report, causes: { id: CauseId; weight: number }[] | undefined) {
+  const C = numClassesOf(run);
+  if (!C || C < 2) return { notApplicable: 'no target predictions (no features.npz), no per-class table, and the number of classes is unknown' };
+  const curve = targetValCurveOf(run);
+  const last = curve[curve.length - 1];
+  const acc = last
+    ? { value: last.value, from: `target validation, epoch ${last.epoch}`, file: last.file, line: last.line }
+    : run.testAcc1 !== undefined ? { value: run.testAcc1, from: 'test_acc1', file: run.files[0] ?? run.path, line: undefined } : undefined;
+  if (!acc) return { notApplicable: 'no target predictions (no features.npz), no per-class table and no target accuracy' };
+  const chance = 100 / C;
+  const margin = Math.min(options.chanceMarginMax, Math.max(options.chanceMarginMin, options.chanceMargin * chance));
+  if (acc.value > chance + margin) return;
+  report({
+    messageId: 'atChance',
+    data: { acc: fmt(acc.value), from: acc.from, classes: C, chance: fmt(chance) },
+    evidence: [{ file: acc.file, ...(acc.line !== undefined ? { line: acc.line } : {}), observed: acc.value, threshold: `<= ${fmt(chance + margin)}% (chance ${fmt(chance)}% + ${fmt(margin)})`, note: `${C} classes` }],
+    ...(causes ? { causes } : {}),
+  });
+  return undefined;
+}

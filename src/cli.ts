@@ -1,11 +1,12 @@
 // The only file that touches process: argv -> options -> diagnose -> reporters/UI -> exit code.
-import { existsSync } from 'node:fs';
 import { runVerdictOf } from './reporters/run-headline.js';
 import { resolve } from 'node:path';
-import type { CliIO } from './cli-io.js';
-import type { Report, Severity, EngineConfig } from './engine/types.js';
-import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli-args.js';
+import type { CliIO } from './output/cli-io.js';
+import type { Report, Severity } from './engine/types.js';
+import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli/args.js';
 import { InputError } from './ingest/input-error.js';
+import { loadCommandConfig } from './cli/config.js';
+import { RunCache } from './pipeline/run-cache.js';
 import { exitQuietlyOnClosedPipe } from './runtime/closed-pipe.js';
 import { ProgressLine } from './runtime/progress-line.js';
 import { Interrupted, untilInterrupted, installInterruptHandlers } from './runtime/interrupt.js';
@@ -30,7 +31,7 @@ function useColor(opts: CliOptions, io: CliIO, toFile: boolean): boolean {
   return io.isTTY;
 }
 
-async function render(report: Report, format: OutputFormat, opts: CliOptions, io: CliIO, toFile: boolean): Promise<string> {
+async function render(report: Report, format: OutputFormat, opts: CliOptions, io: CliIO, toFile: boolean, cache?: RunCache): Promise<string> {
   switch (format) {
     case 'text': {
       const { renderText } = await import('./reporters/text.js');
@@ -51,8 +52,8 @@ async function render(report: Report, format: OutputFormat, opts: CliOptions, io
     }
     case 'html': {
       const { renderHtml } = await import('./reporters/html.js');
-      const { reportPlots } = await import('./plot/write-report-plots.js');
-      return renderHtml(report, { svgs: await reportPlots(report, { maxPoints: opts.maxPoints }) });
+      const { reportPlots } = await import('./pipeline/report-plots.js');
+      return renderHtml(report, { svgs: await reportPlots(report, { maxPoints: opts.maxPoints, cache }) });
     }
   }
 }
@@ -71,25 +72,18 @@ export function outputGuard(report: Report, force: boolean): OutputGuard {
   return { protect: protectedDirs(paths), force };
 }
 
-async function loadEngineConfig(opts: CliOptions, io: CliIO): Promise<Partial<EngineConfig>> {
-  const { loadConfig } = await import('./engine/config.js');
-  const file = opts.configFile ?? (existsSync(resolve(io.cwd, 'dann-doctor.config.json')) ? resolve(io.cwd, 'dann-doctor.config.json') : undefined);
-  const base: Partial<EngineConfig> = file ? await loadConfig(file) : {};
-  return { ...base, rules: { ...base.rules, ...opts.ruleOverrides }, roles: { ...base.roles, ...opts.roleMap } };
-}
-
 export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     if (argv[0] === 'compare') {
-      const { compareCommand } = await import('./commands/compare.js');
+      const { compareCommand } = await import('./cli/compare.js');
       return await compareCommand(argv.slice(1), io);
     }
     if (argv[0] === 'inspect') {
-      const { inspectCommand } = await import('./commands/inspect.js');
+      const { inspectCommand } = await import('./cli/inspect.js');
       return await inspectCommand(argv.slice(1), io);
     }
     if (argv[0] === 'watch') {
-      const { watchCommand } = await import('./commands/watch.js');
+      const { watchCommand } = await import('./cli/watch.js');
       return await watchCommand(argv.slice(1), io);
     }
     // `merge` takes the main command's output options; its inputs are shard reports instead of runs
@@ -101,26 +95,28 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     if (opts.version) {
-      const { VERSION } = await import('./index.js');
+      const { VERSION } = await import('./pipeline/version.js');
       io.stdout.write(`${VERSION}\n`);
       return 0;
     }
     if (opts.paths.length === 0 && !merging) throw new UsageError('no run given. Try: dann-doctor ./runs/exp42   (dann-doctor --help for more)');
-    const config = merging ? {} : await loadEngineConfig(opts, io);
+    const config = merging ? {} : await loadCommandConfig(opts, io.cwd);
     // Many runs are diagnosed in parallel across free cores; one run (or a busy machine) stays in-process.
-    const { diagnoseMany: diagnose } = await import('./sweep/diagnose-many.js');
+    const { diagnoseMany: diagnose } = await import('./pipeline/diagnose-many.js');
     const interactive = !opts.formatGiven && !opts.outputs[0].file && io.isTTY && !io.env.CI && io.env.TERM !== 'dumb';
     // Load the (bundled) UI while the runs are read, so the first frame is not also waiting on module loading.
     const uiModule = interactive ? import('./ui/index.js') : undefined;
     uiModule?.catch(() => {}); // a load failure surfaces where it is awaited
+    // Runs are kept only when an output needs more than the report (plots, HTML, the UI's export)
+    const cache = opts.plotsDir || interactive || opts.outputs.some((o) => o.format === 'html') ? new RunCache() : undefined;
     // progress only where a person watches it: stderr is a terminal (stdout may be redirected); the UI has its own
     const progress = io.stderrIsTTY && !interactive && io.env.TERM !== 'dumb' ? new ProgressLine(io.stderr, { columns: (io.stderr as NodeJS.WriteStream).columns }) : undefined;
     // Ctrl-C abandons the work at once (evaluation runs on a worker thread, so this thread is free to notice)
     const report = await untilInterrupted(merging
-      ? (await import('./commands/merge.js')).mergeReportFiles(opts.paths, io)
+      ? (await import('./cli/merge.js')).mergeReportFiles(opts.paths, io)
       : diagnose(opts.paths, {
         config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
-        maxDepth: opts.maxDepth, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, shard: opts.shard,
+        maxDepth: opts.maxDepth, followLinks: opts.followLinks, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, shard: opts.shard, cache,
         onProgress: progress && ((m, f) => progress.update(showControls(m), f)),
       }), io.interrupted).finally(() => progress?.done());
     if (opts.baselineFile) {
@@ -133,23 +129,23 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`wrote ${opts.writeBaseline}\n`);
     }
     if (opts.plotsDir) {
-      const { writeReportPlots } = await import('./plot/write-report-plots.js');
-      const written = await writeReportPlots(report, resolve(opts.plotsDir), { maxPoints: opts.maxPoints, guard: outputGuard(report, opts.force) });
+      const { writeReportPlots } = await import('./pipeline/report-plots.js');
+      const written = await writeReportPlots(report, resolve(opts.plotsDir), { maxPoints: opts.maxPoints, guard: outputGuard(report, opts.force), cache });
       io.stderr.write(`wrote ${written.length} plot files to ${opts.plotsDir}\n`);
     }
     for (const e of report.errors) io.stderr.write(`dann-doctor: ${showControls(e.message)}\n`);
     if (report.runs.length === 0 && !opts.formatGiven) return 2;
     if (interactive) {
       const { startUi } = await uiModule!;
-      const { uiLoaders } = await import('./ui-loaders.js');
-      const code = await startUi(report, { io, ...uiLoaders(report, opts, io.cwd, outputGuard(report, false)) });
+      const { uiLoaders } = await import('./cli/ui-loaders.js');
+      const code = await startUi(report, { io, ...uiLoaders(report, opts, io.cwd, outputGuard(report, false), config, cache) });
       // Safety net: if a worker outlives the UI (an evaluation winding down after quit), leave anyway. Unref'd, so
       // it never delays a normal exit; only the interactive path has it (piped output must never be cut off).
       setTimeout(() => process.exit(code), 1000).unref();
       return code;
     }
     for (const out of opts.outputs) {
-      const text = await render(report, out.format, opts, io, !!out.file);
+      const text = await render(report, out.format, opts, io, !!out.file, cache);
       if (out.file) {
         // a text report carries the mark in its last line, so a rerun may replace it (see output/safe-write)
         const marked = out.format === 'text' ? `${text}\n(${OWNER_MARK} ${report.tool.version})\n` : text;
@@ -157,7 +153,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         io.stderr.write(`wrote ${out.format} report to ${out.file}\n`);
       } else io.stdout.write(terminalSafeText(text)); // our SGR colours pass, any other control is shown escaped
     }
-    if (report.errors.length) return 2;
+    // an empty TensorBoard folder beside real runs is said, not a failure
+    if (report.errors.some((e) => e.kind !== 'empty') || (report.runs.length === 0 && report.errors.length > 0)) return 2;
     return exitCodeFor(report, opts.failOn, opts.failOnNotJudged);
   } catch (err) {
     if (err instanceof Interrupted) return err.exitCode;

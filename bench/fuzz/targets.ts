@@ -78,6 +78,16 @@ export function fuzzTargets(): FuzzTarget[] {
       },
     },
     {
+      name: 'wandb (.wandb log)', fileName: 'run-fuzz01.wandb',
+      seeds: files(join(ROOT, 'fixtures', 'wandb'), /\.wandb$/),
+      read: async (p) => (await import('../../src/ingest/wandb/index.js')).readWandbTransactionLog(p),
+    },
+    {
+      name: 'console (generic)', fileName: 'out.txt',
+      seeds: [...files(join(ROOT, 'fixtures', 'console'), /\.txt$/), ...files(join(ROOT, 'fixtures', 'textlogs'), /\.(log|txt)$/)],
+      read: async (p) => (await import('../../src/ingest/console/index.js')).readConsoleLog(p),
+    },
+    {
       name: 'pth (zip + legacy)', fileName: 'latest.pth',
       seeds: [...files(join(ROOT, 'fixtures', 'pth'), /\.pth$/), join(ROOT, 'fixtures', 'runs', 'label_shift', 'checkpoints', 'best.pth')],
       read: async (p) => (await import('../../src/ingest/pth/index.js')).readPth(p),

@@ -47,11 +47,22 @@ export function seriesOf(run: Readonly<Run>, key: string): Series | undefined {
  */
 export const PSEUDO_EPOCH_ITERS = 1000;
 
+/**
+ * Epoch means per series and iters/epoch: a dozen rules and the cause ranking ask for the same series' means, and
+ * recomputing them was the largest single cost of judging a run. Callers must not mutate the returned array.
+ */
+const epochMeansCache = new WeakMap<Series, { ipe: number | undefined; points: number; ems: EpochMean[] }>();
+
 export function epochMeansOf(run: Readonly<Run>, key: string): EpochMean[] {
   const s = seriesOf(run, key);
   if (!s) return [];
-  const ems = epochMeans(s, itersPerEpochOf(run));
-  return ems.length || s.granularity !== 'iteration' ? ems : epochMeans(s, PSEUDO_EPOCH_ITERS);
+  const ipe = itersPerEpochOf(run);
+  const hit = epochMeansCache.get(s);
+  if (hit && hit.ipe === ipe && hit.points === s.points.length) return hit.ems;
+  let ems = epochMeans(s, ipe);
+  if (!ems.length && s.granularity === 'iteration') ems = epochMeans(s, PSEUDO_EPOCH_ITERS);
+  epochMeansCache.set(s, { ipe, points: s.points.length, ems });
+  return ems;
 }
 
 export function hasDiscriminator(run: Readonly<Run>): boolean {
@@ -73,7 +84,18 @@ export interface GrlInfo extends GrlSchedule {
  * The run's GRL schedule: tllib's DomainAdversarialLoss default (tanh(i/2000)) adjusted by any grl_* hyperparameters.
  * Undefined when the run has no discriminator, or is not a tllib run and logged no GRL settings (schedule unknown).
  */
+const grlCache = new WeakMap<object, { hp: object; value: GrlInfo | undefined }>();
+
 export function grlScheduleOf(run: Readonly<Run>): GrlInfo | undefined {
+  // asked by several rules per run; a pure function of the run's algorithm, series and hyperparameters
+  const hit = grlCache.get(run);
+  if (hit && hit.hp === run.hyperparameters) return hit.value;
+  const value = computeGrlSchedule(run);
+  grlCache.set(run, { hp: run.hyperparameters, value });
+  return value;
+}
+
+function computeGrlSchedule(run: Readonly<Run>): GrlInfo | undefined {
   if (!hasDiscriminator(run)) return undefined;
   const hi = hyperNumber(run, HYPER_NAMES.grlHi);
   const lo = hyperNumber(run, HYPER_NAMES.grlLo);
@@ -148,7 +170,19 @@ export interface DivergenceHit {
 }
 
 /** The earliest NaN/Inf or blow-up (EXPLOSION_FACTOR x the starting level) among the training losses. */
+const divergenceCache = new WeakMap<object, { series: object; value: DivergenceHit | undefined }>();
+
 export function divergenceOf(run: Readonly<Run>, factor = EXPLOSION_FACTOR): DivergenceHit | undefined {
+  if (factor !== EXPLOSION_FACTOR) return computeDivergence(run, factor);
+  // asked by most rules (not applicable after a divergence) and by the causes: computed once per run
+  const hit = divergenceCache.get(run);
+  if (hit && hit.series === run.series) return hit.value;
+  const value = computeDivergence(run, factor);
+  divergenceCache.set(run, { series: run.series, value });
+  return value;
+}
+
+function computeDivergence(run: Readonly<Run>, factor: number): DivergenceHit | undefined {
   let best: DivergenceHit | undefined;
   for (const key of LOSS_KEYS) {
     const s = seriesOf(run, key);
@@ -216,6 +250,11 @@ export function targetResultOf(run: Readonly<Run>): AccuracyFact | undefined {
   const c = targetValCurveOf(run);
   const last = c[c.length - 1];
   return last ? { value: last.value, from: `target validation, epoch ${last.epoch}`, ref: { file: last.file, line: last.line } } : undefined;
+}
+
+/** Where evaluated predictions came from, for evidence: the dump array and its rows (e.g. "target_logits, 225 rows"). */
+export function predictionsSource(ev: { predictionsFrom: string; predictionsArray?: string; n: number }): string {
+  return `predictions from ${ev.predictionsArray ?? ev.predictionsFrom}, ${ev.n} rows`;
 }
 
 export function numClassesOf(run: Readonly<Run>): number | undefined {

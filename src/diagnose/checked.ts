@@ -8,6 +8,7 @@ import {
   totalIterationsOf, isSourceOnlyRun, fmt, targetCurveFactsOf, DEGRADATION,
 } from '../../rules/support/facts.js';
 import { grlCoefficient } from '../signals/grl-schedule.js';
+import { domainSignalOf } from '../../rules/support/domain-signal.js';
 import { trailingPlateau } from '../signals/plateau.js';
 
 /** Epoch means within this many points count as settled: a settled DANN drifts 1-3 points per epoch, and epoch means
@@ -81,6 +82,18 @@ export function checkedLines(run: Readonly<Run>, findings: readonly Finding[], b
       });
     }
   }
+  const sig = dom ? undefined : domainSignalOf(run);
+  if (sig && !fired.has('domain-acc-saturated') && !fired.has('domain-acc-at-chance') && !fired.has('loss-divergence')) {
+    const post = postWarmupEpochs(run, sig.series, sig.ems).epochs;
+    const last = post[post.length - 1];
+    if (last) {
+      out.push({
+        claim: 'domain-loss-final', series: sig.series.key,
+        text: `no domain accuracy logged; the ${sig.label} is at ${fmt(last.mean, 3)} after the GRL warm-up (epoch ${last.epoch}), not near 0: the discriminator does not win`,
+        values: [{ name: 'final', value: last.mean, how: 'value', epoch: last.epoch }, { name: 'chance', value: sig.chance, how: 'value' }],
+      });
+    }
+  }
   const losses = LOSS_KEYS.filter((k) => seriesOf(run, k));
   if (losses.length && !fired.has('loss-divergence')) {
     const n = losses.reduce((a, k) => a + run.series[k].points.length, 0);
@@ -137,12 +150,15 @@ export function notCheckedLines(run: Readonly<Run>, notApplicable: readonly { ru
   const out: string[] = [];
   if (run.features && !run.eval) {
     const name = run.features.path.split('/').pop();
-    out.push(run.evalFailure ? `${name} not evaluated: the evaluation failed (see above)` : `${name} not evaluated (run with --eval for predictions, per-class accuracy and a domain probe)`);
+    out.push(run.evalFailure ? `${name} not evaluated: the evaluation failed (see above)` : `${name} not evaluated (--no-eval)`);
   }
   if (!run.features && !run.eval && run.evalFailure) out.push('predictions and features not checked: the evaluation failed (see above)');
   else if (!run.features && !run.eval && run.checkpoints.length === 0) out.push('no checkpoint or feature dump: predictions and features not checked');
   if (!run.perClass.length && !run.eval) out.push('no per-class table (tllib --per-class-eval) and no re-evaluation');
-  if (!seriesOf(run, KEY.domainAcc) && !isSourceOnlyRun(run)) out.push('no domain (discriminator) accuracy logged');
+  if (!seriesOf(run, KEY.domainAcc) && !isSourceOnlyRun(run)) {
+    const sig = domainSignalOf(run);
+    out.push(sig ? `no domain (discriminator) accuracy logged: the discriminator is judged from the ${sig.label}` : 'no domain (discriminator) accuracy logged');
+  }
   for (const n of notApplicable) out.push(`${n.ruleId}: ${n.reason}`);
   return out;
 }

@@ -59,17 +59,37 @@ const KERAS_TB_SPLITS = new Set(['train', 'validation', 'eval', 'val']);
 
 interface DirEntryInfo { name: string; isDir: boolean; isFile: boolean }
 
-async function listDir(dir: string): Promise<DirEntryInfo[]> {
+/**
+ * How symbolic links inside a walked folder are treated. By default a link to a folder is not followed (a
+ * `data -> /usr` link made 6 bogus runs and 391 errors) and a link to a file is read only when the file really lies
+ * inside the folder the user gave (a `train.log -> /proc/kmsg` link hung a plain run). `followLinks` lifts both.
+ */
+export interface LinkPolicy {
+  followLinks: boolean;
+  /** real path of the folder the user gave */
+  rootReal: string;
+}
+
+/** Real folders never walked: kernel pseudo-filesystems, whose files block or never end. */
+const PSEUDO_FS = ['/proc', '/sys', '/dev'];
+
+function isInsideDir(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+async function listDir(dir: string, links: LinkPolicy): Promise<DirEntryInfo[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const out: DirEntryInfo[] = [];
   for (const e of entries) {
     let isDir = e.isDirectory();
-    let isFile = e.isFile();
+    let isFile = e.isFile(); // FIFOs, sockets and devices are neither: never read
     if (e.isSymbolicLink()) {
       try {
-        const s = await stat(join(dir, e.name));
-        isDir = s.isDirectory();
-        isFile = s.isFile();
+        const target = await realpath(join(dir, e.name));
+        const s = await stat(target);
+        const inside = isInsideDir(target, links.rootReal) && !PSEUDO_FS.some((p) => isInsideDir(target, p));
+        isDir = s.isDirectory() && links.followLinks;
+        isFile = s.isFile() && (links.followLinks || inside);
       } catch {
         continue; // dangling link: nothing to read
       }
@@ -80,7 +100,7 @@ async function listDir(dir: string): Promise<DirEntryInfo[]> {
 }
 
 /** Classifies one directory's own files into a run, or returns null when it holds nothing to read. */
-async function runOfDir(dir: string, entries: DirEntryInfo[], id: string): Promise<DiscoveredRun | null> {
+async function runOfDir(dir: string, entries: DirEntryInfo[], id: string, links: LinkPolicy): Promise<DiscoveredRun | null> {
   const files = entries.filter((e) => e.isFile).map((e) => e.name);
   const dirs = entries.filter((e) => e.isDir).map((e) => e.name);
   const run: DiscoveredRun = { id, path: dir, logFiles: [], earlierAttempts: [], checkpoints: [], featureDumps: [] };
@@ -105,7 +125,7 @@ async function runOfDir(dir: string, entries: DirEntryInfo[], id: string): Promi
     run.wandbDir = dir;
     if (dirs.includes('files')) {
       try {
-        if ((await listDir(join(dir, 'files'))).some((e) => e.name === 'output.log')) run.stdoutFiles = [join(dir, 'files', 'output.log')];
+        if ((await listDir(join(dir, 'files'), links)).some((e) => e.name === 'output.log')) run.stdoutFiles = [join(dir, 'files', 'output.log')];
       } catch {
         /* unreadable files/ folder: the transaction log may still be there */
       }
@@ -125,19 +145,19 @@ async function runOfDir(dir: string, entries: DirEntryInfo[], id: string): Promi
   // config.txt / args.txt hold the arguments, not metrics; a run made of them alone is no run
   if (run.mlflowDir) {
     // Keras' TensorBoard callback under an MLflow run's artifacts (artifacts/.../train, .../validation)
-    const tb = await findEventDir(join(dir, 'artifacts'), 0);
+    const tb = await findEventDir(join(dir, 'artifacts'), 0, links);
     if (tb) run.tfeventsDir = tb;
   }
   for (const sub of dirs.filter((d) => RUN_TB_DIRS.has(d))) {
     try {
-      if (!run.tfeventsDir && (await findEventDir(join(dir, sub), 0))) run.tfeventsDir = join(dir, sub);
+      if (!run.tfeventsDir && (await findEventDir(join(dir, sub), 0, links))) run.tfeventsDir = join(dir, sub);
     } catch {
       /* unreadable: reported when walked */
     }
   }
   if (dirs.includes('checkpoints')) {
     try {
-      for (const e of await listDir(join(dir, 'checkpoints'))) if (e.isFile && CHECKPOINT.test(e.name)) run.checkpoints.push(join(dir, 'checkpoints', e.name));
+      for (const e of await listDir(join(dir, 'checkpoints'), links)) if (e.isFile && CHECKPOINT.test(e.name)) run.checkpoints.push(join(dir, 'checkpoints', e.name));
     } catch {
       /* unreadable checkpoints folder: the logs are still worth reading */
     }
@@ -146,7 +166,7 @@ async function runOfDir(dir: string, entries: DirEntryInfo[], id: string): Promi
   if (!run.tfeventsDir) {
     for (const sub of dirs.filter((d) => KERAS_TB_SPLITS.has(d))) {
       try {
-        if (onlyEventFiles(await listDir(join(dir, sub)))) run.tfeventsDir = dir;
+        if (onlyEventFiles(await listDir(join(dir, sub), links))) run.tfeventsDir = dir;
       } catch {
         /* unreadable split folder: reported when walked */
       }
@@ -160,10 +180,10 @@ async function runOfDir(dir: string, entries: DirEntryInfo[], id: string): Promi
 const MAX_EVENT_SEARCH_DEPTH = 4;
 
 /** The folder that holds event files (or Keras' train/validation split folders of them), searched breadth-first. */
-async function findEventDir(dir: string, depth: number): Promise<string | undefined> {
+async function findEventDir(dir: string, depth: number, links: LinkPolicy): Promise<string | undefined> {
   let entries: DirEntryInfo[];
   try {
-    entries = await listDir(dir);
+    entries = await listDir(dir, links);
   } catch {
     return undefined;
   }
@@ -172,14 +192,14 @@ async function findEventDir(dir: string, depth: number): Promise<string | undefi
   for (const s of subs) {
     if (!KERAS_TB_SPLITS.has(s.name)) continue;
     try {
-      if ((await listDir(join(dir, s.name))).some((e) => e.isFile && TFEVENTS.test(e.name))) return dir;
+      if ((await listDir(join(dir, s.name), links)).some((e) => e.isFile && TFEVENTS.test(e.name))) return dir;
     } catch {
       /* keep looking */
     }
   }
   if (depth >= MAX_EVENT_SEARCH_DEPTH) return undefined;
   for (const s of subs) {
-    const hit = await findEventDir(join(dir, s.name), depth + 1);
+    const hit = await findEventDir(join(dir, s.name), depth + 1, links);
     if (hit) return hit;
   }
   return undefined;
@@ -191,7 +211,7 @@ function onlyEventFiles(entries: DirEntryInfo[]): boolean {
   return files.length > 0 && files.every((e) => TFEVENTS.test(e.name)) && entries.every((e) => e.isFile);
 }
 
-export async function discoverRuns(paths: string[], opts: { maxDepth?: number } = {}): Promise<DiscoverResult> {
+export async function discoverRuns(paths: string[], opts: { maxDepth?: number; followLinks?: boolean } = {}): Promise<DiscoverResult> {
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const result: DiscoverResult = { runs: [], errors: [] };
   const seen = new Set<string>();
@@ -215,6 +235,17 @@ export async function discoverRuns(paths: string[], opts: { maxDepth?: number } 
     }
     const runsBefore = result.runs.length;
     const errorsBefore = result.errors.length;
+    let links: LinkPolicy;
+    try {
+      links = { followLinks: !!opts.followLinks, rootReal: await realpath(root) };
+    } catch (err) {
+      result.errors.push({ path: given, message: inputErrorFromFs(given, err).message });
+      continue;
+    }
+    if (PSEUDO_FS.some((p) => isInsideDir(links.rootReal, p))) {
+      result.errors.push({ path: given, message: new InputError(given, `${links.rootReal} is a kernel pseudo-filesystem, not a folder of runs`).message });
+      continue;
+    }
     await walk(root, root, 0);
     if (result.runs.length === runsBefore && result.errors.length === errorsBefore) {
       result.errors.push({ path: given, message: new InputError(given, 'no training logs found (looked for train-*.txt, log.txt, *.log, metrics.csv, *.jsonl, events.out.tfevents.*, MLflow runs)').message });
@@ -230,16 +261,17 @@ export async function discoverRuns(paths: string[], opts: { maxDepth?: number } 
       }
       if (seen.has(real)) return; // symlink loop or the same folder given twice
       seen.add(real);
+      if (PSEUDO_FS.some((p) => isInsideDir(real, p))) return;
       let entries: DirEntryInfo[];
       try {
-        entries = await listDir(dir);
+        entries = await listDir(dir, links);
       } catch (err) {
         result.errors.push({ path: dir, message: inputErrorFromFs(dir, err).message });
         return;
       }
       const rel = relative(resolve(rootDir, '..'), dir).split(sep).join('/');
       const id = dir === rootDir ? basename(rootDir) : rel;
-      const run = await runOfDir(dir, entries, id || basename(dir));
+      const run = await runOfDir(dir, entries, id || basename(dir), links);
       if (run) result.runs.push(run);
       if (run?.mlflowDir || run?.wandbDir) return; // an MLflow/W&B run's subfolders are its own files
       if (depth >= maxDepth) {
@@ -252,7 +284,7 @@ export async function discoverRuns(paths: string[], opts: { maxDepth?: number } 
         if (run?.tfeventsDir && run.tfeventsDir === child) continue; // the run's own tensorboard/ folder
         if (run?.tfeventsDir) {
           try {
-            if (onlyEventFiles(await listDir(child))) continue; // add_scalars child: read with the parent
+            if (onlyEventFiles(await listDir(child, links))) continue; // add_scalars child: read with the parent
           } catch {
             /* reported when walked */
           }

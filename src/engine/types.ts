@@ -199,7 +199,7 @@ export interface Report {
   generatedAt: string;
   runs: RunReport[];
   /** input errors that did not stop the other runs (one bad file never stops the run) */
-  errors: { path: string; message: string }[];
+  errors: { path: string; message: string; /** 'empty': a folder that held nothing to read (event files without scalars): said, but not a failure */ kind?: 'empty' }[];
   /** set on the report of one `--shard i/n` share: what `dann-doctor merge` needs to combine the shares */
   shard?: ShardReportInfo;
 }
@@ -215,7 +215,8 @@ export interface ShardJudgeOptions {
   config: EngineConfig;
   formatHint?: string;
   maxBytes?: number;
-  evaluate?: boolean;
+  /** see DiagnoseOptions.evaluate: true = 'deep', false = 'off', undefined = 'quick' */
+  evaluate?: boolean | 'off' | 'quick' | 'deep';
   backend?: string;
   maxPoints?: number;
   /** explicit --baseline run: then no run's baseline depends on the other shards */

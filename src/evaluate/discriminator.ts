@@ -30,6 +30,8 @@ export interface DiscriminatorRun {
   finalAccuracy: number;
   /** mean training-batch domain accuracy over the last window, percent (what tllib's "Domain Acc" meter shows) */
   finalTrainAccuracy: number;
+  /** steps trained (the budget, or fewer when stopWhen said the answer was clear) */
+  stepsRun: number;
 }
 
 export interface DiscriminatorOptions {
@@ -38,6 +40,8 @@ export interface DiscriminatorOptions {
   budgetSteps?: number;
   hidden?: number;
   onStep?: (step: number, budget: number) => void;
+  /** asked after every step with the separation step so far and every training-batch accuracy: true stops training */
+  stopWhen?: (step: number, stepsToSeparate: number | null, accuracies: readonly number[]) => boolean;
 }
 
 /**
@@ -106,6 +110,8 @@ export function trainDiscriminator(tf: Tf, src: Matrix, tgt: Matrix, opts: Discr
   };
 
   const window: number[] = [];
+  const accs: number[] = [];
+  let stepsRun = 0;
   let stepsToSeparate: number | null = null;
   const sOrder: number[] = [];
   const tOrder: number[] = [];
@@ -147,9 +153,12 @@ export function trainDiscriminator(tf: Tf, src: Matrix, tgt: Matrix, opts: Discr
       });
       tf.dispose(moments);
       window.push(acc);
+      accs.push(acc);
+      stepsRun = step;
       if (window.length > DISC_SEPARATION_WINDOW) window.shift();
       if (stepsToSeparate === null && window.length === DISC_SEPARATION_WINDOW && mean(window) >= DISC_SEPARATED_ACC) stepsToSeparate = step;
       opts.onStep?.(step, budget);
+      if (opts.stopWhen?.(step, stepsToSeparate, accs)) break;
     }
     const finalAccuracy = tf.tidy(() => {
       const hs = forward(tf.tensor2d(s.held.data, [s.held.rows, d]), false, 0);
@@ -157,7 +166,7 @@ export function trainDiscriminator(tf: Tf, src: Matrix, tgt: Matrix, opts: Discr
       const right = tf.add(tf.sum(tf.cast(tf.greater(hs, 0), 'float32')), tf.sum(tf.cast(tf.lessEqual(ht, 0), 'float32')));
       return (100 * right.dataSync()[0]!) / (s.held.rows + t.held.rows);
     });
-    return { stepsToSeparate, finalAccuracy, finalTrainAccuracy: 100 * mean(window) };
+    return { stepsToSeparate, finalAccuracy, finalTrainAccuracy: 100 * mean(window), stepsRun };
   } finally {
     optimizer.dispose();
     // tfjs 4.22 MomentumOptimizer.dispose() forgets its parent's learning-rate scalar: free it here (else 1 tensor leaks per run).

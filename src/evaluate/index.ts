@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, dirname, basename } from 'node:path';
 import type { Run, EvalResults, Note } from '../model/types.js';
 import type { NdArray } from '../model/ndarray.js';
-import { InputError } from '../ingest/input-error.js';
+import { InputError, isRegularFile } from '../ingest/input-error.js';
 import { ArrayShapeError } from './matrix.js';
 import type { MeasureOptions } from './measure.js';
 import { findTfjsModels, loadTfjsModel, loadSavedModel, savedModelNeedsNode, type FoundModel, type LoadedTfModel } from './tfjs-model.js';
@@ -12,8 +12,20 @@ import type { LoadedBackend } from './backend.js';
 export { loadBackend, parseBackendName, BACKEND_LADDER, UnknownBackendError, BackendUnavailableError, type BackendName, type LoadedBackend } from './backend.js';
 export { findTfjsModels, loadTfjsModel, loadSavedModel, readTfjsArtifacts, type FoundModel, type LoadedTfModel } from './tfjs-model.js';
 export { measure, DEFAULT_SEED, DEFAULT_MAX_POINTS, type EvalInputs, type MeasureOptions } from './measure.js';
+export { quickMeasure, type QuickInputs, type QuickOptions } from './quick.js';
+
+/** quick: typed arrays only, on by default; deep: also trains the discriminator counterfactual (--eval deep). */
+export type EvalDepth = 'quick' | 'deep';
+
+/**
+ * The quick path skips a `*_backbone_features` array larger than this when the dump has that domain's logits: it
+ * only serves the rebuilt-classifier check there, and a 50,000 x 2048 float32 array (400 MB) would cost seconds to read.
+ */
+export const QUICK_OPTIONAL_ARRAY_MAX_BYTES = 32 * 2 ** 20;
 
 export interface EvaluateOptions extends Omit<MeasureOptions, 'onProgress'> {
+  /** default 'deep' (the full evaluation) for API compatibility; the pipeline passes 'quick' by default */
+  depth?: EvalDepth;
   /** force a backend rung ('wasm', 'cpu', ...); default: the best that loads */
   backend?: string;
   onProgress?: (msg: string, frac: number) => void;
@@ -34,9 +46,10 @@ function runDir(run: Run): string {
 /** The feature dump and checkpoint evaluateRun would use, without reading them. */
 export function findEvalInputs(run: Run): { features?: string; checkpoint?: string; otherCheckpoints: string[]; models: FoundModel[] } {
   const dir = runDir(run);
-  const features = [run.features?.path, join(dir, 'features.npz')].find((p): p is string => !!p && p.endsWith('.npz') && existsSync(p));
-  const found = CHECKPOINT_NAMES.map((n) => join(dir, 'checkpoints', n)).filter((p) => existsSync(p));
-  for (const c of run.checkpoints) if (c.path.endsWith('.pth') && !found.includes(c.path) && existsSync(c.path)) found.push(c.path);
+  // regular files only: a FIFO named features.npz or latest.pth would block the read forever
+  const features = [run.features?.path, join(dir, 'features.npz')].find((p): p is string => !!p && p.endsWith('.npz') && isRegularFile(p));
+  const found = CHECKPOINT_NAMES.map((n) => join(dir, 'checkpoints', n)).filter((p) => isRegularFile(p));
+  for (const c of run.checkpoints) if (c.path.endsWith('.pth') && !found.includes(c.path) && isRegularFile(c.path)) found.push(c.path);
   return { ...(features ? { features } : {}), ...(found[0] ? { checkpoint: found[0] } : {}), otherCheckpoints: found.slice(1), models: findTfjsModels(dir) };
 }
 
@@ -59,6 +72,18 @@ async function loadRunModel(models: readonly FoundModel[], backend: LoadedBacken
   return undefined;
 }
 
+/** Backbone-feature arrays the quick path need not read: big, and the domain has logits or predictions of its own. */
+function optionalArraysToSkip(run: Run, file: string): string[] {
+  if (run.features?.path !== file) return [];
+  const names = new Set(run.features.arrays.map((a) => a.name));
+  const bytesOf = (a: { shape: number[]; dtype: string }) => a.shape.reduce((p, n) => p * n, 1) * (Number(/\d+$/.exec(a.dtype)?.[0]) || 8); // '<f4': 4 bytes (an unknown width counts 8)
+  return run.features.arrays.filter((a) => {
+    const m = /^(.*)_backbone_features$/.exec(a.name);
+    if (!m || bytesOf(a) <= QUICK_OPTIONAL_ARRAY_MAX_BYTES) return false;
+    return ['logits', 'outputs', 'predictions', 'preds', 'pred'].some((r) => names.has(`${m[1]}_${r}`));
+  }).map((a) => a.name);
+}
+
 /** Class names from a per-class table of the run's log, when it has one row per class. */
 function classNamesOf(run: Run): string[] | undefined {
   const t = run.perClass.find((p) => p.rows.length > 0);
@@ -76,12 +101,11 @@ export async function evaluateRun(run: Run, opts: EvaluateOptions = {}): Promise
   if (!found.features) return null;
   const progress = opts.onProgress ?? (() => {});
   progress('reading the feature dump', 0);
-  const [{ readNpz }, { loadBackend }, { measure }] = await Promise.all([
-    import('../ingest/npy/index.js'),
-    import('./backend.js'),
-    import('./measure.js'),
-  ]);
-  const arrays = await readNpz(found.features);
+  const { readNpz } = await import('../ingest/npy/index.js');
+  const quick = opts.depth === 'quick';
+  const skipped = quick ? optionalArraysToSkip(run, found.features) : [];
+  const keep = skipped.length && run.features ? run.features.arrays.map((a) => a.name).filter((n) => !skipped.includes(n)) : undefined;
+  const arrays = await readNpz(found.features, keep ? { names: keep } : {});
   const notes: Note[] = [];
   let stateDict: ReadonlyMap<string, NdArray> | undefined;
   if (found.checkpoint) {
@@ -100,17 +124,47 @@ export async function evaluateRun(run: Run, opts: EvaluateOptions = {}): Promise
       notes.push({ level: 'warn', message: `checkpoint not usable, evaluating from the dump only: ${(err as Error).message}`, file: found.checkpoint });
     }
   }
-  progress('loading TensorFlow.js', 0.04);
-  const backend = await loadBackend(opts.backend !== undefined ? { backend: opts.backend } : {});
-  const { backend: _b, onProgress, ...measureOpts } = opts;
+  if (quick) {
+    const { quickMeasure } = await import('./quick.js');
+    try {
+      const { results } = await quickMeasure(
+        {
+          arrays, arraysFile: found.features,
+          ...(stateDict ? { stateDict, checkpointFile: found.checkpoint } : {}),
+          ...(classNamesOf(run) ? { classNames: classNamesOf(run)! } : {}),
+        },
+        { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.maxPoints !== undefined ? { maxPoints: opts.maxPoints } : {}), ...(opts.inference ? { inference: opts.inference } : {}) },
+      );
+      if (skipped.length) notes.push({ level: 'info', message: `quick evaluation did not read ${skipped.join(', ')} (only the rebuilt-classifier check needs it; --eval deep reads it)`, file: found.features });
+      if (found.models.length) notes.push({ level: 'info', message: `TF.js model ${found.models.map((m) => m.path).join(', ')} is run by --eval deep only`, file: found.models[0]!.path });
+      results.notes.unshift(...notes);
+      return results;
+    } catch (err) {
+      if (err instanceof ArrayShapeError) throw new InputError(found.features, err.message);
+      throw err;
+    }
+  }
+  const [{ loadBackend }, { measure }] = await Promise.all([import('./backend.js'), import('./measure.js')]);
+  const { backend: _b, onProgress, depth: _d, ...measureOpts } = opts;
+  let loaded: LoadedBackend | undefined;
+  const getBackend = async () => {
+    if (!loaded) {
+      progress('loading TensorFlow.js', 0.04);
+      loaded = await loadBackend(opts.backend !== undefined ? { backend: opts.backend } : {});
+    }
+    return loaded;
+  };
+  // a forced --backend is honoured everywhere (the discriminator trains on it too)
+  if (opts.backend !== undefined) await getBackend();
   let tfjsModel: LoadedTfModel | undefined;
   if (found.models.length) {
+    const backend = await getBackend();
     progress('loading the TF.js model', 0.045);
     tfjsModel = await loadRunModel(found.models, backend, notes);
   }
   try {
     const res = await measure(
-      backend,
+      loaded ?? getBackend,
       {
         arrays,
         arraysFile: found.features,
@@ -118,7 +172,7 @@ export async function evaluateRun(run: Run, opts: EvaluateOptions = {}): Promise
         ...(tfjsModel ? { tfjsModel } : {}),
         ...(classNamesOf(run) ? { classNames: classNamesOf(run)! } : {}),
       },
-      { ...measureOpts, onProgress: (m, f) => onProgress?.(m, 0.05 + 0.95 * f) },
+      { ...(opts.backend !== undefined ? { trainer: 'tfjs' as const } : {}), ...measureOpts, onProgress: (m, f) => onProgress?.(m, 0.05 + 0.95 * f) },
     );
     res.notes.unshift(...notes);
     return res;

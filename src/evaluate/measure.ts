@@ -1,37 +1,25 @@
-// Turns the arrays of a feature dump (+ an optional classifier state_dict) into EvalResults on a loaded TF.js backend.
+// Deep evaluation: the quick measurements (quick.ts) plus what trains a network or needs a TF.js backend — the
+// discriminator BatchNorm counterfactual, per-class A-distance and a TF.js model found in the run dir.
 import type { NdArray } from '../model/ndarray.js';
-import type { DomainEval, EvalResults, Note } from '../model/types.js';
+import type { EvalResults, Note } from '../model/types.js';
 import type { LoadedBackend } from './backend.js';
-import { classificationEval, toDistribution } from './classification.js';
-import { headFromStateDict, type TllibHead } from './head.js';
-import { type Matrix, toMatrix, toLabels, argmaxRows, takeRows } from './matrix.js';
-import { forwardMlp, type DenseLayer } from './mlp.js';
-import { forwardMlpOnnx } from './onnx-mlp.js';
-import { trainDomainProbe, perClassADistance } from './probe.js';
-import { trainDiscriminator, DISC_BUDGET_STEPS } from './discriminator.js';
+import { toDistribution } from './classification.js';
+import { type Matrix, argmaxRows, takeRows } from './matrix.js';
+import { quickMeasure, DEFAULT_SEED } from './quick.js';
+import { perClassADistanceRidge } from './ridge-probe.js';
+import { trainDiscriminator, DISC_BUDGET_STEPS, type DiscriminatorRun, type DiscriminatorOptions } from './discriminator.js';
+import { DOMAINS, evalOf, type Domain, type DomainArrays } from './dump-arrays.js';
 import { mulberry32, sampleIndices } from './rng.js';
 import type { LoadedTfModel } from './tfjs-model.js';
 
-/** Default seed of every split, subsample and init, so two runs of the tool print the same numbers. */
-export const DEFAULT_SEED = 0;
+export { DEFAULT_SEED } from './quick.js';
 /** Rows per domain the probes and the discriminator train on; more costs time and changes A-distance little. */
 export const DEFAULT_MAX_POINTS = 5000;
-/**
- * Forward passes above this many multiply-adds go to onnxruntime-node when it loads and TF.js runs on wasm/cpu:
- * tfjs-wasm does ~10 GFLOP/s on one thread here (Node has no wasm threads), onnxruntime ~5-7x that on all cores;
- * below ~0.5 G the ORT session set-up (~30 ms) costs more than it saves.
- */
-export const FAST_PATH_MIN_MACS = 5e8;
-
-export type Domain = 'source' | 'target';
-const DOMAINS: readonly Domain[] = ['source', 'target'];
 /**
  * When both `*_features` and `*_backbone_features` fit a TF.js model's input width, the one whose predictions agree
  * more with the dumped logits on this many rows is used: enough to tell a right input (~100%) from a wrong one.
  */
 export const INPUT_TIE_BREAK_ROWS = 1000;
-/** Prefixes dumps use for the two domains: the documented ones first. */
-const DOMAIN_PREFIXES: Record<Domain, readonly string[]> = { source: ['source', 'src', 's'], target: ['target', 'tgt', 't'] };
 
 export interface EvalInputs {
   /** the arrays of features.npz (or .npy files) by name */
@@ -52,248 +40,162 @@ export interface MeasureOptions {
   /** discriminator counterfactual budget; 0 skips it */
   discBudgetSteps?: number;
   discHidden?: number;
-  probeSteps?: number;
+  /** engine for the rebuilt classifier's forward pass (see QuickOptions) */
+  inference?: 'auto' | 'js' | 'onnxruntime';
   /** false skips per-class A-distance */
   perClassADistance?: boolean;
-  /** engine for the rebuilt classifier's forward pass: 'auto' = onnxruntime for big inputs on CPU backends */
-  inference?: 'auto' | 'tfjs' | 'onnxruntime';
+  /** false: train the discriminator to the full budget even when the answer is already clear */
+  earlyStop?: boolean;
+  /** how the discriminator is trained: 'auto' = onnxruntime when it loads, else TF.js */
+  trainer?: 'auto' | 'tfjs' | 'onnxruntime';
   onProgress?: (msg: string, frac: number) => void;
 }
 
-interface DomainArrays {
-  features?: Matrix;
-  featuresName?: string;
-  backbone?: Matrix;
-  backboneName?: string;
-  labels?: Int32Array;
-  logits?: Matrix;
-  predictions?: Int32Array;
-}
-
-/** Finds `<prefix>_<role>` for the first prefix of the domain that has it. */
-function findArray(arrays: ReadonlyMap<string, NdArray>, d: Domain, roles: readonly string[]): [string, NdArray] | undefined {
-  for (const p of DOMAIN_PREFIXES[d]) {
-    for (const r of roles) {
-      const a = arrays.get(`${p}_${r}`);
-      if (a) return [`${p}_${r}`, a];
-    }
-  }
-  return undefined;
-}
-
-function domainArrays(arrays: ReadonlyMap<string, NdArray>, d: Domain): DomainArrays {
-  const out: DomainArrays = {};
-  const f = findArray(arrays, d, ['features', 'feats', 'bottleneck_features']);
-  if (f) { out.features = toMatrix(f[0], f[1]); out.featuresName = f[0]; }
-  const bb = findArray(arrays, d, ['backbone_features']);
-  if (bb) { out.backbone = toMatrix(bb[0], bb[1]); out.backboneName = bb[0]; }
-  const y = findArray(arrays, d, ['labels', 'label', 'y']);
-  if (y) out.labels = toLabels(y[0], y[1]);
-  const lg = findArray(arrays, d, ['logits', 'outputs']);
-  if (lg) out.logits = toMatrix(lg[0], lg[1]);
-  const pr = findArray(arrays, d, ['predictions', 'preds', 'pred']);
-  if (pr) out.predictions = toLabels(pr[0], pr[1]);
-  return out;
-}
-
-/** DomainEval without the helper-only field. */
-function evalOf(labels: Int32Array, preds: Int32Array, k: number, from: DomainEval['predictionsFrom'], notes: Note[], what: string): DomainEval {
-  const { skipped, ...e } = classificationEval(labels, preds, k, from);
-  if (skipped > 0) notes.push({ level: 'info', message: `${what}: ${skipped} rows with a label outside 0..${k - 1} left out` });
-  return e;
-}
+/** A plain-JS or onnxruntime trainer with trainDiscriminator's contract (see discriminator.ts). */
+export type DiscriminatorTrainer = (src: Matrix, tgt: Matrix, opts: DiscriminatorOptions) => Promise<DiscriminatorRun | null>;
 
 /**
- * Everything the engine measures from one dump. Cost is dominated by the discriminator counterfactual
- * (2 x budget steps of a 1024-1024 MLP); pass discBudgetSteps: 0 to skip it. All tensors are disposed.
+ * Everything the engine measures from one dump: quickMeasure, then the deep part. The TF.js backend is loaded only
+ * when something needs it (a TF.js model in the run dir, or the discriminator when onnxruntime is not there): pass a
+ * loader to keep it lazy. All tensors are disposed.
  */
-export async function measure(backend: LoadedBackend, inputs: EvalInputs, opts: MeasureOptions = {}): Promise<EvalResults> {
+export async function measure(
+  backendOrLoader: LoadedBackend | (() => Promise<LoadedBackend>),
+  inputs: EvalInputs,
+  opts: MeasureOptions = {},
+): Promise<EvalResults> {
   const t0 = performance.now();
-  const { tf } = backend;
   const seed = opts.seed ?? DEFAULT_SEED;
   const progress = opts.onProgress ?? (() => {});
-  const notes: Note[] = [];
+  let backend: LoadedBackend | undefined = typeof backendOrLoader === 'function' ? undefined : backendOrLoader;
+  const getBackend = async () => (backend ??= await (backendOrLoader as () => Promise<LoadedBackend>)());
   const file = inputs.arraysFile;
-  const dom: Record<Domain, DomainArrays> = { source: domainArrays(inputs.arrays, 'source'), target: domainArrays(inputs.arrays, 'target') };
 
-  let head: TllibHead | null = null;
-  if (inputs.stateDict) {
-    try {
-      head = headFromStateDict(inputs.stateDict);
-      if (!head) notes.push({ level: 'info', message: 'checkpoint has no classifier head (head.weight): predictions not rebuilt', file: inputs.checkpointFile });
-    } catch (err) {
-      notes.push({ level: 'warn', message: `classifier not rebuilt: ${(err as Error).message}`, file: inputs.checkpointFile });
-    }
-  }
+  progress('quick evaluation: predictions, per-class accuracy, domain probe', 0);
+  const maxPoints = opts.maxPoints ?? DEFAULT_MAX_POINTS;
+  const { results, dom } = await quickMeasure(inputs, { seed, maxPoints, ...(opts.inference ? { inference: opts.inference } : {}) });
+  const notes: Note[] = results.notes;
+  results.depth = 'deep';
+  const numClasses = results.numClasses;
 
-  const numClasses =
-    head?.numClasses ?? dom.source.logits?.cols ?? dom.target.logits?.cols ?? inputs.tfjsModel?.outDim ?? maxLabel([dom.source.labels, dom.target.labels]) + 1;
-  const results: EvalResults = {
-    backend: backend.name,
-    backendReason: backend.reason,
-    numClasses,
-    seconds: 0,
-    notes,
-  };
-  if (inputs.classNames?.length === numClasses) results.classNames = inputs.classNames;
-
-  const engineNotes = new Set<string>();
-  const forward = async (layers: DenseLayer[], x: Matrix): Promise<Matrix> => {
-    const mode = opts.inference ?? 'auto';
-    const macs = x.rows * layers.reduce((sum, l) => sum + l.inDim * l.outDim, 0);
-    const cpuBackend = backend.name === 'wasm' || backend.name === 'cpu';
-    if (mode === 'onnxruntime' || (mode === 'auto' && cpuBackend && macs >= FAST_PATH_MIN_MACS)) {
-      const y = await forwardMlpOnnx(layers, x);
-      if (y) { engineNotes.add('classifier forward pass on onnxruntime-node (CPU)'); return y; }
-      if (mode === 'onnxruntime') engineNotes.add('onnxruntime-node not available: classifier forward pass on TF.js');
-    }
-    return forwardMlp(tf, layers, x);
-  };
-
-  // 1. Rebuilt classifier on the backbone features, and post-bottleneck features where the dump lacks them.
-  progress('rebuilding the classifier from the checkpoint', 0);
-  const rebuiltLogits: Partial<Record<Domain, Matrix>> = {};
-  if (head) {
-    const rb: NonNullable<EvalResults['rebuiltHead']> = {
-      checkpoint: inputs.checkpointFile ?? 'state_dict',
-      bottleneckBatchNorm: head.bottleneckBatchNorm,
-      ...(head.batchesTracked !== undefined ? { batchesTracked: head.batchesTracked } : {}),
-    };
-    let agree = 0;
-    let compared = 0;
-    let maxDiff = 0;
-    for (const d of DOMAINS) {
-      const a = dom[d];
-      let input: Matrix | undefined;
-      let layers = [...head.bottleneck, head.head];
-      if (a.backbone && a.backbone.cols === head.inDim) input = a.backbone;
-      else if (a.features && a.features.cols === head.head.inDim) { input = a.features; layers = [head.head]; }
-      if (!input) continue;
-      if (!a.features && a.backbone && head.bottleneck.length) {
-        a.features = await forward(head.bottleneck, a.backbone);
-        a.featuresName = `${d} bottleneck output rebuilt from ${d}_backbone_features`;
-        notes.push({ level: 'info', message: `no ${d}_features in the dump: probes use the rebuilt bottleneck's output`, file });
-      }
-      const logits = await forward(layers, input);
-      rebuiltLogits[d] = logits;
-      const preds = argmaxRows(logits);
-      if (a.labels && a.labels.length === preds.length) rb[d] = evalOf(a.labels, preds, numClasses, 'rebuilt-head', notes, `${d} (rebuilt head)`);
-      if (a.logits && a.logits.rows === logits.rows && a.logits.cols === logits.cols) {
-        const dumped = argmaxRows(a.logits);
-        preds.forEach((p, i) => { if (p === dumped[i]) agree++; });
-        compared += preds.length;
-        for (let i = 0; i < logits.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(logits.data[i]! - a.logits.data[i]!));
-      }
-    }
-    if (compared > 0) {
-      rb.agreementWithDump = (100 * agree) / compared;
-      rb.maxAbsLogitDiff = maxDiff;
-      if (agree < compared) {
-        notes.push({
-          level: 'warn',
-          message: `the rebuilt classifier agrees with the dumped logits on ${rb.agreementWithDump.toFixed(1)}% of rows (max |logit diff| ${maxDiff.toPrecision(3)}): the dump was likely made with another checkpoint`,
-          file: inputs.checkpointFile,
-        });
-      }
-    }
-    if (rb.source || rb.target || compared > 0) results.rebuiltHead = rb;
-    for (const m of engineNotes) notes.push({ level: 'info', message: m });
-  }
-
-  // 1b. A TF.js classifier from the run dir, on the dumped features that match its input width.
-  const modelLogits: Partial<Record<Domain, Matrix>> = {};
+  // A TF.js classifier from the run dir, on the dumped features that match its input width.
   if (inputs.tfjsModel) {
     progress('running the TF.js model from the run dir', 0.03);
     try {
       const tm = await runTfjsModel(inputs.tfjsModel, dom, numClasses, notes, file);
-      if (tm) { Object.assign(modelLogits, tm.logits); results.tfjsModel = tm.result; }
+      if (tm) {
+        results.tfjsModel = tm.result;
+        // its predictions stand in only where the dump gave none
+        for (const d of DOMAINS) {
+          const lg = tm.logits[d];
+          const labels = dom[d].labels;
+          if (!lg) continue;
+          if (!results.targetLabelDistribution && d === 'target') {
+            const hist = new Array<number>(numClasses).fill(0);
+            for (const p of argmaxRows(lg)) if (p >= 0 && p < numClasses) hist[p]!++;
+            results.targetLabelDistribution = toDistribution(hist);
+          }
+          if (!results[d] && labels && labels.length === lg.rows) results[d] = evalOf(labels, argmaxRows(lg), numClasses, 'tfjs-model', notes, d);
+        }
+        if (results.source && !results.sourceLabelDistribution) results.sourceLabelDistribution = toDistribution(results.source.labelHistogram);
+      }
     } catch (err) {
       notes.push({ level: 'warn', message: `TF.js model not used: ${(err as Error).message}`, file: inputs.tfjsModel.file });
     }
   }
 
-  // 2. Classification per domain, from what the run itself computed when it dumped logits.
-  progress('per-class accuracy and confusion', 0.05);
-  const predHist: Partial<Record<Domain, number[]>> = {};
-  for (const d of DOMAINS) {
-    const a = dom[d];
-    let preds: Int32Array | undefined;
-    let from: DomainEval['predictionsFrom'] = 'logits';
-    if (a.logits) preds = argmaxRows(a.logits);
-    else if (a.predictions) { preds = a.predictions; from = 'predictions'; }
-    else if (rebuiltLogits[d]) { preds = argmaxRows(rebuiltLogits[d]!); from = 'rebuilt-head'; }
-    else if (modelLogits[d]) { preds = argmaxRows(modelLogits[d]!); from = 'tfjs-model'; }
-    if (preds) {
-      const hist = new Array<number>(numClasses).fill(0);
-      for (const p of preds) if (p >= 0 && p < numClasses) hist[p]!++;
-      predHist[d] = hist;
-    }
-    if (!a.labels) continue;
-    if (!preds || preds.length !== a.labels.length) {
-      notes.push({ level: 'info', message: `${d}: labels but no logits, predictions or classifier output of the same length to score them with`, file });
-      continue;
-    }
-    results[d] = evalOf(a.labels, preds, numClasses, from, notes, d);
-  }
-  if (results.source) results.sourceLabelDistribution = toDistribution(results.source.labelHistogram);
-  // In UDA the target labels are unknown to the method: estimate the target label distribution from the predictions
-  // (works without target labels in the dump).
-  if (predHist.target) results.targetLabelDistribution = toDistribution(predHist.target);
-
-  // 3. Domain separability of the features the run's discriminator saw.
   const fs = dom.source.features;
   const ft = dom.target.features;
-  if (!fs || !ft) {
-    notes.push({ level: 'info', message: 'no source_features and target_features: domain probe and discriminator counterfactual skipped', file });
-  } else if (fs.cols !== ft.cols) {
-    notes.push({ level: 'warn', message: `source features have ${fs.cols} columns, target ${ft.cols}: domain probe skipped`, file });
-  } else {
-    const maxPoints = opts.maxPoints ?? DEFAULT_MAX_POINTS;
+  if (fs && ft && fs.cols === ft.cols) {
     const rand = mulberry32(seed ^ 0x5eed);
-    const subsample = (m: Matrix, labels: Int32Array | undefined, d: Domain) => {
+    const subsample = (m: Matrix, labels: Int32Array | undefined) => {
       if (m.rows <= maxPoints) return { m, labels };
       const idx = sampleIndices(m.rows, maxPoints, rand);
-      notes.push({ level: 'info', message: `${d}: probes trained on ${maxPoints} of ${m.rows} rows (seeded subsample, --max-points)` });
       return { m: takeRows(m, idx), labels: labels && labels.length === m.rows ? Int32Array.from(idx, (i) => labels[i]!) : undefined };
     };
-    const s = subsample(fs, dom.source.labels, 'source');
-    const t = subsample(ft, dom.target.labels, 'target');
-    progress('linear domain probe', 0.1);
-    const probe = trainDomainProbe(tf, s.m, t.m, { seed, ...(opts.probeSteps ? { steps: opts.probeSteps } : {}) });
-    if (probe) results.domainProbe = { accuracy: probe.accuracy, aDistance: probe.aDistance, heldOut: probe.heldOut, seed: probe.seed };
+    const s = subsample(fs, dom.source.labels);
+    const t = subsample(ft, dom.target.labels);
     if (opts.perClassADistance !== false && s.labels && t.labels && s.labels.length === s.m.rows && t.labels.length === t.m.rows) {
-      results.perClassADistance = perClassADistance(tf, s.m, s.labels, t.m, t.labels, numClasses, {
-        seed,
-        ...(opts.probeSteps ? { steps: opts.probeSteps } : {}),
-        onClass: (c) => progress(`per-class A-distance (class ${c + 1}/${numClasses})`, 0.15 + (0.15 * c) / numClasses),
-      });
+      progress('per-class A-distance', 0.1);
+      results.perClassADistance = perClassADistanceRidge(s.m, s.labels, t.m, t.labels, numClasses, seed);
     }
     const budget = opts.discBudgetSteps ?? DISC_BUDGET_STEPS;
     if (budget > 0) {
-      const run = (batchNorm: boolean, base: number) =>
-        trainDiscriminator(tf, s.m, t.m, {
-          seed, batchNorm, budgetSteps: budget,
-          ...(opts.discHidden ? { hidden: opts.discHidden } : {}),
-          onStep: (step, total) => {
-            if (step % 10 === 0 || step === total) {
-              progress(`discriminator ${batchNorm ? 'with' : 'without'} BatchNorm, step ${step}/${total}`, base + (0.35 * step) / total);
-            }
-          },
-        });
-      const withBn = run(true, 0.3);
-      const withoutBn = run(false, 0.65);
-      if (withBn && withoutBn) {
-        results.discriminatorCounterfactual = {
-          withBatchNorm: { stepsToSeparate: withBn.stepsToSeparate, finalAccuracy: withBn.finalAccuracy },
-          withoutBatchNorm: { stepsToSeparate: withoutBn.stepsToSeparate, finalAccuracy: withoutBn.finalAccuracy },
-          budgetSteps: budget,
-        };
-      }
+      const trainer = await discriminatorTrainer(opts.trainer ?? 'auto', getBackend);
+      const cf = await discriminatorCounterfactual(trainer.train, s.m, t.m, {
+        seed, budget, earlyStop: opts.earlyStop !== false, ...(opts.discHidden ? { hidden: opts.discHidden } : {}),
+        onStep: (bn, step, total) => {
+          if (step % 10 === 0 || step === total) progress(`discriminator ${bn ? 'with' : 'without'} BatchNorm, step ${step}/${total}`, (bn ? 0.2 : 0.6) + (0.4 * step) / total);
+        },
+      });
+      if (cf) results.discriminatorCounterfactual = { ...cf, engine: trainer.engine };
     }
+  } else if (!fs || !ft) {
+    notes.push({ level: 'info', message: 'no source_features and target_features: discriminator counterfactual skipped', file });
   }
+  if (backend) { results.backend = backend.name; results.backendReason = backend.reason; }
+  else { results.backend = 'typed-arrays'; results.backendReason = results.discriminatorCounterfactual?.engine === 'onnxruntime' ? 'plain typed arrays; discriminator trained on onnxruntime-node (CPU)' : 'plain typed arrays; no TF.js backend needed'; }
   progress('done', 1);
   results.seconds = (performance.now() - t0) / 1000;
   return results;
+}
+
+/** The fastest discriminator trainer this machine has (onnxruntime's MLAS kernels beat TF.js wasm/cpu several times). */
+async function discriminatorTrainer(
+  want: 'auto' | 'tfjs' | 'onnxruntime', getBackend: () => Promise<LoadedBackend>,
+): Promise<{ engine: string; train: DiscriminatorTrainer }> {
+  if (want !== 'tfjs') {
+    const { onnxDiscriminatorTrainer } = await import('./onnx-train.js');
+    const t = await onnxDiscriminatorTrainer();
+    if (t) return { engine: 'onnxruntime', train: t };
+    if (want === 'onnxruntime') throw new Error('onnxruntime-node is not available to train the discriminator');
+  }
+  const be = await getBackend();
+  return { engine: `tfjs-${be.name}`, train: async (a, b, o) => trainDiscriminator(be.tf, a, b, o) };
+}
+
+/**
+ * The counterfactual stops as soon as its answer is clear (the question is "does BatchNorm make the discriminator
+ * separate these features much faster?", read by rank-causes as "with BN in w steps, without in at least 2w"):
+ * a variant stops once it separates; without BatchNorm it also stops at twice the steps the BatchNorm one needed
+ * (it is then at least 2x slower, all the answer needs); a variant whose windowed accuracy sits near chance after
+ * CHANCE_STOP_STEPS is not learning and stops too.
+ */
+export const DISC_SLOWER_FACTOR = 2;
+export const CHANCE_STOP_STEPS = 40;
+/** "Near chance": the mean training-batch domain accuracy over the last CHANCE_WINDOW steps at or below 60%. */
+export const CHANCE_ACC = 0.6;
+export const CHANCE_WINDOW = 20;
+
+export async function discriminatorCounterfactual(
+  train: DiscriminatorTrainer, s: Matrix, t: Matrix,
+  o: { seed: number; budget: number; earlyStop: boolean; hidden?: number; onStep?: (bn: boolean, step: number, total: number) => void },
+): Promise<Omit<NonNullable<EvalResults['discriminatorCounterfactual']>, 'engine'> | null> {
+  const chanceStop = (accs: readonly number[]) => {
+    if (accs.length < CHANCE_STOP_STEPS) return false;
+    let m = 0;
+    for (let i = accs.length - CHANCE_WINDOW; i < accs.length; i++) m += accs[i]!;
+    return m / CHANCE_WINDOW <= CHANCE_ACC;
+  };
+  const withBn = await train(s, t, {
+    seed: o.seed, batchNorm: true, budgetSteps: o.budget, ...(o.hidden ? { hidden: o.hidden } : {}),
+    onStep: (step, total) => o.onStep?.(true, step, total),
+    ...(o.earlyStop ? { stopWhen: (_step: number, sep: number | null, accs: readonly number[]) => sep !== null || chanceStop(accs) } : {}),
+  });
+  if (!withBn) return null;
+  const w = withBn.stepsToSeparate;
+  const withoutBn = await train(s, t, {
+    seed: o.seed, batchNorm: false, budgetSteps: o.budget, ...(o.hidden ? { hidden: o.hidden } : {}),
+    onStep: (step, total) => o.onStep?.(false, step, total),
+    ...(o.earlyStop ? { stopWhen: (step: number, sep: number | null, accs: readonly number[]) => sep !== null || (w !== null && step >= DISC_SLOWER_FACTOR * w) || chanceStop(accs) } : {}),
+  });
+  if (!withoutBn) return null;
+  return {
+    withBatchNorm: { stepsToSeparate: withBn.stepsToSeparate, finalAccuracy: withBn.finalAccuracy },
+    withoutBatchNorm: { stepsToSeparate: withoutBn.stepsToSeparate, finalAccuracy: withoutBn.finalAccuracy },
+    budgetSteps: o.budget,
+    stepsRun: { withBatchNorm: withBn.stepsRun, withoutBatchNorm: withoutBn.stepsRun },
+  };
 }
 
 type TfjsModelResult = NonNullable<EvalResults['tfjsModel']>;
@@ -368,10 +270,4 @@ async function runTfjsModel(
     }
   }
   return { logits, result };
-}
-
-function maxLabel(ls: (Int32Array | undefined)[]): number {
-  let m = -1;
-  for (const l of ls) if (l) for (const v of l) if (v > m) m = v;
-  return m;
 }

@@ -6,6 +6,8 @@ import type { CheckpointInfo, Note } from '../model/types.js';
 /** What checkpointInfo needs from a reader result (readPth's PthResult satisfies it). */
 export interface CheckpointContent {
   stateDict: Map<string, NdArray>;
+  /** every tensor's shape and dtype when the reader skipped the weights' data (readPth layoutOnly) */
+  layout?: Map<string, Pick<NdArray, 'dtype' | 'shape'>>;
   format: 'zip' | 'legacy';
   notes: Note[];
 }
@@ -26,7 +28,7 @@ function prefixDepth(prefix: string): number {
 }
 
 /** The classifier's output layer: the 2-D head weight with the shallowest prefix, last layer index when indexed. */
-function findHead(sd: Map<string, NdArray>): { key: string; rows: number; cols: number } | undefined {
+function findHead(sd: Map<string, Pick<NdArray, 'shape'>>): { key: string; rows: number; cols: number } | undefined {
   let best: { key: string; rows: number; cols: number; depth: number; idx: number } | undefined;
   for (const [key, a] of sd) {
     const m = HEAD_RE.exec(key);
@@ -43,7 +45,7 @@ function findHead(sd: Map<string, NdArray>): { key: string; rows: number; cols: 
  * the output P6.0.weight (current tllib, Linear+Sigmoid) or P6.weight (dalib) with one row. BatchNorm at index 1 and 4
  * when batch_norm=True; Dropout (no parameters) otherwise.
  */
-function findDiscriminator(sd: Map<string, NdArray>): { prefix: string; hidden: number; batchNorm: boolean } | undefined {
+function findDiscriminator(sd: Map<string, Pick<NdArray, 'shape'>>): { prefix: string; hidden: number; batchNorm: boolean } | undefined {
   for (const [key, a] of sd) {
     if (!key.endsWith('0.weight') || a.shape.length !== 2) continue;
     const p = key.slice(0, -'0.weight'.length);
@@ -67,7 +69,7 @@ function scalarOf(a: NdArray | undefined): number | undefined {
  * Cost: one pass over the tensor names.
  */
 export function checkpointInfo(path: string, result: CheckpointContent, opts: CheckpointFactsOptions = {}): CheckpointInfo {
-  const sd = result.stateDict;
+  const sd = result.layout ?? result.stateDict;
   const notes: Note[] = [...result.notes];
   const facts: CheckpointInfo['facts'] = {};
   const tensors = [...sd].map(([name, a]) => ({ name, shape: [...a.shape], dtype: a.dtype }));
@@ -84,7 +86,7 @@ export function checkpointInfo(path: string, result: CheckpointContent, opts: Ch
   if (hasBottleneck) facts.bottleneckBatchNorm = keys.some((k) => BOTTLENECK_BN_RE.test(k));
 
   const nbtKey = keys.find((k) => BOTTLENECK_NBT_RE.test(k));
-  const iters = nbtKey ? scalarOf(sd.get(nbtKey)) : undefined;
+  const iters = nbtKey ? scalarOf(result.stateDict.get(nbtKey)) : undefined;
   if (iters !== undefined && Number.isFinite(iters)) {
     facts.iterationsTrained = iters;
     const ipe = opts.itersPerEpoch;

@@ -1,8 +1,7 @@
 // A small, guarded, read-only ZIP reader (central directory first, ZIP64, stored + deflate) for .pth and .npz files.
-import type { FileHandle } from 'node:fs/promises';
 import { inflateRawSync, crc32 } from 'node:zlib';
 import type { Note } from '../model/types.js';
-import { InputError, openForReading } from './input-error.js';
+import { InputError, openForReading, type ReadHandle } from './input-error.js';
 
 /** Largest declared entry we agree to read: a feature dump or checkpoint bigger than this is not a diagnosis input. */
 export const DEFAULT_MAX_ENTRY_BYTES = 2 * 1024 ** 3;
@@ -30,9 +29,18 @@ export interface ZipLimits {
   maxEntryBytes?: number;
   /** refuse archives with more central-directory entries than this */
   maxEntries?: number;
-  /** refuse to inflate more than this many bytes in total over the archive's life (default: unlimited beyond maxEntryBytes) */
+  /**
+   * refuse to inflate more than this many bytes in total over the archive's life. Default: the larger of
+   * INFLATE_FLOOR_BYTES and INFLATE_RATIO x the archive's size — per archive, not per entry: four 1 GiB members of
+   * deflated zeros fit in a 5 MB file.
+   */
   maxTotalBytes?: number;
 }
+
+/** Real compressed members (np.savez_compressed features, deflated torch records) inflate a few times their size. */
+export const INFLATE_RATIO = 8;
+/** Below this total any archive may inflate: small archives of very regular data compress far better than 8x. */
+export const INFLATE_FLOOR_BYTES = 256 * 1024 ** 2;
 
 export interface ZipEntry {
   name: string;
@@ -64,11 +72,29 @@ function bufferSource(buf: Buffer): ByteSource {
   };
 }
 
+/**
+ * Archives up to this size are read with one call and parsed from memory: a checkpoint or feature dump of a small run
+ * (a few hundred KB) otherwise costs ~10 positioned reads (EOCD, directory, local headers, members), each an async
+ * round trip through libuv that costs more CPU than reading the bytes; measured 5 ms -> 1.5 ms for a 360 KB .pth.
+ */
+export const SMALL_ARCHIVE_BYTES = 4 * 1024 * 1024;
+
 async function fileSource(path: string): Promise<ByteSource> {
-  const fh: FileHandle = await openForReading(path);
+  const fh: ReadHandle = await openForReading(path);
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new InputError(path, 'not a regular file');
+    if (st.size <= SMALL_ARCHIVE_BYTES) {
+      const all = Buffer.allocUnsafe(st.size);
+      let done = 0;
+      while (done < st.size) {
+        const { bytesRead } = await fh.read(all, done, st.size - done, done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      await fh.close();
+      return bufferSource(done === st.size ? all : all.subarray(0, done));
+    }
     return {
       size: st.size,
       async read(pos, len) {
@@ -113,11 +139,11 @@ export class ZipArchive {
     return this.entries.find((e) => e.name === name);
   }
 
-  /** Raw (possibly compressed) bytes of an entry, `len` bytes from the start of its data. */
-  async readRaw(entry: ZipEntry, len = entry.compressedSize): Promise<Buffer> {
-    const n = Math.min(len, entry.compressedSize);
-    const buf = await this.src.read(entry.dataOffset, n);
-    if (buf.length < n) throw new InputError(this.file, `entry '${entry.name}' is truncated (file ends inside its data)`, { offset: entry.dataOffset + buf.length });
+  /** Raw (possibly compressed) bytes of an entry, `len` bytes from `from` bytes into its data. */
+  async readRaw(entry: ZipEntry, len = entry.compressedSize, from = 0): Promise<Buffer> {
+    const n = Math.max(0, Math.min(len, entry.compressedSize - from));
+    const buf = await this.src.read(entry.dataOffset + from, n);
+    if (buf.length < n) throw new InputError(this.file, `entry '${entry.name}' is truncated (file ends inside its data)`, { offset: entry.dataOffset + from + buf.length });
     return buf;
   }
 
@@ -129,7 +155,7 @@ export class ZipArchive {
       out = raw;
     } else if (entry.method === 8) {
       if (this.inflatedTotal + entry.uncompressedSize > this.limits.maxTotalBytes) {
-        throw new InputError(this.file, `entry '${entry.name}': inflating it would pass the ${this.limits.maxTotalBytes}-byte total limit`, { offset: entry.dataOffset });
+        throw new InputError(this.file, `entry '${entry.name}': inflating its ${entry.uncompressedSize} bytes would pass the archive's ${this.limits.maxTotalBytes}-byte total (${this.inflatedTotal} inflated so far; deflate bomb?)`, { offset: entry.dataOffset });
       }
       try {
         // maxOutputLength = the declared size (+1 so "more than declared" is detectable): a bomb cannot allocate beyond it.
@@ -205,7 +231,7 @@ async function openFromSource(file: string, src: ByteSource, lim: ZipLimits): Pr
   const limits: Required<ZipLimits> = {
     maxEntryBytes: lim.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
     maxEntries: lim.maxEntries ?? DEFAULT_MAX_ENTRIES,
-    maxTotalBytes: lim.maxTotalBytes ?? Number.MAX_SAFE_INTEGER,
+    maxTotalBytes: lim.maxTotalBytes ?? Math.max(INFLATE_FLOOR_BYTES, INFLATE_RATIO * src.size),
   };
   const notes: Note[] = [];
   const size = src.size;

@@ -142,10 +142,15 @@ export interface DomainEval {
   predEntropyNorm: number;
   /** how the predictions were obtained */
   predictionsFrom: 'logits' | 'predictions' | 'rebuilt-head' | 'probe' | 'tfjs-model'; // tfjs-model: a model.json/SavedModel found in the run dir
+  /** the dump array the predictions came from (e.g. target_logits), for evidence */
+  predictionsArray?: string;
 }
 
 /** What src/evaluate measured from checkpoints and feature dumps. */
 export interface EvalResults {
+  /** quick: predictions, per-class, confusion, label distribution, linear probe (typed arrays, on by default);
+   *  deep: also what trains a network (discriminator counterfactual) and per-class A-distance (--eval deep) */
+  depth?: 'quick' | 'deep';
   backend: string;
   backendReason: string;
   numClasses: number;
@@ -153,7 +158,15 @@ export interface EvalResults {
   source?: DomainEval;
   target?: DomainEval;
   /** fresh linear probe separating source from target features */
-  domainProbe?: { accuracy: number; aDistance: number; heldOut: number; seed: number };
+  domainProbe?: {
+    accuracy: number; aDistance: number; heldOut: number; seed: number;
+    /** rows per domain the probe drew from (a seeded subsample when fewer than the dump has) */
+    rowsPerDomain?: number;
+    /** standard error of the held-out accuracy, percentage points */
+    standardError?: number;
+    /** the dump arrays it separated */
+    arrays?: string[];
+  };
   /** source class c vs target class c; high values = conditional misalignment */
   perClassADistance?: number[];
   /** the run's discriminator shape trained with and without BatchNorm on the dumped features */
@@ -161,6 +174,10 @@ export interface EvalResults {
     withBatchNorm: { stepsToSeparate: number | null; finalAccuracy: number };
     withoutBatchNorm: { stepsToSeparate: number | null; finalAccuracy: number };
     budgetSteps: number;
+    /** steps actually trained per variant when the answer was clear before the budget (early stop) */
+    stepsRun?: { withBatchNorm: number; withoutBatchNorm: number };
+    /** what trained it: onnxruntime (a training step as an ONNX graph) or a TF.js backend */
+    engine?: string;
   };
   /** estimated target label distribution (from predictions), and source's */
   targetLabelDistribution?: number[];

@@ -7,7 +7,6 @@ export { buildPlots, fileStem, type PlotInputs, type NamedPlot } from './build-p
 export { svgToPng, type PngOptions } from './png.js';
 export { resolveFontFiles, FONT_ENV } from './fonts.js';
 export { writePlots, type WritePlotsOptions } from './write-plots.js';
-export { writeReportPlots, reportPlots, embedRunFeatures, type ReportPlotsOptions } from './write-report-plots.js';
 export { terminalScatter, scatterToAnsi, type TerminalScatter, type TerminalScatterOptions, type ScatterSegment } from './terminal-scatter.js';
 export { sparkline, NON_FINITE_MARK, type SparklineOptions } from './sparkline.js';
 export { CLASS_COLORS, DOMAIN_COLORS, SERIES_COLORS, classColor, domainColor, hexToRgb } from './palette.js';

@@ -24,6 +24,14 @@ function evidenceLine(e: Evidence): string {
   return `${where}${span}${obs}${thr}${e.note ? ` — ${e.note}` : ''}`;
 }
 
+/** "quick (plain typed arrays; ...), features.npz target 300 rows, 0.02 s" */
+function evalSummary(ev: NonNullable<RunReport['eval']>): string {
+  const how = ev.backend === 'typed-arrays' ? ev.backendReason : `${ev.backend} backend (${ev.backendReason})`;
+  const rows = ev.target?.n;
+  const secs = ev.seconds < 0.1 ? ev.seconds.toFixed(2) : ev.seconds.toFixed(1);
+  return `${ev.depth ? `${ev.depth}, ` : ''}${how}${rows !== undefined ? `, ${rows} target rows` : ''}, ${secs} s${ev.depth === 'quick' ? ' (--eval deep for the discriminator counterfactual)' : ''}`;
+}
+
 export function renderRunText(raw: RunReport, opts: TextOptions): string {
   const run = showControlsDeep(raw); // every string from a file shown without its control characters
   const p = paint(opts.color);
@@ -39,7 +47,7 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   const test = m.testAcc !== undefined ? `  test ${pct(m.testAcc)}` : '';
   const dom = m.finalDomainAcc !== undefined ? `  domain acc ${pct(m.finalDomainAcc)} (last epoch)` : '';
   out.push(`  source ${pct(m.finalSourceAcc)}  target ${pct(m.finalTargetAcc)}${best}${test}${dom}`);
-  if (run.eval) out.push(p.dim(`  evaluation: ${run.eval.backend} backend (${run.eval.backendReason}), ${run.eval.seconds.toFixed(1)} s`));
+  if (run.eval) out.push(p.dim(`  evaluation: ${evalSummary(run.eval)}`));
   if (run.earlierAttempts.length) out.push(p.dim(`  earlier attempts: ${run.earlierAttempts.map((f) => basename(f)).join(', ')}`));
 
   const findings = sortedFindings(run).filter((f) => opts.showInfo !== false || f.severity !== 'info');
@@ -86,7 +94,7 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
 export function renderText(raw: Report, opts: TextOptions & { allRuns?: boolean }): string {
   const report = showControlsDeep(raw);
   const p = paint(opts.color);
-  const errors = report.errors.map((e) => p.red(`✖ ${e.message}`));
+  const errors = report.errors.map((e) => (e.kind === 'empty' ? p.dim(`· ${e.message}`) : p.red(`✖ ${e.message}`)));
   if (report.runs.length <= 1) return [...report.runs.map((r) => renderRunText(r, opts)), ...errors].join('\n\n') + '\n';
   const table = renderTriageText(triageTable(report), { color: opts.color }).trimEnd();
   const seeds = renderSeedGroupsText(groupBySeed(report.runs)).trimEnd();

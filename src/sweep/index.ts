@@ -1,4 +1,3 @@
-// Sweep triage: diagnose many runs in parallel and show them in one table, worst first.
+// Sweep triage: many diagnosed runs in one table, worst first (the parallel diagnosis itself is src/pipeline/diagnose-many.ts).
 export * from './triage-table.js';
 export * from './render-triage.js';
-export { diagnoseMany, workerCount, freeCores, MIN_RUNS_PER_WORKER, type DiagnoseManyTuning } from './diagnose-many.js';

@@ -2,9 +2,10 @@
 // out the presentational panes. All decisions live in state/; this file only connects them.
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import type { Report } from '../engine/types.js';
+import type { Report, RunReport } from '../engine/types.js';
 import type { EvalResults } from '../model/types.js';
 import { initialState, reduce, type UiState, type Action, type TsneResult, type ExportFormat } from './state/ui-state.js';
+import { splitKeys } from './state/keys.js';
 import { computeLayout, findingsListWidth, type Layout } from './state/layout.js';
 import { sortedFindings, findingEpochRange, severityCounts, isHealthy } from './state/report-view.js';
 import { Header } from './components/Header.js';
@@ -26,6 +27,11 @@ import { useTheme, accent, severityColour } from './theme.js';
 export interface UiLoaders {
   evaluate?: (runId: string, signal?: AbortSignal) => Promise<EvalResults | null>;
   tsne?: (runId: string, onProgress: (fraction: number) => void, signal?: AbortSignal) => Promise<TsneResult | null>;
+  /**
+   * The run's report judged again with the evaluation's results (per-class accuracy, predictions, domain probe):
+   * the header's verdict and confidence, the findings and the export then say what the CLI with --eval says.
+   */
+  rejudge?: (runId: string, evaluation: EvalResults) => Promise<RunReport>;
 }
 
 export interface AppProps {
@@ -76,7 +82,7 @@ function message(e: unknown): string {
 }
 
 /** Starts evaluation and t-SNE for the open run, once per run, and feeds results back as actions. */
-function useBackgroundLoads(report: Report, state: UiState, dispatch: (a: Action) => void, load: UiLoaders | undefined) {
+function useBackgroundLoads(report: Report, state: UiState, dispatch: (a: Action) => void, load: UiLoaders | undefined, onRejudged: (run: RunReport) => void) {
   const started = useRef(new Set<string>());
   const alive = useRef(true);
   const abort = useRef(new AbortController());
@@ -98,7 +104,15 @@ function useBackgroundLoads(report: Report, state: UiState, dispatch: (a: Action
       setImmediate(() => {
         if (!alive.current) return;
         evaluate(runId, abort.current.signal).then(
-          (value) => safe({ type: 'evalDone', runId, value }),
+          (value) => {
+            safe({ type: 'evalDone', runId, value });
+            if (value && load.rejudge) {
+              load.rejudge(runId, value).then(
+                (judged) => alive.current && onRejudged(judged),
+                (e) => safe({ type: 'evalFailed', runId, message: `re-judging with the evaluation failed: ${message(e)}` }),
+              );
+            }
+          },
           (e) => safe({ type: 'evalFailed', runId, message: message(e) }),
         );
       });
@@ -140,11 +154,14 @@ function RunsHeader({ report, width }: { report: Report; width: number }) {
   );
 }
 
-export function App({ report, load, onExport, onExit }: AppProps) {
+export function App({ report: initialReport, load, onExport, onExit }: AppProps) {
   const { exit } = useApp();
+  // the report as judged so far: a run's entry is replaced once its background evaluation is judged in
+  const [report, setReport] = useState(initialReport);
+  const onRejudged = (judged: RunReport) => setReport((cur) => ({ ...cur, runs: cur.runs.map((r) => (r.id === judged.id ? judged : r)) }));
   const [state, dispatch] = useReducer((s: UiState, a: Action) => reduce(report, s, a), report, initialState);
   const size = useTerminalSize();
-  useBackgroundLoads(report, state, dispatch, load);
+  useBackgroundLoads(report, state, dispatch, load, onRejudged);
   const run = state.active !== null ? report.runs[state.active] : undefined;
   const evaluation = run ? state.evaluation[run.id] : undefined;
   const elapsed = useElapsed(evaluation?.status === 'loading');
@@ -168,7 +185,9 @@ export function App({ report, load, onExport, onExit }: AppProps) {
     );
   }, [state.exportRequest]);
 
-  useInput((input, key) => dispatch({ type: 'key', input, key }));
+  useInput((input, key) => {
+    for (const k of splitKeys(input, key)) dispatch({ type: 'key', input: k.input, key: k.key });
+  });
 
   const layout: Layout = computeLayout(size.columns, size.rows, state.focus, state.zoomed, state.active === null);
   const bodyHeight = layout.panes.reduce((h, p) => (p.row === 0 ? Math.max(h, p.box.height) : h), 0) +

@@ -2,7 +2,7 @@
 // Only src/cli.ts imports this (lazily), so the non-interactive path never loads Ink or React.
 import { render } from 'ink';
 import type { Report } from '../engine/types.js';
-import type { CliIO } from '../cli-io.js';
+import type { CliIO } from '../output/cli-io.js';
 import { App, type UiLoaders } from './App.js';
 import { ThemeContext, colourEnabled } from './theme.js';
 import { showControlsDeep } from '../output/terminal-safe.js';
@@ -37,6 +37,8 @@ export async function startUi(raw: Report, opts: StartUiOptions): Promise<number
   const load: UiLoaders | undefined = src && {
     evaluate: src.evaluate && (async (runId, signal) => showControlsDeep(await src.evaluate!(idOf(runId), signal))),
     tsne: src.tsne && (async (runId, onProgress, signal) => showControlsDeep(await src.tsne!(idOf(runId), onProgress, signal))),
+    // the re-judged run replaces the shown one: shown ids and text, as for the rest of the report
+    rejudge: src.rejudge && (async (runId, evaluation) => ({ ...showControlsDeep(await src.rejudge!(idOf(runId), evaluation)), id: runId })),
   };
   const onExport = opts.exportReport && ((format: ExportFormat, runId: string) => opts.exportReport!(format, idOf(runId)));
 

@@ -50,15 +50,25 @@ const VALUE_WRAPPERS = new Set(['value']);
  * The hyperparameter one of `names` stands for: an exact (normalised) key first, then a nested key whose last part
  * matches (`config.train.lr`, `cfg.lr`, `hparams.batch_size`), shallowest first; null values are skipped.
  */
-export function hyperLookup(hp: Readonly<Record<string, HyperValue>>, names: readonly string[]): { name: string; value: HyperValue } | undefined {
+interface HyperIndex {
+  keys: number;
+  byNorm: Map<string, string>;
+  nested: { k: string; parts: string[] }[];
+}
+
+/**
+ * Normalised name -> written name (and the nested keys), per hyperparameter object. Rules and causes look up ~60
+ * names per run; building this for every lookup was ~5% of a sweep's CPU. Rebuilt if keys were added since.
+ */
+const indexCache = new WeakMap<object, HyperIndex>();
+
+function indexOf(hp: Readonly<Record<string, HyperValue>>): HyperIndex {
   const keys = Object.keys(hp);
+  const hit = indexCache.get(hp);
+  if (hit && hit.keys === keys.length) return hit;
   const byNorm = new Map<string, string>();
   // spellings that normalise alike (`trade-off`, `trade_off`): the first one holding a value
   for (const k of keys) if (hp[k] !== null && hp[k] !== undefined && !byNorm.has(norm(k))) byNorm.set(norm(k), k);
-  for (const n of names) {
-    const k = byNorm.get(norm(n));
-    if (k !== undefined && hp[k] !== null && hp[k] !== undefined) return { name: k, value: hp[k] };
-  }
   // nested: the last dotted part (ignoring a W&B `.value` wrapper), fewest dots first
   const nested = keys
     .map((k) => {
@@ -68,6 +78,18 @@ export function hyperLookup(hp: Readonly<Record<string, HyperValue>>, names: rea
     })
     .filter((x) => x.parts.length > 1)
     .sort((a, b) => a.parts.length - b.parts.length);
+  const idx = { keys: keys.length, byNorm, nested };
+  indexCache.set(hp, idx);
+  return idx;
+}
+
+export function hyperLookup(hp: Readonly<Record<string, HyperValue>>, names: readonly string[]): { name: string; value: HyperValue } | undefined {
+  const { byNorm, nested } = indexOf(hp);
+  for (const n of names) {
+    const k = byNorm.get(norm(n));
+    if (k !== undefined && hp[k] !== null && hp[k] !== undefined) return { name: k, value: hp[k] };
+  }
+  if (nested.length === 0) return undefined;
   for (const n of names) {
     const want = norm(n);
     // dotted spellings in the table (none today) and the last part

@@ -33,7 +33,7 @@ function inputs(): { name: string; path: string }[] {
   return out;
 }
 
-const TIMING_KEY = /(Ms|Seconds|Sec|elapsed|duration|Duration|timing|Timing)$/;
+const TIMING_KEY = /(^seconds$|Ms|Seconds|Sec|elapsed|duration|Duration|timing|Timing)$/;
 
 function normalise(value: unknown, sharedAbs: string): unknown {
   if (typeof value === 'string') return value.split(sharedAbs).join('<shared>');

@@ -5,7 +5,7 @@ import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname, basename, relative } from 'node:path';
 import { discoverRuns } from '../../src/discover/discover-runs.js';
-import { loadRun } from '../../src/load-run.js';
+import { loadRun } from '../../src/pipeline/load-run.js';
 
 /** A minimal valid TFRecord header is not needed: discovery goes by names; content is the readers' business. */
 async function tree(root: string, files: Record<string, string>): Promise<void> {

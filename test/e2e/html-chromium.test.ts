@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { diagnose } from '../../src/index.js';
 import { renderHtml } from '../../src/reporters/html.js';
-import { reportPlots } from '../../src/plot/write-report-plots.js';
+import { reportPlots } from '../../src/pipeline/report-plots.js';
 import { SHARED_RUNS, hasShared } from '../helpers/shared.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -49,13 +49,14 @@ test('the HTML report of label_shift and diverged renders in Chromium with every
     assert.ok(count(d, /class="conf-bar" role="meter"/g) >= 2);
     assert.match(d, /data-rule="per-class-imbalance"/);
     assert.match(d, /data-rule="loss-divergence"/);
-    // plots: curves for both runs, the per-class bars of label_shift, both t-SNE views with their points
+    // plots: curves for both runs, per-class bars of both (each has a dump: quick evaluation is on by default), both
+    // t-SNE views with their points
     assert.ok(count(d, /<svg[^>]*class="curve-plot"/g) >= 6);
-    assert.equal(count(d, /<svg[^>]*class="per-class-bars"/g), 1);
+    assert.equal(count(d, /<svg[^>]*class="per-class-bars"/g), 2);
     assert.equal(count(d, /<svg[^>]*class="tsne-plot tsne-class"/g), 2);
     assert.equal(count(d, /<svg[^>]*class="tsne-plot tsne-domain"/g), 2);
     assert.equal(count(d, /class="pt src"/g), 4 * 75, '2 runs x 2 views x 75 source points (150 of 450, stratified)');
-    assert.equal(count(d, /class="bar" data-class=/g), 10, 'ten digit classes');
+    assert.equal(count(d, /class="bar" data-class=/g), 40, 'ten digit classes x target and source x 2 runs');
     // nothing went wrong in the page: no console messages, no blocked loads (the CSP would log them)
     assert.doesNotMatch(dom.stderr, /:CONSOLE[:(]|Refused to|Uncaught/, "console messages (chromium logs them as INFO:CONSOLE:<line>)");
 

@@ -113,7 +113,7 @@ test('state_dict layouts: a DataParallel prefix, a head without bottleneck, no h
 
 test('ten measure() runs leave no tensor behind, and give identical results', async () => {
   const arrays = await dump('label_shift');
-  const opts = { probeSteps: 10, discBudgetSteps: 3, discHidden: 16 };
+  const opts = { discBudgetSteps: 3, discHidden: 16 };
   const first = await measure(be, { arrays }, opts);
   const before = be.tf.memory().numTensors;
   for (let i = 0; i < 10; i++) {
@@ -126,7 +126,7 @@ test('ten measure() runs leave no tensor behind, and give identical results', as
 test('progress is reported from 0 to 1, never backwards', async () => {
   const arrays = await dump('healthy');
   const fracs: number[] = [];
-  await measure(be, { arrays }, { probeSteps: 5, discBudgetSteps: 10, discHidden: 16, onProgress: (_m, f) => fracs.push(f) });
+  await measure(be, { arrays }, { discBudgetSteps: 10, discHidden: 16, onProgress: (_m, f) => fracs.push(f) });
   assert.equal(fracs[0], 0);
   assert.equal(fracs.at(-1), 1);
   for (let i = 1; i < fracs.length; i++) assert.ok(fracs[i]! >= fracs[i - 1]!, `progress went back at ${i}: ${fracs.join(',')}`);
@@ -134,7 +134,7 @@ test('progress is reported from 0 to 1, never backwards', async () => {
 
 test('maxPoints subsamples each domain (seeded) for the probes and says so in a note', async () => {
   const arrays = await dump('healthy');
-  const res = await measure(be, { arrays }, { maxPoints: 100, probeSteps: 5, discBudgetSteps: 0, perClassADistance: false });
+  const res = await measure(be, { arrays }, { maxPoints: 100, discBudgetSteps: 0, perClassADistance: false });
   // 100 rows per domain, 30 held out of each
   assert.equal(res.domainProbe!.heldOut, 60);
   assert.ok(res.notes.some((n) => /100 of 225 rows/.test(n.message)), JSON.stringify(res.notes));
@@ -145,7 +145,7 @@ test('maxPoints subsamples each domain (seeded) for the probes and says so in a 
 test('without target labels (the usual UDA dump) the target label distribution is still estimated from the predictions', async () => {
   const all = await dump('label_shift');
   const arrays = new Map([...all].filter(([k]) => k !== 'target_labels'));
-  const res = await measure(be, { arrays }, { probeSteps: 5, discBudgetSteps: 0, perClassADistance: false });
+  const res = await measure(be, { arrays }, { discBudgetSteps: 0, perClassADistance: false });
   assert.equal(res.target, undefined);
   // truth.json target_pred_histogram of label_shift: [10, 13, 12, 35, 11, 25, 34, 20, 23, 42] over 225 rows
   assert.deepEqual(res.targetLabelDistribution, [10, 13, 12, 35, 11, 25, 34, 20, 23, 42].map((c) => c / 225));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { makeRun, tempDir, runCli, LOG_NAME } from './helpers.js';
 import { showControls, terminalSafeText } from '../../src/output/terminal-safe.js';
-import { watchCommand } from '../../src/commands/watch.js';
+import { watchCommand } from '../../src/cli/watch.js';
 import { startUi } from '../../src/ui/index.js';
 import { diagnose } from '../../src/index.js';
 

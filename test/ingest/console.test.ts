@@ -80,11 +80,12 @@ test('appended invocations: a repeated start header splits them, each with its c
     const f = await readConsoleLog(file);
     assert.equal(f.attempts?.length, 3);
     assert.deepEqual(f.attempts!.map((a) => a.status), ['killed', 'crashed', 'unknown']);
-    assert.deepEqual(f.attempts!.map((a) => a.config?.lr), [0.1, 0.2, 0.3]);
+    assert.deepEqual(f.attempts!.map((a) => a.config?.['args.lr']), [0.1, 0.2, 0.3]);
+    assert.equal(f.attempts![0].config?.['environment.Python'], 3.9);
     assert.equal(f.attempts![1].crash?.type, 'torch.cuda.OutOfMemoryError');
     assert.ok(f.notes!.some((n) => /invocation 2 ran out of memory/.test(n.message)));
     // the newest invocation is the run: its table, its config
-    assert.equal(f.hyperparameters?.lr, 0.3);
+    assert.equal(f.hyperparameters?.['args.lr'], 0.3);
     const acc = f.series!.find((s) => s.rawName === 'acc')!;
     assert.deepEqual(acc.points.map((p) => [p.step, p.value]), [[0, 10], [10, 30], [20, 50]]);
     assert.equal(f.status, undefined);

@@ -180,3 +180,21 @@ test('sniff: step/epoch headers and numeric rows by content; other headers only 
   assert.ok(!sniffCsv('', Buffer.from("Namespace(root='x', source=['a'])\n")));
   assert.ok(!sniffCsv('', Buffer.from('{"step": 1, "loss": 2}\n')));
 });
+
+test('CSV runs appended one after another: the epoch starts over (Keras append=True) or the header is re-printed without a step column', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dd-csv-appended-'));
+  try {
+    const keras = join(dir, 'training_log.csv');
+    writeFileSync(keras, 'epoch,accuracy,loss,val_accuracy,val_loss\n0,0.5,1.0,0.4,1.1\n1,0.6,0.9,0.5,1.0\n2,0.7,0.8,0.55,0.9\n0,0.52,1.0,0.41,1.1\n1,0.65,0.85,0.6,0.95\n');
+    const f = await readCsvLog(keras);
+    assert.deepEqual(f.attempts?.map((a) => [a.line, a.endLine, a.pointCounts.val_accuracy]), [[1, 4, 3], [5, 6, 2]]);
+    assert.deepEqual(seriesOf(f, 'val/acc1').points.map((p) => [p.step, Math.round(p.value)]), [[0, 41], [1, 60]]);
+    const plain = join(dir, 'log.csv');
+    writeFileSync(plain, 'loss,acc\n1.0,0.5\n0.8,0.6\nloss,acc\n1.1,0.4\n');
+    const g = await readCsvLog(plain);
+    assert.equal(g.attempts?.length, 2);
+    assert.deepEqual(g.series!.find((s) => s.rawName === 'loss')!.points.map((p) => p.value), [1.1]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

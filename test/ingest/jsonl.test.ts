@@ -65,3 +65,48 @@ test('sniff: first non-empty line is a JSON object', () => {
   assert.ok(!sniffJsonl('', Buffer.from('epoch,loss\n')));
   assert.ok(!sniffJsonl('x.jsonl', Buffer.from('Namespace(a=1)\n')));
 });
+
+test('runs appended one after another (the step starts over): earlier attempts kept apart, each with its config', async () => {
+  const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join: j } = await import('node:path');
+  const { readJsonlLog: read } = await import('../../src/ingest/jsonl/index.js');
+  const dir = await mkdtemp(j(tmpdir(), 'dd-jsonl-'));
+  try {
+    const rows = [
+      '{"config": {"lr": 0.1}}', '{"step": 0, "loss": 2.0}', '{"step": 100, "loss": 1.5}', '{"step": 200, "loss": 1.2}',
+      '{"config": {"lr": 0.01}}', '{"step": 0, "loss": 2.1}', '{"step": 100, "loss": 1.0}',
+    ];
+    const file = j(dir, 'metrics.jsonl');
+    await writeFile(file, rows.join('\n') + '\n');
+    const f = await read(file);
+    assert.equal(f.attempts?.length, 2);
+    assert.deepEqual(f.attempts!.map((a) => [a.line, a.endLine, a.pointCounts.loss]), [[1, 4, 3], [5, 7, 2]]);
+    assert.equal(f.attempts![0].config?.lr, 0.1);
+    const loss = f.series!.find((s) => s.rawName === 'loss')!;
+    assert.deepEqual(loss.points.map((p) => [p.step, p.value]), [[0, 2.1], [100, 1.0]]);
+    assert.equal(f.hyperparameters?.lr, 0.01);
+    assert.ok(f.notes!.some((n) => /starts over 1 time/.test(n.message)));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('evaluation rows logged at step = epoch beside training rows at the global step are not a restart', async () => {
+  const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join: j } = await import('node:path');
+  const { readJsonlLog: read } = await import('../../src/ingest/jsonl/index.js');
+  const dir = await mkdtemp(j(tmpdir(), 'dd-jsonl-'));
+  try {
+    const rows = ['{"loss": 2.0, "step": 50}', '{"loss": 1.8, "step": 100}', '{"accuracy/top1": 40.0, "step": 1}', '{"loss": 1.5, "step": 150}', '{"accuracy/top1": 50.0, "step": 2}'];
+    const file = j(dir, 'scalars.json');
+    await writeFile(file, rows.join('\n') + '\n');
+    const f = await read(file);
+    assert.equal(f.attempts, undefined);
+    assert.equal(f.series!.find((s) => s.rawName === 'loss')!.points.length, 3);
+    assert.equal(f.series!.find((s) => s.rawName === 'accuracy/top1')!.points.length, 2);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

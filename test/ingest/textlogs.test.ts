@@ -112,3 +112,30 @@ test('sniffers recognise their own logs and not each other\'s', () => {
   const tllib = Buffer.from("Namespace(root='data/office31', data='Office31', lr=0.01)\nEpoch: [0][  0/500]\tTime  1.0 ( 1.0)\n");
   assert.deepEqual([sniffDeepda('', tllib), sniffDassl('', tllib), sniffKeras('', tllib)], [false, false, false]);
 });
+
+test('Dassl (newer): tab-separated `epoch [e/E][b/B]` lines, evaluation result, `Finished training`', async () => {
+  const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+  const dir = await mkdtemp(join(tmpdir(), 'dd-dassl-'));
+  try {
+    const lines = [
+      '***************', '** Arguments **', '***************', 'trainer: DANN', 'seed: 1',
+      'epoch [1/2][1/4]\ttime 0.120 (0.130)\tdata 0.010 (0.020)\tloss_x 2.1000 (2.1000)\tacc_x 25.0000 (25.0000)\tloss_d 1.3800 (1.3800)\tlr 1.0000e-03\teta 0:00:10',
+      'epoch [1/2][4/4]\ttime 0.120 (0.130)\tdata 0.010 (0.020)\tloss_x 1.5000 (1.8000)\tacc_x 50.0000 (40.0000)\tloss_d 1.3500 (1.3600)\tlr 1.0000e-03\teta 0:00:05',
+      'Evaluate on the *val* set', '=> result', '* total: 100', '* correct: 61', '* accuracy: 61.0%', '* error: 39.0%', '* macro_f1: 60.2%',
+      'epoch [2/2][4/4]\ttime 0.120 (0.130)\tdata 0.010 (0.020)\tloss_x 1.0000 (1.2000)\tacc_x 75.0000 (70.0000)\tloss_d nan (nan)\tlr 5.0000e-04\teta 0:00:00',
+      'Evaluate on the *val* set', '=> result', '* total: 100', '* correct: 72', '* accuracy: 72.0%',
+      'Finished training', 'Evaluate on the *test* set', '=> result', '* total: 200', '* correct: 150', '* accuracy: 75.0%', 'Elapsed: 0:00:12',
+    ];
+    const file = join(dir, 'log.txt');
+    await writeFile(file, lines.join('\n') + '\n');
+    assert.ok(sniffDassl('', Buffer.from(lines.slice(5).join('\n'))));
+    const f = await readDasslLog(file);
+    assert.deepEqual([f.status, f.algorithm, f.itersPerEpoch, f.epochsCompleted, f.testAcc1, f.bestAcc1], ['finished', 'dann', 4, 2, 75, 72]);
+    const lossX = f.series!.find((s) => s.rawName === 'loss_x')!;
+    assert.deepEqual(lossX.points.map((p) => [p.step, p.value, p.avg]), [[0, 2.1, 2.1], [3, 1.5, 1.8], [7, 1, 1.2]]);
+    assert.ok(Number.isNaN(f.series!.find((s) => s.rawName === 'loss_d')!.points[2].value));
+    assert.ok(!f.series!.some((s) => ['time', 'data', 'eta'].includes(s.rawName)));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -11,7 +11,7 @@ import { parseLenientJson } from '../../src/ingest/wandb/lenient-json.js';
 import { crc32 } from '../../src/ingest/wandb/crc32.js';
 import { readWandbRun } from '../../src/ingest/wandb/index.js';
 import { discoverRuns } from '../../src/discover/discover-runs.js';
-import { loadRun } from '../../src/load-run.js';
+import { loadRun } from '../../src/pipeline/load-run.js';
 import { historyRecord, exitRecord, otherRecord, wandbLog } from '../helpers/wandb-writer.js';
 import type { Note } from '../../src/model/types.js';
 

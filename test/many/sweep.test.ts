@@ -4,7 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagnose } from '../../src/index.js';
 import type { Report, RunReport } from '../../src/engine/types.js';
-import { diagnoseMany, triageTable, renderTriageText, renderTriageMarkdown, renderSeedGroupsText, workerCount } from '../../src/sweep/index.js';
+import { triageTable, renderTriageText, renderTriageMarkdown, renderSeedGroupsText } from '../../src/sweep/index.js';
+import { diagnoseMany, workerCount } from '../../src/pipeline/diagnose-many.js';
 import { groupBySeed, compareSeedGroups } from '../../src/seeds/index.js';
 import { hasShared } from '../helpers/shared.js';
 import { makeSweep, type Sweep } from './sweep-fixture.js';
@@ -146,7 +147,7 @@ test('parallel sweep: a run with nothing readable is an error entry, the others 
   const { mkdtemp, mkdir, writeFile, cp, rm } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { diagnoseMany } = await import('../../src/sweep/diagnose-many.js');
+  const { diagnoseMany } = await import('../../src/pipeline/diagnose-many.js');
   const { SHARED_RUNS } = await import('../helpers/shared.js');
   const dir = await mkdtemp(join(tmpdir(), 'dd-sweep-bad-'));
   try {

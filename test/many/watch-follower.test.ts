@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, stat, open, truncate, appendFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LogFollower, watchCommand } from '../../src/commands/watch.js';
+import { LogFollower, watchCommand } from '../../src/cli/watch.js';
 import { SHARED_RUNS, trainLogOf, hasShared } from '../helpers/shared.js';
 import { ChildLog } from './child-log.js';
 import { Writable } from 'node:stream';
@@ -101,7 +101,7 @@ test('watch usage and input errors exit 2 with one clear line', async () => {
   assert.equal(await watchCommand([], io), 2);
   assert.match(err.text(), /watch needs exactly one run directory/);
   assert.equal(await watchCommand(['x', '--interval', 'soon'], io), 2);
-  assert.match(err.text(), /--interval must be a number/);
+  assert.match(err.text(), /--interval expects a number of milliseconds >= 10, got "soon"/);
   assert.equal(await watchCommand(['/no/such/run-dir-h8'], io), 2);
   assert.match(err.text(), /\/no\/such\/run-dir-h8: no such file or directory/);
 });

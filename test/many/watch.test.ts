@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { mkdtemp, rm, readFile, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { watchRun, watchCommand, type Alarm } from '../../src/commands/watch.js';
+import { watchRun, watchCommand, type Alarm } from '../../src/cli/watch.js';
 import { SHARED_RUNS, trainLogOf, hasShared } from '../helpers/shared.js';
 import { ChildLog } from './child-log.js';
 

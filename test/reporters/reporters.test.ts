@@ -16,7 +16,8 @@ import { SHARED_RUNS, FIXTURES, REPO_ROOT } from '../helpers/shared.js';
 
 let report: Report;
 before(async () => {
-  report = await diagnose([SHARED_RUNS]);
+  // log only: these tests check evidence that points at log lines (quick evaluation would put features.npz first)
+  report = await diagnose([SHARED_RUNS], { evaluate: 'off' });
 });
 
 test('SARIF output validates against the SARIF 2.1.0 JSON schema and points at log lines', () => {
@@ -36,6 +37,14 @@ test('SARIF output validates against the SARIF 2.1.0 JSON schema and points at l
   const loc = perClass.locations[0].physicalLocation;
   assert.match(loc.artifactLocation.uri, /label_shift\/train-2026-11-27-18_38_15\.txt$/);
   assert.ok(loc.region.startLine > 300, 'the region is the per-class table near the end of the log');
+});
+
+test('with the default quick evaluation, SARIF names the dump as the collapse evidence of diverged', async () => {
+  const rep = await diagnose([join(SHARED_RUNS, 'diverged')]);
+  const sarif = JSON.parse(renderSarif(rep, RULES.map((r) => r.meta), { baseDir: REPO_ROOT, toolVersion: '0.1.0' }));
+  const collapse = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'target-prediction-collapse');
+  assert.ok(collapse, 'diverged: all 225 target predictions in class 8 (truth.json) is a SARIF result');
+  assert.match(collapse.locations[0].physicalLocation.artifactLocation.uri, /diverged\/features\.npz$/);
 });
 
 test('JSON report keeps the versioned contract and stays valid JSON with NaN values', () => {

@@ -31,11 +31,12 @@ const SYMPTOM: Record<string, { rules: string[]; causes?: string[] }> = {
 
 /**
  * Warn-or-above findings beyond truth.json's symptoms_present that the README itself describes:
- * diverged "lr 10 (1000x) ... source and target at chance" (the bar: "loss-divergence + source-underfit");
+ * diverged "lr 10 (1000x) ... source and target at chance" (the bar: "loss-divergence + source-underfit"), "all
+ * predictions one class" (target-prediction-collapse, from the dump's target_logits by the default quick evaluation);
  * label_shift "target 52.0 (best 59.6)" is a 7.6-point decline (ux.md shows it as a warning too).
  */
 const ALSO_EXPECTED: Record<string, string[]> = {
-  diverged: ['source-underfit', 'lr-out-of-range'],
+  diverged: ['source-underfit', 'lr-out-of-range', 'target-prediction-collapse'],
   label_shift: ['target-acc-degrading'],
 };
 const TOP_CAUSE: Record<string, string | undefined> = {

@@ -22,7 +22,11 @@ const SOURCE_ONLY = [20, 6, 6, 9, 58, 50, 13, 9, 10, 44];
 
 ruleTester(rule, {
   valid: [
-    { name: 'no predictions, no table', run: sharedRun('healthy'), notApplicable: /--eval/ },
+    // healthy log alone: target 85.8% (truth.json), 10 classes from the checkpoint: far above chance
+    { name: 'no predictions, no table, target far above chance', run: sharedRun('healthy') },
+    { name: 'no predictions, no table, no class count', run: makeRun({ evaluations: [{ file: FAKE_LOG, line: 9, phase: 'val', domain: 'target', epoch: 0, acc1: 10 }] }), notApplicable: /number of classes is unknown/ },
+    // 2 classes: chance 50%, margin min(5, max(1, 25)) = 5 points -> 56% is not at chance
+    { name: 'binary target at 56%', run: makeRun({ hyperparameters: { num_classes: 2 }, evaluations: [{ file: FAKE_LOG, line: 9, phase: 'val', domain: 'target', epoch: 0, acc1: 56 }] }) },
     { name: 'label_shift per-class table is uneven, not collapsed', run: sharedRun('label_shift') },
     { name: 'label_shift predictions (entropy 0.96)', run: makeRun({ eval: evalWith(LABEL_SHIFT, LABELS) }) },
     { name: 'source_only predictions (26% in one class)', run: makeRun({ eval: evalWith(SOURCE_ONLY, LABELS) }) },
@@ -48,6 +52,17 @@ ruleTester(rule, {
 ruleTester(rule, {
   valid: [],
   invalid: [
+    {
+      // the diverged log alone: last target validation " * Acc@1 9.778" (epoch 14), 10 classes (checkpoint head)
+      name: 'diverged from the log alone: target at chance level is a collapse, blamed on the lr',
+      run: sharedRun('diverged'),
+      errors: [{ messageId: 'atChance', data: { acc: '9.8', classes: 10, chance: '10' }, causes: ['learning-rate-too-high', 'trade-off-too-high'] }],
+    },
+    {
+      name: 'binary target at 55%: at chance (50% + 5 points)',
+      run: makeRun({ hyperparameters: { num_classes: 2 }, evaluations: [{ file: FAKE_LOG, line: 9, phase: 'val', domain: 'target', epoch: 0, acc1: 55 }] }),
+      errors: [{ messageId: 'atChance', data: { acc: '55', classes: 2, chance: '50' }, evidence: { line: 9 } }],
+    },
     {
       name: 'diverged re-evaluated: the collapse is blamed on the lr',
       run: async () => ({ ...(await sharedRun('diverged')()), eval: evalWith(DIVERGED, LABELS) }),

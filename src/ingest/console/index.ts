@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { readLines } from '../read-lines.js';
 import { CrashTracker } from '../textlogs/crash.js';
-import { buildSeries, canonicalKey, isEpochLevelName, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../model/metric-aliases.js';
 import { scanLine, type ScannedField } from './scan-line.js';
 import { isOutOfMemory, killedByLine, statusOfCrash } from './outcome.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
@@ -20,6 +20,8 @@ const EPOCH_COUNTER = /^(epoch|epochs|ep)$/i;
 const DICT_START = "{'";
 /** Lines a script prints once when it starts; the same line recurring means the script was started again. */
 const START_MARKER = /^(Environment:|Namespace\(|Args:|Arguments:|Config:|==+ ?(config|args|arguments)|Called with args:|Using config:)/i;
+/** A heading alone on its line (`Args:`, `HParams:`, `Environment:`), starting a block of indented `key: value`. */
+const SECTION_HEADING = /^([A-Za-z][\w ]{0,40}):\s*$/;
 /** Names of files that hold text but never training output. */
 export const NOT_LOGS = /^(requirements.*\.txt|readme.*|license.*|licence.*|notice.*|changelog.*|.*\.ya?ml|.*\.json|conda-environment.*|debug(-internal)?\.log|done)$/i;
 /** `…/site-packages/x.py:208: UserWarning: …` and the `warnings.warn(` echo below it. */
@@ -50,6 +52,8 @@ interface Invocation {
   granularity: 'iteration' | 'epoch';
   /** a whitespace table in progress: column names */
   table?: string[];
+  /** the config heading (`Args:`) the indented lines below belong to */
+  section?: string;
 }
 
 function newInvocation(index: number, line: number): Invocation {
@@ -215,7 +219,13 @@ export async function readConsoleLog(file: string, opts: ConsoleOptions = {}): P
     }
     // 4. before the first metric line, a lone `key: value` is configuration (an argument header), numeric or not
     if (cur.metricLines === 0 && !/[,;|\t]/.test(t.trim())) {
-      const pair = configPair(t);
+      // `Args:` / `HParams:` headings: the indented lines below are that section's keys (DomainBed prints both,
+      // and both have a batch_size)
+      const heading = SECTION_HEADING.exec(t);
+      if (heading) { cur.section = heading[1].trim().toLowerCase().replace(/\s+/g, '_'); continue; }
+      if (!/^\s/.test(t)) cur.section = undefined;
+      const parsed = configPair(t);
+      const pair: [string, HyperValue] | undefined = parsed && cur.section ? [`${cur.section}.${parsed[0]}`, parsed[1]] : parsed;
       if (pair && scanLine(t).fields.length <= 1) {
         const before = cur.config[pair[0]];
         if (!(pair[0] in cur.config) || typeof before !== 'number' || typeof pair[1] !== 'number') { cur.config[pair[0]] = pair[1]; continue; }
@@ -311,6 +321,9 @@ export async function readConsoleLog(file: string, opts: ConsoleOptions = {}): P
   const built = buildSeries(raws, opts.metricAliases);
   frag.series = built.series;
   notes.push(...built.notes);
+  const g = guessAlgorithm(frag.hyperparameters, built.series.map((s) => s.key), file);
+  if (g.algorithm) frag.algorithm = g.algorithm;
+  if (g.note) notes.push(g.note);
   const total = chosen.counterName ? chosen.totals.get(chosen.counterName) : undefined;
   if (total !== undefined && chosen.lastCounter !== undefined && !last?.crash) {
     if (chosen.lastCounter >= total) frag.status ??= 'finished';

@@ -8,7 +8,7 @@ import { KEY } from '../../model/metric-keys.js';
 import { statusFromPlannedEpochs } from '../csv/hparams.js';
 import { PointBuffer } from '../tllib/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
-import type { Evaluation, HyperValue, Note, RunFragment } from '../../model/types.js';
+import type { Evaluation, HyperValue, Note, RunAttempt, RunFragment } from '../../model/types.js';
 
 const STEP_FIELDS = ['step', 'global_step', '_step', 'iteration', 'iter', 'trainer/global_step'];
 const EPOCH_FIELDS = ['epoch'];
@@ -87,6 +87,22 @@ export async function readJsonlLog(file: string, opts: ReadOptions = {}): Promis
   let bad = 0;
   let rows = 0;
   let stepless = 0;
+  // Several runs appended to one file (a script opened it with 'a'): the step starts over at or below where the
+  // current attempt started. Each earlier attempt is kept as a RunAttempt; the run's series are the newest one's.
+  const attempts: RunAttempt[] = [];
+  let attemptStart = 0;
+  let firstStep: number | undefined;
+  let lastStep: number | undefined;
+  let lastRowLine = 0;
+  const lastStepOf = new Map<string, number>();
+  let pendingConfig: { values: Record<string, HyperValue>; line: number } | undefined;
+  const closeAttempt = (endLine: number): void => {
+    attempts.push({
+      file, line: attemptStart, endLine, index: attempts.length + 1, status: 'unknown',
+      ...(hyper ? { config: hyper } : {}),
+      pointCounts: Object.fromEntries([...series].map(([k, b]) => [k, b.total])),
+    });
+  };
   for await (const { no, text } of readLines(file, { notes, end: opts.maxBytes })) {
     const t = text.trim();
     if (t === '') continue;
@@ -105,11 +121,11 @@ export async function readJsonlLog(file: string, opts: ReadOptions = {}): Promis
     }
     const rec = obj as Record<string, unknown>;
     // Config objects (`config`, DomainBed's `hparams` and `args` repeated on every row) are hyperparameters, never
-    // series: read from the first row that has them, removed from every row.
+    // series. With several, the first wins unprefixed (hparams before args: DomainBed's real batch size is the hparam)
+    // and each is kept prefixed too, so `args.batch_size` and `hparams.batch_size` both stay visible.
     const cfgKeys = CONFIG_FIELDS.filter((k) => rec[k] !== null && typeof rec[k] === 'object' && !Array.isArray(rec[k]));
-    if (cfgKeys.length && hyper === undefined) {
-      hyper = {};
-      hyperLine = no;
+    if (cfgKeys.length) {
+      const parsed: Record<string, HyperValue> = {};
       const walk = (o: Record<string, unknown>, p: string, into: Record<string, HyperValue>): void => {
         for (const [k, v] of Object.entries(o)) {
           // W&B config exports wrap each value as {"value": x}
@@ -123,15 +139,15 @@ export async function readJsonlLog(file: string, opts: ReadOptions = {}): Promis
       for (const k of cfgKeys) {
         const own: Record<string, HyperValue> = {};
         walk(rec[k] as Record<string, unknown>, '', own);
-        // unprefixed: the first config object wins (hparams before args: DomainBed's real batch size is the hparam);
-        // prefixed too when there are several, so `args.batch_size` and `hparams.batch_size` both stay visible
         for (const [name, v] of Object.entries(own)) {
-          if (!(name in hyper)) hyper[name] = v;
-          if (cfgKeys.length > 1) hyper[`${k}.${name}`] = v;
+          if (!(name in parsed)) parsed[name] = v;
+          if (cfgKeys.length > 1) parsed[`${k}.${name}`] = v;
         }
       }
+      for (const k of cfgKeys) delete rec[k];
+      // a config line after rows were logged is the next appended run's (it takes effect if the step starts over)
+      if (hyper === undefined) { hyper = parsed; hyperLine = no; } else if (rows > 0) pendingConfig = { values: parsed, line: no };
     }
-    for (const k of cfgKeys) delete rec[k];
     const flat = flattenMetrics(rec);
     const pick = (names: string[]): number | undefined => {
       for (const n of names) {
@@ -146,6 +162,23 @@ export async function readJsonlLog(file: string, opts: ReadOptions = {}): Promis
     if (flat.size === 0) continue;
     if (step === undefined && epoch === undefined) stepless++;
     const s = step ?? epoch ?? rows;
+    // only the same metrics going back count: eval rows logged at step = epoch (MMEngine) are not a restart
+    const repeats = [...flat.keys()].some((k) => (lastStepOf.get(k) ?? -Infinity) > s);
+    if ((step !== undefined || epoch !== undefined) && repeats && lastStep !== undefined && firstStep !== undefined && s <= firstStep) {
+      closeAttempt(lastRowLine);
+      series.clear();
+      lastStepOf.clear();
+      hyper = pendingConfig?.values;
+      hyperLine = pendingConfig?.line;
+      attemptStart = pendingConfig?.line ?? no;
+      pendingConfig = undefined;
+      firstStep = undefined;
+    }
+    if (attemptStart === 0) attemptStart = hyperLine ?? no;
+    firstStep ??= s;
+    lastStep = s;
+    lastRowLine = no;
+    for (const k of flat.keys()) lastStepOf.set(k, s);
     for (const [k, v] of flat) {
       let buf = series.get(k);
       if (!buf) series.set(k, (buf = new PointBuffer()));
@@ -156,6 +189,10 @@ export async function readJsonlLog(file: string, opts: ReadOptions = {}): Promis
   if (bad > MAX_LINE_NOTES) notes.push({ level: 'warn', file, message: `${bad} lines in all were not JSON objects` });
   if (stepless > 0) notes.push({ level: 'info', file, message: `${stepless} record(s) have no step or epoch field; their row index is used as the step` });
   if (rows === 0 && bad > 0) throw new InputError(file, 'no line is a JSON object; not a JSONL metric log', { line: 1 });
+  if (attempts.length > 0) {
+    closeAttempt(lastRowLine);
+    notes.push({ level: 'warn', file, line: attempts.at(-1)!.line, message: `the step starts over ${attempts.length - 1} time(s): ${attempts.length} runs appended in this file; the run's series are the newest (from line ${attempts.at(-1)!.line}), the others are earlier attempts` });
+  }
 
   const raws: RawSeries[] = [...series].map(([name, buf]) => {
     const points = buf.toPoints();
@@ -165,6 +202,7 @@ export async function readJsonlLog(file: string, opts: ReadOptions = {}): Promis
   });
   const built = buildSeries(raws, opts.metricAliases);
   const frag: RunFragment = { format: 'jsonl', files: [file], series: built.series, notes: [...notes, ...built.notes] };
+  if (attempts.length > 0) frag.attempts = attempts;
   if (hyper) {
     frag.hyperparameters = hyper;
     frag.hyperparametersFrom = { file, line: hyperLine };

@@ -6,12 +6,21 @@ import { NumpyArrayRef, NumpyDtype, Placeholder, PyDict, PyObject, StorageType, 
 
 /** Bounds that keep a hostile pickle from exhausting memory or time. Each is far above what a real checkpoint needs. */
 export interface PickleLimits {
-  /** items on the stack at once (a ResNet-152 state_dict peaks at a few thousand) */
+  /**
+   * items held at once on the stack, counted over every MARK level, plus memo entries (a ResNet-152 state_dict peaks
+   * at a few thousand). Per level was not enough: `(` + `}`x999000 repeated 30 times held 30M dicts (4.3 GB).
+   */
   maxStack?: number;
   /** MARK nesting (recursion bombs are deep nests of marks) */
   maxMarkDepth?: number;
-  /** distinct memo entries */
+  /** distinct memo entries (also counted in maxStack) */
   maxMemo?: number;
+  /**
+   * containers and objects built over the pickle's life (~210 bytes each as an empty dict: 500k is ~100 MB). A
+   * checkpoint builds about ten per tensor (50k tensors fit); built-and-dropped lists would otherwise escape the
+   * stack budget.
+   */
+  maxValues?: number;
   /** bytes of one string/bytes/int literal */
   maxLiteralBytes?: number;
 }
@@ -19,7 +28,8 @@ export interface PickleLimits {
 export const DEFAULT_PICKLE_LIMITS: Required<PickleLimits> = {
   maxStack: 1_000_000,
   maxMarkDepth: 1_000,
-  maxMemo: 5_000_000,
+  maxMemo: 1_000_000,
+  maxValues: 500_000,
   maxLiteralBytes: 1024 ** 3,
 };
 /** An int literal longer than this is kept as a placeholder: BigInt parsing is super-linear and no checkpoint needs it. */
@@ -98,12 +108,21 @@ export function unpickle(buf: Uint8Array, opts: UnpickleOptions): UnpickleResult
     pos = end + 1;
     return s;
   };
-  const push = (v: unknown): void => {
-    if (stack.length >= limits.maxStack) fail(`stack over ${limits.maxStack} items`);
+  // items on every stack level plus memo entries, against limits.maxStack
+  let held = 0;
+  let built = 0;
+  /** pushes an existing value again (DUP, memo GET): a slot, no new object */
+  const pushRef = (v: unknown): void => {
+    if (++held > limits.maxStack) fail(`stack over ${limits.maxStack} items (every MARK level and the memo together: memory budget)`);
     stack.push(v);
+  };
+  const push = (v: unknown): void => {
+    if (typeof v === 'object' && v !== null && ++built > limits.maxValues) fail(`over ${limits.maxValues} containers and objects built (memory budget)`);
+    pushRef(v);
   };
   const pop = (): unknown => {
     if (stack.length === 0) fail('stack underflow');
+    held--;
     return stack.pop();
   };
   const top = (): unknown => {
@@ -115,10 +134,14 @@ export function unpickle(buf: Uint8Array, opts: UnpickleOptions): UnpickleResult
     const prev = metastack.pop();
     if (prev === undefined) fail('MARK missing');
     stack = prev!;
+    held -= items.length;
     return items;
   };
   const memoPut = (idx: number, v: unknown): void => {
-    if (!memo.has(idx) && memo.size >= limits.maxMemo) fail(`memo over ${limits.maxMemo} entries`);
+    if (!memo.has(idx)) {
+      if (memo.size >= limits.maxMemo) fail(`memo over ${limits.maxMemo} entries`);
+      if (++held > limits.maxStack) fail(`stack over ${limits.maxStack} items (every MARK level and the memo together: memory budget)`);
+    }
     memo.set(idx, v);
   };
   const memoGet = (idx: number): unknown => {
@@ -219,7 +242,7 @@ export function unpickle(buf: Uint8Array, opts: UnpickleOptions): UnpickleResult
         break;
       case 0x30: pop(); break; // POP
       case 0x31: popMark(); break; // POP_MARK
-      case 0x32: push(top()); break; // DUP
+      case 0x32: pushRef(top()); break; // DUP
       // --- atoms
       case 0x4e: push(null); break; // NONE
       case 0x88: push(true); break; // NEWTRUE
@@ -326,9 +349,9 @@ export function unpickle(buf: Uint8Array, opts: UnpickleOptions): UnpickleResult
       case 0x72: memoPut(u32(), top()); break; // LONG_BINPUT
       case 0x94: memoPut(memo.size, top()); break; // MEMOIZE
       case 0x70: memoPut(parseIntText(line(), fail) as number, top()); break; // PUT
-      case 0x68: push(memoGet(u8())); break; // BINGET
-      case 0x6a: push(memoGet(u32())); break; // LONG_BINGET
-      case 0x67: push(memoGet(parseIntText(line(), fail) as number)); break; // GET
+      case 0x68: pushRef(memoGet(u8())); break; // BINGET
+      case 0x6a: pushRef(memoGet(u32())); break; // LONG_BINGET
+      case 0x67: pushRef(memoGet(parseIntText(line(), fail) as number)); break; // GET
       // --- globals and calls (the only places code could run in Python; here they only look up the table)
       case 0x63: { const m = line(); const n = line(); push(findGlobal(m, n)); break; } // GLOBAL
       case 0x93: { // STACK_GLOBAL

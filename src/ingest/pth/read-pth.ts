@@ -1,8 +1,8 @@
 // Reads a PyTorch .pth checkpoint (zip or legacy torch.save) into named NdArrays without executing anything.
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { NdArray } from '../../model/ndarray.js';
 import type { Note } from '../../model/types.js';
-import { InputError, inputErrorFromFs } from '../input-error.js';
+import { InputError, inputErrorFromFs, openForReading } from '../input-error.js';
 import { openZipBuffer, withZip, type ZipArchive, type ZipLimits } from '../zip.js';
 import { ITEMSIZE, decodeElements, gatherToC, isCContiguous, stridedSpan, fStrides } from '../npy/elements.js';
 import { parseDescr } from '../npy/header.js';
@@ -22,10 +22,17 @@ const MAX_EXTRA_NODES = 50_000;
 /** Legacy torch.save magic number (LONG1 0x1950a86a20f9469cfc6c) and protocol version. */
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 const LEGACY_PROTOCOL = 1001;
+/** With `layoutOnly`, tensors up to this many elements are still decoded (scalars: step counters, num_batches_tracked). */
+export const LAYOUT_DATA_ELEMENTS = 1;
 
 export interface PthOptions extends ZipLimits {
   /** bound on the total bytes of materialised tensors (default 4 GiB) */
   maxBytes?: number;
+  /**
+   * Names, shapes and dtypes of every tensor (`layout`), but data only for tensors of at most LAYOUT_DATA_ELEMENTS
+   * elements (num_batches_tracked and other counters): what checkpoint facts need, without decoding the weights.
+   */
+  layoutOnly?: boolean;
   pickleLimits?: PickleLimits;
 }
 
@@ -38,6 +45,8 @@ export interface PthResult {
   notes: Note[];
   /** non-allow-listed globals the pickle referenced (os.system ...): each became an inert placeholder */
   placeholders: string[];
+  /** with `layoutOnly`: every tensor's shape and dtype (stateDict then holds only the small ones) */
+  layout?: Map<string, { dtype: NdArray['dtype']; shape: number[] }>;
   /** facts per tensor that the NdArray does not carry */
   tensorInfo: Map<string, { storageKey: string; isParameter: boolean; quantized?: boolean; numpy?: boolean }>;
 }
@@ -46,7 +55,7 @@ export interface PthResult {
 export async function readPth(path: string, opts: PthOptions = {}): Promise<PthResult> {
   let head: Buffer;
   try {
-    const fh = await open(path, 'r');
+    const fh = await openForReading(path);
     try {
       head = Buffer.alloc(8);
       const { bytesRead } = await fh.read(head, 0, 8, 0);
@@ -134,10 +143,17 @@ async function readZipCheckpoint(zip: ZipArchive, opts: PthOptions): Promise<Pth
     file, base: pkl.method === 0 ? pkl.dataOffset : 0, notes, limits: opts.pickleLimits,
     persistentLoad: storageLoader(storages, false),
   });
-  const loadStorage = async (ref: StorageRef): Promise<Buffer> => {
+  const loadStorage: LoadStorage = async (ref, from, to, budget) => {
     const e = zip.get(`${recPrefix}data/${ref.key}`);
     if (!e) throw new Error(`storage record 'data/${ref.key}' is missing from the archive`);
-    return zip.read(e);
+    if (e.method === 0) {
+      // stored (torch.save's way): read only the bytes the view needs, never a 2 GB storage for one element
+      if (to > e.compressedSize) throw new Error(`storage '${ref.key}' holds ${e.compressedSize} bytes, the view needs ${to}`);
+      if (to - from > budget) throw new Error(`its ${to - from} bytes would pass the maxBytes limit`);
+      return { bytes: await zip.readRaw(e, to - from, from), start: from, whole: false, cost: to - from };
+    }
+    if (e.uncompressedSize > budget) throw new Error(`its storage '${ref.key}' inflates to ${e.uncompressedSize} bytes, past the maxBytes limit`);
+    return { bytes: await zip.read(e), start: 0, whole: true, cost: e.uncompressedSize };
   };
   const res = await materialise(file, value, loadStorage, littleEndian, opts, notes);
   for (const n of zip.notes) if (!res.notes.includes(n)) res.notes.push(n);
@@ -182,24 +198,36 @@ function readLegacyCheckpoint(file: string, buf: Buffer, opts: PthOptions): Prom
     data.set(key, buf.subarray(pos + 8, pos + 8 + nbytes));
     pos += 8 + nbytes;
   }
-  const loadStorage = async (ref: StorageRef): Promise<Buffer> => {
+  // the whole file is in memory already (bounded by maxBytes when read): storages are views on it, free
+  const loadStorage: LoadStorage = async (ref) => {
     const d = data.get(ref.key);
     if (!d) throw new Error(`storage '${ref.key}' has no data in the file`);
-    return d;
+    return { bytes: d, start: 0, whole: true, cost: 0 };
   };
   const placeholders = [...new Set([...sys.placeholders, ...main.placeholders, ...keysP.placeholders])];
   return materialise(file, main.value, loadStorage, littleEndian, opts, notes).then((r) => ({ ...r, format: 'legacy' as const, placeholders }));
 }
 
-/** Turns the unpickled value into the state dict (tensors read from their storages) and the plain `extra`. */
+/**
+ * Bytes [from, to) of a storage, or all of it (`whole`, cached by the caller) when it cannot be read in part
+ * (deflated). `cost` is what loading charged against the maxBytes budget; over `budget` it throws instead.
+ */
+type LoadStorage = (ref: StorageRef, from: number, to: number, budget: number) => Promise<{ bytes: Buffer; start: number; whole: boolean; cost: number }>;
+
+/**
+ * Turns the unpickled value into the state dict (tensors read from their storages) and the plain `extra`. The
+ * maxBytes budget counts the storage bytes loaded behind each view as well as the tensors made: a one-element view
+ * of a 1 GiB deflated storage costs 1 GiB.
+ */
 async function materialise(
-  file: string, root: unknown, loadStorage: (ref: StorageRef) => Promise<Buffer>, littleEndian: boolean, opts: PthOptions, notes: Note[],
+  file: string, root: unknown, loadStorage: LoadStorage, littleEndian: boolean, opts: PthOptions, notes: Note[],
 ): Promise<Omit<PthResult, 'format' | 'placeholders'>> {
   const tensors: [string, TensorRef | NumpyArrayRef][] = [];
   collectTensors(root, '', 0, tensors, notes, file, new Set());
   const stateDict = new Map<string, NdArray>();
   const tensorInfo: PthResult['tensorInfo'] = new Map();
-  const cache = new Map<string, Buffer | Error>();
+  const layout: PthResult['layout'] = opts.layoutOnly ? new Map() : undefined;
+  const cache = new Map<string, { bytes: Buffer; start: number; whole: boolean } | Error>();
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_TENSOR_BYTES;
   let total = 0;
   const skip = (name: string, why: string): void => { notes.push({ level: 'warn', file, message: `tensor '${name}' skipped: ${why}` }); };
@@ -224,29 +252,48 @@ async function materialise(
       skip(name, `view (offset ${t.offset}, ${span} elements) reaches past its storage '${t.storage.key}' of ${t.storage.numel} elements`);
       continue;
     }
+    if (layout) {
+      layout.set(name, { dtype, shape: [...t.shape] });
+      if (numel > LAYOUT_DATA_ELEMENTS) continue;
+    }
     const outBytes = numel * itemsize * (dtype === 'f2' || dtype === 'bf16' ? 2 : 1);
     if (!Number.isSafeInteger(outBytes) || total + outBytes > maxBytes) { skip(name, `would pass the ${maxBytes}-byte limit (maxBytes)`); continue; }
-    let bytes = cache.get(t.storage.key);
-    if (bytes === undefined) {
-      try { bytes = await loadStorage(t.storage); } catch (err) { bytes = err instanceof Error ? err : new Error(String(err)); }
-      cache.set(t.storage.key, bytes);
+    const from = first * itemsize;
+    const to = (first + span) * itemsize;
+    let got = cache.get(t.storage.key);
+    let charge = 0;
+    if (got === undefined || (!(got instanceof Error) && !got.whole)) {
+      try {
+        const loaded = await loadStorage(t.storage, from, to, maxBytes - total);
+        charge = loaded.cost;
+        got = loaded;
+      } catch (err) {
+        got = err instanceof Error ? err : new Error(String(err));
+      }
+      if (got instanceof Error || got.whole) cache.set(t.storage.key, got);
     }
-    if (bytes instanceof Error) { skip(name, bytes.message); continue; }
-    if (span > 0 && (first + span) * itemsize > bytes.length) {
-      skip(name, `storage '${t.storage.key}' holds ${bytes.length} bytes, the view needs ${(first + span) * itemsize}`);
+    if (got instanceof Error) { skip(name, got.message); continue; }
+    const bytes = got.bytes;
+    if (span > 0 && to - got.start > bytes.length) {
+      skip(name, `storage '${t.storage.key}' holds ${bytes.length + got.start} bytes, the view needs ${to}`);
       continue;
     }
     const el = { dtype, itemsize, littleEndian };
-    const slice = bytes.subarray(first * itemsize, (first + span) * itemsize);
-    // Storage buffers are ours (read from the file for this call): contiguous tensors become views, not copies.
-    let data = decodeElements(slice, el, span, true);
+    const slice = bytes.subarray(from - got.start, to - got.start);
+    // Storage buffers are ours (read from the file for this call): contiguous tensors become views, not copies —
+    // unless the view is a small part of a whole storage, which it would then keep alive.
+    const mayAlias = !got.whole || 2 * slice.length >= bytes.length;
+    // the budget holds the storage bytes loaded (a part read for this view, or a whole storage once) and any copy
+    const copied = !mayAlias || !isCContiguous(t.shape, t.stride) || outBytes > slice.length;
+    total += got.whole ? charge + (copied ? outBytes : 0) : Math.max(charge, outBytes);
+    if (total > maxBytes) { skip(name, `would pass the ${maxBytes}-byte limit (maxBytes) with the storage behind it`); continue; }
+    let data = decodeElements(slice, el, span, mayAlias);
     if (!isCContiguous(t.shape, t.stride) && numel > 0) data = gatherToC(data, dtype, t.shape, t.stride, 0);
     else if (span !== numel) data = data.subarray(0, numel * (dtype === 'c8' || dtype === 'c16' ? 2 : 1));
     stateDict.set(name, { dtype, shape: [...t.shape], data });
     const quantized = isQuantizedStorage(t.storage.type);
     tensorInfo.set(name, { storageKey: t.storage.key, isParameter: t.isParameter, ...(quantized ? { quantized } : {}) });
     if (quantized) notes.push({ level: 'info', file, message: `tensor '${name}' is quantized (${t.storage.type.name}); raw integers, not dequantized` });
-    total += outBytes;
   }
   const budget = { nodes: MAX_EXTRA_NODES, cut: false };
   let extra: Record<string, unknown> = {};
@@ -254,7 +301,7 @@ async function materialise(
   // A dict at the top (the usual case) gives its keys; anything else (a bare list, a placeholder...) sits under 'value'.
   if (plain !== OMIT) extra = root instanceof Map && isRecord(plain) ? plain : { value: plain };
   if (budget.cut) notes.push({ level: 'warn', file, message: `non-tensor content cut after ${MAX_EXTRA_NODES} values or ${MAX_VALUE_DEPTH} levels of nesting (shared-reference or recursion bomb?)` });
-  return { stateDict, extra, notes, tensorInfo };
+  return { stateDict, extra, notes, tensorInfo, ...(layout ? { layout } : {}) };
 }
 
 /** A numpy array found in the pickle (not a torch tensor), decoded like an .npy payload; a string says why not. */

@@ -12,8 +12,11 @@ import type { Algorithm, Evaluation, HyperValue, Note, PerClassTable, Point, Run
 /** `epoch [3/30] batch [20/100] time 0.215 (0.240) ... loss_d 1.3612 (1.3790) lr 2.0000e-03 eta 0:21:04` */
 // METER: names start at a word boundary and are at most 64 chars; otherwise a long line of letters backtracks
 // quadratically (found by `npm run fuzz`: 15 s for one 120 KB line).
-export const DASSL_TRAIN = /^epoch \[(\d+)\/(\d+)\]\s+batch \[(\d+)\/(\d+)\]\s+(.*)$/;
+// Newer Dassl prints `epoch [1/50][5/500]\ttime 0.1 (0.2)\t...` (tab-separated, no `batch` word).
+export const DASSL_TRAIN = /^epoch \[(\d+)\/(\d+)\]\s*(?:batch\s*)?\[(\d+)\/(\d+)\]\s+(.*)$/;
 const METER = /(?<!\w)([A-Za-z_]\w{0,63})\s+(-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|nan|-?inf)(?:\s+\((-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|nan|-?inf)\))?/gi;
+/** `Finish training` (older Dassl) or `Finished training` (newer). */
+const FINISHED = /^Finish(ed)? training/;
 /** timing meters, not training signals */
 const SKIP_METERS = new Set(['time', 'data', 'eta']);
 const EVAL_START = /^Evaluate on the \*(\w+)\* set/;
@@ -108,7 +111,7 @@ export async function readDasslLog(file: string, opts: ReadOptions = {}): Promis
       if (pending && rf[1] === 'macro_f1' && v !== null && pending.epoch !== undefined) add('val/macro_f1', { step: pending.epoch, epoch: pending.epoch, value: v, line: no });
       continue;
     }
-    if (text.startsWith('Finish training')) { flushEval(); finished = true; continue; }
+    if (FINISHED.test(text)) { flushEval(); finished = true; continue; }
   }
   flushEval();
   // per-epoch validation accuracies as an epoch series (step = epoch index), like the tllib ` * Acc@1` lines
@@ -147,5 +150,5 @@ export async function readDasslLog(file: string, opts: ReadOptions = {}): Promis
 
 export function sniffDassl(_name: string, head: Buffer): boolean {
   const t = head.toString('utf8');
-  return /^epoch \[\d+\/\d+\] batch \[\d+\/\d+\]/m.test(t) || (/^\*\* Arguments \*\*$/m.test(t) && /^trainer:/m.test(t)) || /^Evaluate on the \*(val|test)\* set/m.test(t);
+  return /^epoch \[\d+\/\d+\]\s*(batch\s*)?\[\d+\/\d+\]/m.test(t) || (/^\*\* Arguments \*\*$/m.test(t) && /^trainer:/m.test(t)) || /^Evaluate on the \*(val|test)\* set/m.test(t);
 }

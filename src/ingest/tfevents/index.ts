@@ -10,7 +10,8 @@ import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSe
 import { readHparamsYaml, statusFromPlannedEpochs } from '../csv/hparams.js';
 import { MAX_POINTS_PER_SERIES } from '../tllib/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
-import type { HyperValue, Note, Point, RunFragment } from '../../model/types.js';
+import { splitStepOrder } from './step-order.js';
+import type { HyperValue, Note, Point, RunAttempt, RunFragment } from '../../model/types.js';
 
 /** A tfevents file name always contains this (events.out.tfevents.<time>.<host>...). */
 const NAME_MARK = 'tfevents';
@@ -75,7 +76,24 @@ class ScalarAccumulator {
   /** plugin of each tag, from the first value that carried metadata (TF2 writes it only once per tag) */
   private readonly plugin = new Map<string, string | undefined>();
   private readonly purgeNoted = new Set<string>();
+  /**
+   * TensorBoard's rule: a file that announced file_version >= 2 (`brain.Event:2`, what every current writer puts
+   * first) is purged only on SessionLog START; older files (no or a v1 file_version) purge a tag's later points
+   * when a summary's step goes back below the most recent one.
+   */
+  private legacyFile = true;
+  mostRecentStep = -Infinity;
   constructor(private readonly notes: Note[], private readonly budget = MAX_POINTS_PER_TAG) {}
+
+  /** A new file of the stream begins: legacy until its file_version record says otherwise. */
+  beginFile(): void {
+    this.legacyFile = true;
+  }
+
+  fileVersion(v: string): void {
+    const m = /Event:(\d+)/.exec(v);
+    this.legacyFile = !m || Number(m[1]) < 2;
+  }
 
   get points(): Map<string, Point[]> {
     return new Map([...this.tags].map(([t, s]) => [t, s.points]));
@@ -109,10 +127,13 @@ class ScalarAccumulator {
     const lastStep = st.hasTail ? st.tailStep : list.length ? list[list.length - 1].step : undefined;
     const prevFile = st.lastFile;
     st.lastFile = file;
-    // Like TensorBoard, only a step that goes back purges; a repeated step inside one file is kept (Lightning logs
-    // `epoch` twice at an epoch's last step). A new file repeating the last step is a resumed job: newest wins.
-    if (lastStep !== undefined && (step < lastStep || (step === lastStep && prevFile !== file))) {
-      // restart (or a rewritten step): keep the newest values, drop what the restarted job overwrote
+    // Inside one file, like TensorBoard: a v2 file never purges on its own (per-epoch values written at step = epoch
+    // beside per-step values are kept, and split later); a legacy file purges when the step goes back. A new file
+    // of the stream repeating earlier steps is a job resumed from a checkpoint: its values replace the ones it
+    // rewrote (a restart from scratch is split off as an attempt before this, see readTfeventsDir).
+    const crossFile = prevFile !== file && lastStep !== undefined && step <= lastStep;
+    const legacyBack = this.legacyFile && prevFile === file && step < this.mostRecentStep && lastStep !== undefined && step < lastStep;
+    if (crossFile || legacyBack) {
       const dropped = truncateFrom(st, step);
       const noteKey = `${tag}\u0000${file}`;
       if (!this.purgeNoted.has(noteKey)) {
@@ -162,8 +183,10 @@ class ScalarAccumulator {
 }
 
 /** Decodes the scalars of one event file into `acc` under `tagName(tag)`. */
-async function accumulateFile(file: string, acc: ScalarAccumulator, tagName: (tag: string) => string, notes: Note[], opts: TfeventsOptions): Promise<void> {
+async function accumulateFile(file: string, acc: ScalarAccumulator, tagName: (tag: string) => string, notes: Note[], opts: TfeventsOptions): Promise<{ scalars: number }> {
   let bad = 0;
+  const stats = { scalars: 0 };
+  acc.beginFile();
   await readTfRecords(file, { notes, verifyCrc: opts.verifyCrc, maxBytes: opts.maxBytes, chunkBytes: opts.chunkBytes }, (buf, start, end, offset) => {
     let ev;
     try {
@@ -174,14 +197,66 @@ async function accumulateFile(file: string, acc: ScalarAccumulator, tagName: (ta
       if (bad <= MAX_DECODE_NOTES) notes.push({ level: 'warn', file, offset, message: `undecodable Event record (${err.message}); skipped` });
       return;
     }
+    if (ev.fileVersion !== undefined) acc.fileVersion(ev.fileVersion);
     if (ev.sessionStart) acc.purgeFrom(ev.step, file, offset);
+    let scalars = 0;
     for (const v of ev.values) {
       const x = acc.scalarOf(v);
       if (x === undefined) continue;
       acc.add(tagName(v.tag), ev.step, x, ev.wallTime ?? NaN, file, offset);
+      scalars++;
     }
+    if (ev.values.length > 0) acc.mostRecentStep = ev.step;
+    if (scalars > 0) stats.scalars += scalars;
   });
   if (bad > MAX_DECODE_NOTES) notes.push({ level: 'warn', file, message: `${bad} Event records in all could not be decoded` });
+  return stats;
+}
+
+/** Thrown to stop reading a file once its first scalar step is known. */
+class FirstStepFound extends Error {
+  constructor(readonly step: number) { super('found'); }
+}
+
+/** The step of a file's first scalar value, or undefined for a file with none (zero bytes, graph or file_version only). */
+async function firstScalarStep(file: string, opts: TfeventsOptions): Promise<number | undefined> {
+  const acc = new ScalarAccumulator([]);
+  try {
+    await readTfRecords(file, { notes: [], verifyCrc: opts.verifyCrc, maxBytes: opts.maxBytes, chunkBytes: opts.chunkBytes }, (buf, start, end) => {
+      let ev;
+      try {
+        ev = decodeEvent(buf, start, end);
+      } catch {
+        return;
+      }
+      for (const v of ev.values) if (acc.scalarOf(v) !== undefined) throw new FirstStepFound(ev.step);
+    });
+  } catch (err) {
+    if (err instanceof FirstStepFound) return err.step;
+    if (err instanceof InputError) return undefined;
+    throw err;
+  }
+  return undefined;
+}
+
+/**
+ * Splits one directory's event files (in name = time order) into attempts: a file whose first scalar step is at or
+ * before the first step of the attempt so far started training over (a new job from scratch, not a resume).
+ * Files without scalars join no attempt.
+ */
+async function attemptsOf(files: string[], opts: TfeventsOptions): Promise<{ attempts: string[][]; empty: string[] }> {
+  const attempts: string[][] = [];
+  const empty: string[] = [];
+  let firstOfAttempt: number | undefined;
+  for (const f of files) {
+    const first = await firstScalarStep(f, opts);
+    if (first === undefined) { empty.push(f); continue; }
+    if (firstOfAttempt === undefined || first <= firstOfAttempt) {
+      attempts.push([f]);
+      firstOfAttempt = first;
+    } else attempts[attempts.length - 1].push(f);
+  }
+  return { attempts, empty };
 }
 
 /**
@@ -191,12 +266,18 @@ async function accumulateFile(file: string, acc: ScalarAccumulator, tagName: (ta
  */
 export function tagNameFor(relDir: string, tag: string): string {
   if (relDir === '') return tag;
-  const parts = relDir.split(/[\\/]/);
-  const leaf = parts.pop()!;
-  const parent = parts.length ? `${parts.join('/')}/` : '';
+  const rel = relDir.split(/[\\/]/).join('/');
   const flat = `${tag.replace(/\//g, '_')}_`;
-  if (leaf.startsWith(flat) && leaf.length > flat.length) return `${parent}${tag}/${leaf.slice(flat.length)}`;
-  return `${parent}${leaf}/${tag}`;
+  // the child folder's name is the key as written (spaces, dots, even a '/' that made a nested folder): kept exact
+  const parts = rel.split('/');
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const fromHere = parts.slice(i).join('/');
+    if (fromHere.startsWith(flat) && fromHere.length > flat.length) {
+      const parent = i > 0 ? `${parts.slice(0, i).join('/')}/` : '';
+      return `${parent}${tag}/${fromHere.slice(flat.length)}`;
+    }
+  }
+  return `${rel}/${tag}`;
 }
 
 /**
@@ -234,8 +315,9 @@ function assignEpochs(tags: Map<string, Point[]>, aliases?: Record<string, strin
   return epochLevel;
 }
 
-function toFragment(files: string[], tags: Map<string, Point[]>, tagFile: Map<string, string>, notes: Note[], opts: TfeventsOptions, hparams?: { values: Record<string, HyperValue>; file: string }): RunFragment {
+function toFragment(files: string[], tags: Map<string, Point[]>, tagFile: Map<string, string>, notes: Note[], opts: TfeventsOptions, hparams?: { values: Record<string, HyperValue>; file: string }, epochScaled: Set<string> = new Set()): RunFragment {
   const epochLevel = assignEpochs(tags, opts.metricAliases);
+  for (const t of epochScaled) epochLevel.add(t);
   const raws: RawSeries[] = [...tags].map(([tag, points]) => ({
     rawName: tag, file: tagFile.get(tag) ?? files[0], granularity: epochLevel.has(tag) ? 'epoch' : 'iteration', points,
   }));
@@ -308,20 +390,60 @@ export async function readTfeventsDir(dir: string, opts: TfeventsOptions = {}): 
   }
   const tags = new Map<string, Point[]>();
   const tagFile = new Map<string, string>();
+  const epochScaled = new Set<string>();
   // Given one of Keras' split dirs directly (logdir/train, logdir/validation), keep its name on the tags: the
   // validation dir's `epoch_loss` is the validation loss, not the training loss.
   const own = basename(dir).toLowerCase();
   const ownPrefix = KERAS_SPLIT_DIRS.has(own) ? `${basename(dir)}/` : '';
+  const attempts: RunAttempt[] = [];
+  const emptyFiles: string[] = [];
   for (const [rel, group] of byDir) {
+    const split = await attemptsOf(group, opts);
+    emptyFiles.push(...split.empty);
+    if (split.attempts.length === 0) continue;
+    if (group.length - split.empty.length > 1) notes.push({ level: 'info', file: join(dir, rel), message: `${group.length - split.empty.length} event files read in name (time) order: ${split.attempts.flat().map((g) => basename(g)).join(', ')}` });
+    const tagOf = (t: string): string => ownPrefix + tagNameFor(rel, t);
+    // earlier attempts (training started over in a later file): counted, not merged into the run's series
+    for (const [k, files] of split.attempts.slice(0, -1).entries()) {
+      const acc = new ScalarAccumulator([], opts.maxPointsPerTag);
+      for (const f of files) await accumulateFile(f, acc, tagOf, [], opts);
+      acc.finish();
+      const counts = Object.fromEntries([...acc.points].map(([t, pts]) => [t, pts.length]));
+      attempts.push({ file: files[0], line: 0, endLine: 0, index: k + 1, status: 'unknown', pointCounts: counts });
+    }
+    const newest = split.attempts[split.attempts.length - 1];
+    if (split.attempts.length > 1) {
+      notes.push({ level: 'warn', file: newest[0], message: `steps start over in ${basename(newest[0])}: training was started again from scratch in ${join(dir, rel) || '.'}; ${split.attempts.length - 1} earlier attempt(s) kept apart, the run's series are the newest attempt` });
+    }
     const acc = new ScalarAccumulator(notes, opts.maxPointsPerTag);
-    if (group.length > 1) notes.push({ level: 'info', file: join(dir, rel), message: `${group.length} event files merged in name (time) order: ${group.map((g) => basename(g)).join(', ')}` });
-    for (const f of group) {
-      await accumulateFile(f, acc, (t) => ownPrefix + tagNameFor(rel, t), notes, opts);
+    let scalars = 0;
+    for (const f of newest) {
+      scalars += (await accumulateFile(f, acc, tagOf, notes, opts)).scalars;
       for (const t of acc.points.keys()) if (!tagFile.has(t)) tagFile.set(t, f);
     }
     acc.finish();
     notes.push(...acc.thinningNotes(join(dir, rel)));
-    for (const [t, pts] of acc.points) tags.set(t, pts);
+    if (split.attempts.length > 1) attempts.push({ file: newest[0], line: 0, endLine: 0, index: split.attempts.length, status: 'unknown', pointCounts: Object.fromEntries([...acc.points].map(([t, pts]) => [t, pts.length])) });
+    for (const [t, pts] of acc.points) {
+      const order = splitStepOrder(pts);
+      if (order.backward === 0) { tags.set(t, pts); continue; }
+      tags.set(t, order.main);
+      if (order.epochScale) {
+        const name = `${t} (step = epoch)`;
+        tags.set(name, order.epochScale);
+        tagFile.set(name, tagFile.get(t) ?? newest[0]);
+        epochScaled.add(name);
+        notes.push({ level: 'info', file: tagFile.get(t), message: `tag "${t}" mixes per-step values with ${order.epochScale.length} values written at step = epoch; kept both, the per-epoch ones as "${name}"` });
+      } else notes.push({ level: 'info', file: tagFile.get(t), message: `tag "${t}": ${order.backward} point(s) written out of step order (no restart marker); kept, in step order, as TensorBoard does` });
+    }
+    void scalars;
+  }
+  if (emptyFiles.length > 0) {
+    const zero = (await Promise.all(emptyFiles.map((f) => stat(f).then((s) => s.size === 0, () => false)))).filter(Boolean).length;
+    notes.push({
+      level: tags.size > 0 ? 'info' : 'warn', file: emptyFiles.length === 1 ? emptyFiles[0] : dir,
+      message: `${emptyFiles.length} event file(s) hold no scalars (${zero} zero-byte, ${emptyFiles.length - zero} with only a file_version, graph or wall-time record)${tags.size > 0 ? '; the others were read' : ': nothing to plot or judge here'}`,
+    });
   }
   let hparams: { values: Record<string, HyperValue>; file: string } | undefined;
   const hp = join(dir, 'hparams.yaml');
@@ -333,7 +455,10 @@ export async function readTfeventsDir(dir: string, opts: TfeventsOptions = {}): 
       notes.push({ level: 'warn', file: hp, message: err.message });
     }
   }
-  return toFragment(files, tags, tagFile, notes, opts, hparams);
+  const frag = toFragment(files, tags, tagFile, notes, opts, hparams, epochScaled);
+  if (attempts.length > 0) frag.attempts = attempts;
+  if (hparams) frag.configFiles = [hparams.file];
+  return frag;
 }
 
 /** True when the first 12 bytes are a TFRecord header whose masked CRC matches (a content check, not a name check). */

@@ -1,5 +1,5 @@
 // Reads one Transfer-Learning-Library text log (train/test/analysis phase, every script's format) into a RunFragment.
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { inputErrorFromFs } from '../input-error.js';
 import type { ReadOptions } from '../format-reader.js';
 import { canonicalKey, unitOf } from '../../model/metric-aliases.js';
@@ -1052,7 +1052,7 @@ export interface ReaderTuning {
 export async function readTllibLog(file: string, opts: ReadOptions = {}, tuning: ReaderTuning = {}): Promise<RunFragment> {
   let size: number;
   try {
-    const st = await stat(file);
+    const st = statSync(file);
     if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     size = st.size;
   } catch (err) {

@@ -155,6 +155,14 @@ async function readTransactionLog(file: string, hist: HistoryCollector, notes: N
   return { exit };
 }
 
+/** The history rows and exit record of one `.wandb` file alone (the fuzzer's and a tool's entry point). */
+export async function readWandbTransactionLog(file: string, maxBytes = MAX_WANDB_LOG_BYTES): Promise<{ points: Map<string, Point[]>; exit?: { exitCode: number; runtime?: number }; notes: Note[] }> {
+  const notes: Note[] = [];
+  const hist = new HistoryCollector();
+  const { exit } = await readTransactionLog(file, hist, notes, maxBytes);
+  return { points: hist.points, exit, notes };
+}
+
 /** config.yaml: every key holds `{desc, value}`; `_wandb` is W&B's own. */
 function configValues(doc: unknown): Record<string, HyperValue> {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return {};

@@ -17,10 +17,10 @@ export interface HeaderProps {
 }
 
 export function backendText(run: RunReport, evaluation: Load<EvalResults> | undefined, evaluationOff: boolean, elapsed = 0): string {
-  if (evaluation?.status === 'loading') return `evaluating… ${elapsed}s`;
+  if (evaluation?.status === 'loading') return run.eval ? `quick eval done · deep evaluation… ${elapsed}s` : `evaluating… ${elapsed}s`;
   if (evaluation?.status === 'error') return `evaluation failed: ${evaluation.message}`;
   const ev = (evaluation?.status === 'done' ? evaluation.value : undefined) ?? run.eval;
-  if (ev) return `backend: ${ev.backend}`;
+  if (ev) return `${ev.depth ? `${ev.depth} eval, ` : ''}backend: ${ev.backend}`;
   if (evaluation?.status === 'done') return 'nothing to evaluate';
   return evaluationOff ? 'not evaluated' : 'evaluation pending';
 }

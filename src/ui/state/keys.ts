@@ -40,6 +40,24 @@ export const KEY_HELP: [string, string][] = [
   ['q', 'quit'],
 ];
 
+/** Control bytes a terminal sends for keys, when several keys arrive in one read (typed ahead, pasted). */
+const CONTROL_KEYS: Record<string, KeyPress> = { '\r': { return: true }, '\n': { return: true }, '\t': { tab: true }, '\u007f': { backspace: true }, '\b': { backspace: true } };
+
+/**
+ * One read from the terminal as single key presses. Ink hands a chunk of plain characters over as one input
+ * (`jj` typed fast or while a frame was drawing, `kkk` typed before the first frame); each is a key here.
+ * Escape sequences (arrows) are already split by Ink and come with their flags: passed through as they are.
+ */
+export function splitKeys(input: string, key: KeyPress): { input: string; key: KeyPress }[] {
+  const chars = [...input];
+  if (chars.length <= 1 || key.ctrl || input.includes('\u001b')) return [{ input, key }];
+  return chars.map((ch) => {
+    const control = CONTROL_KEYS[ch];
+    if (control) return { input: '', key: control };
+    return { input: ch, key: /[A-Z]/.test(ch) ? { shift: true } : {} };
+  });
+}
+
 export function keyToAction(input: string, key: KeyPress, s: UiState): KeyResult {
   if (key.ctrl && input === 'c') return { type: 'quit', code: EXIT_INTERRUPTED };
   if (s.exportPrompt) {

@@ -48,6 +48,8 @@ export interface UiState {
   exportRequest: ExportFormat | null;
   /** set by q / Ctrl-C: the app exits with this code */
   quit: number | null;
+  /** q pressed while an export was being written: quit once it is written (or failed, so the user sees why) */
+  quitAfterExport: boolean;
   /** one line in the footer: export path, errors */
   message: string | null;
   evaluation: Record<string, Load<EvalResults>>;
@@ -95,6 +97,7 @@ export function initialState(report: Report): UiState {
     exporting: false,
     exportRequest: null,
     quit: null,
+    quitAfterExport: false,
     // inputs that failed while others loaded: said at once, not left for the user to discover
     message: report.errors.length
       ? `${report.errors.length} input error${report.errors.length > 1 ? 's' : ''}: ${report.errors[0].path}: ${report.errors[0].message}`
@@ -151,7 +154,11 @@ export function reduce(report: Report, s: UiState, a: Action): UiState {
       if (s.quit !== null) return s;
       const r = keyToAction(a.input, a.key, s);
       if (!r) return s;
-      if (r.type === 'quit') return { ...s, quit: r.code };
+      if (r.type === 'quit') {
+        // a plain q never drops an export half-written: wait for it (Ctrl-C still leaves at once)
+        if (s.exporting && r.code === 0) return { ...s, quitAfterExport: true, message: `${s.message ?? 'exporting…'} quitting once it is written` };
+        return { ...s, quit: r.code };
+      }
       if (r.type === 'export') {
         if (s.active === null || s.exporting) return { ...s, exportPrompt: false };
         return { ...s, exportPrompt: false, exporting: true, exportRequest: r.format, message: `exporting ${r.format}…` };
@@ -175,8 +182,9 @@ export function reduce(report: Report, s: UiState, a: Action): UiState {
     case 'toggleHelp': return { ...s, help: !s.help };
     case 'exportPrompt': return s.active === null || s.exporting ? s : { ...s, exportPrompt: true, message: null };
     case 'exportCancel': return { ...s, exportPrompt: false };
-    case 'exportDone': return { ...s, exporting: false, exportRequest: null, message: `exported to ${a.path}` };
-    case 'exportFailed': return { ...s, exporting: false, exportRequest: null, message: `export failed: ${a.message}` };
+    case 'exportDone': return { ...s, exporting: false, exportRequest: null, message: `exported to ${a.path}`, ...(s.quitAfterExport ? { quit: 0 } : {}) };
+    // a failed export does not quit even when q was pressed: the user needs to read why
+    case 'exportFailed': return { ...s, exporting: false, exportRequest: null, quitAfterExport: false, message: `export failed: ${a.message}` };
     case 'evalStarted': return { ...s, evaluation: { ...s.evaluation, [a.runId]: { status: 'loading' } } };
     case 'evalDone': return { ...s, evaluation: { ...s.evaluation, [a.runId]: { status: 'done', value: a.value } } };
     case 'evalFailed': return { ...s, evaluation: { ...s.evaluation, [a.runId]: { status: 'error', message: a.message } } };

@@ -1,0 +1,5 @@
+// placeholder: filled in below
+import type { DiscriminatorTrainer } from './measure.js';
+export async function onnxDiscriminatorTrainer(): Promise<DiscriminatorTrainer | null> {
+  return null;
+}

@@ -1,0 +1,45 @@
+// Runs evaluateRun on a worker thread; abortable (the worker is terminated). TF.js work is synchronous for seconds
+// at a time: off the main thread, the terminal UI keeps drawing and Ctrl-C / SIGTERM are noticed at once.
+import type { EvalResults, Run } from '../model/types.js';
+import { startWorker } from '../runtime/start-worker.js';
+
+export interface EvaluateInWorkerOptions {
+  /** default 'deep': what runs on a worker thread is the slow evaluation */
+  depth?: 'quick' | 'deep';
+  backend?: string;
+  maxPoints?: number;
+  signal?: AbortSignal;
+  onProgress?: (message: string, fraction: number) => void;
+}
+
+/**
+ * `target` is a loaded Run (sent as is: it is plain data) or a run path the worker reads again. Rejects with the
+ * evaluation's own error message (a corrupt dump names its file), or 'evaluation cancelled' on abort.
+ */
+export function evaluateInWorker(target: Run | string, opts: EvaluateInWorkerOptions = {}): Promise<EvalResults | null> {
+  return new Promise((resolve, reject) => {
+    const w = startWorker(new URL('./evaluate-worker.js', import.meta.url), {
+      ...(typeof target === 'string' ? { path: target } : { run: target }),
+      depth: opts.depth,
+      backend: opts.backend,
+      maxPoints: opts.maxPoints,
+    });
+    const abort = () => {
+      void w.terminate();
+      reject(new Error('evaluation cancelled'));
+    };
+    if (opts.signal?.aborted) return abort();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    w.on('message', (m: { type: 'progress'; message: string; fraction: number } | { type: 'done'; value: EvalResults | null } | { type: 'error'; message: string }) => {
+      if (m.type === 'progress') return opts.onProgress?.(m.message, m.fraction);
+      opts.signal?.removeEventListener('abort', abort);
+      void w.terminate();
+      if (m.type === 'done') resolve(m.value);
+      else reject(new Error(m.message));
+    });
+    w.on('error', (err) => {
+      opts.signal?.removeEventListener('abort', abort);
+      reject(err);
+    });
+  });
+}

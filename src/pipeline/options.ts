@@ -1,0 +1,46 @@
+// Options of the pipeline `diagnose(paths, options)` (the public API) shared by the CLI, UI and subcommands.
+import type { EngineConfig, ShardSpec } from '../engine/types.js';
+import type { RunSourceFormat } from '../model/types.js';
+import type { RunCache } from './run-cache.js';
+
+export type EvalDepthSetting = 'off' | 'quick' | 'deep';
+export type EvaluateSetting = boolean | EvalDepthSetting;
+
+/** The depth an `evaluate` option asks for (undefined = the default, quick). */
+export function evalDepthOf(e: EvaluateSetting | undefined): EvalDepthSetting {
+  if (e === undefined) return 'quick';
+  if (e === true) return 'deep';
+  if (e === false) return 'off';
+  return e;
+}
+
+export interface DiagnoseOptions {
+  config?: Partial<EngineConfig>;
+  /**
+   * evaluation from a run's feature dump (+ checkpoint): 'quick' (the default: predictions, per-class accuracy,
+   * collapse, a linear domain probe, in plain typed arrays), 'deep' (also the discriminator counterfactual and
+   * per-class A-distance), 'off'. true means 'deep' and false 'off', as before quick evaluation existed.
+   */
+  evaluate?: EvaluateSetting;
+  /** force a TF.js backend (tfjs-node-gpu | tfjs-node | webgpu | wasm | cpu) */
+  backend?: string;
+  formatHint?: RunSourceFormat;
+  /** a source-only run to compare against (no-adaptation-gain) */
+  baseline?: string;
+  /** stop descending into folders deeper than this when discovering runs */
+  maxDepth?: number;
+  /** follow symbolic links to folders, and to files outside the folder given (default: neither) */
+  followLinks?: boolean;
+  /** per-file byte cap */
+  maxBytes?: number;
+  /** cap on feature points used by evaluation / t-SNE */
+  maxPoints?: number;
+  /** run several runs in parallel (sweep triage); default: number of cores */
+  concurrency?: number;
+  /** what is being done now and, when known, the fraction done of that task (0..1) */
+  onProgress?: (message: string, fraction?: number) => void;
+  /** keep the loaded runs (for plots and HTML after the report); only the in-process path fills it */
+  cache?: RunCache;
+  /** diagnose only this share of the discovered runs (src/sweep/shard.ts); the report says which, for merge */
+  shard?: ShardSpec;
+}
