@@ -1,13 +1,13 @@
 // Rule: an abrupt level shift (change point) in a training curve after a long stable stretch, and what it lines up with.
 import { createRule } from '../src/engine/create-rule.js';
 import type { Run, Series } from '../src/model/types.js';
-import type { CauseId } from '../src/engine/types.js';
+import type { CauseId } from '../src/report/schema.js';
 import { KEY } from '../src/model/metric-keys.js';
 import { changePoint } from '../src/signals/change-point.js';
 import { noiseModel } from '../src/signals/noise.js';
 import { theilSen } from '../src/signals/trend.js';
 import type { EpochMean } from '../src/signals/epoch-means.js';
-import { epochMeansOf, seriesOf, postWarmupEpochs, divergenceOf, epochEvidence, withLines, grlSwitchOf, itersPerEpochOf, fmt } from './support/facts.js';
+import { epochMeansOf, seriesOf, postWarmupEpochs, divergenceOf, epochEvidence, withLines, grlSwitchOf, itersPerEpochOf, fmt } from '../src/facts/facts.js';
 
 /** Discriminator-driven curves are compared from the point the GRL ramp is half way (tanh(i/2000) = 0.5 at ~1100 it). */
 const RAMP_HALF = 0.5;

@@ -1,8 +1,8 @@
 // Config lint: the domain discriminator uses BatchNorm (tllib's DomainDiscriminator default), which makes it stronger.
 import { createRule } from '../src/engine/create-rule.js';
 import { KEY } from '../src/model/metric-keys.js';
-import { HYPER_NAMES, hyperNumber } from './support/hyper.js';
-import { hasDiscriminator, discriminatorBatchNormOf, epochMeansOf, seriesOf, postWarmupEpochs, hyperEvidence, epochEvidence, fmt } from './support/facts.js';
+import { HYPER_NAMES, hyperNumber } from '../src/facts/hyper.js';
+import { hasDiscriminator, discriminatorBatchNormOf, epochMeansOf, seriesOf, postWarmupEpochs, hyperEvidence, epochEvidence, fmt } from '../src/facts/facts.js';
 
 export default createRule({
   meta: {

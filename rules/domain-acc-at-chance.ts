@@ -2,10 +2,10 @@
 import { createRule } from '../src/engine/create-rule.js';
 import { KEY } from '../src/model/metric-keys.js';
 import { saturationRun } from '../src/signals/saturation-run.js';
-import { HYPER_NAMES, hyperNumber } from './support/hyper.js';
-import { epochMeansOf, seriesOf, divergenceOf, epochEvidence, withLines, fmt } from './support/facts.js';
-import { domainSignalOf } from './support/domain-signal.js';
-import type { Evidence, CauseId } from '../src/engine/types.js';
+import { HYPER_NAMES, hyperNumber } from '../src/facts/hyper.js';
+import { epochMeansOf, seriesOf, divergenceOf, epochEvidence, withLines, fmt } from '../src/facts/facts.js';
+import { domainSignalOf } from '../src/facts/domain-signal.js';
+import type { Evidence, CauseId } from '../src/report/schema.js';
 
 /** trade_off x GRL hi above 3x tllib's default: the reversal alone can pin the discriminator at chance. */
 const STRONG_REVERSAL = 3;

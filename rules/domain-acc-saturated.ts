@@ -2,11 +2,12 @@
 import { createRule } from '../src/engine/create-rule.js';
 import { KEY } from '../src/model/metric-keys.js';
 import { saturationRun } from '../src/signals/saturation-run.js';
-import type { CauseId, CheckResult, FindingDraft } from '../src/engine/types.js';
+import type { CheckResult, FindingDraft } from '../src/engine/types.js';
+import type { CauseId } from '../src/report/schema.js';
 import type { Run } from '../src/model/types.js';
-import { HYPER_NAMES, hyperNumber } from './support/hyper.js';
-import { epochMeansOf, seriesOf, postWarmupEpochs, epochEvidence, fmt, WARMUP_FRACTION } from './support/facts.js';
-import { domainSignalOf } from './support/domain-signal.js';
+import { HYPER_NAMES, hyperNumber } from '../src/facts/hyper.js';
+import { epochMeansOf, seriesOf, postWarmupEpochs, epochEvidence, fmt, WARMUP_FRACTION } from '../src/facts/facts.js';
+import { domainSignalOf } from '../src/facts/domain-signal.js';
 
 /** trade_off x GRL hi below a third of tllib's default 1.0: the reversal is too weak to hold a discriminator. */
 const WEAK_REVERSAL = 0.34;

@@ -1,6 +1,6 @@
 // Config lint: the GRL warm-up ramp (tanh(i/2000) in tllib) is long compared with the whole run, so the reversal never reaches full strength.
 import { createRule } from '../src/engine/create-rule.js';
-import { grlScheduleOf, totalIterationsOf, hyperEvidence, fmt, WARMUP_FRACTION } from './support/facts.js';
+import { grlScheduleOf, totalIterationsOf, hyperEvidence, fmt, WARMUP_FRACTION } from '../src/facts/facts.js';
 import { grlCoefficient, grlWarmupEnd } from '../src/signals/grl-schedule.js';
 
 export default createRule({

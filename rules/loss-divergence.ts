@@ -1,9 +1,9 @@
 // Rule: NaN/Inf or exploding training losses, with the first bad step.
 import { createRule } from '../src/engine/create-rule.js';
-import type { CauseId } from '../src/engine/types.js';
+import type { CauseId } from '../src/report/schema.js';
 import { KEY } from '../src/model/metric-keys.js';
-import { divergenceOf, seriesOf, fmt, withLines, EXPLOSION_FACTOR, LOSS_KEYS } from './support/facts.js';
-import { HYPER_NAMES, hyperNumber } from './support/hyper.js';
+import { divergenceOf, seriesOf, fmt, withLines, EXPLOSION_FACTOR, LOSS_KEYS } from '../src/facts/facts.js';
+import { HYPER_NAMES, hyperNumber } from '../src/facts/hyper.js';
 
 export default createRule({
   meta: {

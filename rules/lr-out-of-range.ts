@@ -1,7 +1,7 @@
 // Config lint: the learning rate (or the discriminator's, after its multiplier) is outside any range that trains.
 import { createRule } from '../src/engine/create-rule.js';
-import { HYPER_NAMES, hyperNumber, hyperString } from './support/hyper.js';
-import { hyperEvidence, fmt } from './support/facts.js';
+import { HYPER_NAMES, hyperNumber, hyperString } from '../src/facts/hyper.js';
+import { hyperEvidence, fmt } from '../src/facts/facts.js';
 
 /** Optimisers that scale each step by a running gradient norm (step ~ lr per weight). */
 const ADAPTIVE = /adam|adamax|nadam|radam|lamb|rmsprop|adagrad|adadelta|adafactor/i;

@@ -1,6 +1,6 @@
 // Rule: adaptation does no better than a source-only baseline, or the source-target gap stays huge.
 import { createRule } from '../src/engine/create-rule.js';
-import { isSourceOnlyRun, targetResultOf, sourceAccuracyOf, divergenceOf, epochEvidence, fmt } from './support/facts.js';
+import { isSourceOnlyRun, targetResultOf, sourceAccuracyOf, divergenceOf, epochEvidence, fmt } from '../src/facts/facts.js';
 
 export default createRule({
   meta: {

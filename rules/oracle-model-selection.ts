@@ -1,6 +1,6 @@
 // Info lint: the best checkpoint was chosen on labelled target data (tllib's validation set is the target test set).
 import { createRule } from '../src/engine/create-rule.js';
-import { targetValCurveOf, fmt } from './support/facts.js';
+import { targetValCurveOf, fmt } from '../src/facts/facts.js';
 
 export default createRule({
   meta: {

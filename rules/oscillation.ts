@@ -5,7 +5,7 @@ import { KEY } from '../src/model/metric-keys.js';
 import { swing } from '../src/signals/noise.js';
 import {
   epochMeansOf, seriesOf, postWarmupEpochs, divergenceOf, targetCurveFactsOf, epochEvidence, fmt, noiseOf, isOscillating, OSCILLATION, DEGRADATION,
-} from './support/facts.js';
+} from '../src/facts/facts.js';
 
 export default createRule({
   meta: {

@@ -1,8 +1,8 @@
 // Rule: per-class target accuracy very uneven (from a per-class table or re-evaluation) while the source fits.
 import { createRule } from '../src/engine/create-rule.js';
-import type { Evidence, CauseId } from '../src/engine/types.js';
+import type { Evidence, CauseId } from '../src/report/schema.js';
 import type { PerClassTable } from '../src/model/types.js';
-import { isSourceOnlyRun, divergenceOf, fmt, predictionsSource } from './support/facts.js';
+import { isSourceOnlyRun, divergenceOf, fmt, predictionsSource } from '../src/facts/facts.js';
 
 /** A class at or below this recall counts as "never predicted" when telling imbalance from collapse. */
 const COLLAPSE_ZERO = 10;

@@ -1,6 +1,6 @@
 // Rule: the run stopped without finishing (no end marker, fewer epochs than planned) and without a traceback.
 import { createRule } from '../src/engine/create-rule.js';
-import { HYPER_NAMES, hyperNumber } from './support/hyper.js';
+import { HYPER_NAMES, hyperNumber } from '../src/facts/hyper.js';
 
 export default createRule({
   meta: {

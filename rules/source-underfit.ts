@@ -1,8 +1,8 @@
 // Rule: the model does not even fit the labelled source domain.
 import { createRule } from '../src/engine/create-rule.js';
-import type { CauseId } from '../src/engine/types.js';
+import type { CauseId } from '../src/report/schema.js';
 import { KEY } from '../src/model/metric-keys.js';
-import { sourceAccuracyOf, numClassesOf, divergenceOf, epochEvidence, fmt } from './support/facts.js';
+import { sourceAccuracyOf, numClassesOf, divergenceOf, epochEvidence, fmt } from '../src/facts/facts.js';
 
 export default createRule({
   meta: {

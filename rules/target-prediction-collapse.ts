@@ -1,7 +1,7 @@
 // Rule: target predictions concentrated on a few classes (needs predictions from re-evaluation or a per-class table).
 import { createRule } from '../src/engine/create-rule.js';
-import type { CauseId } from '../src/engine/types.js';
-import { divergenceOf, fmt, numClassesOf, predictionsSource, targetValCurveOf } from './support/facts.js';
+import type { CauseId } from '../src/report/schema.js';
+import { divergenceOf, fmt, numClassesOf, predictionsSource, targetValCurveOf } from '../src/facts/facts.js';
 
 /** After a divergence the collapse is the dead network's, not the alignment's. */
 const AFTER_DIVERGENCE: { id: CauseId; weight: number }[] = [{ id: 'learning-rate-too-high', weight: 0.7 }, { id: 'trade-off-too-high', weight: 0.1 }];

@@ -1,10 +1,10 @@
 // Config lint: a tiny batch with BatchNorm layers (tllib's bottleneck and discriminator have BN): batch statistics are noise.
 import { createRule } from '../src/engine/create-rule.js';
-import { HYPER_NAMES, hyperNumber, hyperString, hyperBool } from './support/hyper.js';
+import { HYPER_NAMES, hyperNumber, hyperString, hyperBool } from '../src/facts/hyper.js';
 
 /** torchvision/timm families built with BatchNorm (ViTs and ConvNeXt use LayerNorm and are not listed). */
 const BN_BACKBONE = /resnet|resnext|wide_resnet|densenet|efficientnet|mobilenet|regnet|inception|vgg\d+_bn|dtn/i;
-import { discriminatorBatchNormOf, hyperEvidence } from './support/facts.js';
+import { discriminatorBatchNormOf, hyperEvidence } from '../src/facts/facts.js';
 
 export default createRule({
   meta: {

@@ -1,7 +1,7 @@
 // Config lint: the adversarial weight (trade_off x GRL hi) is far from the range where DANN works.
 import { createRule } from '../src/engine/create-rule.js';
-import { HYPER_NAMES, hyperNumber } from './support/hyper.js';
-import { isSourceOnlyRun, hyperEvidence, grlSwitchOf, grlScheduleOf, grlCoefficientAt, totalIterationsOf, hasDiscriminator, fmt, WARMUP_FRACTION } from './support/facts.js';
+import { HYPER_NAMES, hyperNumber } from '../src/facts/hyper.js';
+import { isSourceOnlyRun, hyperEvidence, grlSwitchOf, grlScheduleOf, grlCoefficientAt, totalIterationsOf, hasDiscriminator, fmt, WARMUP_FRACTION } from '../src/facts/facts.js';
 
 export default createRule({
   meta: {

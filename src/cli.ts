@@ -2,7 +2,7 @@
 import { runVerdictOf } from './reporters/run-headline.js';
 import { resolve } from 'node:path';
 import type { CliIO } from './output/cli-io.js';
-import type { Report, Severity } from './engine/types.js';
+import type { Report, Severity } from './report/schema.js';
 import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli/args.js';
 import { InputError } from './ingest/input-error.js';
 import { loadCommandConfig } from './cli/config.js';
@@ -47,7 +47,7 @@ async function render(report: Report, format: OutputFormat, opts: CliOptions, io
     }
     case 'sarif': {
       const { renderSarif } = await import('./reporters/sarif.js');
-      const { RULES } = await import('./engine/registry.js');
+      const { RULES } = await import('../rules/index.js');
       return renderSarif(report, RULES.map((r) => r.meta), { baseDir: io.cwd, toolVersion: report.tool.version });
     }
     case 'html': {
@@ -120,11 +120,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         onProgress: progress && ((m, f) => progress.update(showControls(m), f)),
       }), io.interrupted).finally(() => progress?.done());
     if (opts.baselineFile) {
-      const { applyBaselineFile } = await import('./baseline/index.js');
+      const { applyBaselineFile } = await import('./suppressions/index.js');
       await applyBaselineFile(report, opts.baselineFile);
     }
     if (opts.writeBaseline) {
-      const { writeBaselineFile } = await import('./baseline/index.js');
+      const { writeBaselineFile } = await import('./suppressions/index.js');
       await writeBaselineFile(report, opts.writeBaseline, outputGuard(report, opts.force));
       io.stderr.write(`wrote ${opts.writeBaseline}\n`);
     }

@@ -8,4 +8,4 @@ export { resolveConfig } from './pipeline/config.js';
 export { RunCache } from './pipeline/run-cache.js';
 export { VERSION } from './pipeline/version.js';
 export type { DiagnoseOptions } from './pipeline/options.js';
-export type { Report, RunReport } from './engine/types.js';
+export type { Report, RunReport } from './report/schema.js';

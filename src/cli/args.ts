@@ -1,6 +1,6 @@
 // Parses argv for the main command into typed options; usage errors are UsageError (exit 2, one line).
 import { UsageError, parseCommandLine, COMMON_OPTIONS, positiveInt, ruleOverrides as parseRuleOverrides, roleMap as parseRoleMap, backendName, oneOf, colorFlag } from './parse.js';
-import type { Severity, SeveritySetting, ShardSpec } from '../engine/types.js';
+import type { Severity, SeveritySetting, ShardSpec } from '../report/schema.js';
 import { parseShard } from '../sweep/shard.js';
 import type { RunSourceFormat } from '../model/types.js';
 import type { EvalDepthSetting } from '../pipeline/options.js';

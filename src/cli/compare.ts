@@ -1,11 +1,11 @@
 // `dann-doctor compare A B`: what differs between two runs (or two sets of seeds) and whether the gap is seed noise.
 import type { HyperValue, PerClassTable } from '../model/types.js';
-import type { Finding, Report, RunReport, SeveritySetting } from '../engine/types.js';
+import type { Finding, Report, RunReport, SeveritySetting } from '../report/schema.js';
 import { isSourceOnly } from '../model/baseline-run.js';
 import type { CliIO } from '../output/cli-io.js';
 import type { DiagnoseOptions } from '../pipeline/options.js';
 import { meanInterval } from '../seeds/seed-stats.js';
-import { hyperText, isNonConfigKey, SEED_KEYS, compareSeedGroups, formatInterval, targetAccOf, type GroupComparison, type SeedGroup } from '../seeds/group-by-seed.js';
+import { hyperText, isNonConfigKey, SEED_KEYS, compareSeedGroups, distinctTrainings, duplicatesText, formatInterval, targetAccOf, type GroupComparison, type SeedGroup } from '../seeds/group-by-seed.js';
 import { activeFindings } from '../sweep/triage-table.js';
 import { paint } from '../reporters/style.js';
 import { InputError } from '../ingest/input-error.js';
@@ -162,17 +162,19 @@ export interface SeedGroupSummary {
 }
 
 function summary(g: SeedGroup): SeedGroupSummary {
-  return { label: g.label, runIds: g.runIds, values: g.values, mean: g.interval.mean, low: g.interval.low, high: g.interval.high, text: formatInterval(g.interval) };
+  const copies = duplicatesText(g);
+  return { label: g.label, runIds: g.runIds, values: g.values, mean: g.interval.mean, low: g.interval.low, high: g.interval.high, text: `${formatInterval(g.interval)}${copies ? `; ${copies}` : ''}` };
 }
 
 /** Two sets of runs (e.g. five seeds before and after a change): group statistics and a Welch test, B vs A. */
 export function compareRunSets(a: RunReport[], b: RunReport[], labels: [string, string] = ['A', 'B']): RunSetComparison {
   // Each side is one group whatever its hyperparameters: the user said these runs belong together.
   const asGroup = (runs: RunReport[], label: string): SeedGroup => {
-    const values = runs.map((r) => targetAccOf(r)).filter((v): v is number => v !== undefined);
+    const { kept, duplicates } = distinctTrainings(runs);
+    const values = kept.map((r) => targetAccOf(r)).filter((v): v is number => v !== undefined);
     return {
       signature: label, label, algorithm: runs[0]?.algorithm ?? 'unknown', config: {}, runIds: runs.map((r) => r.id),
-      seeds: [], values, metric: 'finalTargetAcc', interval: meanInterval(values),
+      seeds: [], values, duplicates, metric: 'finalTargetAcc', interval: meanInterval(values),
     };
   };
   const ga = asGroup(a, labels[0]);

@@ -1,8 +1,8 @@
 // The one config loader: dann-doctor.config.json (--config FILE, else the one in the working folder) plus --rule
 // flags. The main command, compare and watch all judge with what this returns.
 import { resolve } from 'node:path';
-import type { EngineConfig, SeveritySetting } from '../engine/types.js';
-import { loadConfig, findConfigFile } from '../engine/config.js';
+import type { EngineConfig, SeveritySetting } from '../report/schema.js';
+import { loadConfig, findConfigFile } from './config-file.js';
 
 export interface ConfigSources {
   /** --config FILE (relative to cwd) */

@@ -2,7 +2,7 @@
 // from disk only the runs whose source-only baseline was in another shard.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Report, RunReport, ShardJudgeOptions } from '../engine/types.js';
+import type { Report, RunReport, ShardJudgeOptions } from '../report/schema.js';
 import type { Run, RunSourceFormat } from '../model/types.js';
 import type { CliIO } from '../output/cli-io.js';
 import { InputError, inputErrorFromFs } from '../ingest/input-error.js';

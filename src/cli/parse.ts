@@ -1,8 +1,8 @@
 // The one command-line parser (node:util parseArgs) every subcommand uses, and the validators of option values
 // they share. Every bad value is a UsageError: one line, exit 2, never silently accepted.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { SeveritySetting } from '../engine/types.js';
-import { RULES } from '../engine/registry.js';
+import type { SeveritySetting } from '../report/schema.js';
+import { RULES } from '../../rules/index.js';
 import { parseRoleSpec, ROLE_SPEC_HELP } from '../understand/role-spec.js';
 import { parseBackendName, UnknownBackendError } from '../evaluate/backend.js';
 

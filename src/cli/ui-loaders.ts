@@ -1,5 +1,5 @@
 // Background work the interactive UI asks for (evaluation, t-SNE): both on worker threads, abortable on quit.
-import type { EngineConfig, Report, RunReport } from '../engine/types.js';
+import type { EngineConfig, Report, RunReport } from '../report/schema.js';
 import type { EvalResults } from '../model/types.js';
 import type { CliOptions } from './args.js';
 import type { OutputGuard } from '../output/safe-write.js';

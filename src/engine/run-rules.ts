@@ -5,7 +5,6 @@ import type { Run } from '../model/types.js';
 import type { EngineConfig, Finding, FindingDraft, Severity, Evidence } from './types.js';
 import { SEVERITY_ORDER } from './types.js';
 import type { AnyRule } from './create-rule.js';
-import { RULES } from './registry.js';
 
 export interface RuleResults {
   findings: Finding[];
@@ -30,7 +29,7 @@ export function fingerprintOf(ruleId: string, runId: string, messageId: string, 
  * Rules set to 'off' are skipped silently; a rule that throws is a bug and is rethrown with the rule and run named.
  * Findings come out most severe first, then in registry order.
  */
-export function runRules(run: Run, config: EngineConfig, baseline?: Run, rules: readonly AnyRule[] = RULES): RuleResults {
+export function runRules(run: Run, config: EngineConfig, baseline: Run | undefined, rules: readonly AnyRule[]): RuleResults {
   const findings: Finding[] = [];
   const notApplicable: RuleResults['notApplicable'] = [];
   for (const rule of rules) {

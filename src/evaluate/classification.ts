@@ -1,5 +1,6 @@
 // Per-domain classification measurements from labels and predicted classes: accuracy, per-class, confusion, collapse.
 import type { DomainEval } from '../model/types.js';
+import { DENSE_CONFUSION_MAX_CLASSES } from '../ingest/npy/dump-checks.js';
 
 /**
  * Accuracy (percent), per-class accuracy, confusion matrix (rows = true class, cols = predicted), prediction
@@ -15,7 +16,12 @@ export function classificationEval(
   predictionsFrom: DomainEval['predictionsFrom'],
 ): DomainEval & { skipped: number } {
   if (labels.length !== preds.length) throw new Error(`labels (${labels.length}) and predictions (${preds.length}) differ in length`);
-  const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  // k x k cells stop fitting in memory and JSON long before k = 21,841 (ImageNet-21k): many classes count only the
+  // cells that occur (at most one per row), kept as [true, predicted, count] triples
+  const dense = numClasses <= DENSE_CONFUSION_MAX_CLASSES;
+  const confusion = dense ? Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0)) : [];
+  const cells = dense ? undefined : new Map<number, number>();
+  const diagonal = new Array<number>(numClasses).fill(0);
   const predHistogram = new Array<number>(numClasses).fill(0);
   const labelHistogram = new Array<number>(numClasses).fill(0);
   let n = 0;
@@ -29,16 +35,18 @@ export function classificationEval(
     labelHistogram[y]!++;
     if (p >= 0 && p < numClasses) {
       predHistogram[p]!++;
-      confusion[y]![p]!++;
-      if (p === y) correct++;
+      if (cells) cells.set(y * numClasses + p, (cells.get(y * numClasses + p) ?? 0) + 1);
+      else confusion[y]![p]!++;
+      if (p === y) { correct++; diagonal[y]!++; }
     }
   }
-  const perClassAcc = labelHistogram.map((count, c) => (count === 0 ? NaN : (100 * confusion[c]![c]!) / count));
+  const perClassAcc = labelHistogram.map((count, c) => (count === 0 ? NaN : (100 * diagonal[c]!) / count));
   return {
     n,
     accuracy: n === 0 ? NaN : (100 * correct) / n,
     perClassAcc,
     confusion,
+    ...(cells ? { confusionCells: [...cells].sort((a, b) => a[0] - b[0]).map(([key, count]) => [Math.floor(key / numClasses), key % numClasses, count] as [number, number, number]) } : {}),
     predHistogram,
     labelHistogram,
     predEntropyNorm: normalisedEntropy(predHistogram),

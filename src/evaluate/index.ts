@@ -106,6 +106,7 @@ export async function evaluateRun(run: Run, opts: EvaluateOptions = {}): Promise
   const skipped = quick ? optionalArraysToSkip(run, found.features) : [];
   const keep = skipped.length && run.features ? run.features.arrays.map((a) => a.name).filter((n) => !skipped.includes(n)) : undefined;
   const arrays = await readNpz(found.features, keep ? { names: keep } : {});
+  (await import('../ingest/npy/dump-checks.js')).checkFeatureDump(arrays, found.features);
   const notes: Note[] = [];
   let stateDict: ReadonlyMap<string, NdArray> | undefined;
   if (found.checkpoint) {

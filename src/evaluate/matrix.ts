@@ -1,5 +1,6 @@
 // Row-major float32 matrices and integer label vectors built from decoded NdArrays, as the engine consumes them.
 import type { NdArray } from '../model/ndarray.js';
+import { MAX_CLASSES } from '../ingest/npy/dump-checks.js';
 
 /** rows x cols, row-major. */
 export interface Matrix {
@@ -35,6 +36,8 @@ export function toLabels(name: string, a: NdArray): Int32Array {
   for (let i = 0; i < out.length; i++) {
     const v = Number(a.data[i]);
     if (!Number.isInteger(v)) throw new ArrayShapeError(name, `label at row ${i} is ${v}, not a whole number`);
+    // Int32Array would wrap 2**40+3 to class 3 silently
+    if (v >= MAX_CLASSES || v < -MAX_CLASSES) throw new ArrayShapeError(name, `label ${v} at row ${i} is outside 0..${MAX_CLASSES - 1} (at most ${MAX_CLASSES} classes)`);
     out[i] = v;
   }
   return out;

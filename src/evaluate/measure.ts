@@ -158,8 +158,8 @@ async function discriminatorTrainer(
  * The counterfactual stops as soon as its answer is clear (the question is "does BatchNorm make the discriminator
  * separate these features much faster?", read by rank-causes as "with BN in w steps, without in at least 2w"):
  * a variant stops once it separates; without BatchNorm it also stops at twice the steps the BatchNorm one needed
- * (it is then at least 2x slower, all the answer needs); a variant whose windowed accuracy sits near chance after
- * CHANCE_STOP_STEPS is not learning and stops too.
+ * (it is then at least 2x slower, all the answer needs); when the BatchNorm one never separates, a variant whose
+ * windowed accuracy sits near chance after CHANCE_STOP_STEPS is not learning and stops too.
  */
 export const DISC_SLOWER_FACTOR = 2;
 export const CHANCE_STOP_STEPS = 40;
@@ -187,7 +187,9 @@ export async function discriminatorCounterfactual(
   const withoutBn = await train(s, t, {
     seed: o.seed, batchNorm: false, budgetSteps: o.budget, ...(o.hidden ? { hidden: o.hidden } : {}),
     onStep: (step, total) => o.onStep?.(false, step, total),
-    ...(o.earlyStop ? { stopWhen: (step: number, sep: number | null, accs: readonly number[]) => sep !== null || (w !== null && step >= DISC_SLOWER_FACTOR * w) || chanceStop(accs) } : {}),
+    // with a BatchNorm separation step w, only "separated" or "reached 2w" answer the question; without one, the
+    // answer does not depend on this variant and a chance-level plateau may end it
+    ...(o.earlyStop ? { stopWhen: (step: number, sep: number | null, accs: readonly number[]) => sep !== null || (w !== null ? step >= DISC_SLOWER_FACTOR * w : chanceStop(accs)) } : {}),
   });
   if (!withoutBn) return null;
   return {

@@ -1,6 +1,7 @@
 // Fast CPU inference path: a dense-layer stack written as an ONNX model in memory and run by onnxruntime-node (optional).
 import type { DenseLayer } from './mlp.js';
 import type { Matrix } from './matrix.js';
+import { type Bytes, cat, intField, bytesField, strField, msg } from './onnx-proto.js';
 
 /** Rows per session.run: large enough that ORT's per-call overhead vanishes, small enough to bound the output buffers. */
 export const ONNX_BATCH_ROWS = 8192;
@@ -9,26 +10,6 @@ const ONNX_IR_VERSION = 8;
 const ONNX_OPSET = 13;
 const ONNX_FLOAT = 1;
 const ATTR_INT = 2;
-
-// --- a minimal protobuf writer: only the wire types the ONNX messages below need (varint, length-delimited) ---
-type Bytes = Uint8Array;
-function varint(n: number): number[] {
-  const out: number[] = [];
-  let v = n;
-  while (v >= 0x80) { out.push((v % 0x80) | 0x80); v = Math.floor(v / 0x80); }
-  out.push(v);
-  return out;
-}
-const cat = (parts: Bytes[]): Bytes => {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-};
-const intField = (field: number, v: number): Bytes => Uint8Array.from([...varint(field << 3), ...varint(v)]);
-const bytesField = (field: number, b: Bytes): Bytes => cat([Uint8Array.from([...varint((field << 3) | 2), ...varint(b.length)]), b]);
-const strField = (field: number, s: string): Bytes => bytesField(field, new TextEncoder().encode(s));
-const msg = (field: number, parts: Bytes[]): Bytes => bytesField(field, cat(parts));
 
 function tensorProto(field: number, name: string, dims: number[], data: Float32Array): Bytes {
   const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength); // ONNX raw_data is little-endian, as are the hosts we run on

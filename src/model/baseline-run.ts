@@ -12,11 +12,39 @@ export function isSourceOnly(run: Pick<Run, 'algorithm' | 'hyperparameters'>): b
   return hit !== undefined && hyperValueNumber(hit.value) === 0;
 }
 
-/** Keys that must match for two runs to be on the same task (dataset and domains). */
-const TASK_KEYS = ['data', 'source', 'target'];
+/**
+ * Keys that must match for two runs to be on the same task: the dataset and domains, and every setting scripts use
+ * to train on part of the data (a subset, a fraction, a fold, a scenario). A source-only run on another subset is
+ * no baseline: its accuracy says nothing about this run's gain (a "-41.2 points" gain came from exactly that).
+ * A key one run has and the other lacks counts as different: nothing says the data matched.
+ */
+export const TASK_KEYS = [
+  'data', 'dataset', 'source', 'target', 'task', 'scenario', 'benchmark', 'domain', 'domains',
+  'subset', 'data_subset', 'class_subset', 'split', 'fold', 'percent', 'data_fraction', 'train_fraction', 'fraction',
+  'sample_ratio', 'subset_ratio', 'num_samples', 'n_samples', 'max_samples', 'labeled_ratio', 'num_labeled',
+  'byte_size', 'image_size', 'resize_size', 'num_classes',
+];
 
 function taskKey(r: Pick<Run, 'hyperparameters'>): string {
   return JSON.stringify(TASK_KEYS.map((k) => r.hyperparameters[k] ?? null));
+}
+
+function show(v: unknown): string {
+  return v === undefined || v === null ? 'unset' : typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
+}
+
+/**
+ * Why no source-only run was taken as `run`'s baseline, when there are source-only runs but none on the same task:
+ * the closest one and the settings it differs in. Undefined when a baseline was found, the run is source-only, or
+ * there is no source-only run at all (nothing to explain).
+ */
+export function whyNoBaseline(run: Pick<Run, 'algorithm' | 'hyperparameters'>, sourceOnly: readonly (Pick<Run, 'algorithm' | 'hyperparameters'> & { id: string })[]): string | undefined {
+  if (isSourceOnly(run) || sourceOnly.length === 0) return undefined;
+  const diffs = sourceOnly.map((c) => ({ c, keys: TASK_KEYS.filter((k) => JSON.stringify(c.hyperparameters[k] ?? null) !== JSON.stringify(run.hyperparameters[k] ?? null)) }));
+  if (diffs.some((d) => d.keys.length === 0)) return undefined;
+  const best = diffs.sort((a, b) => a.keys.length - b.keys.length)[0];
+  const what = best.keys.slice(0, 3).map((k) => `${k} ${show(run.hyperparameters[k])} vs ${show(best.c.hyperparameters[k])}`).join(', ');
+  return `no source-only baseline picked: ${best.c.id} trained on other data (${what}${best.keys.length > 3 ? ', …' : ''}); give one with --baseline`;
 }
 
 function sameTask(a: Run, b: Run): boolean {

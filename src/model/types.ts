@@ -135,7 +135,10 @@ export interface DomainEval {
   accuracy: number;
   /** percent per class, NaN where the class has no samples */
   perClassAcc: number[];
+  /** rows = true class, cols = predicted; empty when there are more than 256 classes (see confusionCells) */
   confusion: number[][];
+  /** with more than 256 classes: the non-zero confusion cells as [true, predicted, count], sorted */
+  confusionCells?: [number, number, number][];
   predHistogram: number[];
   labelHistogram: number[];
   /** entropy of the prediction histogram divided by ln(numClasses): 1 = spread evenly, 0 = one class */

@@ -1,5 +1,5 @@
 // A partial EngineConfig (from a config file and flags) completed with empty defaults: what every step reads.
-import type { EngineConfig } from '../engine/types.js';
+import type { EngineConfig } from '../report/schema.js';
 
 const EMPTY_CONFIG: EngineConfig = { rules: {}, ruleOptions: {}, metricAliases: {}, roles: {} };
 

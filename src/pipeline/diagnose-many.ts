@@ -2,11 +2,12 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../runtime/start-worker.js';
 import { availableParallelism, loadavg } from 'node:os';
-import type { Report, RunReport } from '../engine/types.js';
+import type { Report, RunReport } from '../report/schema.js';
 import type { Run } from '../model/types.js';
 import type { DiagnoseOptions } from './options.js';
 import { discoverRuns } from '../discover/discover-runs.js';
 import { pickBaselines } from '../model/baseline-run.js';
+import { explainMissingBaselines } from '../report/explain-baselines.js';
 import type { FromWorker, RunStub, ToWorker, WorkerOptions } from './worker-protocol.js';
 import { RunShard } from './run-shard.js';
 import { diagnose, makeReport, shardReportInfo } from './diagnose.js';
@@ -193,7 +194,9 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
       take(res);
       errors.push(...res.errors);
     }));
-    return makeReport(reports.filter((r) => r !== undefined), errors, shardReportInfo(found.shard, options, wopts.config));
+    const judged = reports.filter((r) => r !== undefined);
+    explainMissingBaselines(judged, !!options.baseline);
+    return makeReport(judged, errors, shardReportInfo(found.shard, options, wopts.config));
   } finally {
     await Promise.all(workers.map((w) => w.close()));
   }

@@ -1,9 +1,10 @@
 // The pipeline for a set of paths, in this process: load -> evaluate (optional) -> judge -> report.
-import type { Report, RunReport, EngineConfig } from '../engine/types.js';
-import { SCHEMA_VERSION } from '../engine/types.js';
+import type { Report, RunReport, EngineConfig } from '../report/schema.js';
+import { SCHEMA_VERSION } from '../report/schema.js';
 import type { Run } from '../model/types.js';
 import type { DiagnoseOptions } from './options.js';
 import { pickBaselines } from '../model/baseline-run.js';
+import { explainMissingBaselines } from '../report/explain-baselines.js';
 import type { ShardInfo } from '../sweep/shard.js';
 import { resolveConfig } from './config.js';
 import { loadRuns } from './load.js';
@@ -39,5 +40,6 @@ export async function diagnose(paths: string[], options: DiagnoseOptions = {}): 
     const pick = picks[i];
     reports.push(judgeRun(run, config, explicitBaseline ?? (pick === undefined ? undefined : runs[pick])));
   }
+  explainMissingBaselines(reports, !!explicitBaseline);
   return makeReport(reports, errors, shardReportInfo(shard, options, config));
 }

@@ -1,13 +1,14 @@
 // The judging step: rules, then cause ranking, then the run's report. Pure (no IO).
-import type { RunReport, EngineConfig } from '../engine/types.js';
+import type { RunReport, EngineConfig } from '../report/schema.js';
 import type { Run } from '../model/types.js';
 import { runRules } from '../engine/run-rules.js';
-import { diagnose as rankCauses } from '../diagnose/index.js';
+import { RULES } from '../../rules/index.js';
+import { diagnose as rankCauses } from '../causes/index.js';
 import { buildRunReport } from '../report/build-run-report.js';
 
 /** Rules + causes for one loaded run; `baseline` is the source-only run to measure the adaptation gain against. */
 export function judgeRun(run: Run, config: EngineConfig, baseline?: Run): RunReport {
-  const { findings, notApplicable } = runRules(run, config, baseline);
+  const { findings, notApplicable } = runRules(run, config, baseline, RULES);
   const { causes, checks, notChecked } = rankCauses(run, findings, { notApplicable, baseline });
   return buildRunReport(run, { findings, causes, notApplicable, checks, notChecked });
 }

@@ -1,6 +1,6 @@
 // The loading step: discover runs under the paths and read each into a Run. Unreadable inputs are collected as
 // report errors, never thrown.
-import type { Report } from '../engine/types.js';
+import type { Report } from '../report/schema.js';
 import type { Run } from '../model/types.js';
 import type { DiagnoseOptions } from './options.js';
 import { discoverRuns } from '../discover/discover-runs.js';

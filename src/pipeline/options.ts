@@ -1,5 +1,5 @@
 // Options of the pipeline `diagnose(paths, options)` (the public API) shared by the CLI, UI and subcommands.
-import type { EngineConfig, ShardSpec } from '../engine/types.js';
+import type { EngineConfig, ShardSpec } from '../report/schema.js';
 import type { RunSourceFormat } from '../model/types.js';
 import type { RunCache } from './run-cache.js';
 

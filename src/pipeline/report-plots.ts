@@ -1,6 +1,6 @@
 // The plot step (`--plots DIR`, `--format html`): each run's curves and feature t-SNE. With a RunCache the runs the
 // diagnosis read and each embedding are reused, so several outputs never re-read a run or compute its t-SNE twice.
-import type { Report, RunReport } from '../engine/types.js';
+import type { Report, RunReport } from '../report/schema.js';
 import type { Run } from '../model/types.js';
 import type { FeatureEmbedding } from '../tsne/embed-features.js';
 import { writePlots, type WritePlotsOptions } from '../plot/write-plots.js';
@@ -45,7 +45,9 @@ async function computeEmbedding(r: RunReport, path: string, opts: { maxPoints?: 
     const { embedInputFromArrays, embedFeatures } = await import('../tsne/embed-features.js');
     // class names: from re-evaluation, else from a logged per-class table (tllib prints "0 - zero" style names)
     const names = r.eval?.classNames ?? r.perClass.find((t) => t.rows.length > 0)?.rows.map((row) => row.name);
-    const input = embedInputFromArrays(await readNpz(path), path, 'features', names);
+    const arrays = await readNpz(path);
+    (await import('../ingest/npy/dump-checks.js')).checkFeatureDump(arrays, path);
+    const input = embedInputFromArrays(arrays, path, 'features', names);
     return embedFeatures(input, { cap: opts.maxPoints, seed: opts.seed });
   } catch (err) {
     note(`no t-SNE: ${err instanceof Error ? err.message : String(err)}`);

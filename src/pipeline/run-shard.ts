@@ -1,7 +1,7 @@
 // One share of a sweep: reads its runs, keeps them until baselines are known, then judges them. Used inside each
 // worker thread and, for one share, in the main thread itself (which has the pipeline loaded already).
 import type { Run } from '../model/types.js';
-import type { RunReport } from '../engine/types.js';
+import type { RunReport } from '../report/schema.js';
 import type { FromWorker, RunStub, ToWorker, WorkerOptions } from './worker-protocol.js';
 import { nothingToDiagnose, loadRun, onlyEmptyEventFiles } from './load-run.js';
 import { loadRuns } from './load.js';

@@ -1,6 +1,6 @@
 // Messages between diagnoseMany (main thread) and its diagnose workers; plain data only (structured clone).
 import type { DiscoveredRun } from '../discover/discover-runs.js';
-import type { EngineConfig, RunReport } from '../engine/types.js';
+import type { EngineConfig, RunReport } from '../report/schema.js';
 import type { Algorithm, HyperValue, Run, RunSourceFormat } from '../model/types.js';
 import type { EvaluateSetting } from './options.js';
 

@@ -1,6 +1,6 @@
 // All plots of one run as named SVG strings with stable names (what writePlots saves and the HTML report inlines).
 import type { Run } from '../model/types.js';
-import type { RunReport } from '../engine/types.js';
+import type { RunReport } from '../report/schema.js';
 import type { FeatureEmbedding } from '../tsne/embed-features.js';
 import { tsneScatterSvg } from './tsne-scatter-svg.js';
 import { curvePlotSvg } from './curves-svg.js';

@@ -1,7 +1,7 @@
 // SVG bar chart of per-class accuracy (target, and source when known): where a class collapses or never transfers.
 import { DOMAIN_COLORS } from './palette.js';
 import { esc, px, svgOpen } from './svg.js';
-import type { RunReport } from '../engine/types.js';
+import type { RunReport } from '../report/schema.js';
 
 export interface PerClassBarsInput {
   title: string;

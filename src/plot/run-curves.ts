@@ -1,6 +1,6 @@
 // Which curves to draw for a run and for each finding: series picked from evidence, ranges shaded, change points marked.
 import type { Run, Series, Evaluation } from '../model/types.js';
-import type { RunReport, Finding, SeriesSummary } from '../engine/types.js';
+import type { RunReport, Finding, SeriesSummary } from '../report/schema.js';
 import { KEY } from '../model/metric-keys.js';
 import type { CurvePlotInput, CurveSeries, CurvePoint } from './curves-svg.js';
 

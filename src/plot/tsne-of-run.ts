@@ -1,5 +1,6 @@
 // The interactive UI's t-SNE: a run's features.npz embedded on a worker thread, with progress as a fraction.
 import { readNpz } from '../ingest/npy/index.js';
+import { checkFeatureDump } from '../ingest/npy/dump-checks.js';
 import { embedFeaturesInWorker, embedInputFromArrays } from '../tsne/embed-features.js';
 import type { TsneProgress } from '../tsne/tsne.js';
 
@@ -39,7 +40,9 @@ export async function tsneOfFeatureDump(
   path: string,
   opts: { maxPoints?: number; classNames?: string[]; seed?: number; onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
 ): Promise<UiTsneResult> {
-  const input = embedInputFromArrays(await readNpz(path), path, 'features', opts.classNames);
+  const arrays = await readNpz(path);
+  checkFeatureDump(arrays, path);
+  const input = embedInputFromArrays(arrays, path, 'features', opts.classNames);
   const e = await embedFeaturesInWorker(input, { cap: opts.maxPoints, seed: opts.seed }, (p) => opts.onProgress?.(progressFraction(p)), opts.signal);
   return {
     points: Float32Array.from(e.xy),

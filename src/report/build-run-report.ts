@@ -1,6 +1,6 @@
 // Turns a Run plus its findings and causes into the RunReport that the JSON contract and every reporter use.
 import type { Run } from '../model/types.js';
-import type { CheckedEntry, Finding, RankedCause, RunReport } from '../engine/types.js';
+import type { CheckedEntry, Finding, RankedCause, RunReport } from './schema.js';
 import { KEY } from '../model/metric-keys.js';
 import { summarizeSeries, epochMeans } from './summarize-series.js';
 import { coverageOf, runVerdict } from './run-verdict.js';
@@ -51,6 +51,8 @@ export function buildRunReport(run: Run, parts: RunVerdictParts): RunReport {
     formats: run.formats,
     files: run.files,
     earlierAttempts: run.earlierAttempts,
+    ...(run.attempts?.length ? { attempts: run.attempts } : {}),
+    ...(run.configFiles?.length ? { configFiles: run.configFiles } : {}),
     status: run.status,
     crash: run.crash,
     algorithm: run.algorithm,

@@ -1,7 +1,7 @@
 // Summaries of a series for the report: counts, first/last/min/max, non-finite count and per-epoch means.
 import type { Series } from '../model/types.js';
 import { epochMeans as signalEpochMeans } from '../signals/epoch-means.js';
-import type { SeriesSummary } from '../engine/types.js';
+import type { SeriesSummary } from './schema.js';
 
 /** Per-epoch means as the report shows them: the same numbers the rules judge (src/signals/epoch-means.ts). */
 export function epochMeans(s: Series, itersPerEpoch?: number): { epoch: number; mean: number }[] {

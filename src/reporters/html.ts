@@ -1,5 +1,5 @@
 // Self-contained HTML report (one file, inline CSS and SVG, no scripts, no network): summary, findings, causes, plots.
-import type { Report, RunReport, Finding, RankedCause } from '../engine/types.js';
+import type { Report, RunReport, Finding, RankedCause } from '../report/schema.js';
 import type { FeatureEmbedding } from '../tsne/embed-features.js';
 import type { NamedPlot } from '../plot/build-plots.js';
 import { buildPlots } from '../plot/build-plots.js';

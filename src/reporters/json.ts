@@ -1,6 +1,6 @@
 // The versioned JSON report (schema documented in README "JSON report"); NaN/Infinity become strings so it stays valid JSON.
 
-import type { Report } from '../engine/types.js';
+import type { Report } from '../report/schema.js';
 import { escapeJsonC1 } from '../output/terminal-safe.js';
 
 export function renderJson(report: Report): string {

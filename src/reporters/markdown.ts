@@ -1,6 +1,6 @@
 // Markdown for PR comments and CI job summaries: a table of runs, then each run's verdict, findings and fixes.
 import { basename } from 'node:path';
-import type { Report, RunReport } from '../engine/types.js';
+import type { Report, RunReport } from '../report/schema.js';
 import { pct, SEVERITY_GLYPH } from './style.js';
 import { coverageLines, evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';

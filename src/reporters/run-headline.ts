@@ -1,5 +1,5 @@
 // The one-line verdict and the header facts of a run, shared by the text and Markdown reporters.
-import type { RunReport, Finding } from '../engine/types.js';
+import type { RunReport, Finding } from '../report/schema.js';
 import { SEVERITY_ORDER } from './style.js';
 import { runVerdict, type Coverage, type RunVerdict } from '../report/run-verdict.js';
 

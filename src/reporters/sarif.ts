@@ -1,10 +1,11 @@
 // SARIF 2.1.0 for code scanning: rules from each rule's meta, results pointing at log file lines.
 import { relative } from 'node:path';
+import type { RuleMeta } from '../engine/types.js';
+import type { Report, Severity } from '../report/schema.js';
 import { runVerdictOf } from './run-headline.js';
 
 /** The pseudo-rule a not-judged run is reported under. */
 export const NOT_JUDGED_RULE = 'not-judged';
-import type { Report, RuleMeta, Severity } from '../engine/types.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warn: 'warning', info: 'note' };
 

@@ -1,5 +1,5 @@
 // Severity glyphs and ANSI colours for the plain-text reporters; colours vanish with NO_COLOR or a pipe.
-import type { Severity } from '../engine/types.js';
+import type { Severity } from '../report/schema.js';
 
 export interface Paint {
   red(s: string): string;
@@ -21,7 +21,7 @@ export function paint(color: boolean): Paint {
 }
 
 export const SEVERITY_GLYPH: Record<Severity, string> = { error: '✖', warn: '⚠', info: 'ℹ' };
-export { SEVERITY_ORDER } from '../engine/types.js';
+export { SEVERITY_ORDER } from '../report/schema.js';
 
 export function paintSeverity(p: Paint, sev: Severity, s: string): string {
   return sev === 'error' ? p.red(s) : sev === 'warn' ? p.yellow(s) : p.blue(s);

@@ -1,6 +1,6 @@
 // Plain-text report for terminals and logs: verdict first, evidence, then what to change (docs/ux.md).
 import { basename } from 'node:path';
-import type { Report, RunReport, Evidence } from '../engine/types.js';
+import type { Report, RunReport, Evidence } from '../report/schema.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
 import { coverageLines, evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
@@ -49,6 +49,7 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   out.push(`  source ${pct(m.finalSourceAcc)}  target ${pct(m.finalTargetAcc)}${best}${test}${dom}`);
   if (run.eval) out.push(p.dim(`  evaluation: ${evalSummary(run.eval)}`));
   if (run.earlierAttempts.length) out.push(p.dim(`  earlier attempts: ${run.earlierAttempts.map((f) => basename(f)).join(', ')}`));
+  if (run.attempts?.length) out.push(p.dim(`  ${attemptsLine(run.attempts)}`));
 
   const findings = sortedFindings(run).filter((f) => opts.showInfo !== false || f.severity !== 'info');
   if (findings.length) out.push('');
@@ -104,4 +105,15 @@ export function renderText(raw: Report, opts: TextOptions & { allRuns?: boolean 
   const parts = [table, ...(seeds ? [seeds] : []), ...detailed.map((r) => renderRunText(r, opts))];
   if (hidden > 0) parts.push(p.dim(`${hidden} run${hidden > 1 ? 's' : ''} without problems not detailed (--verbose shows every run)`));
   return [...parts, ...errors].join('\n\n') + '\n';
+}
+
+/** `11 runs appended in out.txt: 10 ended in a traceback (3 stopped by hand, 1 out of memory); this report is the newest with numbers` */
+function attemptsLine(attempts: NonNullable<RunReport['attempts']>): string {
+  const files = [...new Set(attempts.map((a) => basename(a.file)))].join(', ');
+  const crashed = attempts.filter((a) => a.crash);
+  const killed = attempts.filter((a) => a.status === 'killed').length;
+  const oom = crashed.filter((a) => /out ?of ?memory/i.test(`${a.crash!.type} ${a.crash!.message}`)).length;
+  const extra = [killed ? `${killed} stopped by hand` : '', oom ? `${oom} out of memory` : ''].filter(Boolean).join(', ');
+  const how = crashed.length ? `; ${crashed.length} ended in a traceback${extra ? ` (${extra})` : ''}` : '';
+  return `${attempts.length} runs appended in ${files}${how}; the series shown are the newest that logged numbers`;
 }

@@ -1,6 +1,6 @@
 // Groups runs that differ only by seed (and by where they were written) and summarises each group's target accuracy.
 import type { HyperValue } from '../model/types.js';
-import type { RunReport } from '../engine/types.js';
+import type { RunReport } from '../report/schema.js';
 import { meanInterval, welchTest, noiseVerdict, DEFAULT_ALPHA, type MeanInterval, type DifferenceTest, type NoiseVerdict } from './seed-stats.js';
 
 /** Hyperparameter names that hold the random seed (tllib `seed`, Lightning `seed_everything`, common spellings). */
@@ -69,8 +69,16 @@ export interface SeedGroup {
   config: Record<string, HyperValue>;
   runIds: string[];
   seeds: string[];
-  /** target accuracy per run, same order as runIds; runs without a number are in runIds but not here */
+  /**
+   * target accuracy per distinct training (copies counted once), in runIds order; runs without a number are in
+   * runIds but not here
+   */
   values: number[];
+  /**
+   * runs that are copies of another run of the group (same seed, same headline metrics): the same training read
+   * twice (a text log and its CSV, a copied folder). Each list starts with the run kept; the interval counts it once.
+   */
+  duplicates: string[][];
   metric: SeedMetric;
   interval: MeanInterval;
 }
@@ -79,6 +87,68 @@ function configOf(run: RunReport): Record<string, HyperValue> {
   const out: Record<string, HyperValue> = {};
   for (const k of Object.keys(run.hyperparameters).sort()) if (!isNonConfigKey(k)) out[k] = run.hyperparameters[k];
   return out;
+}
+
+/**
+ * Headline numbers that identify one training's outcome: the target evaluations, which every logger of a training
+ * records from the same measurement. (Source and domain accuracy are training-batch statistics that a text log
+ * averages per epoch and a Lightning CSV takes from the last step: the same training shows different values there.)
+ */
+const OUTCOME_KEYS = ['finalTargetAcc', 'bestTargetAcc', 'testAcc'] as const;
+/** Most decimals a logger prints; beyond this a value is float noise (0.8577777743339539 as a percent). */
+const MAX_DECIMALS = 3;
+
+/** Decimals `x` was printed with (85.8 -> 1, 85.778 -> 3), capped at MAX_DECIMALS. */
+function decimalsOf(x: number): number {
+  for (let d = 0; d < MAX_DECIMALS; d++) if (Math.abs(x - Number(x.toFixed(d))) < 1e-9) return d;
+  return MAX_DECIMALS;
+}
+
+/** Equal at the precision of the less precise of the two (a log's 85.8 is a CSV's 85.7777774). */
+function samePrinted(x: number, y: number): boolean {
+  const d = Math.min(decimalsOf(x), decimalsOf(y));
+  return x.toFixed(d) === y.toFixed(d);
+}
+/** With no seed to compare, this many equal headline numbers are needed to call two runs one training. */
+const MIN_EQUAL_METRICS_WITHOUT_SEED = 2;
+
+/**
+ * Is `b` the same training as `a`? Same seed and every target number both have equal (at the printed precision);
+ * or (a seed missing on one side, e.g. a CSV export without the config) at least MIN_EQUAL_METRICS_WITHOUT_SEED
+ * equal and none different.
+ */
+export function sameTraining(a: RunReport, b: RunReport): boolean {
+  const sa = seedOf(a);
+  const sb = seedOf(b);
+  if (sa !== '?' && sb !== '?' && sa !== sb) return false;
+  let equal = 0;
+  for (const k of OUTCOME_KEYS) {
+    const x = a.metrics[k];
+    const y = b.metrics[k];
+    if (x === undefined || y === undefined) continue;
+    if (!samePrinted(x, y)) return false;
+    equal++;
+  }
+  return sa !== '?' && sb !== '?' ? equal >= 1 : equal >= MIN_EQUAL_METRICS_WITHOUT_SEED;
+}
+
+/**
+ * The runs with copies of one training removed (the first of each kept), and the copies found (each list starts
+ * with the run kept). Copies are one sample, not n: fifty copies would otherwise give "85.8 +- 0.0, n=50".
+ * O(runs x distinct trainings), fine for the groups of a sweep.
+ */
+export function distinctTrainings(runs: readonly RunReport[]): { kept: RunReport[]; duplicates: string[][] } {
+  const kept: RunReport[] = [];
+  const copiesOf = new Map<RunReport, string[]>();
+  for (const r of runs) {
+    const original = kept.find((k) => sameTraining(k, r));
+    if (original) copiesOf.get(original)!.push(r.id);
+    else {
+      kept.push(r);
+      copiesOf.set(r, [r.id]);
+    }
+  }
+  return { kept, duplicates: [...copiesOf.values()].filter((ids) => ids.length > 1) };
 }
 
 function seedOf(run: RunReport): string {
@@ -113,18 +183,15 @@ export function groupBySeed(runs: RunReport[], metric: SeedMetric = 'finalTarget
     modal.set(k, [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0]);
   }
   const out = groups.map(([signature, g]) => {
-    const values: number[] = [];
-    for (const r of g.runs) {
-      const v = targetAccOf(r, metric);
-      if (v !== undefined) values.push(v);
-    }
+    const { kept, duplicates } = distinctTrainings(g.runs);
+    const values = kept.map((r) => targetAccOf(r, metric)).filter((v): v is number => v !== undefined);
     const distinct = keysInAll.filter((k) => hyperText(g.config[k]) !== modal.get(k));
     const shown = distinct.slice(0, MAX_LABEL_KEYS).map((k) => `${k}=${hyperText(g.config[k])}`);
     if (distinct.length > MAX_LABEL_KEYS) shown.push('…');
     const label = [g.algorithm, ...shown].join(' ');
     return {
       signature, label, algorithm: g.algorithm, config: g.config,
-      runIds: g.runs.map((r) => r.id), seeds: g.runs.map(seedOf), values, metric, interval: meanInterval(values),
+      runIds: g.runs.map((r) => r.id), seeds: g.runs.map(seedOf), values, duplicates, metric, interval: meanInterval(values),
     };
   });
   // two groups can look alike on the shared keys (they differ in a key only one script has): name them by a run
@@ -169,10 +236,20 @@ export function compareSeedGroups(a: SeedGroup, b: SeedGroup, alpha = DEFAULT_AL
  */
 export function regressionAgainstBaseline(current: RunReport[], baseline: RunReport[], metric: SeedMetric = 'finalTargetAcc', alpha = DEFAULT_ALPHA): GroupComparison {
   const mk = (runs: RunReport[], label: string): SeedGroup => {
-    const values = runs.map((r) => targetAccOf(r, metric)).filter((v): v is number => v !== undefined);
-    return { signature: label, label, algorithm: runs[0]?.algorithm ?? 'unknown', config: {}, runIds: runs.map((r) => r.id), seeds: runs.map(seedOf), values, metric, interval: meanInterval(values) };
+    const { kept, duplicates } = distinctTrainings(runs);
+    const values = kept.map((r) => targetAccOf(r, metric)).filter((v): v is number => v !== undefined);
+    return { signature: label, label, algorithm: runs[0]?.algorithm ?? 'unknown', config: {}, runIds: runs.map((r) => r.id), seeds: runs.map(seedOf), values, duplicates, metric, interval: meanInterval(values) };
   };
   return compareSeedGroups(mk(current, 'current'), mk(baseline, 'baseline'), alpha);
+}
+
+/** "50 runs are copies of 1 training (same seed, same metrics: a, b, c, …)" or '' when there are none. */
+export function duplicatesText(g: Pick<SeedGroup, 'duplicates'>): string {
+  if (!g.duplicates.length) return '';
+  const copies = g.duplicates.reduce((n, d) => n + d.length, 0);
+  const shown = g.duplicates.map((d) => (d.length > 4 ? `${d.slice(0, 3).join(' = ')} = … (${d.length})` : d.join(' = '))).slice(0, 3);
+  const more = g.duplicates.length > 3 ? `; ${g.duplicates.length - 3} more` : '';
+  return `${copies} runs are copies of ${g.duplicates.length} training${g.duplicates.length > 1 ? 's' : ''} (same seed, same metrics; counted once): ${shown.join('; ')}${more}`;
 }
 
 /** "85.7 +- 1.8 (95% CI, n=3)" or "85.8 (n=1, no CI)". */

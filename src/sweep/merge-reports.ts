@@ -1,7 +1,7 @@
 // `dann-doctor merge`: shard reports (`--shard i/n --format json`) back into the report one process would have made:
 // the same runs in the same order, the same errors, and baselines picked over the whole set.
-import type { Report, RunReport, ShardJudgeOptions } from '../engine/types.js';
-import { SCHEMA_VERSION } from '../engine/types.js';
+import type { Report, RunReport, ShardJudgeOptions } from '../report/schema.js';
+import { SCHEMA_VERSION } from '../report/schema.js';
 import { pickBaselines } from '../model/baseline-run.js';
 
 /** Why a set of shard reports cannot be merged; the CLI prints it as a one-line usage error. */

@@ -1,7 +1,7 @@
 // Renders the sweep triage table as aligned terminal text (optionally coloured) or as a Markdown table.
 import type { TriageTable, TriageRow } from './triage-table.js';
 import type { SeedGroup } from '../seeds/group-by-seed.js';
-import { compareSeedGroups, formatInterval } from '../seeds/group-by-seed.js';
+import { compareSeedGroups, duplicatesText, formatInterval } from '../seeds/group-by-seed.js';
 
 /** Widest a cell may get in text output before it is cut with an ellipsis (keeps rows on a 160-column terminal). */
 export const MAX_CELL_CHARS = 44;
@@ -75,10 +75,16 @@ export function renderTriageMarkdown(table: TriageTable): string {
  * (is the gap seed noise?). Empty when no config has two seeds.
  */
 export function renderSeedGroupsText(groups: SeedGroup[]): string {
-  const multi = groups.filter((g) => g.values.length >= 2);
-  if (multi.length === 0) return '';
+  // groups of several runs: distinct seeds get an interval; copies of one training are said, never averaged
+  const shown = groups.filter((g) => g.values.length >= 2 || g.duplicates.length > 0);
+  if (shown.length === 0) return '';
+  const multi = shown.filter((g) => g.values.length >= 2);
   const out = ['seed groups (same config, different seeds; final target acc, mean +- 95% CI):'];
-  for (const g of multi) out.push(`  ${g.label}: ${formatInterval(g.interval)}  [${g.runIds.join(', ')}]`);
+  for (const g of shown) {
+    const ids = g.runIds.length > 8 ? `${g.runIds.slice(0, 8).join(', ')}, … (${g.runIds.length} runs)` : g.runIds.join(', ');
+    out.push(`  ${g.label}: ${formatInterval(g.interval)}  [${ids}]`);
+    if (g.duplicates.length) out.push(`    ${duplicatesText(g)}`);
+  }
   const best = [...multi].sort((x, y) => y.interval.mean - x.interval.mean)[0];
   for (const g of multi) if (g !== best) out.push(`  ${compareSeedGroups(g, best).summary}`);
   return `${out.join('\n')}\n`;

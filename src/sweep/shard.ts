@@ -1,9 +1,9 @@
 // `--shard i/n`: a stable partition of the discovered runs, so n processes (GNU parallel, a Slurm job array) each
 // diagnose one share and `dann-doctor merge` puts the shard reports back together.
 import type { DiscoverResult, DiscoveredRun } from '../discover/discover-runs.js';
-import type { ShardReportInfo, ShardSpec } from '../engine/types.js';
+import type { ShardReportInfo, ShardSpec } from '../report/schema.js';
 
-export type { ShardSpec } from '../engine/types.js';
+export type { ShardSpec } from '../report/schema.js';
 export type ShardInfo = Omit<ShardReportInfo, 'judge'>;
 
 /** "2/8" -> { index: 2, count: 8 }; undefined for anything else (the caller words the error). */

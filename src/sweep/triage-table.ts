@@ -1,6 +1,6 @@
 // The sweep triage table: one row per run, worst first, with the hyperparameters that vary across the sweep as columns.
 import type { HyperValue } from '../model/types.js';
-import type { Finding, Report, RunReport, Severity } from '../engine/types.js';
+import type { Finding, Report, RunReport, Severity } from '../report/schema.js';
 import { hyperText, isNonConfigKey, orderByPriority } from '../seeds/group-by-seed.js';
 import type { RunVerdict } from '../report/run-verdict.js';
 import { runVerdictOf } from '../reporters/run-headline.js';

@@ -2,7 +2,7 @@
 // out the presentational panes. All decisions live in state/; this file only connects them.
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import type { Report, RunReport } from '../engine/types.js';
+import type { Report, RunReport } from '../report/schema.js';
 import type { EvalResults } from '../model/types.js';
 import { initialState, reduce, type UiState, type Action, type TsneResult, type ExportFormat } from './state/ui-state.js';
 import { splitKeys } from './state/keys.js';

@@ -1,7 +1,7 @@
 // Entry of the interactive terminal UI: renders a Report with Ink on a TTY and resolves with the exit code.
 // Only src/cli.ts imports this (lazily), so the non-interactive path never loads Ink or React.
 import { render } from 'ink';
-import type { Report } from '../engine/types.js';
+import type { Report } from '../report/schema.js';
 import type { CliIO } from '../output/cli-io.js';
 import { App, type UiLoaders } from './App.js';
 import { ThemeContext, colourEnabled } from './theme.js';

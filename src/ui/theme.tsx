@@ -1,6 +1,6 @@
 // Colour policy for the UI: colours carry meaning (severity, focus) and disappear entirely under NO_COLOR.
 import { createContext, useContext } from 'react';
-import type { Severity } from '../engine/types.js';
+import type { Severity } from '../report/schema.js';
 
 export interface Theme {
   color: boolean;

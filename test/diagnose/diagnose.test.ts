@@ -1,15 +1,16 @@
 // diagnose(): ranked causes with evidence that raised/lowered them, run-specific fixes, experiments, checked/notChecked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diagnose } from '../../src/diagnose/index.js';
+import { diagnose } from '../../src/causes/index.js';
 import { runRules } from '../../src/engine/run-rules.js';
+import { RULES } from '../../rules/index.js';
 import type { Run } from '../../src/model/types.js';
 import { sharedRun, realLog, makeRun, switchedOff, tllibSeries } from '../rules/runs.js';
 import { KEY } from '../../src/model/metric-keys.js';
 
 const empty = { rules: {}, ruleOptions: {}, metricAliases: {} };
 async function judge(run: Run, baseline?: Run) {
-  const { findings, notApplicable } = runRules(run, empty, baseline);
+  const { findings, notApplicable } = runRules(run, empty, baseline, RULES);
   return { findings, ...diagnose(run, findings, { notApplicable, baseline }) };
 }
 

@@ -2,14 +2,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
 import { FIXTURES } from '../helpers/shared.js';
 import { diagnose, judgeRun, resolveConfig } from '../../src/index.js';
-import type { RunReport } from '../../src/engine/types.js';
+import type { RunReport } from '../../src/report/schema.js';
 import { reportConsistency } from '../helpers/consistency.js';
 import { makeRun, epochSeries } from '../rules/runs.js';
 import { KEY } from '../../src/model/metric-keys.js';
 
-for (const dir of ['runs', 'textlogs', 'csv', 'jsonl', 'tfevents', 'mlflow']) {
+/** Every fixture folder that holds runs (hostile inputs, bare arrays, checkpoints and SARIF samples are not runs). */
+const NOT_RUNS = new Set(['hostile', 'npy', 'pth', 'sarif']);
+const dirs = readdirSync(FIXTURES).filter((d) => !NOT_RUNS.has(d) && statSync(join(FIXTURES, d)).isDirectory()).sort();
+
+test('fixture folders found', () => assert.ok(dirs.length >= 6, dirs.join(', ')));
+
+for (const dir of dirs) {
   test(`self-consistent: fixtures/${dir}`, async () => {
     const rep = await diagnose([join(FIXTURES, dir)]);
     for (const r of rep.runs) assert.deepEqual(reportConsistency(r).problems, []);

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig, loadConfig, parseRuleFlag, mergeConfigs, findConfigFile } from '../../src/engine/config.js';
+import { parseConfig, loadConfig, mergeConfigs, findConfigFile } from '../../src/cli/config-file.js';
+import { ruleOverrides } from '../../src/cli/parse.js';
 import { InputError } from '../../src/ingest/input-error.js';
 
 const F = 'dann-doctor.config.json';
@@ -44,10 +45,10 @@ test('loadConfig reads a file; a missing file is an InputError naming it', async
 });
 
 test('--rule id=level flags', () => {
-  assert.deepEqual(parseRuleFlag('curve-jump=off'), { ruleId: 'curve-jump', severity: 'off' });
-  assert.throws(() => parseRuleFlag('curve-jump'), /expected id=off\|info\|warn\|error/);
-  assert.throws(() => parseRuleFlag('nope=warn'), /unknown rule "nope"/);
-  assert.throws(() => parseRuleFlag('curve-jump=loud'), /level must be one of/);
+  assert.deepEqual(ruleOverrides(['curve-jump=off', 'oscillation = error']), { 'curve-jump': 'off', oscillation: 'error' });
+  assert.throws(() => ruleOverrides(['curve-jump']), /expects id=off\|info\|warn\|error/);
+  assert.throws(() => ruleOverrides(['nope=warn']), /unknown rule "nope"/);
+  assert.throws(() => ruleOverrides(['curve-jump=loud']), /level must be one of/);
 });
 
 test('mergeConfigs: later wins, options merge per rule', () => {

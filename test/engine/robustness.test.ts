@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { runRules } from '../../src/engine/run-rules.js';
-import { diagnose } from '../../src/diagnose/index.js';
+import { RULES } from '../../rules/index.js';
+import { diagnose } from '../../src/causes/index.js';
 import { KEY } from '../../src/model/metric-keys.js';
 import type { Point, Series } from '../../src/model/types.js';
 import { makeRun, FAKE_LOG } from '../rules/runs.js';
@@ -40,7 +41,7 @@ test('runRules + diagnose never throw on arbitrary runs, and their output is wel
       ([ss, hp, algorithm, status]) => {
         const run = makeRun({ series: ss as Series[], algorithm: algorithm as never, status: status as never });
         run.hyperparameters = hp as never;
-        const { findings, notApplicable } = runRules(run, { rules: {}, ruleOptions: {}, metricAliases: {} });
+        const { findings, notApplicable } = runRules(run, { rules: {}, ruleOptions: {}, metricAliases: {} }, undefined, RULES);
         const d = diagnose(run, findings, { notApplicable });
         for (const f of findings) {
           assert.doesNotMatch(f.message, /\{\{|undefined|NaN%/, f.message);

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runRules, formatMessage, fingerprintOf } from '../../src/engine/run-rules.js';
+import { RULES } from '../../rules/index.js';
 import { createRule } from '../../src/engine/create-rule.js';
 import { makeRun, sharedRun } from '../rules/runs.js';
 
@@ -14,8 +15,8 @@ test('formatMessage fills {{data}} and leaves unknown placeholders visible', () 
 
 test('diverged run: findings, severities, causes and a stable fingerprint', async () => {
   const run = await sharedRun('diverged')();
-  const a = runRules(run, empty);
-  const b = runRules(run, empty);
+  const a = runRules(run, empty, undefined, RULES);
+  const b = runRules(run, empty, undefined, RULES);
   const ids = a.findings.map((f) => `${f.severity}:${f.ruleId}`);
   // the log alone: target 9.78% (truth.json) for 10 classes is at chance -> target-prediction-collapse (atChance)
   assert.deepEqual(ids, ['error:loss-divergence', 'error:source-underfit', 'error:target-prediction-collapse', 'warn:lr-out-of-range', 'info:oracle-model-selection']);
@@ -28,7 +29,7 @@ test('diverged run: findings, severities, causes and a stable fingerprint', asyn
 
 test('config: severity override, off, and option override', async () => {
   const run = await sharedRun('diverged')();
-  const res = runRules(run, { rules: { 'loss-divergence': 'info', 'lr-out-of-range': 'off' }, ruleOptions: { 'source-underfit': { minAcc: 5 } }, metricAliases: {} });
+  const res = runRules(run, { rules: { 'loss-divergence': 'info', 'lr-out-of-range': 'off' }, ruleOptions: { 'source-underfit': { minAcc: 5 } }, metricAliases: {} }, undefined, RULES);
   assert.equal(res.findings.find((f) => f.ruleId === 'loss-divergence')?.severity, 'info');
   assert.equal(res.findings.find((f) => f.ruleId === 'lr-out-of-range'), undefined);
   assert.equal(res.findings.find((f) => f.ruleId === 'source-underfit'), undefined);

@@ -101,3 +101,17 @@ test('--eval depth: quick by default, bare --eval and --backend mean deep, --no-
   assert.throws(() => parseCliArgs(['--no-eval', '--eval', 'deep', 'run']), UsageError);
   assert.throws(() => parseCliArgs(['--eval=fast', 'run']), /--eval expects quick \| deep \| off/);
 });
+
+test('per-class A-distance (ridge): classes far apart in one dump, identical in the other; thin classes NaN', async () => {
+  const { perClassADistanceRidge } = await import('../../src/evaluate/ridge-probe.js');
+  const r = mulberry32(5);
+  const rows = 60;
+  const labels = Int32Array.from({ length: rows }, (_, i) => i % 2);
+  const src: Matrix = { rows, cols: 4, data: Float32Array.from({ length: rows * 4 }, () => r()) };
+  // class 0 of the target is shifted far away, class 1 is the source's own rows
+  const tgt: Matrix = { rows, cols: 4, data: src.data.map((v, i) => (labels[Math.floor(i / 4)] === 0 ? v + 100 : v)) };
+  const d = perClassADistanceRidge(src, labels, tgt, labels, 3, 0);
+  assert.ok(d[0]! > 1.5, String(d[0]));
+  assert.ok(d[1]! < 0.7, String(d[1]));
+  assert.ok(Number.isNaN(d[2]!), 'class 2 has no rows');
+});

@@ -2,7 +2,7 @@
 // about curves must agree with the series they name, as the report itself shows them (series[].epochMeans). The
 // checks here are written independently of src/signals (plain means, medians and window maxima), so a sentence
 // that its own data contradicts fails even if the rule code and the sentence code share a bug.
-import type { RunReport, CheckedEntry, Finding } from '../../src/engine/types.js';
+import type { RunReport, CheckedEntry, Finding } from '../../src/report/schema.js';
 
 export interface ConsistencyResult {
   /** problems found, one line each */

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { unpickle } from '../../src/ingest/pth/pickle-vm.js';
 import { readPthBuffer } from '../../src/ingest/pth/read-pth.js';
-import { openZipBuffer } from '../../src/ingest/zip.js';
+import { openZipBuffer } from '../../src/ingest/common/zip.js';
 import { InputError } from '../../src/ingest/input-error.js';
 import { markLevelsBomb, builtListsBomb, deflatedStorageBomb, stateDictPickle, torchZip, storedMember, deflatedMember, zipOf, float32s } from '../../bench/fuzz/hostile-inputs.js';
 

@@ -34,6 +34,12 @@ test('scanLine is linear: a 60,000-character line of digits and separators scans
     scanLine(unit.repeat(Math.ceil(60_000 / unit.length)));
     assert.ok(performance.now() - t0 < 1000, `"${unit}" repeated`);
   }
+  // long runs of key-trim characters inside one key (a `[...]+$` trim regex took 17 s on the first of these)
+  for (const line of [`x${' '.repeat(60_000)}y 1`, `x${':'.repeat(60_000)}y 1`, `a${' -> '.repeat(15_000)}1`]) {
+    const t0 = performance.now();
+    scanLine(line);
+    assert.ok(performance.now() - t0 < 1000, line.slice(0, 8));
+  }
 });
 
 test('printed dicts: split where one ends and the next begins, nested keys flattened, reprs kept as text', () => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { literalOrSource, parseNamespace, parsePythonLiteral, parsePythonNumber, PythonLiteralError } from '../../src/ingest/python-literal.js';
+import { literalOrSource, parseNamespace, parsePythonLiteral, parsePythonNumber, PythonLiteralError } from '../../src/ingest/common/python-literal.js';
 import { SHARED_REAL_LOGS, SHARED_RUNS, hasShared, trainLogOf } from '../helpers/shared.js';
 import type { HyperValue } from '../../src/model/types.js';
 

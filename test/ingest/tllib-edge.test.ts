@@ -6,9 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readTllibLog } from '../../src/ingest/tllib/index.js';
-import { PointBuffer } from '../../src/ingest/tllib/point-buffer.js';
+import { PointBuffer } from '../../src/ingest/common/point-buffer.js';
 import { InputError } from '../../src/ingest/input-error.js';
-import { readLines } from '../../src/ingest/read-lines.js';
+import { readLines } from '../../src/ingest/common/read-lines.js';
 import { scanLines } from '../../src/ingest/tllib/line-scanner.js';
 import { SHARED_REAL_LOGS, SHARED_RUNS, hasShared, trainLogOf } from '../helpers/shared.js';
 import type { RunFragment } from '../../src/model/types.js';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { deflateRawSync, crc32 } from 'node:zlib';
-import { openZip, openZipBuffer, withZip, unsafeEntryName } from '../../src/ingest/zip.js';
+import { openZip, openZipBuffer, withZip, unsafeEntryName } from '../../src/ingest/common/zip.js';
 import { InputError } from '../../src/ingest/input-error.js';
 import { FIXTURES, SHARED_RUNS, hasShared } from '../helpers/shared.js';
 

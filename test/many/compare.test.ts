@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diagnose } from '../../src/index.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/report/schema.js';
 import { compareRuns, compareCommand, isSourceOnly, compareRunSets } from '../../src/cli/compare.js';
 import { SHARED_RUNS, hasShared } from '../helpers/shared.js';
 import { copyWithSeed, makeSweep, type Sweep } from './sweep-fixture.js';

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagnose } from '../../src/index.js';
-import type { Report, RunReport } from '../../src/engine/types.js';
+import type { Report, RunReport } from '../../src/report/schema.js';
 import { triageTable, renderTriageText, renderTriageMarkdown, renderSeedGroupsText } from '../../src/sweep/index.js';
 import { diagnoseMany, workerCount } from '../../src/pipeline/diagnose-many.js';
 import { groupBySeed, compareSeedGroups } from '../../src/seeds/index.js';
@@ -106,6 +106,10 @@ test('seed groups: the healthy config and its two re-seeded copies form one grou
   // `log`, so it joins the group, with its accuracy logged as the float32 fraction 0.8577777743339539
   assert.ok(g.runIds.some((r) => r.endsWith('runs/healthy_lightning')));
   assert.equal(g.runIds.length, 4);
+  // ...but it is the same training as healthy (seed 1, same numbers): counted once, and said
+  assert.equal(g.duplicates.length, 1);
+  assert.deepEqual(g.duplicates[0].map((id) => id.split('/').pop()).sort(), ['healthy', 'healthy_lightning']);
+  assert.equal(g.values.length, 3);
   for (const v of g.values) assert.ok(Math.abs(v - 85.778) < 1e-3, String(v));
   assert.ok(Math.abs(g.interval.mean - 85.778) < 1e-3);
   // strong_disc (different discriminator) and diverged (lr 10) are configs of their own
@@ -114,7 +118,8 @@ test('seed groups: the healthy config and its two re-seeded copies form one grou
   assert.match(diverged.label, /lr=10/);
   // three seeds at 85.778 vs one diverged run at 9.778: outside seed noise
   assert.equal(compareSeedGroups(diverged, g).verdict, 'worse');
-  assert.match(renderSeedGroupsText(groups), /85\.8 \+- 0\.0 \(95% CI, n=4\)/);
+  assert.match(renderSeedGroupsText(groups), /85\.8 \+- 0\.0 \(95% CI, n=3\)/);
+  assert.match(renderSeedGroupsText(groups), /2 runs are copies of 1 training \(same seed, same metrics; counted once\)/);
 });
 
 test('an explicit --baseline run reaches every worker: same no-adaptation-gain verdicts as diagnose()', async () => {
@@ -130,7 +135,7 @@ test('an explicit --baseline run reaches every worker: same no-adaptation-gain v
 });
 
 test('suppressed findings (baseline file) neither top a row nor sort it up', async () => {
-  const { applyBaseline, writeBaseline } = await import('../../src/baseline/index.js');
+  const { applyBaseline, writeBaseline } = await import('../../src/suppressions/index.js');
   const diverged = byId(parallel, parallel.runs.find((r) => r.id.endsWith('runs/diverged'))!.id);
   const known = writeBaseline({ ...parallel, runs: [diverged] });
   const t = triageTable(applyBaseline(parallel, known).report);

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { diagnose } from '../../src/index.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/report/schema.js';
 import { renderSarif } from '../../src/reporters/sarif.js';
 import { renderJson } from '../../src/reporters/json.js';
 import { renderText } from '../../src/reporters/text.js';
 import { renderMarkdown } from '../../src/reporters/markdown.js';
-import { RULES } from '../../src/engine/registry.js';
+import { RULES } from '../../rules/index.js';
 import { SHARED_RUNS, FIXTURES, REPO_ROOT } from '../helpers/shared.js';
 
 let report: Report;

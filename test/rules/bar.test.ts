@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { diagnose } from '../../src/index.js';
-import type { Report, RunReport } from '../../src/engine/types.js';
+import type { Report, RunReport } from '../../src/report/schema.js';
 import { SHARED_RUNS, SHARED_REAL_LOGS } from '../helpers/shared.js';
 
 interface Truth {

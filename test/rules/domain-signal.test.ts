@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import saturated from '../../rules/domain-acc-saturated.js';
 import atChance from '../../rules/domain-acc-at-chance.js';
 import { KEY } from '../../src/model/metric-keys.js';
-import { domainSignalOf } from '../../rules/support/domain-signal.js';
+import { domainSignalOf } from '../../src/facts/domain-signal.js';
 import { ruleTester } from './rule-tester.js';
 import { makeRun, tllibSeries } from './runs.js';
 

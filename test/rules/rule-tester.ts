@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Run } from '../../src/model/types.js';
-import type { Evidence, Finding } from '../../src/engine/types.js';
+import type { Evidence, Finding } from '../../src/report/schema.js';
 import type { AnyRule } from '../../src/engine/create-rule.js';
 import { runRules } from '../../src/engine/run-rules.js';
 

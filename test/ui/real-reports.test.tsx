@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderApp, KEYS } from './render.js';
 import { SHARED_RUNS, SHARED_REAL_LOGS, hasShared } from '../helpers/shared.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/report/schema.js';
 import { sortedFindings, SEVERITY_BADGE } from '../../src/ui/state/report-view.js';
 
 const skip = hasShared ? false : '../shared is missing';

@@ -1,7 +1,7 @@
 // The one test-render helper for the UI: mounts <App> with ink-testing-library, sizes the fake terminal (and
 // resizes it like a real one), sends keys, and waits for frames with a bounded poll (no fixed sleeps).
 import { render } from 'ink-testing-library';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/report/schema.js';
 import { App, type UiLoaders, type AppProps } from '../../src/ui/App.js';
 import { ThemeContext } from '../../src/ui/theme.js';
 

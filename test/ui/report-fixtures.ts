@@ -1,8 +1,8 @@
 // Hand-built Reports for UI tests, with numbers read off the real runs in ../shared/runs (log lines cited).
 // Findings and cause confidences are illustrative (ux.md's sketch): the UI renders whatever diagnose decides,
 // so these pin what the UI shows for a given Report, not what the rules conclude.
-import type { Report, RunReport, SeriesSummary, Finding } from '../../src/engine/types.js';
-import { SCHEMA_VERSION } from '../../src/engine/types.js';
+import type { Report, RunReport, SeriesSummary, Finding } from '../../src/report/schema.js';
+import { SCHEMA_VERSION } from '../../src/report/schema.js';
 import { SHARED_RUNS } from '../helpers/shared.js';
 
 function series(key: string, rawName: string, unit: string, means: number[]): SeriesSummary {

@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { HyperValue, Note, RunFragment } from '../../model/types.js';
-import { parseNamespace } from '../python-literal.js';
+import { parseNamespace } from '../common/python-literal.js';
 import { parseNumber } from '../../model/metric-aliases.js';
 
 /** File names that hold a run's configuration, in the order their values win. */

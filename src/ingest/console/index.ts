@@ -5,7 +5,7 @@
 // progress counter that starts over), and sets each invocation's status from its traceback. Series keep the names
 // as written; the run's series come from the newest invocation that logged numbers, the others are attempts.
 import { basename } from 'node:path';
-import { readLines } from '../read-lines.js';
+import { readLines } from '../common/read-lines.js';
 import { CrashTracker } from '../textlogs/crash.js';
 import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../model/metric-aliases.js';
 import { scanLine, type ScannedField } from './scan-line.js';
@@ -20,6 +20,8 @@ const EPOCH_COUNTER = /^(epoch|epochs|ep)$/i;
 const DICT_START = "{'";
 /** Lines a script prints once when it starts; the same line recurring means the script was started again. */
 const START_MARKER = /^(Environment:|Namespace\(|Args:|Arguments:|Config:|==+ ?(config|args|arguments)|Called with args:|Using config:)/i;
+/** An argument line is short; longer lines are never config (and the pair regex stays cheap). */
+const MAX_CONFIG_LINE_CHARS = 300;
 /** A heading alone on its line (`Args:`, `HParams:`, `Environment:`), starting a block of indented `key: value`. */
 const SECTION_HEADING = /^([A-Za-z][\w ]{0,40}):\s*$/;
 /** Names of files that hold text but never training output. */
@@ -131,6 +133,7 @@ export function dictConfig(text: string): Record<string, HyperValue> {
 
 /** A `key: value` config line (`\tlr: 0.001`, `lr:0.01`, `--lr 0.01`) with a plain value. */
 function configPair(text: string): [string, HyperValue] | undefined {
+  if (text.length > MAX_CONFIG_LINE_CHARS) return undefined;
   const m = /^\s*(?:--)?([A-Za-z_][\w.\-]{0,60})\s*[:=]\s*(.{0,200})$/.exec(text);
   if (!m) return undefined;
   const raw = m[2].trim();

@@ -8,8 +8,8 @@ import { parse, CsvError } from 'csv-parse';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
-import { readHparamsYaml, statusFromPlannedEpochs } from './hparams.js';
-import { PointBuffer } from '../tllib/point-buffer.js';
+import { readHparamsYaml, statusFromPlannedEpochs } from '../common/hparams.js';
+import { PointBuffer } from '../common/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
 import type { Evaluation, HyperValue, Note, Point, RunAttempt, RunFragment, RunSourceFormat } from '../../model/types.js';
 
@@ -228,6 +228,7 @@ export async function readCsvLog(file: string, opts: CsvReadOptions = {}): Promi
     frag.hyperparameters = hp.values;
     frag.hyperparametersFrom = { file: hp.file };
     frag.files.push(hp.file);
+    frag.configFiles = [hp.file];
   }
   const ipe = hp?.values.iters_per_epoch;
   if (typeof ipe === 'number' && ipe > 0) {

@@ -1,12 +1,12 @@
 // JSONL metric logs (one JSON object per line: step/epoch plus metrics, nested objects flattened with '/'),
 // as custom loggers and W&B history exports write them. Python's NaN/Infinity literals are accepted.
 import { stat } from 'node:fs/promises';
-import { readLines } from '../read-lines.js';
+import { readLines } from '../common/read-lines.js';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
-import { statusFromPlannedEpochs } from '../csv/hparams.js';
-import { PointBuffer } from '../tllib/point-buffer.js';
+import { statusFromPlannedEpochs } from '../common/hparams.js';
+import { PointBuffer } from '../common/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
 import type { Evaluation, HyperValue, Note, RunAttempt, RunFragment } from '../../model/types.js';
 

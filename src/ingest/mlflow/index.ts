@@ -2,7 +2,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { readLines } from '../read-lines.js';
+import { readLines } from '../common/read-lines.js';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';

@@ -3,7 +3,7 @@ import { inflateRawSync, constants as zc } from 'node:zlib';
 import type { NdArray } from '../../model/ndarray.js';
 import type { FeatureDumpInfo, Note } from '../../model/types.js';
 import { InputError } from '../input-error.js';
-import { withZip, type ZipArchive, type ZipEntry, type ZipLimits } from '../zip.js';
+import { withZip, type ZipArchive, type ZipEntry, type ZipLimits } from '../common/zip.js';
 import { MAX_HEADER_BYTES, NPY_PREAMBLE_BYTES, npyHeaderSize, parseNpyHeader, type NpyHeader } from './header.js';
 import { DEFAULT_MAX_ARRAY_BYTES, decodeNpy, type NpyOptions } from './read-npy.js';
 
@@ -42,6 +42,8 @@ export async function readNpzDetailed(path: string, opts: NpzOptions = {}): Prom
     const arrays = new Map<string, NdArray>();
     const notes: Note[] = [...zip.notes];
     const wanted = opts.names ? new Set(opts.names) : undefined;
+    // maxBytes bounds the members together, not each: 4 junk members of 1 GiB each took 5.2 GB
+    let total = 0;
     for (const entry of zip.entries) {
       const name = arrayName(entry);
       if (name === undefined) {
@@ -54,6 +56,10 @@ export async function readNpzDetailed(path: string, opts: NpzOptions = {}): Prom
         if (entry.uncompressedSize > maxBytes + MAX_HEADER_BYTES + NPY_PREAMBLE_BYTES) {
           throw new InputError(path, `npz member '${entry.name}' declares ${entry.uncompressedSize} bytes, over the ${maxBytes}-byte limit (maxBytes)`, { offset: entry.localHeaderOffset });
         }
+        if (total + entry.uncompressedSize > maxBytes + MAX_HEADER_BYTES + NPY_PREAMBLE_BYTES) {
+          throw new InputError(path, `npz member '${entry.name}' (${entry.uncompressedSize} bytes) would bring the arrays read to more than the ${maxBytes}-byte limit (maxBytes, all members together)`, { offset: entry.localHeaderOffset });
+        }
+        total += entry.uncompressedSize;
         const buf = await zip.read(entry);
         arrays.set(name, decodeNpy(buf, `${path}:${entry.name}`, { maxBytes }, entry.method === 0 ? entry.dataOffset : 0, true));
       } catch (err) {

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { NdArray } from '../../model/ndarray.js';
 import type { Note } from '../../model/types.js';
 import { InputError, inputErrorFromFs, openForReading } from '../input-error.js';
-import { openZipBuffer, withZip, type ZipArchive, type ZipLimits } from '../zip.js';
+import { openZipBuffer, withZip, type ZipArchive, type ZipLimits } from '../common/zip.js';
 import { ITEMSIZE, decodeElements, gatherToC, isCContiguous, stridedSpan, fStrides } from '../npy/elements.js';
 import { parseDescr } from '../npy/header.js';
 import { isQuantizedStorage, KnownGlobal, type CallContext } from './allow-list.js';

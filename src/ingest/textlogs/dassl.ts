@@ -1,10 +1,10 @@
 // Dassl.pytorch log.txt: Arguments/Config header, `epoch [e/E] batch [b/B] ... loss_d ...` lines, evaluation and
 // per-class blocks (`* accuracy: 73.0%`), `Finish training`.
 import { parse as parseYaml } from 'yaml';
-import { readLines } from '../read-lines.js';
+import { readLines } from '../common/read-lines.js';
 import { buildSeries, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
-import { flattenHyper } from '../csv/hparams.js';
-import { literalOrSource } from '../python-literal.js';
+import { flattenHyper } from '../common/hparams.js';
+import { literalOrSource } from '../common/python-literal.js';
 import { CrashTracker } from './crash.js';
 import type { ReadOptions } from '../format-reader.js';
 import type { Algorithm, Evaluation, HyperValue, Note, PerClassTable, Point, RunFragment, SourceRef } from '../../model/types.js';

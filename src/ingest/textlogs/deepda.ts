@@ -1,6 +1,6 @@
 // DeepDA (jindongwang/transferlearning code/DeepDA) stdout logs: Namespace line, per-epoch lines, `Transfer result:`.
-import { readLines } from '../read-lines.js';
-import { parseNamespace } from '../python-literal.js';
+import { readLines } from '../common/read-lines.js';
+import { parseNamespace } from '../common/python-literal.js';
 import { buildSeries, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
 import { CrashTracker } from './crash.js';

@@ -12,4 +12,4 @@ export const tllibReader: FormatReader = {
 export { readTllibLog, MAX_NOTES_PER_KIND, MAX_TABLES, MAX_SERIES, MAX_TABLE_ROWS, type ReaderTuning } from './read-tllib-log.js';
 export { sniffTllib } from './sniff.js';
 export { inferAlgorithm, algorithmFromLogPath, algorithmFromMeters } from './algorithm.js';
-export { MAX_POINTS_PER_SERIES } from './point-buffer.js';
+export { MAX_POINTS_PER_SERIES } from '../common/point-buffer.js';

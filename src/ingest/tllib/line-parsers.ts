@@ -1,5 +1,5 @@
 // Pure parsers for single tllib log lines (formats.md 2.1-2.10): no state, no regex that can backtrack on long lines.
-import { parsePythonNumber } from '../python-literal.js';
+import { parsePythonNumber } from '../common/python-literal.js';
 
 /** One AverageMeter field: `Name val (avg)`. */
 export interface MeterField {

@@ -1,7 +1,7 @@
 // Streams a log's lines like readLines, but offers each line's raw bytes to a fast path first, so the hot training
 // lines of a big log are parsed without building a string (readLines alone runs at about 0.1x of `grep -c`).
 import { inputErrorFromFs, openForReading } from '../input-error.js';
-import { lastCarriageSegment, MAX_LINE_CHARS } from '../read-lines.js';
+import { lastCarriageSegment, MAX_LINE_CHARS } from '../common/read-lines.js';
 import type { Note } from '../../model/types.js';
 
 const CHUNK_BYTES = 1 << 20;

@@ -8,13 +8,13 @@ import type {
   Algorithm, CrashInfo, Evaluation, HyperValue, Note, PerClassRow, PerClassTable, RunFragment, RunStatus, Series,
   SeriesUnit, SourceRef,
 } from '../../model/types.js';
-import { parseNamespace } from '../python-literal.js';
+import { parseNamespace } from '../common/python-literal.js';
 import {
   TEST_PREFIX, TRAIN_PREFIX, numberAfter, parseADistance, parseAnalysisEpoch, parseBareNumber, parseBestAcc,
   parseExceptionLine, parseLrLine, parseLrList, parseMeterNumber, parseNamedScore, parseNumberTuple, parseSummary,
   parseTableRow, meterFieldIn, meterFields, testHead, trainHead, type MeterSlot, type Summary,
 } from './line-parsers.js';
-import { MAX_POINTS_PER_SERIES, PointBuffer } from './point-buffer.js';
+import { MAX_POINTS_PER_SERIES, PointBuffer } from '../common/point-buffer.js';
 import { fastMeters, headShape, iterOfSameHead, trainHeadBytes, type HeadShape, type HeadSlot } from './byte-parsers.js';
 import { scanLines, type RunEnd } from './line-scanner.js';
 import { inferAlgorithm, type MeterEvidence } from './algorithm.js';

@@ -1,7 +1,7 @@
 // Curves per epoch (source/target/domain accuracy, losses, lr) as aligned sparklines, with the selected
 // finding's epoch range marked under them; zoomed, the selected curve becomes a block chart.
 import { Box, Text } from 'ink';
-import type { RunReport } from '../../engine/types.js';
+import type { RunReport } from '../../report/schema.js';
 import { curvesOf, alignCurves, formatNumber, curveScale, curveStep } from '../state/report-view.js';
 import { sparkline, markRow, blockChart, resample, colsPerPoint, type Sample } from '../draw/sparkline.js';
 import { useTheme, accent } from '../theme.js';

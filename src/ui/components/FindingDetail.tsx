@@ -2,7 +2,7 @@
 // healthy run, the numbers that show it is healthy. Always ends with what was not checked.
 import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
-import type { RunReport, Finding } from '../../engine/types.js';
+import type { RunReport, Finding } from '../../report/schema.js';
 import { causesOf, evidenceText, evidenceLocation, SEVERITY_BADGE, isHealthy } from '../state/report-view.js';
 import { confidenceBar } from '../draw/bar.js';
 import { useTheme, severityColour, accent } from '../theme.js';

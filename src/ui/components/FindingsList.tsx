@@ -1,6 +1,6 @@
 // The findings of one run, worst first, with severity badges and a cursor.
 import { Box, Text } from 'ink';
-import type { Finding } from '../../engine/types.js';
+import type { Finding } from '../../report/schema.js';
 import { SEVERITY_BADGE } from '../state/report-view.js';
 import { useTheme, severityColour } from '../theme.js';
 import { Pane, innerSize } from './Pane.js';

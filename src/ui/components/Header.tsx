@@ -1,6 +1,6 @@
 // Header: run, algorithm, status, evaluation backend; the verdict line; headline numbers; key hyperparameters.
 import { Box, Text } from 'ink';
-import type { RunReport } from '../../engine/types.js';
+import type { RunReport } from '../../report/schema.js';
 import type { EvalResults } from '../../model/types.js';
 import type { Load } from '../state/ui-state.js';
 import { algorithmName, statusText, verdict, severityCounts, pct, hyperLine, SEVERITY_BADGE, evidenceLocation } from '../state/report-view.js';

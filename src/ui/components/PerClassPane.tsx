@@ -1,6 +1,6 @@
 // Per-class accuracy, target against source, as bars (from evaluation when it ran, else the log's tables).
 import { Box, Text } from 'ink';
-import type { RunReport } from '../../engine/types.js';
+import type { RunReport } from '../../report/schema.js';
 import type { EvalResults } from '../../model/types.js';
 import type { Load } from '../state/ui-state.js';
 import { perClassView, pct } from '../state/report-view.js';

@@ -1,6 +1,6 @@
 // Several runs: the list to pick from (worst first), each with its verdict in one line.
 import { Box, Text } from 'ink';
-import type { Report } from '../../engine/types.js';
+import type { Report } from '../../report/schema.js';
 import { severityCounts, verdict, pct, algorithmName, SEVERITY_BADGE } from '../state/report-view.js';
 import { scrollStart } from './FindingsList.js';
 import { useTheme, severityColour } from '../theme.js';

@@ -1,6 +1,6 @@
 // Beside the run list: the highlighted run's verdict, numbers and top findings, so picking needs no opening.
 import { Text } from 'ink';
-import type { RunReport } from '../../engine/types.js';
+import type { RunReport } from '../../report/schema.js';
 import { verdict, sortedFindings, pct, hyperLine, SEVERITY_BADGE, statusText, algorithmName } from '../state/report-view.js';
 import { useTheme, severityColour } from '../theme.js';
 import { Pane, innerSize } from './Pane.js';

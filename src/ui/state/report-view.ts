@@ -1,12 +1,12 @@
 // Pure views of a Report that the UI needs (ordering, headline numbers, per-class rows, ranges); no Ink, no I/O.
-import type { Report, RunReport, Finding, RankedCause, Severity, Evidence, SeriesSummary } from '../../engine/types.js';
+import type { Report, RunReport, Finding, RankedCause, Severity, Evidence, SeriesSummary } from '../../report/schema.js';
 import type { EvalResults, HyperValue } from '../../model/types.js';
 import { KEY } from '../../model/metric-keys.js';
 import { changePoint } from '../../signals/change-point.js';
 
 /** Lower is worse, so sorting ascending puts the worst first. */
 /** Same order as the engine and the reporters. */
-import { SEVERITY_ORDER as SEVERITY_RANK } from '../../engine/types.js';
+import { SEVERITY_ORDER as SEVERITY_RANK } from '../../report/schema.js';
 export { SEVERITY_RANK };
 
 export const SEVERITY_BADGE: Record<Severity, string> = { error: '✖', warn: '⚠', info: 'ℹ' };

@@ -1,5 +1,5 @@
 // UI state and its reducer: every key press and background result becomes an action; pure, tested without Ink.
-import type { Report } from '../../engine/types.js';
+import type { Report } from '../../report/schema.js';
 import type { EvalResults } from '../../model/types.js';
 import { runOrder, sortedFindings, curvesOf, perClassView } from './report-view.js';
 import { keyToAction, type KeyPress } from './keys.js';

@@ -1,10 +1,10 @@
 // Combines findings (cause weights) with hyperparameter and checkpoint evidence into causes ranked by confidence.
 import type { Run } from '../model/types.js';
-import type { CauseId, Finding, RankedCause, Severity } from '../engine/types.js';
-import { CAUSE_IDS } from '../engine/types.js';
+import type { CauseId, Finding, RankedCause, Severity } from '../report/schema.js';
+import { CAUSE_IDS } from '../report/schema.js';
 import { KEY } from '../model/metric-keys.js';
-import { HYPER_NAMES, hyperNumber, showHyper } from '../understand/hyper-aliases.js';
-import { discriminatorBatchNormOf, epochMeansOf, seriesOf, postWarmupEpochs, hasDiscriminator, fmt } from '../../rules/support/facts.js';
+import { HYPER_NAMES, hyperNumber, showHyper } from '../facts/hyper.js';
+import { discriminatorBatchNormOf, epochMeansOf, seriesOf, postWarmupEpochs, hasDiscriminator, fmt } from '../facts/facts.js';
 import { fixesFor } from './fixes.js';
 import { experimentFor } from './experiments.js';
 
@@ -96,11 +96,14 @@ export function rankCauses(run: Readonly<Run>, findings: readonly Finding[]): Ra
   if (cf && acc.has('discriminator-too-strong')) {
     const w = cf.withBatchNorm.stepsToSeparate;
     const wo = cf.withoutBatchNorm.stepsToSeparate;
-    const show = (n: number | null) => (n === null ? `not within ${cf.budgetSteps} steps` : `in ${n} steps`);
+    // with early stopping a variant that never separated ran stepsRun steps, not the whole budget
+    const show = (n: number | null, ran?: number) => (n === null ? `not within ${ran ?? cf.budgetSteps} steps` : `in ${n} steps`);
+    const ranW = cf.stepsRun?.withBatchNorm;
+    const ranWo = cf.stepsRun?.withoutBatchNorm;
     if (w !== null && (wo === null || w <= wo / 2)) {
-      add(acc, 'discriminator-too-strong', 0.15, `on this run's features a BatchNorm discriminator separates the domains ${show(w)}, without BatchNorm ${show(wo)}`, false);
+      add(acc, 'discriminator-too-strong', 0.15, `on this run's features a BatchNorm discriminator separates the domains ${show(w, ranW)}, without BatchNorm ${show(wo, ranWo)}`, false);
     } else {
-      lower(acc, 'discriminator-too-strong', 0.8, `BatchNorm does not make the discriminator much faster on this run's features (${show(w)} vs ${show(wo)})`);
+      lower(acc, 'discriminator-too-strong', 0.8, `BatchNorm does not make the discriminator much faster on this run's features (${show(w, ranW)} vs ${show(wo, ranWo)})`);
     }
   }
   const probe = run.eval?.domainProbe;

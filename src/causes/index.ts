@@ -1,6 +1,6 @@
 // diagnose(run, findings): ranked causes with fixes, plus what was checked and fine and what could not be checked.
 import type { Run } from '../model/types.js';
-import type { CheckedEntry, Finding, RankedCause } from '../engine/types.js';
+import type { CheckedEntry, Finding, RankedCause } from '../report/schema.js';
 import { rankCauses } from './rank-causes.js';
 import { checkedLines, notCheckedLines } from './checked.js';
 

@@ -1,5 +1,5 @@
 // Parses the Python literals that `print(args)` writes (argparse Namespace reprs) into typed hyperparameters.
-import type { HyperValue } from '../model/types.js';
+import type { HyperValue } from '../../model/types.js';
 
 /** Thrown by parsePythonLiteral for text that is not one complete literal; `offset` is a character index. */
 export class PythonLiteralError extends Error {

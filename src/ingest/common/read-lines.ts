@@ -1,8 +1,8 @@
 // Streams a text file as lines in bounded memory: chunked reads, CRLF and lone CR (tqdm) handled,
 // invalid UTF-8 replaced (never thrown), and over-long lines cut with a note instead of buffering them whole.
 import { StringDecoder } from 'node:string_decoder';
-import { inputErrorFromFs, openForReading } from './input-error.js';
-import type { Note } from '../model/types.js';
+import { inputErrorFromFs, openForReading } from '../input-error.js';
+import type { Note } from '../../model/types.js';
 
 /** Lines longer than this are truncated (a 10 MB single line must not stall a reader that only wants short lines). */
 export const MAX_LINE_CHARS = 64 * 1024;

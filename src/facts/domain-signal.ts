@@ -1,7 +1,7 @@
 // The discriminator's state, from whichever signal the run logged: domain accuracy, or else the domain (BCE) loss.
-import type { Run, Series } from '../../src/model/types.js';
-import { KEY } from '../../src/model/metric-keys.js';
-import type { EpochMean } from '../../src/signals/epoch-means.js';
+import type { Run, Series } from '../model/types.js';
+import { KEY } from '../model/metric-keys.js';
+import type { EpochMean } from '../signals/epoch-means.js';
 import { epochMeansOf, seriesOf, DISCRIMINATOR_ALGORITHMS, fmt } from './facts.js';
 
 /** Algorithms whose "transfer loss" is a discrepancy (MMD, CORAL, classifier disagreement), not a discriminator's BCE. */

@@ -1,7 +1,7 @@
 // Cheap experiments that tell the two top-ranked causes apart.
 import type { Run } from '../model/types.js';
-import type { CauseId } from '../engine/types.js';
-import { HYPER_NAMES, hyperNumber, showHyper } from '../understand/hyper-aliases.js';
+import type { CauseId } from '../report/schema.js';
+import { HYPER_NAMES, hyperNumber, showHyper } from '../facts/hyper.js';
 
 type Pair = `${CauseId}|${CauseId}`;
 

@@ -1,10 +1,10 @@
-// Loads and validates dann-doctor.config.json (rule severities, rule options, metric aliases) and parses --rule flags.
+// Loads and validates dann-doctor.config.json (rule severities, rule options, metric aliases); --rule flags are cli/parse.ts.
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { EngineConfig, SeveritySetting } from './types.js';
-import type { AnyRule } from './create-rule.js';
-import { RULES } from './registry.js';
+import type { EngineConfig, SeveritySetting } from '../report/schema.js';
+import type { AnyRule } from '../engine/create-rule.js';
+import { RULES } from '../../rules/index.js';
 import { InputError, inputErrorFromFs } from '../ingest/input-error.js';
 import { parseRoleSpec, ROLE_SPEC_HELP } from '../understand/role-spec.js';
 
@@ -124,16 +124,6 @@ export async function loadConfig(file: string, rules: readonly AnyRule[] = RULES
 export function findConfigFile(dir: string): string | undefined {
   const p = resolve(dir, CONFIG_FILE_NAME);
   return existsSync(p) ? p : undefined;
-}
-
-/** Parses one `--rule id=off|info|warn|error` flag; an unknown id or level is an InputError on "--rule". */
-export function parseRuleFlag(flag: string, rules: readonly AnyRule[] = RULES): { ruleId: string; severity: SeveritySetting } {
-  const m = /^\s*([a-z0-9-]+)\s*=\s*(\w+)\s*$/.exec(flag);
-  if (!m) throw new InputError('--rule', `expected id=off|info|warn|error, got "${flag}"`);
-  const [, ruleId, severity] = m;
-  if (!rules.some((r) => r.meta.id === ruleId)) throw new InputError('--rule', `unknown rule "${ruleId}"`);
-  if (!SEVERITIES.includes(severity as SeveritySetting)) throw new InputError('--rule', `level must be one of ${SEVERITIES.join(', ')}, got "${severity}"`);
-  return { ruleId, severity: severity as SeveritySetting };
 }
 
 /** Later configs win: file config, then CLI flags. */

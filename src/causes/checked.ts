@@ -1,14 +1,14 @@
 // "Healthy is an answer too": one-liners of what was checked and fine, and of what could not be checked and why.
 import type { Run } from '../model/types.js';
-import type { CheckedEntry, Finding } from '../engine/types.js';
+import type { CheckedEntry, Finding } from '../report/schema.js';
 import { KEY } from '../model/metric-keys.js';
-import { HYPER_NAMES, hyperNumber, showHyper } from '../understand/hyper-aliases.js';
+import { HYPER_NAMES, hyperNumber, showHyper } from '../facts/hyper.js';
 import {
   epochMeansOf, seriesOf, postWarmupEpochs, LOSS_KEYS, sourceAccuracyOf, targetResultOf, targetValCurveOf, grlScheduleOf,
   totalIterationsOf, isSourceOnlyRun, fmt, targetCurveFactsOf, DEGRADATION,
-} from '../../rules/support/facts.js';
+} from '../facts/facts.js';
 import { grlCoefficient } from '../signals/grl-schedule.js';
-import { domainSignalOf } from '../../rules/support/domain-signal.js';
+import { domainSignalOf } from '../facts/domain-signal.js';
 import { trailingPlateau } from '../signals/plateau.js';
 
 /** Epoch means within this many points count as settled: a settled DANN drifts 1-3 points per epoch, and epoch means
@@ -18,6 +18,8 @@ const SETTLED_BAND = 5;
 const DOMAIN_PROBE_MIXED = 80;
 
 type Entry = CheckedEntry;
+
+const points = (n: number) => `${fmt(n)} point${fmt(n) === '1' ? '' : 's'}`;
 
 /** The target-accuracy sentence: what the noise model says about peak and end, never contradicting the numbers. */
 function targetLine(run: Readonly<Run>): Entry | undefined {
@@ -50,13 +52,13 @@ function targetLine(run: Readonly<Run>): Entry | undefined {
   ];
   const end = `${fmt(peak.endLevel)}% (median of the last ${peak.endCount} epochs)`;
   if (peak.drop < DEGRADATION.minDrop) {
-    const where = peak.drop < 0.05 ? `at its smoothed peak` : `${fmt(peak.drop)} points below its smoothed peak ${fmt(peak.peakLevel)}% (epoch ${p.epoch})`;
+    const where = peak.drop < 0.05 ? `at its smoothed peak` : `${points(peak.drop)} below its smoothed peak ${fmt(peak.peakLevel)}% (epoch ${p.epoch})`;
     return { claim: 'target-not-degrading', series, limit: DEGRADATION.minDrop, values, text: `target accuracy did not degrade: it ends at ${end}, ${where}` };
   }
   if (facts.degrading) return undefined; // the rule was switched off or the run diverged: say nothing rather than "fine"
   return {
     claim: 'target-drop-within-noise', series, limit: DEGRADATION.minZ, values,
-    text: `target accuracy ends ${fmt(peak.drop)} points below its smoothed peak (${fmt(peak.peakLevel)}% at epoch ${p.epoch} -> ${end}), within ${DEGRADATION.minZ}x its epoch-to-epoch noise (${fmt(model.sigma)} points): not called a degradation`,
+    text: `target accuracy ends ${points(peak.drop)} below its smoothed peak (${fmt(peak.peakLevel)}% at epoch ${p.epoch} -> ${end}), within ${DEGRADATION.minZ}x its epoch-to-epoch noise (${fmt(model.sigma)} points): not called a degradation`,
   };
 }
 

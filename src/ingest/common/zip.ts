@@ -1,7 +1,7 @@
 // A small, guarded, read-only ZIP reader (central directory first, ZIP64, stored + deflate) for .pth and .npz files.
 import { inflateRawSync, crc32 } from 'node:zlib';
-import type { Note } from '../model/types.js';
-import { InputError, openForReading, type ReadHandle } from './input-error.js';
+import type { Note } from '../../model/types.js';
+import { InputError, openForReading, type ReadHandle } from '../input-error.js';
 
 /** Largest declared entry we agree to read: a feature dump or checkpoint bigger than this is not a diagnosis input. */
 export const DEFAULT_MAX_ENTRY_BYTES = 2 * 1024 ** 3;

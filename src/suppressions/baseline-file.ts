@@ -1,9 +1,9 @@
 // The suppression baseline (dann-doctor.baseline.json): fingerprints of known findings, written once and applied on
 // later runs so those findings are marked `suppressed` and stop failing the build while new ones still do.
 import { basename } from 'node:path';
-import { runVerdict } from '../report/run-verdict.js';
-import type { Finding, Report, RunReport } from '../engine/types.js';
+import type { Finding, Report, RunReport } from '../report/schema.js';
 import { InputError } from '../ingest/input-error.js';
+import { runVerdict } from '../report/run-verdict.js';
 
 export const BASELINE_FILE_NAME = 'dann-doctor.baseline.json';
 export const BASELINE_SCHEMA_VERSION = 1;

@@ -1,7 +1,7 @@
 // Reading and writing dann-doctor.baseline.json for the CLI (`--baseline-file`, `--write-baseline`).
 import { readFile } from 'node:fs/promises';
 import { writeOutputFile, type OutputGuard } from '../output/safe-write.js';
-import type { Report } from '../engine/types.js';
+import type { Report } from '../report/schema.js';
 import { inputErrorFromFs } from '../ingest/input-error.js';
 import { applyBaseline, baselineText, parseBaseline, type AppliedBaseline } from './baseline-file.js';
 

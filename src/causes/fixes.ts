@@ -1,8 +1,8 @@
 // Concrete fixes per cause, written with this run's own hyperparameter values.
 import type { Run } from '../model/types.js';
-import type { CauseId, Finding } from '../engine/types.js';
-import { HYPER_NAMES, hyperNumber, hyperString, showHyper } from '../understand/hyper-aliases.js';
-import { discriminatorBatchNormOf, grlScheduleOf, grlSwitchOf, totalIterationsOf, fmt } from '../../rules/support/facts.js';
+import type { CauseId, Finding } from '../report/schema.js';
+import { HYPER_NAMES, hyperNumber, hyperString, showHyper } from '../facts/hyper.js';
+import { discriminatorBatchNormOf, grlScheduleOf, grlSwitchOf, totalIterationsOf, fmt } from '../facts/facts.js';
 import { grlCoefficient } from '../signals/grl-schedule.js';
 
 /** tllib's DANN/CDAN defaults: the values a fix points back to. */
