@@ -46,6 +46,11 @@ function domainBedRole(c: Candidate, envs: { envs: number[]; from: string } | un
   const env = Number(m[1]);
   const part = m[2].toLowerCase();
   const target = envs ? envs.envs.includes(env) : env === 0;
+  // DomainBed evaluates at checkpoints: one value per checkpoint, indexed by its (rounded) epoch like other epoch series
+  const pts = c.series.points;
+  if (c.series.granularity !== 'epoch' && pts.length > 0 && pts.every((p) => p.epoch !== undefined && p.epoch >= 0) && new Set(pts.map((p) => p.epoch)).size === pts.length) {
+    c.series = { ...c.series, granularity: 'epoch', points: pts.map((p) => ({ ...p, step: p.epoch! })) };
+  }
   const split = part === 'out' ? 'val' : part === 'uda' ? 'train' : target ? 'test' : 'train';
   const why = envs ? `env${env} ${target ? 'is' : 'is not'} in ${envs.from}=[${envs.envs.join(', ')}]` : `assumed: DomainBed's default test_envs [0]${assumedDefault ? '' : ''}`;
   c.role = {
