@@ -2,13 +2,15 @@
 import { benchIngest } from './ingest.js';
 import { benchTsne } from './tsne.js';
 import { benchEval } from './eval.js';
+import { benchEvalBudgets } from './eval-budgets.js';
 import { benchTriage } from './triage.js';
 import { benchVerdicts } from './verdicts.js';
 
 const BENCHES: Record<string, () => Promise<string[]>> = {
   ingest: () => benchIngest(),
   tsne: () => benchTsne(),
-  eval: () => benchEval(),
+  eval: () => benchEvalBudgets(),
+  'eval-backends': () => benchEval(),
   triage: () => benchTriage(),
   verdicts: () => benchVerdicts(),
 };

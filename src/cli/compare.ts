@@ -12,6 +12,7 @@ import { InputError } from '../ingest/input-error.js';
 import { COMMON_OPTIONS, UsageError, colorFlag, numberAtLeast, oneOf, parseCommandLine, ruleOverrides, roleMap } from './parse.js';
 import { loadCommandConfig } from './config.js';
 import { resolve } from 'node:path';
+import { mdCode, mdText } from '../output/markdown-safe.js';
 import { escapeJsonC1, showControls, showControlsDeep, terminalSafeText } from '../output/terminal-safe.js';
 
 /**
@@ -257,7 +258,8 @@ export function renderComparisonText(raw: ComparisonResult, opts: { color?: bool
   return `${out.join('\n')}\n`;
 }
 
-const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Names, hyperparameters and messages come from files: text, never markup (see output/markdown-safe). */
+const md = mdText;
 
 /** Markdown comparison for PR comments and job summaries. */
 export function renderComparisonMarkdown(result: ComparisonResult): string {
@@ -270,7 +272,7 @@ export function renderComparisonMarkdown(result: ComparisonResult): string {
     out.push(`**${md(c.test.summary)}**`, '');
     if (c.hyperparameters.length) {
       out.push('| hyperparameter | A | B |', '|---|---|---|');
-      for (const d of c.hyperparameters) out.push(`| \`${d.key}\` | ${md(hyperText(d.a))} | ${md(hyperText(d.b))} |`);
+      for (const d of c.hyperparameters) out.push(`| ${mdCode(d.key, true)} | ${md(hyperText(d.a))} | ${md(hyperText(d.b))} |`);
       out.push('');
     }
     if (c.onlyInA.length) out.push(`Rules firing only in A: ${c.onlyInA.map((r) => `\`${r}\``).join(', ')}`, '');
@@ -278,10 +280,10 @@ export function renderComparisonMarkdown(result: ComparisonResult): string {
     return `${out.join('\n')}\n`;
   }
   const c = result.comparison;
-  out.push(`### Compare \`${md(c.a.id)}\` (A) with \`${md(c.b.id)}\` (B)`, '', '_Deltas are B − A._', '');
+  out.push(`### Compare ${mdCode(c.a.id)} (A) with ${mdCode(c.b.id)} (B)`, '', '_Deltas are B − A._', '');
   if (c.hyperparameters.length) {
     out.push('| hyperparameter | A | B |', '|---|---|---|');
-    for (const d of c.hyperparameters) out.push(`| \`${d.key}\` | ${md(hyperText(d.a))} | ${md(hyperText(d.b))} |`);
+    for (const d of c.hyperparameters) out.push(`| ${mdCode(d.key, true)} | ${md(hyperText(d.a))} | ${md(hyperText(d.b))} |`);
     out.push('');
   }
   const table = (title: string, rows: MetricDelta[]) => {
@@ -302,7 +304,7 @@ export function renderComparisonMarkdown(result: ComparisonResult): string {
   list('Findings only in B', c.onlyInB);
   list('Findings in both', c.inBoth);
   const g = c.adaptationGain;
-  out.push(g.gain !== undefined ? `Adaptation gain of \`${md(g.adapted ?? '')}\` over source-only \`${md(g.sourceOnly ?? '')}\`: **${signed(g.gain)} points**` : `Adaptation gain: not computed (${md(g.note ?? '')})`);
+  out.push(g.gain !== undefined ? `Adaptation gain of ${mdCode(g.adapted ?? '')} over source-only ${mdCode(g.sourceOnly ?? '')}: **${signed(g.gain)} points**` : `Adaptation gain: not computed (${md(g.note ?? '')})`);
   return `${out.join('\n')}\n`;
 }
 

@@ -4,7 +4,8 @@
 // - LogFollower tails the newest train-*.txt (or the file given) from the last byte offset with readLines
 //   (start/end), counting new COMPLETE lines only: a partial last line stays unread until its newline arrives.
 //   A newer train-*.txt (a restarted job: tllib's CompleteLogger opens a new file per launch), a replaced file
-//   (new inode) or a truncated one (copytruncate) restarts it at offset 0 and clears what was already alarmed.
+//   (new inode) or a truncated one (copytruncate) restarts it at offset 0; findings already alarmed (by fingerprint)
+//   stay alarmed for the life of the watch. A log that vanishes or becomes a folder is waited for, never fatal.
 // - Re-running the rules = re-reading the run through the normal pipeline (diagnose of that one run). That keeps
 //   one source of truth for parsing and rules. It is bounded two ways: it runs only when complete new lines
 //   arrived, and never more often than every max(interval, ANALYSIS_DUTY_FACTOR x the last analysis's duration),
@@ -57,6 +58,14 @@ export interface FollowUpdate {
   urgent: boolean;
   /** bytes read since the previous poll (complete lines only) */
   newBytes: number;
+  /** why nothing could be read now (the log is gone mid-replacement, or became a folder): watch waits, never exits */
+  waiting?: string;
+}
+
+/** fs errors that mean "the log is not there right now" (deleted, being replaced, turned into a folder). */
+const TRANSIENT_FS = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'ESTALE']);
+function isTransient(err: unknown): boolean {
+  return TRANSIENT_FS.has((err as NodeJS.ErrnoException)?.code ?? '') || (err instanceof InputError && /no such file|is a directory|not a regular file/.test(err.message));
 }
 
 /** Tails the newest log of a run directory (or one file) from the last offset, complete lines only. */
@@ -95,6 +104,7 @@ export class LogFollower {
     try {
       names = await readdir(this.target);
     } catch (err) {
+      if (isTransient(err)) return undefined; // the run folder itself is being replaced: wait
       throw inputErrorFromFs(this.target, err);
     }
     const tll = names.filter((n) => TLL_TRAIN_LOG.test(n)).sort();
@@ -113,6 +123,16 @@ export class LogFollower {
   }
 
   async poll(): Promise<FollowUpdate> {
+    try {
+      return await this.pollOnce();
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      // deleted or replaced while being read: the next poll starts over on whatever is there then
+      return { file: this.file, rotated: false, newLines: 0, urgent: false, newBytes: 0, waiting: `${basename(this.file ?? this.target)} is gone for now; waiting` };
+    }
+  }
+
+  private async pollOnce(): Promise<FollowUpdate> {
     const file = await this.pickLog();
     const up: FollowUpdate = { file, rotated: false, newLines: 0, urgent: false, newBytes: 0 };
     if (!file) return up;
@@ -120,7 +140,12 @@ export class LogFollower {
     try {
       s = await stat(file);
     } catch {
+      up.waiting = `${basename(file)} is gone for now; waiting`;
       return up; // rotated away between pick and stat: next poll sees the new one
+    }
+    if (!s.isFile()) {
+      up.waiting = `${basename(file)} is ${s.isDirectory() ? 'a folder' : 'not a regular file'} now; waiting for a log there`;
+      return up;
     }
     if (file !== this.file || s.ino !== this.ino || s.size < this.offset) {
       up.rotated = this.file !== undefined || this.offset > 0;
@@ -181,6 +206,8 @@ export interface WatchOptions {
   onRotate?: (file: string) => void;
   /** fs.watch unavailable: polling only */
   onFallback?: (why: string) => void;
+  /** the log cannot be read right now (gone, a folder, mid-replacement): said once per change, watch goes on */
+  onWaiting?: (why: string) => void;
   /** stop when this resolves */
   stop?: Promise<unknown>;
   /** stop after the first alarm */
@@ -243,7 +270,14 @@ export async function watchRun(target: string, opts: WatchOptions = {}): Promise
   }
 
   const alarms: Alarm[] = [];
+  // fingerprints alarmed for the life of the watch: an rsync-style atomic replacement (a new inode with the same
+  // content) re-reads the log but must not ring again; a restarted run writes a new log, whose findings differ
   const alarmed = new Set<string>();
+  let lastWaiting: string | undefined;
+  const waiting = (why: string | undefined) => {
+    if (why && why !== lastWaiting) opts.onWaiting?.(why);
+    lastWaiting = why;
+  };
   let pendingLines = 0;
   let pendingUrgent = false;
   let lastAnalysisAt = -Infinity;
@@ -252,17 +286,27 @@ export async function watchRun(target: string, opts: WatchOptions = {}): Promise
   try {
     while (!stopped) {
       const up = await follower.poll();
-      if (up.rotated) {
-        alarmed.clear();
-        if (up.file) opts.onRotate?.(up.file);
+      waiting(up.waiting);
+      if (up.waiting) {
+        await sleepOrWake(interval, wake);
+        continue;
       }
+      if (up.rotated && up.file) opts.onRotate?.(up.file);
       pendingLines += up.newLines;
       pendingUrgent ||= up.urgent;
       const now = performance.now();
       const gap = Math.max(pendingUrgent ? 0 : interval, ANALYSIS_DUTY_FACTOR * lastCostMs);
       if (up.file && (pendingLines > 0 || !firstAnalysisDone) && now - lastAnalysisAt >= gap) {
         const t0 = performance.now();
-        const report = await analyze(target);
+        let report: Report;
+        try {
+          report = await analyze(target);
+        } catch (err) {
+          if (!isTransient(err)) throw err;
+          waiting(`${err instanceof Error ? err.message : String(err)}; waiting`);
+          await sleepOrWake(interval, wake);
+          continue;
+        }
         lastCostMs = performance.now() - t0;
         lastAnalysisAt = performance.now();
         firstAnalysisDone = true;
@@ -404,6 +448,7 @@ export async function watchCommand(args: string[], io: CliIO, analyze?: (target:
       stop: io.interrupted,
       exitOnFinding: parsed.exitOnFinding,
       onFallback: (why) => io.stderr.write(`dann-doctor watch: ${say(why)}\n`),
+      onWaiting: (why) => io.stderr.write(`[${clock()}] ${say(why)}\n`),
       onRotate: (file) => io.stderr.write(`[${clock()}] now following ${say(basename(file))} (new or restarted log)\n`),
       onAnalysis: ({ update }) => {
         if (update.file && update.file !== lastFile) {

@@ -13,6 +13,7 @@ export function forwardDense(layers: readonly DenseLayer[], x: Matrix): Matrix {
     if (cur.cols !== l.inDim) throw new Error(`input has ${cur.cols} columns, layer ${l.name} expects ${l.inDim}`);
     const out = new Float32Array(cur.rows * l.outDim);
     const { w, b, inDim, outDim } = l;
+    const xd = cur.data;
     for (let r = 0; r < cur.rows; r++) {
       const xo = r * inDim;
       const yo = r * outDim;
@@ -21,12 +22,12 @@ export function forwardDense(layers: readonly DenseLayer[], x: Matrix): Matrix {
         let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         let i = 0;
         for (; i + 3 < inDim; i += 4) {
-          s0 += cur.data[xo + i]! * w[wo + i]!;
-          s1 += cur.data[xo + i + 1]! * w[wo + i + 1]!;
-          s2 += cur.data[xo + i + 2]! * w[wo + i + 2]!;
-          s3 += cur.data[xo + i + 3]! * w[wo + i + 3]!;
+          s0 += xd[xo + i]! * w[wo + i]!;
+          s1 += xd[xo + i + 1]! * w[wo + i + 1]!;
+          s2 += xd[xo + i + 2]! * w[wo + i + 2]!;
+          s3 += xd[xo + i + 3]! * w[wo + i + 3]!;
         }
-        for (; i < inDim; i++) s0 += cur.data[xo + i]! * w[wo + i]!;
+        for (; i < inDim; i++) s0 += xd[xo + i]! * w[wo + i]!;
         const v = s0 + s1 + s2 + s3 + b[o]!;
         out[yo + o] = l.relu && v < 0 ? 0 : v;
       }

@@ -84,6 +84,12 @@ function optionalArraysToSkip(run: Run, file: string): string[] {
   }).map((a) => a.name);
 }
 
+/** True when some domain with features has neither logits nor predictions in the dump. */
+function needsRebuiltHead(arrays: ReadonlyMap<string, NdArray>): boolean {
+  const prefixes = new Set([...arrays.keys()].map((k) => /^(.*?)_(backbone_features|features|feats)$/.exec(k)?.[1]).filter((p): p is string => !!p));
+  return [...prefixes].some((p) => !['logits', 'outputs', 'predictions', 'preds', 'pred'].some((r) => arrays.has(`${p}_${r}`)));
+}
+
 /** Class names from a per-class table of the run's log, when it has one row per class. */
 function classNamesOf(run: Run): string[] | undefined {
   const t = run.perClass.find((p) => p.rows.length > 0);
@@ -109,7 +115,10 @@ export async function evaluateRun(run: Run, opts: EvaluateOptions = {}): Promise
   (await import('../ingest/npy/dump-checks.js')).checkFeatureDump(arrays, found.features);
   const notes: Note[] = [];
   let stateDict: ReadonlyMap<string, NdArray> | undefined;
-  if (found.checkpoint) {
+  // Quick: the checkpoint is read only when a domain has no dumped logits or predictions to score with; with them,
+  // rebuilding the classifier is only a consistency check, left to --eval deep (a sweep of 1,000 runs would pay for
+  // a second checkpoint read and a forward pass per run).
+  if (found.checkpoint && (!quick || needsRebuiltHead(arrays))) {
     progress('reading the checkpoint', 0.02);
     try {
       const { readPth } = await import('../ingest/pth/index.js');

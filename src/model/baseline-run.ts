@@ -25,7 +25,8 @@ export const TASK_KEYS = [
   'byte_size', 'image_size', 'resize_size', 'num_classes',
 ];
 
-function taskKey(r: Pick<Run, 'hyperparameters'>): string {
+/** Identity of a run's task (dataset, source and target domains): runs with equal keys compare with each other. */
+export function taskKey(r: Pick<Run, 'hyperparameters'>): string {
   return JSON.stringify(TASK_KEYS.map((k) => r.hyperparameters[k] ?? null));
 }
 

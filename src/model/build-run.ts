@@ -4,6 +4,8 @@ import type { Run, RunFragment, Series, RunStatus, Algorithm, CheckpointInfo, Fe
 /** When two sources disagree on status, the more informative wins (a crash beats "incomplete"). */
 const STATUS_RANK: Record<RunStatus, number> = {
   unknown: 0, incomplete: 1, running: 2, finished: 3, killed: 4, failed: 5, crashed: 6,
+  // set after merging (pipeline/load-run), never by a reader
+  'partially-read': 0,
 };
 
 export interface BuildRunInput {

@@ -53,7 +53,14 @@ export interface Series {
   role?: SeriesRole;
 }
 
-export type RunStatus = 'finished' | 'crashed' | 'incomplete' | 'running' | 'failed' | 'killed' | 'unknown';
+/** 'partially-read': the user's --max-bytes cut a log, so how the run ended is not known (never a diagnosis) */
+export interface PartialRead {
+  file: string;
+  bytesRead: number;
+  size: number;
+}
+
+export type RunStatus = 'finished' | 'crashed' | 'incomplete' | 'running' | 'failed' | 'killed' | 'unknown' | 'partially-read';
 
 export type Algorithm =
   | 'dann' | 'cdan' | 'mdd' | 'erm' | 'dan' | 'jan' | 'mcd' | 'adda' | 'afn' | 'bsp' | 'mcc'
@@ -297,5 +304,7 @@ export interface Run {
   eval?: EvalResults;
   /** the evaluation the user asked for (--eval) could not run, and why; reporters say it in their first lines */
   evalFailure?: string;
+  /** logs cut by the user's --max-bytes: what was read of each (reporters always say it) */
+  partiallyRead?: PartialRead[];
   notes: Note[];
 }

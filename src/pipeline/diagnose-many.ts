@@ -1,18 +1,19 @@
-// Parallel diagnosis of many runs (sweep triage): discovery here, reading and rules in worker threads, one Report out.
+// Diagnosis of many runs (sweep triage): discovery here, reading and rules in batches on shards (worker threads and
+// this thread), each run judged and freed as soon as it is read, one Report out. diagnose() is this with one shard.
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../runtime/start-worker.js';
 import { availableParallelism, loadavg } from 'node:os';
 import type { Report, RunReport } from '../report/schema.js';
-import type { Run } from '../model/types.js';
 import type { DiagnoseOptions } from './options.js';
 import { discoverRuns } from '../discover/discover-runs.js';
-import { pickBaselines } from '../model/baseline-run.js';
-import { explainMissingBaselines } from '../report/explain-baselines.js';
-import type { FromWorker, RunStub, ToWorker, WorkerOptions } from './worker-protocol.js';
+import type { BaselineRun, FromWorker, JudgedRun, RunError, ToWorker, WorkerOptions } from './worker-protocol.js';
 import { RunShard } from './run-shard.js';
-import { diagnose, makeReport, shardReportInfo } from './diagnose.js';
-import { resolveConfig } from './config.js';
 import { selectShard } from '../sweep/shard.js';
+import { explainMissingBaselines } from '../report/explain-baselines.js';
+import { makeReport, shardReportInfo } from './diagnose.js';
+import { resolveConfig } from './config.js';
+import type { RunCache } from './run-cache.js';
+import { timedAsync } from '../runtime/phase-clock.js';
 
 /**
  * Below this many runs a worker's start-up (module loading, ~0.1 s compiled, ~1 s under tsx) costs more than
@@ -42,7 +43,6 @@ abstract class ShardHandle {
     if (m.type === 'progress') return this.onProgress?.(m.message);
     const w = this.waiting;
     if (!w) return;
-    if (m.type === 'reports' && !m.last) return w.partial?.(m);
     this.waiting = undefined;
     if (m.type === 'failed') {
       const e = new Error(`diagnose worker failed: ${m.message}`);
@@ -94,7 +94,11 @@ class ThreadShard extends ShardHandle {
  * (~0.5-1 s of CPU to load and compile every module again) and works while the workers start.
  */
 class LocalShard extends ShardHandle {
-  private readonly shard = new RunShard((m) => this.receive(m));
+  private readonly shard: RunShard;
+  constructor(onProgress?: (m: string) => void, cache?: RunCache) {
+    super(onProgress);
+    this.shard = new RunShard((m) => this.receive(m), cache);
+  }
   protected send(msg: ToWorker): void {
     // answers arrive through the shard's post -> receive; a thrown error becomes a failed answer
     this.shard.handle(msg).catch((err: unknown) => this.receive({ type: 'failed', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined }));
@@ -128,76 +132,81 @@ export interface DiagnoseManyTuning {
 }
 
 /**
- * diagnose() for sweeps: the same Report (same runs in the same order, same baselines for no-adaptation-gain,
- * same ids), with reading and rules spread over `options.concurrency` threads (default: the cores not already busy,
- * see freeCores).
- * Small inputs and concurrency 1 take the in-process path. Two phases, so a source-only run in one worker's share
- * is still the baseline of adapted runs in another's: (1) workers read their runs and return (algorithm,
- * hyperparameters); the main thread picks each run's baseline exactly as diagnose() does; (2) workers judge.
+ * diagnose() for sweeps: the same Report (same runs in the same order, same baselines for no-adaptation-gain, same
+ * ids), with reading and rules spread over `options.concurrency` shards (default: the cores not already busy, see
+ * freeCores; small inputs stay in this thread).
+ *
+ * Memory stays at a batch of Runs per shard whatever the number of runs: a run is judged as soon as it is read,
+ * against the first source-only run of its task known at that moment, and freed. Only those baselines are kept.
+ * A source-only run discovered after some adapted runs of its task (in a later batch, or one another shard was
+ * still reading) means those were judged without it: at the end they are read and judged again, so the answer is
+ * exactly the one-pass answer (pickBaselines over all runs).
  */
 export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {}, tuning: DiagnoseManyTuning = {}): Promise<Report> {
-  const found = selectShard(await discoverRuns(paths, { maxDepth: options.maxDepth, followLinks: options.followLinks }), options.shard);
-  const n = workerCount(found.runs.length, options.concurrency, tuning.minRunsPerWorker);
+  const found = selectShard(await timedAsync('discover', () => discoverRuns(paths, { maxDepth: options.maxDepth, followLinks: options.followLinks })), options.shard);
+  const n = options.concurrency === 1 ? 1 : workerCount(found.runs.length, options.concurrency, tuning.minRunsPerWorker);
   const batchRuns = tuning.batchRuns ?? BATCH_RUNS;
-  if (n <= 1) return diagnose(paths, options);
-
   const wopts: WorkerOptions = {
     config: resolveConfig(options.config), evaluate: options.evaluate, backend: options.backend, formatHint: options.formatHint,
     maxBytes: options.maxBytes, maxPoints: options.maxPoints, baseline: options.baseline,
     loadConcurrency: tuning.loadConcurrency,
   };
+  const total = found.runs.length;
+  let done = 0;
+  const progress = options.onProgress && ((m: string) => options.onProgress!(total > 1 ? `${m} (${done}/${total} runs)` : m, total > 1 ? done / total : undefined));
   // n shares: n - 1 worker threads plus this thread
-  const workers: ShardHandle[] = [new LocalShard(options.onProgress), ...Array.from({ length: n - 1 }, () => new ThreadShard(options.onProgress))];
-  const owner = new Map<number, ShardHandle>();
-  const stubs: RunStub[] = new Array(found.runs.length);
+  const shards: ShardHandle[] = [new LocalShard(progress, options.cache), ...Array.from({ length: n - 1 }, () => new ThreadShard(progress))];
+  const known = new Map<string, BaselineRun>();
+  const sent = new Map<ShardHandle, Set<number>>(shards.map((w) => [w, new Set<number>()]));
+  const unsent = (w: ShardHandle): BaselineRun[] => {
+    const s = sent.get(w)!;
+    const out = [...known.values()].filter((b) => !s.has(b.index));
+    for (const b of out) s.add(b.index);
+    return out;
+  };
+  const judged: (JudgedRun | undefined)[] = new Array(total);
+  const runErrors: RunError[] = [];
   const errors: Report['errors'] = [...found.errors];
+  const addOnce = (e: RunError) => {
+    // each shard reads an explicit --baseline itself: its errors are reported once
+    if (!errors.some((x) => x.path === e.path && x.message === e.message)) errors.push(e);
+  };
   try {
-    // Phase 1: a shared queue of batches, so a worker that drew slow runs (big logs) takes fewer batches.
+    // A shared queue of batches in discovery order, so a shard that drew slow runs (big logs) takes fewer batches.
     let next = 0;
-    await Promise.all(workers.map(async (w) => {
-      while (next < found.runs.length) {
+    await Promise.all(shards.map(async (w) => {
+      while (next < total) {
         const start = next;
-        next = Math.min(found.runs.length, next + batchRuns);
-        const batch = found.runs.slice(start, next).map((run, k) => ({ index: start + k, run }));
-        for (const b of batch) owner.set(b.index, w);
-        const res = await w.ask({ type: 'load', options: wopts, runs: batch }, 'loaded');
-        for (const s of res.stubs) stubs[s.index] = s;
-        // each worker reads an explicit --baseline itself: report its errors once
-        errors.push(...res.errors.filter((e) => !errors.some((x) => x.path === e.path && x.message === e.message)));
+        next = Math.min(total, next + batchRuns);
+        const runs = found.runs.slice(start, next).map((run, k) => ({ index: start + k, run }));
+        const res = await w.ask({ type: 'batch', options: wopts, runs, baselines: unsent(w) }, 'judged');
+        for (const j of res.judged) judged[j.index] = j;
+        for (const f of res.firsts) {
+          const k = known.get(f.task);
+          if (!k || k.index > f.index) known.set(f.task, f);
+          sent.get(w)!.add(f.index);
+        }
+        for (const e of res.errors) (e.index !== undefined ? runErrors.push(e) : addOnce(e));
+        done += runs.length;
       }
     }));
-
-    // Baselines: pickBaseline only looks at algorithm and hyperparameters, so stand-ins give its exact answer.
-    // (a run with nothing readable has no stub: it is an error entry, and its stand-in is never a baseline)
-    const standIns = Array.from(stubs, (s) => ({ algorithm: s?.algorithm ?? 'unknown', hyperparameters: s?.hyperparameters ?? {} }) as unknown as Run);
-    const baselineOf: Record<number, number> = {};
-    // (computed even with an explicit --baseline: diagnose() falls back to these when that run cannot be read)
-    pickBaselines(standIns).forEach((b, i) => {
-      if (b !== undefined) baselineOf[i] = b;
-    });
-    // Fetch each baseline run from the worker that read it, once, and give it to every worker.
-    const needed = [...new Set(Object.values(baselineOf))];
-    const baselines: { index: number; run: Run }[] = [];
-    for (const w of workers) {
-      const mine = needed.filter((i) => owner.get(i) === w);
-      if (mine.length) baselines.push(...(await w.ask({ type: 'send', indices: mine }, 'runs')).runs);
+    // Runs judged before their task's first source-only run was known: judge them again, in this thread.
+    const again = judged.filter((j): j is JudgedRun => !!j && !j.sourceOnly && !j.explicit && known.get(j.task)?.index !== j.baselineUsed);
+    if (again.length) {
+      const local = shards[0];
+      const res = await local.ask({
+        type: 'rejudge', options: wopts, baselines: unsent(local),
+        runs: again.map((j) => ({ index: j.index, run: found.runs[j.index], baselineIndex: known.get(j.task)!.index, eval: j.report.eval, evalFailure: j.report.evalFailure })),
+      }, 'rejudged');
+      for (const r of res.reports) judged[r.index]!.report = r.report;
     }
-
-    // Phase 2: judge.
-    const reports: RunReport[] = new Array(found.runs.length);
-    await Promise.all(workers.map(async (w) => {
-      const take = (m: { reports: { index: number; report: RunReport }[] }) => {
-        for (const r of m.reports) reports[r.index] = r.report;
-      };
-      const neededLater = needed.filter((i) => owner.get(i) === w);
-      const res = await w.ask({ type: 'judge', baselineOf, baselines: baselines.filter((b) => owner.get(b.index) !== w), neededLater }, 'reports', take);
-      take(res);
-      errors.push(...res.errors);
-    }));
-    const judged = reports.filter((r) => r !== undefined);
-    explainMissingBaselines(judged, !!options.baseline);
-    return makeReport(judged, errors, shardReportInfo(found.shard, options, wopts.config));
+    runErrors.sort((a, b) => a.index! - b.index!);
+    const finished = judged.filter((j): j is JudgedRun => j !== undefined);
+    const reports: RunReport[] = finished.map((j) => j.report);
+    explainMissingBaselines(reports, finished.some((j) => j.explicit));
+    const baselineErrors = errors.splice(found.errors.length);
+    return makeReport(reports, [...errors, ...runErrors.map(({ index: _index, ...e }) => e), ...baselineErrors], shardReportInfo(found.shard, options, wopts.config));
   } finally {
-    await Promise.all(workers.map((w) => w.close()));
+    await Promise.all(shards.map((w) => w.close()));
   }
 }

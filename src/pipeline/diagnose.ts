@@ -1,15 +1,9 @@
 // The pipeline for a set of paths, in this process: load -> evaluate (optional) -> judge -> report.
 import type { Report, RunReport, EngineConfig } from '../report/schema.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
-import type { Run } from '../model/types.js';
 import type { DiagnoseOptions } from './options.js';
-import { pickBaselines } from '../model/baseline-run.js';
-import { explainMissingBaselines } from '../report/explain-baselines.js';
 import type { ShardInfo } from '../sweep/shard.js';
 import { resolveConfig } from './config.js';
-import { loadRuns } from './load.js';
-import { attachEvaluation } from './evaluate.js';
-import { judgeRun } from './judge.js';
 import { VERSION } from './version.js';
 
 /** The report envelope around judged runs (one definition for the in-process and the parallel path). */
@@ -24,22 +18,11 @@ export function shardReportInfo(shard: ShardInfo | undefined, options: DiagnoseO
   return { shard: { ...shard, judge: JSON.parse(JSON.stringify(judge)) as typeof judge } };
 }
 
+/**
+ * Diagnoses every run under `paths`, one after the other in this thread, each judged and freed as soon as it is read
+ * (see diagnose-many.ts; diagnoseMany spreads the same work over threads). Runs are kept only in `options.cache`.
+ */
 export async function diagnose(paths: string[], options: DiagnoseOptions = {}): Promise<Report> {
-  const config = resolveConfig(options.config);
-  const { runs, errors, shard } = await loadRuns(paths, options);
-  let explicitBaseline: Run | undefined;
-  if (options.baseline) {
-    const b = await loadRuns([options.baseline], { ...options, baseline: undefined, shard: undefined, cache: undefined });
-    explicitBaseline = b.runs[0];
-    errors.push(...b.errors);
-  }
-  const reports: RunReport[] = [];
-  const picks = pickBaselines(runs);
-  for (const [i, run] of runs.entries()) {
-    await attachEvaluation(run, options, options.onProgress);
-    const pick = picks[i];
-    reports.push(judgeRun(run, config, explicitBaseline ?? (pick === undefined ? undefined : runs[pick])));
-  }
-  explainMissingBaselines(reports, !!explicitBaseline);
-  return makeReport(reports, errors, shardReportInfo(shard, options, config));
+  const { diagnoseMany } = await import('./diagnose-many.js');
+  return diagnoseMany(paths, { ...options, concurrency: 1 });
 }

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { DiscoveredRun } from '../discover/discover-runs.js';
-import type { RunFragment, Note, CheckpointInfo, FeatureDumpInfo, RunSourceFormat } from '../model/types.js';
+import type { RunFragment, Note, CheckpointInfo, FeatureDumpInfo, RunSourceFormat, PartialRead } from '../model/types.js';
 import type { Run } from '../model/types.js';
 import { buildRun } from '../model/build-run.js';
 import { InputError } from '../ingest/input-error.js';
@@ -67,6 +67,7 @@ async function featureDumpInfo(path: string, notes: Note[]): Promise<FeatureDump
 export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Promise<Run> {
   const notes: Note[] = [];
   const fragments: RunFragment[] = [];
+  const cut: PartialRead[] = [];
   const readOpts = { metricAliases: opts.metricAliases, maxBytes: opts.maxBytes };
   for (const file of d.logFiles) {
     try {
@@ -85,6 +86,7 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
         const size = statSync(file).size;
         const said = (fragment.notes ?? []).some((n) => n.file === file && n.message.includes(String(opts.maxBytes)));
         if (size > opts.maxBytes && !said) (fragment.notes ??= []).push({ level: 'warn', file, message: `only the first ${opts.maxBytes} of ${size} bytes were read (--max-bytes)` });
+        if (size > opts.maxBytes) cut.push({ file, bytesRead: opts.maxBytes, size });
       }
       fragments.push(fragment);
     } catch (err) {
@@ -137,6 +139,22 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
   const features = npz ? await featureDumpInfo(npz, notes) : undefined;
   const run = buildRun({ id: d.id, path: d.path, fragments, earlierAttempts: d.earlierAttempts, checkpoints, features, notes });
   understandRun(run, { roles: opts.roles });
+  return cut.length ? markPartiallyRead(run, cut) : run;
+}
+
+/**
+ * A log cut by the user's own --max-bytes says nothing about how the run ended: its end was not read. Status becomes
+ * 'partially-read' (so no rule calls it incomplete or crashed), except a finished status from another, complete
+ * source. A traceback seen in a cut log may itself be cut or old: it stays a note, not the run's crash.
+ */
+function markPartiallyRead(run: Run, cut: PartialRead[]): Run {
+  run.partiallyRead = cut;
+  if (run.status === 'finished') return run; // the end was read somewhere (a final result, a done marker)
+  if (run.crash && cut.some((c) => c.file === run.crash!.file)) {
+    run.notes.push({ level: 'info', file: run.crash.file, message: `a ${run.crash.type} traceback in the part read (not judged: the log was cut by --max-bytes)` });
+    delete run.crash;
+  }
+  run.status = 'partially-read';
   return run;
 }
 

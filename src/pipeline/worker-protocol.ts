@@ -1,7 +1,8 @@
-// Messages between diagnoseMany (main thread) and its diagnose workers; plain data only (structured clone).
+// Messages between the sweep coordinator (main thread) and its shards (worker threads, or the main thread's own);
+// plain data only (structured clone).
 import type { DiscoveredRun } from '../discover/discover-runs.js';
-import type { EngineConfig, RunReport } from '../report/schema.js';
-import type { Algorithm, HyperValue, Run, RunSourceFormat } from '../model/types.js';
+import type { EngineConfig, Report, RunReport } from '../report/schema.js';
+import type { Run, RunSourceFormat } from '../model/types.js';
 import type { EvaluateSetting } from './options.js';
 
 /** The cloneable subset of DiagnoseOptions a worker needs (onProgress is a function and stays in the main thread). */
@@ -12,31 +13,41 @@ export interface WorkerOptions {
   formatHint?: RunSourceFormat;
   maxBytes?: number;
   maxPoints?: number;
-  /** explicit source-only run path (--baseline); each worker loads it once */
+  /** explicit source-only run path (--baseline); each shard loads it once */
   baseline?: string;
-  /** runs read at once per worker */
+  /** runs read at once per shard */
   loadConcurrency?: number;
 }
 
-/** What the main thread needs to pick baselines across all runs, without the runs' series. */
-export interface RunStub {
+/** A source-only run that is the first (lowest discovery index) of its task that its sender knows of. */
+export interface BaselineRun {
+  task: string;
   index: number;
-  algorithm: Algorithm;
-  hyperparameters: Record<string, HyperValue>;
+  run: Run;
 }
 
+/** One judged run: its report and what its judgment depended on, so the coordinator can check the baseline. */
+export interface JudgedRun {
+  index: number;
+  report: RunReport;
+  task: string;
+  sourceOnly: boolean;
+  /** discovery index of the auto-picked baseline it was judged against (none: undefined) */
+  baselineUsed?: number;
+  /** judged against the explicit --baseline run (auto-picks do not matter) */
+  explicit: boolean;
+}
+
+export type RunError = Report['errors'][number] & { index?: number };
+
 export type ToWorker =
-  /** phase 1: read these runs and keep them */
-  | { type: 'load'; options: WorkerOptions; runs: { index: number; run: DiscoveredRun }[] }
-  /** send full Runs (source-only baselines other workers need) */
-  | { type: 'send'; indices: number[] }
-  /** phase 2: judge every kept run; `baselineOf[index]` names its baseline run (kept here or in `baselines`) */
-  | { type: 'judge'; baselineOf: Record<number, number>; baselines: { index: number; run: Run }[]; neededLater: number[] };
+  /** read, judge and free these runs; `baselines` are first-of-task source-only runs the shard was not sent yet */
+  | { type: 'batch'; options: WorkerOptions; runs: { index: number; run: DiscoveredRun }[]; baselines: BaselineRun[] }
+  /** judge these runs again against the whole set's baseline (their shard knew an other one, or none, at the time) */
+  | { type: 'rejudge'; options: WorkerOptions; runs: { index: number; run: DiscoveredRun; baselineIndex: number; eval?: RunReport['eval']; evalFailure?: string }[]; baselines: BaselineRun[] };
 
 export type FromWorker =
   | { type: 'progress'; message: string }
-  | { type: 'loaded'; stubs: RunStub[]; errors: { path: string; message: string }[] }
-  | { type: 'runs'; runs: { index: number; run: Run }[] }
-  /** judged runs, in chunks as they are done (the worker frees each Run once judged); `last` ends the answer */
-  | { type: 'reports'; reports: { index: number; report: RunReport }[]; errors: { path: string; message: string }[]; last: boolean }
+  | { type: 'judged'; judged: JudgedRun[]; firsts: BaselineRun[]; errors: RunError[] }
+  | { type: 'rejudged'; reports: { index: number; report: RunReport }[] }
   | { type: 'failed'; message: string; stack?: string };

@@ -71,6 +71,7 @@ export function buildRunReport(run: Run, parts: RunVerdictParts): RunReport {
     features: run.features,
     eval: run.eval,
     ...(run.evalFailure ? { evalFailure: run.evalFailure } : {}),
+    ...(run.partiallyRead?.length ? { partiallyRead: run.partiallyRead } : {}),
     findings: parts.findings,
     causes: parts.causes,
     notApplicable: parts.notApplicable,

@@ -144,6 +144,8 @@ export interface RunReport {
   eval?: EvalResults;
   /** a requested evaluation that could not run, and why (absent when none was asked for or it ran) */
   evalFailure?: string;
+  /** logs cut by the user's --max-bytes (status is then 'partially-read', never crashed/incomplete) */
+  partiallyRead?: Run['partiallyRead'];
   findings: Finding[];
   causes: RankedCause[];
   notApplicable: { ruleId: string; reason: string }[];

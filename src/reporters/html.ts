@@ -5,7 +5,7 @@ import type { NamedPlot } from '../plot/build-plots.js';
 import { buildPlots } from '../plot/build-plots.js';
 import { perClassBarsSvg, perClassFromReport } from '../plot/per-class-bars-svg.js';
 import { esc } from '../plot/svg.js';
-import { coverageLines, evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { pct } from './style.js';
 
 export interface HtmlExtras {
@@ -107,6 +107,8 @@ function runHtml(r: RunReport, i: number, extras: HtmlExtras): string {
   out.push(`<h2>${esc(r.id)}</h2>`);
   out.push(`<div class="verdict ${v.kind}">${esc(v.text)}</div>`);
   out.push(`<div class="facts">${esc(headerFacts(r))} · <code>${esc(r.path)}</code></div>`);
+  const partial = partialReadLine(r);
+  if (partial) out.push(`<div class="finding warn">${esc(partial)}</div>`);
   const cov = coverageLines(r);
   if (cov.missing.length) {
     out.push(`<ul class="coverage">${cov.missing.map((m) => `<li><b>missing</b> ${esc(m)}</li>`).join('')}${cov.found.map((f) => `<li>found ${esc(f)}</li>`).join('')}${cov.hint ? `<li>map it: ${esc(cov.hint)}</li>` : ''}</ul>`);

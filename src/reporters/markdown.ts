@@ -2,26 +2,30 @@
 import { basename } from 'node:path';
 import type { Report, RunReport } from '../report/schema.js';
 import { pct, SEVERITY_GLYPH } from './style.js';
-import { coverageLines, evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageMarkdown } from '../sweep/render-triage.js';
+import { mdCode, mdText } from '../output/markdown-safe.js';
 
-const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+// every string that may come from a file goes through mdText (as text) or mdCode (as a code span)
+const esc = mdText;
 
 function runSection(run: RunReport): string {
   const out: string[] = [];
   const v = verdictOf(run);
-  out.push(`### ${v.kind === 'problems' ? '❌' : v.kind === 'not-judged' ? '❔' : '✅'} \`${run.id}\` — ${esc(v.text)}`, '');
-  out.push(`${headerFacts(run)}  `);
+  out.push(`### ${v.kind === 'problems' ? '❌' : v.kind === 'not-judged' ? '❔' : '✅'} ${mdCode(run.id)} — ${esc(v.text)}`, '');
+  out.push(`${esc(headerFacts(run))}  `);
+  const partial = partialReadLine(run, (f) => basename(f));
+  if (partial) out.push(`⚠️ ${esc(partial)}  `);
   for (const e of evaluationProblems(run)) out.push(`${e.level === 'error' ? '❌' : '⚠️'} ${esc(e.text)}  `);
   const m = run.metrics;
   out.push(`source ${pct(m.finalSourceAcc)} · target ${pct(m.finalTargetAcc)}${m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)})` : ''}${m.finalDomainAcc !== undefined ? ` · domain acc ${pct(m.finalDomainAcc)}` : ''}`, '');
-  if (run.crash) out.push(`> **${esc(run.crash.type)}**: ${esc(run.crash.message)} (\`${locationOf(run.crash, (f) => basename(f))}\`)`, '');
+  if (run.crash) out.push(`> **${esc(run.crash.type)}**: ${esc(run.crash.message)} (${mdCode(locationOf(run.crash, (f) => basename(f)))})`, '');
   const findings = sortedFindings(run);
   if (findings.length) {
     out.push('| | rule | finding | evidence |', '|---|---|---|---|');
     for (const f of findings) {
-      const ev = f.evidence[0] ? `\`${locationOf(f.evidence[0], (p) => basename(p))}\`` : '';
+      const ev = f.evidence[0] ? mdCode(locationOf(f.evidence[0], (p) => basename(p)), true) : '';
       out.push(`| ${SEVERITY_GLYPH[f.severity]} | \`${f.ruleId}\` | ${esc(f.message)}${f.suppressed ? ' _(suppressed)_' : ''} | ${ev} |`);
     }
     out.push('');

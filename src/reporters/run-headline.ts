@@ -37,6 +37,7 @@ export function verdictOf(run: RunReport): Verdict {
   if (serious.length === 0) {
     const infos = active.length;
     // a clean log is not a clean run when the evaluation the user asked for never happened
+    if (run.partiallyRead?.length) return { kind: 'minor', text: `no problems found in the part read (--max-bytes cut the log)${infos ? ` (${infos} note${infos > 1 ? 's' : ''})` : ''}` };
     if (run.evalFailure) return { kind: 'minor', text: `no problems found in the logs; the requested evaluation did not run${infos ? ` (${infos} note${infos > 1 ? 's' : ''})` : ''}` };
     return { kind: infos ? 'minor' : 'healthy', text: infos ? `no problems found (${infos} note${infos > 1 ? 's' : ''})` : 'no problems found' };
   }
@@ -54,6 +55,14 @@ export function evaluationProblems(run: RunReport): { level: 'error' | 'warn'; t
   if (run.evalFailure) out.push({ level: 'error', text: `evaluation requested but not run: ${run.evalFailure}` });
   for (const n of run.eval?.notes ?? []) if (n.level === 'warn') out.push({ level: 'warn', text: `evaluation: ${n.message}` });
   return out;
+}
+
+/** "partially read: the first 1024 of 27803 bytes of train.txt (--max-bytes); how the run ended is not known" */
+export function partialReadLine(run: RunReport, name: (f: string) => string = (f) => f): string | undefined {
+  const cut = run.partiallyRead;
+  if (!cut?.length) return undefined;
+  const files = cut.slice(0, 3).map((c) => `the first ${c.bytesRead} of ${c.size} bytes of ${name(c.file)}`).join(', ');
+  return `partially read: ${files}${cut.length > 3 ? `, +${cut.length - 3} more` : ''} (--max-bytes); later epochs and how the run ended are not judged`;
 }
 
 const KEY_HPARAMS = ['trade_off', 'lr', 'batch_size', 'bottleneck_dim', 'arch', 'seed'];

@@ -1,5 +1,6 @@
 // SARIF 2.1.0 for code scanning: rules from each rule's meta, results pointing at log file lines.
-import { relative } from 'node:path';
+import { relative, sep } from 'node:path';
+import { mdText } from '../output/markdown-safe.js';
 import type { RuleMeta } from '../engine/types.js';
 import type { Report, Severity } from '../report/schema.js';
 import { runVerdictOf } from './run-headline.js';
@@ -15,9 +16,13 @@ export interface SarifOptions {
   toolVersion: string;
 }
 
-function uriOf(file: string, baseDir: string): string {
-  const rel = relative(baseDir, file).split('\\').join('/');
-  return encodeURI(rel.startsWith('..') ? `file://${file}` : rel);
+/**
+ * A relative (or file://) URI for a path. Only the platform separator becomes '/': on POSIX a backslash is part of a
+ * name and is kept (as %5C). encodeURI leaves '?' and '#', which would start a query or fragment: encoded too.
+ */
+export function uriOf(file: string, baseDir: string): string {
+  const rel = sep === '/' ? relative(baseDir, file) : relative(baseDir, file).split(sep).join('/');
+  return encodeURI(rel.startsWith('..') ? `file://${file}` : rel).replace(/\?/g, '%3F').replace(/#/g, '%23');
 }
 
 export function renderSarif(report: Report, rules: RuleMeta[], opts: SarifOptions): string {
@@ -37,7 +42,8 @@ export function renderSarif(report: Report, rules: RuleMeta[], opts: SarifOption
         ruleId: f.ruleId,
         ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
         level: LEVEL[f.severity],
-        message: { text: `${run.id}: ${f.message}` },
+        // viewers (GitHub code scanning) render Markdown in messages: file-derived text is escaped
+        message: { text: `${mdText(run.id)}: ${mdText(f.message)}` },
         locations: locs.length ? locs : [{ physicalLocation: { artifactLocation: { uri: uriOf(run.path, opts.baseDir) } } }],
         partialFingerprints: { 'dannDoctor/v1': f.fingerprint },
         ...(f.suppressed ? { suppressions: [{ kind: 'external', justification: 'listed in dann-doctor.baseline.json' }] } : {}),
@@ -90,7 +96,7 @@ export function renderSarif(report: Report, rules: RuleMeta[], opts: SarifOption
           },
         },
         results,
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.errors.map((e) => ({ level: 'error', message: { text: e.message } })) }],
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.errors.map((e) => ({ level: 'error', message: { text: mdText(e.message) } })) }],
       },
     ],
   };

@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import type { Report, RunReport, Evidence } from '../report/schema.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
-import { coverageLines, evaluationProblems, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
 import { groupBySeed } from '../seeds/group-by-seed.js';
@@ -37,9 +37,11 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   const p = paint(opts.color);
   const out: string[] = [];
   const v = verdictOf(run);
-  const mark = v.kind === 'problems' ? p.red('✖') : v.kind === 'not-judged' ? p.yellow('?') : run.evalFailure ? p.yellow('⚠') : p.green('✔');
+  const mark = v.kind === 'problems' ? p.red('✖') : v.kind === 'not-judged' ? p.yellow('?') : run.evalFailure || run.partiallyRead?.length ? p.yellow('⚠') : p.green('✔');
   out.push(`${mark} ${p.bold(run.id)}  ${v.text}`);
   out.push(`  ${headerFacts(run)}`);
+  const partial = partialReadLine(run, (f) => basename(f));
+  if (partial) out.push(`  ${p.yellow(`⚠ ${partial}`)}`);
   for (const e of evaluationProblems(run)) out.push(`  ${e.level === 'error' ? p.red(`✖ ${e.text}`) : p.yellow(`⚠ ${e.text}`)}`);
   if (run.crash) out.push(`  ${p.red(`${run.crash.type}: ${run.crash.message}`)}  ${p.dim(locationOf(run.crash, (f) => basename(f)))}`);
   const m = run.metrics;

@@ -2,7 +2,9 @@
 // the same runs in the same order, the same errors, and baselines picked over the whole set.
 import type { Report, RunReport, ShardJudgeOptions } from '../report/schema.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
-import { pickBaselines } from '../model/baseline-run.js';
+import type { Run } from '../model/types.js';
+import { isSourceOnly, pickBaselines, whyNoBaseline } from '../model/baseline-run.js';
+import { explainMissingBaselines } from '../report/explain-baselines.js';
 
 /** Why a set of shard reports cannot be merged; the CLI prints it as a one-line usage error. */
 export class MergeError extends Error {
@@ -100,6 +102,17 @@ export async function mergeShardReports(reports: Report[], names: string[], opts
 
   const rejudged: string[] = [];
   if (judge.baseline === undefined) {
+    // Each shard explained missing baselines over its own runs only: take those lines out, explain over the whole set.
+    for (const index of new Set(placed.map((p) => p.shard))) {
+      const mine = placed.filter((p) => p.shard === index).map((p) => p.run);
+      const asRuns = mine as unknown as Pick<Run, 'algorithm' | 'hyperparameters'>[];
+      const sourceOnly = mine.filter((r) => isSourceOnly(r as unknown as Run));
+      pickBaselines(asRuns).forEach((b, i) => {
+        const why = b === undefined ? whyNoBaseline(asRuns[i], sourceOnly) : undefined;
+        const at = why === undefined ? -1 : mine[i].notChecked.lastIndexOf(why);
+        if (at >= 0) mine[i].notChecked.splice(at, 1);
+      });
+    }
     const global = pickBaselines(placed.map((p) => p.run));
     // what each shard picked: the same rule over its own runs only
     const local = new Map<Placed, Placed | undefined>();
@@ -115,6 +128,7 @@ export async function mergeShardReports(reports: Report[], names: string[], opts
       placed[i].run = await opts.rejudge({ run: placed[i].run, baseline: g.run, judge });
       rejudged.push(placed[i].run.id);
     }
+    explainMissingBaselines(placed.map((p) => p.run), false);
   }
   return {
     report: {

@@ -2,6 +2,7 @@
 import type { TriageTable, TriageRow } from './triage-table.js';
 import type { SeedGroup } from '../seeds/group-by-seed.js';
 import { compareSeedGroups, duplicatesText, formatInterval } from '../seeds/group-by-seed.js';
+import { mdCode, mdText } from '../output/markdown-safe.js';
 
 /** Widest a cell may get in text output before it is cut with an ellipsis (keeps rows on a 160-column terminal). */
 export const MAX_CELL_CHARS = 44;
@@ -52,9 +53,8 @@ export function renderTriageText(table: TriageTable, opts: RenderTriageOptions =
   return `${out.join('\n')}\n`;
 }
 
-function mdCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
+/** A table cell from run names, hyperparameters and messages: text, never markup (see output/markdown-safe). */
+const mdCell = mdText;
 
 /** GitHub-flavoured Markdown table (for $GITHUB_STEP_SUMMARY and PR comments). */
 export function renderTriageMarkdown(table: TriageTable): string {
@@ -65,7 +65,7 @@ export function renderTriageMarkdown(table: TriageTable): string {
   ];
   if (table.errors.length) {
     out.push('', '**Input errors**', '');
-    for (const e of table.errors) out.push(`- \`${mdCell(e.path)}\`: ${mdCell(e.message)}`);
+    for (const e of table.errors) out.push(`- ${mdCode(e.path)}: ${mdCell(e.message)}`);
   }
   return `${out.join('\n')}\n`;
 }

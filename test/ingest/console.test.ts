@@ -130,3 +130,25 @@ test('one `key: value` per line, repeated, is a metric, not a header', async () 
     assert.deepEqual(f.series!.find((s) => s.rawName === 'loss')!.points.map((p) => p.value), [0.9, 0.7, 0.5]);
   });
 });
+
+test('a logging prefix does not hide the counter (`... - INFO - epoch 3 ...`); `max_epoch` is not a counter', async () => {
+  const text = '2024-01-01 12:00:00,001 - INFO - epoch 1 loss 0.9 acc 50\n2024-01-01 12:01:00,002 - INFO - epoch 2 loss 0.7 acc 60\n2024-01-01 12:02:00,003 - INFO - epoch 3 loss 0.5 acc 70\n';
+  await withFile(text, async (file) => {
+    const f = await readConsoleLog(file);
+    const loss = f.series!.find((s) => s.rawName === 'loss')!;
+    assert.deepEqual(loss.points.map((p) => p.step), [1, 2, 3]);
+    assert.equal(loss.granularity, 'epoch');
+    assert.ok(f.notes!.some((n) => /x-axis "INFO - epoch"/.test(n.message)));
+  });
+});
+
+test('a very long log is thinned to the point budget, keeping every NaN', async () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 120_000; i++) lines.push(`step ${i} loss ${i === 99_999 ? 'nan' : (1 / (i + 1)).toFixed(6)}`);
+  await withFile(lines.join('\n') + '\n', async (file) => {
+    const f = await readConsoleLog(file);
+    const loss = f.series!.find((s) => s.rawName === 'loss')!;
+    assert.ok(loss.points.length <= 50_001, `${loss.points.length} points kept`);
+    assert.ok(loss.points.some((p) => p.step === 99_999 && Number.isNaN(p.value)));
+  });
+});

@@ -1,6 +1,6 @@
 // Reads Lightning's hparams.yaml (beside metrics.csv or tfevents) into flat hyperparameters.
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { loadYaml } from '../lazy-yaml.js';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import type { HyperValue } from '../../model/types.js';
 import { flattenConfig } from '../config/read-config.js';
@@ -27,9 +27,9 @@ export async function readHparamsYaml(file: string): Promise<Record<string, Hype
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text, { logLevel: 'silent', customTags: [], strict: false, uniqueKeys: false, maxAliasCount: 100 });
+    doc = (await loadYaml()).parse(text, { logLevel: 'silent', customTags: [], strict: false, uniqueKeys: false, maxAliasCount: 100 });
   } catch (err) {
-    const line = err instanceof YAMLParseError ? err.linePos?.[0]?.line : undefined;
+    const line = err instanceof (await loadYaml()).YAMLParseError ? err.linePos?.[0]?.line : undefined;
     throw new InputError(file, `not valid YAML: ${(err as Error).message.split('\n')[0]}`, { line });
   }
   if (doc === null || doc === undefined) return {};

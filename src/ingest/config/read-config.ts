@@ -3,7 +3,7 @@
 // tags such as `!!python/object` are never executed; pickled-object internals (`_modules`, `_buffers`) are dropped.
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { loadYaml } from '../lazy-yaml.js';
 import type { HyperValue, Note, RunFragment } from '../../model/types.js';
 import { parseNamespace } from '../common/python-literal.js';
 import { parseNumber } from '../../model/metric-aliases.js';
@@ -90,13 +90,13 @@ export function parseKeyValueText(text: string): Record<string, HyperValue> {
   return out;
 }
 
-function parseYamlSafely(text: string): unknown {
+async function parseYamlSafely(text: string): Promise<unknown> {
   // `customTags: []` + non-strict: unknown tags (!!python/object, !!binary) are read as plain data, never constructed
-  return parseYaml(text, { logLevel: 'silent', customTags: [], strict: false, uniqueKeys: false, maxAliasCount: 100 });
+  return (await loadYaml()).parse(text, { logLevel: 'silent', customTags: [], strict: false, uniqueKeys: false, maxAliasCount: 100 });
 }
 
 /** Parses a config file's text by its name; throws on malformed content (the caller turns that into a note). */
-export function parseConfigText(name: string, text: string): Record<string, HyperValue> {
+export async function parseConfigText(name: string, text: string): Promise<Record<string, HyperValue>> {
   const lower = name.toLowerCase();
   const trimmed = text.trim();
   if (lower.endsWith('.json') || trimmed.startsWith('{')) {
@@ -108,7 +108,7 @@ export function parseConfigText(name: string, text: string): Record<string, Hype
   }
   if (trimmed.startsWith('Namespace(')) return parseNamespace(trimmed.split(/\r?\n/)[0]) ?? {};
   if (lower.endsWith('.yaml') || lower.endsWith('.yml')) {
-    const doc = parseYamlSafely(text);
+    const doc = await parseYamlSafely(text);
     return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? flattenConfig(doc) : {};
   }
   return parseKeyValueText(text);
@@ -149,7 +149,7 @@ export async function readConfigFiles(files: readonly string[]): Promise<{ fragm
       continue;
     }
     try {
-      const values = parseConfigText(basename(file), await readFile(file, 'utf8'));
+      const values = await parseConfigText(basename(file), await readFile(file, 'utf8'));
       if (Object.keys(values).length === 0) continue;
       fragments.push({ format: 'unknown', files: [file], hyperparameters: values, hyperparametersFrom: { file } });
     } catch (err) {

@@ -10,6 +10,7 @@ import { CrashTracker } from '../textlogs/crash.js';
 import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../model/metric-aliases.js';
 import { scanLine, type ScannedField } from './scan-line.js';
 import { isOutOfMemory, killedByLine, statusOfCrash } from './outcome.js';
+import { MAX_POINTS_PER_SERIES } from '../common/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
 import type { CrashInfo, HyperValue, Note, Point, RunAttempt, RunFragment, RunStatus } from '../../model/types.js';
 
@@ -56,10 +57,12 @@ interface Invocation {
   table?: string[];
   /** the config heading (`Args:`) the indented lines below belong to */
   section?: string;
+  /** per key: keep every stride-th value once the point budget is reached */
+  thinning: Map<string, { stride: number; seen: number }>;
 }
 
 function newInvocation(index: number, line: number): Invocation {
-  return { index, line, endLine: line, config: {}, points: new Map(), totals: new Map(), metricLines: 0, granularity: 'iteration' };
+  return { index, line, endLine: line, config: {}, points: new Map(), totals: new Map(), metricLines: 0, granularity: 'iteration', thinning: new Map() };
 }
 
 /** Splits a line that starts with printed dicts (`{...}{...}iter: ...`) into the dicts and the rest. */
@@ -166,9 +169,20 @@ export async function readConsoleLog(file: string, opts: ConsoleOptions = {}): P
     crashTracker = new CrashTracker(file);
   };
   const addField = (inv: Invocation, key: string, value: number, step: number, lineNo: number, epoch?: number): void => {
+    // bounded memory: past the budget keep every stride-th value, and every non-finite one (a NaN is a symptom)
+    const th = inv.thinning.get(key) ?? inv.thinning.set(key, { stride: 1, seen: 0 }).get(key)!;
+    const keep = th.seen++ % th.stride === 0 || !Number.isFinite(value);
+    if (!keep) return;
     const p: Point = { step, value, line: lineNo };
     if (epoch !== undefined) p.epoch = epoch;
-    (inv.points.get(key) ?? inv.points.set(key, []).get(key)!).push(p);
+    const list = inv.points.get(key) ?? inv.points.set(key, []).get(key)!;
+    list.push(p);
+    if (list.length > MAX_POINTS_PER_SERIES) {
+      th.stride *= 2;
+      let w = 0;
+      for (let r = 0; r < list.length; r++) if (r % 2 === 0 || !Number.isFinite(list[r].value)) list[w++] = list[r];
+      list.length = w;
+    }
   };
   const end = opts.maxBytes;
   for await (const { no, text } of readLines(file, { notes, end })) {
@@ -260,7 +274,7 @@ export async function readConsoleLog(file: string, opts: ConsoleOptions = {}): P
     // a line without a counter belongs to the last counter value seen (SHOT prints `Accuracy = a% -> b%` between
     // its `Iter:i/N` lines); with no counter at all, lines are numbered
     const step = counter ? counter.field.value : cur.lastCounter ?? cur.metricLines;
-    const epochField = fields.find((f) => EPOCH_COUNTER.test(f.key));
+    const epochField = fields.find((f) => isEpochCounter(f.key));
     let added = 0;
     for (const f of fields) {
       if (counter && f === counter.field) continue;
@@ -336,10 +350,22 @@ export async function readConsoleLog(file: string, opts: ConsoleOptions = {}): P
   return frag;
 }
 
+/**
+ * The word of a key that names a counter: its last word (`Train Epoch`, `INFO - epoch`, `global_step`), unless the
+ * key says it is a limit or a total (`max_epoch`, `num_steps`), which is configuration.
+ */
+function counterWord(key: string): string {
+  const words = key.split(/[\s_\-:|/]+/).filter(Boolean);
+  if (words.length > 1 && /^(num|max|min|total|n|warmup)$/i.test(words[words.length - 2])) return '';
+  return words.length ? words[words.length - 1] : '';
+}
+const isIterCounter = (key: string): boolean => ITER_COUNTER.test(key) || ITER_COUNTER.test(counterWord(key));
+const isEpochCounter = (key: string): boolean => EPOCH_COUNTER.test(key) || EPOCH_COUNTER.test(counterWord(key));
+
 function pickCounter(fields: ScannedField[]): { field: ScannedField; name: string; epoch: boolean } | undefined {
-  const iter = fields.find((f) => ITER_COUNTER.test(f.key) && Number.isInteger(f.value));
+  const iter = fields.find((f) => isIterCounter(f.key) && Number.isInteger(f.value));
   if (iter) return { field: iter, name: iter.key, epoch: false };
-  const ep = fields.find((f) => EPOCH_COUNTER.test(f.key) && Number.isInteger(f.value));
+  const ep = fields.find((f) => isEpochCounter(f.key) && Number.isInteger(f.value));
   if (ep) return { field: ep, name: ep.key, epoch: true };
   const prog = fields.find((f) => f.total !== undefined && Number.isInteger(f.value));
   if (prog) return { field: prog, name: prog.key || 'progress', epoch: false };

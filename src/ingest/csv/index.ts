@@ -2,9 +2,7 @@
 // train_log.csv, pytorch-adapt record-keeper CSVs and generic CSVs with a header. Streamed with csv-parse.
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { parse as parseSync } from 'csv-parse/sync';
 import { basename, dirname, join } from 'node:path';
-import { parse, CsvError } from 'csv-parse';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
@@ -103,6 +101,8 @@ export async function readCsvLog(file: string, opts: CsvReadOptions = {}): Promi
   // A small file is parsed from one buffer: the stream machinery (pipe, transform, async iteration per record) cost
   // ~10 ms of CPU for a 6 KB Lightning metrics.csv, ten times the parsing. Big files stream (bounded memory).
   const readTo = opts.maxBytes !== undefined ? Math.min(size, opts.maxBytes) : size;
+  // csv-parse is loaded when a CSV is read, not when the reader is registered (every start used to load it)
+  const { parse, CsvError } = await import('csv-parse');
   let records: AsyncIterable<{ record: string[]; info: { lines: number } }> | Iterable<{ record: string[]; info: { lines: number } }>;
   let kind: CsvKind | undefined;
   let header: string[] = [];
@@ -132,7 +132,7 @@ export async function readCsvLog(file: string, opts: CsvReadOptions = {}): Promi
   try {
     if (readTo <= SMALL_CSV_BYTES) {
       const buf = readFileSync(file).subarray(0, readTo);
-      records = parseSync(buf, csvOptions) as unknown as { record: string[]; info: { lines: number } }[];
+      records = (await import('csv-parse/sync')).parse(buf, csvOptions) as unknown as { record: string[]; info: { lines: number } }[];
     } else {
       const input = createReadStream(file, opts.maxBytes !== undefined ? { end: Math.max(0, opts.maxBytes - 1) } : {});
       records = input.pipe(parse(csvOptions)) as AsyncIterable<{ record: string[]; info: { lines: number } }>;

@@ -1,7 +1,7 @@
 // MLflow file store run directory (mlruns/<exp>/<run>/): meta.yaml status, metrics/ (nested keys), params/, tags/.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { loadYaml } from '../lazy-yaml.js';
 import { readLines } from '../common/read-lines.js';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
@@ -117,7 +117,7 @@ export async function readMlflowRun(dirOrMeta: string, opts: ReadOptions = {}): 
   const metaPath = join(dir, 'meta.yaml');
   let meta: Record<string, unknown> = {};
   try {
-    const doc = parseYaml(await readSmall(metaPath), { logLevel: 'silent', strict: false });
+    const doc = (await loadYaml()).parse(await readSmall(metaPath), { logLevel: 'silent', strict: false });
     if (doc && typeof doc === 'object' && !Array.isArray(doc)) meta = doc as Record<string, unknown>;
     else notes.push({ level: 'warn', file: metaPath, message: 'meta.yaml is not a mapping; run status unknown' });
   } catch (err) {

@@ -1,6 +1,6 @@
 // Dassl.pytorch log.txt: Arguments/Config header, `epoch [e/E] batch [b/B] ... loss_d ...` lines, evaluation and
 // per-class blocks (`* accuracy: 73.0%`), `Finish training`.
-import { parse as parseYaml } from 'yaml';
+import { loadYaml } from '../lazy-yaml.js';
 import { readLines } from '../common/read-lines.js';
 import { buildSeries, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
 import { flattenHyper } from '../common/hparams.js';
@@ -124,7 +124,7 @@ export async function readDasslLog(file: string, opts: ReadOptions = {}): Promis
   let hyper: Record<string, HyperValue> = { ...args };
   if (configLines.length) {
     try {
-      const doc = parseYaml(configLines.join('\n'), { logLevel: 'silent', strict: false, uniqueKeys: false });
+      const doc = (await loadYaml()).parse(configLines.join('\n'), { logLevel: 'silent', strict: false, uniqueKeys: false });
       if (doc && typeof doc === 'object') hyper = { ...hyper, ...flattenHyper(doc) };
     } catch (err) {
       frag.notes!.push({ level: 'warn', file, message: `Config block not readable as YAML (${(err as Error).message.split('\n')[0]}); only the Arguments block was used` });

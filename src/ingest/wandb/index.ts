@@ -4,7 +4,7 @@
 // (a clean shutdown). A run without an exit record was stopped from outside: that is evidence, not an error.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { loadYaml } from '../lazy-yaml.js';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import { readLines } from '../common/read-lines.js';
 import { flattenHyper } from '../common/hparams.js';
@@ -269,7 +269,7 @@ export async function readWandbRun(dir: string, opts: ReadOptions = {}): Promise
     files.push(f.configFile);
     const raw = await readSmall(f.configFile);
     try {
-      hyperparameters = configValues(parseYaml(raw?.toString('utf8') ?? '', { logLevel: 'silent', strict: false, uniqueKeys: false }));
+      hyperparameters = configValues((await loadYaml()).parse(raw?.toString('utf8') ?? '', { logLevel: 'silent', strict: false, uniqueKeys: false }));
     } catch (err) {
       notes.push({ level: 'warn', file: f.configFile, message: `not valid YAML (${(err as Error).message.split('\n')[0]}); config ignored` });
     }
