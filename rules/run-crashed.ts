@@ -9,6 +9,7 @@ export default createRule({
     needs: ['status / crash'],
     messages: {
       crashed: 'the run crashed with {{type}}: {{message}}{{after}}',
+      crashedNoMessage: 'the run crashed with {{type}}{{after}} (the exception has no message)',
       failed: 'the tracker marks the run as {{status}}{{after}} (no exception text found)',
     },
     causes: [{ id: 'crash', weight: 0.95 }],
@@ -20,9 +21,10 @@ export default createRule({
     const after = run.epochsCompleted !== undefined ? ` after ${run.epochsCompleted} completed epochs` : '';
     if (run.crash) {
       const c = run.crash;
+      const message = c.message.trim();
       report({
-        messageId: 'crashed',
-        data: { type: c.type, message: c.message.length > 200 ? `${c.message.slice(0, 200)}...` : c.message, after },
+        messageId: message ? 'crashed' : 'crashedNoMessage',
+        data: { type: c.type, message: message.length > 200 ? `${message.slice(0, 200)}...` : message, after },
         evidence: [{ file: c.file, ...(c.line !== undefined ? { line: c.line } : {}), ...(c.endLine !== undefined ? { endLine: c.endLine } : {}), observed: c.type }],
       });
       return;

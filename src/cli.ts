@@ -1,8 +1,9 @@
 // The only file that touches process: argv -> options -> diagnose -> reporters/UI -> exit code.
-import { runVerdictOf } from './reporters/run-headline.js';
 import { resolve } from 'node:path';
+import { runVerdictOf } from './report/views.js';
 import type { CliIO } from './output/cli-io.js';
-import type { Report, Severity } from './report/schema.js';
+import type { Report } from './report/schema.js';
+import { SEVERITY_ORDER } from './report/schema.js';
 import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli/args.js';
 import { InputError } from './ingest/input-error.js';
 import { loadCommandConfig } from './cli/config.js';
@@ -13,14 +14,15 @@ import { Interrupted, untilInterrupted, installInterruptHandlers } from './runti
 import { showControls, terminalSafeText } from './output/terminal-safe.js';
 import { OutputRefused, protectedDirs, writeOutputFile, OWNER_MARK, type OutputGuard } from './output/safe-write.js';
 
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, error: 2 };
-
-/** Exit 1 when an unsuppressed finding is at or above --fail-on, or (with not-judged) a run could not be judged. */
+/**
+ * Exit 1 when an unsuppressed finding is at or above --fail-on (SEVERITY_ORDER: lower is worse), or, with
+ * `--fail-on not-judged`, when a run could not be judged.
+ */
 export function exitCodeFor(report: Report, failOn: FailOn, failOnNotJudged = false): number {
   if (failOnNotJudged && report.runs.some((r) => runVerdictOf(r) === 'not-judged')) return 1;
   if (failOn === 'never') return 0;
-  const bar = SEVERITY_RANK[failOn];
-  return report.runs.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= bar)) ? 1 : 0;
+  const bar = SEVERITY_ORDER[failOn];
+  return report.runs.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_ORDER[f.severity] <= bar)) ? 1 : 0;
 }
 
 function useColor(opts: CliOptions, io: CliIO, toFile: boolean): boolean {

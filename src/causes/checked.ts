@@ -122,7 +122,9 @@ export function checkedLines(run: Readonly<Run>, findings: readonly Finding[], b
   }
   const s = grlScheduleOf(run);
   const total = totalIterationsOf(run);
-  if (s && total && !fired.has('grl-warmup-horizon')) {
+  // only a run that trained has a warm-up to speak of (planned epochs alone are not a schedule that ran)
+  const trained = Object.values(run.series).some((x) => x.points.length > 0);
+  if (s && total && trained && !fired.has('grl-warmup-horizon')) {
     const share = (grlCoefficient(total.value, s) - s.lo) / (s.hi - s.lo || 1);
     out.push({
       claim: 'grl-warmup', text: `GRL warm-up normal: lambda reaches ${fmt(share, 2)} of its maximum by iteration ${total.value} (${s.from})`,

@@ -100,9 +100,24 @@ export function fixesFor(id: CauseId, run: Readonly<Run>, findings: readonly Fin
       break;
     case 'crash': {
       const c = run.crash;
-      out.push(c ? `fix the ${c.type} at ${c.file}${c.line !== undefined ? `:${c.line}` : ''} and resume from checkpoints/latest.pth` : 'find why the job stopped (scheduler/OOM logs) and resume from checkpoints/latest.pth');
+      // resume only from a checkpoint that exists; otherwise say to rerun
+      const latest = run.checkpoints.find((k) => /(^|\/)latest\.pth$/.test(k.path)) ?? run.checkpoints.at(-1);
+      const resume = latest ? `resume from ${latest.path.split('/').slice(-2).join('/')}` : 'rerun (no checkpoint was saved to resume from)';
+      if (c && isOutOfMemory(c)) {
+        const half = batch && batch.value >= 2 ? Math.floor(batch.value / 2) : undefined;
+        out.push(batch ? `GPU out of memory at ${showHyper(batch)}: lower it (${batch.name}=${half}) and keep the effective batch with gradient accumulation (${batch.value / (half ?? 1)} steps)` : 'GPU out of memory: lower the batch size and keep the effective batch with gradient accumulation');
+        out.push('or train in mixed precision (torch.cuda.amp autocast + GradScaler), which roughly halves activation memory');
+        out.push(`then ${resume}`);
+        break;
+      }
+      out.push(c ? `fix the ${c.type} at ${c.file}${c.line !== undefined ? `:${c.line}` : ''} and ${resume}` : `find why the job stopped (scheduler/OOM logs) and ${resume}`);
       break;
     }
   }
   return out;
+}
+
+/** A CUDA / PyTorch / TF out-of-memory exception (by its type or its message). */
+export function isOutOfMemory(c: { type: string; message: string }): boolean {
+  return /OutOfMemory|ResourceExhausted/i.test(c.type) || /out of memory|CUBLAS_STATUS_ALLOC_FAILED|OOM when allocating/i.test(c.message);
 }

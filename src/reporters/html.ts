@@ -119,7 +119,7 @@ function runHtml(r: RunReport, i: number, extras: HtmlExtras): string {
       `${m.bestTargetAcc !== undefined ? stat(`target acc (best${m.bestEpoch !== undefined ? `, epoch ${m.bestEpoch}` : ''})`, pct(m.bestTargetAcc)) : ''}` +
       `${m.finalDomainAcc !== undefined ? stat('domain acc (final)', pct(m.finalDomainAcc)) : ''}</div>`,
   );
-  if (r.crash) out.push(`<div class="finding error"><b>${esc(r.crash.type)}</b>: ${esc(r.crash.message)} <code>${esc(locationOf(r.crash))}</code></div>`);
+  if (r.crash) out.push(`<div class="finding error"><b>${esc(r.crash.type)}</b>${r.crash.message.trim() ? `: ${esc(r.crash.message)}` : ''} <code>${esc(locationOf(r.crash))}</code></div>`);
   const findings = sortedFindings(r);
   out.push(`<h3>Findings (${findings.length})</h3>`);
   out.push(findings.length ? `<div class="findings">${findings.map(findingHtml).join('')}</div>` : '<p class="small">none</p>');

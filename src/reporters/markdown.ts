@@ -13,14 +13,14 @@ const esc = mdText;
 function runSection(run: RunReport): string {
   const out: string[] = [];
   const v = verdictOf(run);
-  out.push(`### ${v.kind === 'problems' ? '❌' : v.kind === 'not-judged' ? '❔' : '✅'} ${mdCode(run.id)} — ${esc(v.text)}`, '');
+  out.push(`### ${v.kind === 'not-judged' ? '❔' : v.severity === 'error' ? '❌' : v.severity === 'warn' ? '⚠️' : '✅'} ${mdCode(run.id)} — ${esc(v.text)}`, '');
   out.push(`${esc(headerFacts(run))}  `);
   const partial = partialReadLine(run, (f) => basename(f));
   if (partial) out.push(`⚠️ ${esc(partial)}  `);
   for (const e of evaluationProblems(run)) out.push(`${e.level === 'error' ? '❌' : '⚠️'} ${esc(e.text)}  `);
   const m = run.metrics;
   out.push(`source ${pct(m.finalSourceAcc)} · target ${pct(m.finalTargetAcc)}${m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)})` : ''}${m.finalDomainAcc !== undefined ? ` · domain acc ${pct(m.finalDomainAcc)}` : ''}`, '');
-  if (run.crash) out.push(`> **${esc(run.crash.type)}**: ${esc(run.crash.message)} (${mdCode(locationOf(run.crash, (f) => basename(f)))})`, '');
+  if (run.crash) out.push(`> **${esc(run.crash.type)}**${run.crash.message.trim() ? `: ${esc(run.crash.message)}` : ''} (${mdCode(locationOf(run.crash, (f) => basename(f)))})`, '');
   const findings = sortedFindings(run);
   if (findings.length) {
     out.push('| | rule | finding | evidence |', '|---|---|---|---|');

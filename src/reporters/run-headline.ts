@@ -1,50 +1,7 @@
 // The one-line verdict and the header facts of a run, shared by the text and Markdown reporters.
-import type { RunReport, Finding } from '../report/schema.js';
-import { SEVERITY_ORDER } from './style.js';
-import { runVerdict, type Coverage, type RunVerdict } from '../report/run-verdict.js';
+import type { RunReport } from '../report/schema.js';
 
-export type Verdict = { kind: 'healthy' | 'problems' | 'minor' | 'not-judged'; text: string };
-
-/** The coverage a report carries; reports written before it existed count as judged. */
-function coverageOfReport(run: RunReport): Coverage {
-  return run.coverage ?? { found: [], missing: [] };
-}
-
-/** problems / ok / not-judged, from the findings as they stand now (a baseline file may have suppressed some). */
-export function runVerdictOf(run: RunReport): RunVerdict {
-  return runVerdict(run.findings, coverageOfReport(run));
-}
-
-/** "no target accuracy, no domain signal" — the missing core signals, short. */
-export function missingSummary(run: RunReport): string {
-  return coverageOfReport(run).missing.map((m) => m.split(':')[0] + (/found \(/.test(m) ? ' not checkable' : ' not found')).join(', ');
-}
-
-/** Findings worst first, suppressed ones last. */
-export function sortedFindings(run: RunReport): Finding[] {
-  return [...run.findings].sort((a, b) => Number(!!a.suppressed) - Number(!!b.suppressed) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-}
-
-/** Verdict first (docs/ux.md): healthy, or the single most likely cause with its confidence. */
-export function verdictOf(run: RunReport): Verdict {
-  const active = run.findings.filter((f) => !f.suppressed);
-  const serious = active.filter((f) => f.severity !== 'info');
-  const top = run.causes[0];
-  if (serious.length === 0 && runVerdictOf(run) === 'not-judged') {
-    // never "no problems found" when the core signals were not there to look at
-    return { kind: 'not-judged', text: `not judged: ${missingSummary(run)}` };
-  }
-  if (serious.length === 0) {
-    const infos = active.length;
-    // a clean log is not a clean run when the evaluation the user asked for never happened
-    if (run.partiallyRead?.length) return { kind: 'minor', text: `no problems found in the part read (--max-bytes cut the log)${infos ? ` (${infos} note${infos > 1 ? 's' : ''})` : ''}` };
-    if (run.evalFailure) return { kind: 'minor', text: `no problems found in the logs; the requested evaluation did not run${infos ? ` (${infos} note${infos > 1 ? 's' : ''})` : ''}` };
-    return { kind: infos ? 'minor' : 'healthy', text: infos ? `no problems found (${infos} note${infos > 1 ? 's' : ''})` : 'no problems found' };
-  }
-  if (top) return { kind: 'problems', text: `likely cause: ${top.id} (confidence ${top.confidence.toFixed(2)})` };
-  const worst = sortedFindings(run)[0];
-  return { kind: 'problems', text: `${worst.ruleId}: ${worst.message}` };
-}
+export { sortedFindings, verdictOf, runVerdictOf, missingSummary, coverageLines, type Verdict } from '../report/views.js';
 
 /**
  * What went wrong with the evaluation the user asked for, for the report's first lines: it did not run at all
@@ -66,12 +23,6 @@ export function partialReadLine(run: RunReport, name: (f: string) => string = (f
 }
 
 const KEY_HPARAMS = ['trade_off', 'lr', 'batch_size', 'bottleneck_dim', 'arch', 'seed'];
-
-/** Lines saying what a not-judged run lacks and how to point dann-doctor at it (empty for judged runs). */
-export function coverageLines(run: RunReport): { found: string[]; missing: string[]; hint?: string } {
-  const c = coverageOfReport(run);
-  return c.missing.length ? { found: c.found, missing: c.missing, hint: c.hint } : { found: [], missing: [] };
-}
 
 /** The algorithm as the header shows it: the run's own spelling for one dann-doctor has no model of. */
 export function algorithmLabel(run: RunReport): string {

@@ -20,7 +20,7 @@ export function paint(color: boolean): Paint {
   return { red: wrap(31, 39), yellow: wrap(33, 39), blue: wrap(34, 39), green: wrap(32, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
-export const SEVERITY_GLYPH: Record<Severity, string> = { error: '✖', warn: '⚠', info: 'ℹ' };
+export { SEVERITY_GLYPH } from '../report/views.js';
 export { SEVERITY_ORDER } from '../report/schema.js';
 
 export function paintSeverity(p: Paint, sev: Severity, s: string): string {

@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import type { Report, RunReport, Evidence } from '../report/schema.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
+import { verdictGlyph } from '../report/views.js';
 import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
@@ -37,13 +38,13 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   const p = paint(opts.color);
   const out: string[] = [];
   const v = verdictOf(run);
-  const mark = v.kind === 'problems' ? p.red('✖') : v.kind === 'not-judged' ? p.yellow('?') : run.evalFailure || run.partiallyRead?.length ? p.yellow('⚠') : p.green('✔');
+  const mark = v.severity === 'ok' ? p.green(verdictGlyph(v)) : paintSeverity(p, v.severity, verdictGlyph(v));
   out.push(`${mark} ${p.bold(run.id)}  ${v.text}`);
   out.push(`  ${headerFacts(run)}`);
   const partial = partialReadLine(run, (f) => basename(f));
   if (partial) out.push(`  ${p.yellow(`⚠ ${partial}`)}`);
   for (const e of evaluationProblems(run)) out.push(`  ${e.level === 'error' ? p.red(`✖ ${e.text}`) : p.yellow(`⚠ ${e.text}`)}`);
-  if (run.crash) out.push(`  ${p.red(`${run.crash.type}: ${run.crash.message}`)}  ${p.dim(locationOf(run.crash, (f) => basename(f)))}`);
+  if (run.crash) out.push(`  ${p.red(run.crash.message.trim() ? `${run.crash.type}: ${run.crash.message}` : run.crash.type)}  ${p.dim(locationOf(run.crash, (f) => basename(f)))}`);
   const m = run.metrics;
   const best = m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)}${m.bestEpoch !== undefined ? ` at epoch ${m.bestEpoch}` : ''})` : '';
   const test = m.testAcc !== undefined ? `  test ${pct(m.testAcc)}` : '';

@@ -1,13 +1,13 @@
 // The sweep triage table: one row per run, worst first, with the hyperparameters that vary across the sweep as columns.
 import type { HyperValue } from '../model/types.js';
-import type { Finding, Report, RunReport, Severity } from '../report/schema.js';
-import { hyperText, isNonConfigKey, orderByPriority } from '../seeds/group-by-seed.js';
 import type { RunVerdict } from '../report/run-verdict.js';
-import { runVerdictOf } from '../reporters/run-headline.js';
+import { runVerdictOf } from '../report/views.js';
+import type { Finding, Report, RunReport, Severity } from '../report/schema.js';
+import { SEVERITY_ORDER } from '../report/schema.js';
+import { hyperText, isNonConfigKey, orderByPriority } from '../seeds/group-by-seed.js';
 
 /** Status ranks: a run that crashed or died says less than one that finished, so it sorts first among equals. */
 const STATUS_BADNESS: Record<string, number> = { crashed: 3, failed: 3, killed: 2, incomplete: 1, unknown: 1, running: 0, finished: 0 };
-const SEVERITY_RANK: Record<Severity, number> = { error: 3, warn: 2, info: 1 };
 
 export const FIXED_COLUMNS = ['run', 'algorithm', 'status', 'verdict', 'target acc', 'top finding', 'top cause'] as const;
 
@@ -45,7 +45,7 @@ export function activeFindings(run: RunReport): Finding[] {
 
 function topFindingOf(run: RunReport): Finding | undefined {
   let best: Finding | undefined;
-  for (const f of activeFindings(run)) if (!best || SEVERITY_RANK[f.severity] > SEVERITY_RANK[best.severity]) best = f;
+  for (const f of activeFindings(run)) if (!best || SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[best.severity]) best = f;
   return best;
 }
 
@@ -79,8 +79,9 @@ function fmtAcc(v: number | undefined): string {
 
 /** Sort key pieces: worst severity, then how many at it, then crashed-ness, then lower accuracy first. */
 function compareRows(a: TriageRow, b: TriageRow): number {
-  const sev = (r: TriageRow) => (r.topFinding ? SEVERITY_RANK[r.topFinding.severity] : 0);
-  if (sev(a) !== sev(b)) return sev(b) - sev(a);
+  // SEVERITY_ORDER: lower is worse; a run without findings sorts after every severity
+  const sev = (r: TriageRow) => (r.topFinding ? SEVERITY_ORDER[r.topFinding.severity] : Infinity);
+  if (sev(a) !== sev(b)) return sev(a) - sev(b);
   // "could not tell" deserves a look before "checked and fine"
   const nj = (r: TriageRow) => (r.verdict === 'not-judged' ? 1 : 0);
   if (nj(a) !== nj(b)) return nj(b) - nj(a);

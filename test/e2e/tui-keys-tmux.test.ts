@@ -78,7 +78,7 @@ test('UI keys, re-judged evaluation and export in tmux', { skip, timeout: EVAL_T
   // 3. the background evaluation re-judges the run: the header's confidence becomes the one `--eval` gives
   const cli = spawnSync(process.execPath, [BIN, RUN, '--eval', '--format', 'json'], { encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: EVAL_TIMEOUT_MS });
   const withEval = JSON.parse(cli.stdout).runs[0].causes[0] as { id: string; confidence: number };
-  const header = `likely cause ${withEval.id} (${withEval.confidence.toFixed(2)})`;
+  const header = `likely cause: ${withEval.id} (confidence ${withEval.confidence.toFixed(2)})`;
   const s = await waitForScreen((x) => x.includes(header), `"${header}" in the header after evaluation`, EVAL_TIMEOUT_MS);
   assert.doesNotMatch(s, /features\.npz not evaluated/);
 

@@ -86,7 +86,7 @@ test('the UI on label_shift: header, a finding opened, t-SNE drawn, export, resi
   assert.match(s, /dann-doctor ─ label_shift ─ DANN ─ finished/);
   assert.match(s, /source 99\.1 {2}target 52\.0 \(best 59\.6 at epoch 1\)/);
   assert.match(s, /domain 56\.2/);
-  assert.match(s, /✖ likely cause class-imbalance-or-label-shift/);
+  assert.match(s, /✖ likely cause: class-imbalance-or-label-shift/);
   assert.match(s, /▸ ✖ per-class-imbalance/);
   assert.match(s, /Curves per epoch \(0\.\.14\)/);
   assert.match(s, /!7 - seven .* 9\.1/, 'per-class pane from the log: class 7 at 9.1%');

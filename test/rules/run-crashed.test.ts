@@ -15,6 +15,12 @@ ruleTester(rule, {
       run: makeRun({ status: 'crashed', epochsCompleted: 3, crash: { file: FAKE_LOG, line: 812, type: 'RuntimeError', message: 'CUDA out of memory. Tried to allocate 20.00 MiB' } }),
       errors: [{ messageId: 'crashed', data: { type: 'RuntimeError', after: ' after 3 completed epochs' }, evidence: { file: FAKE_LOG, line: 812 }, causes: ['crash'] }],
     },
+    {
+      // an exception raised without a message: no dangling colon
+      name: 'AttributeError with an empty message',
+      run: makeRun({ status: 'crashed', crash: { file: FAKE_LOG, line: 40, type: 'AttributeError', message: '' } }),
+      errors: [{ messageId: 'crashedNoMessage', data: { type: 'AttributeError' }, evidence: { file: FAKE_LOG, line: 40 } }],
+    },
     { name: 'MLflow FAILED without text', run: makeRun({ status: 'failed', formats: ['mlflow'] }), errors: [{ messageId: 'failed', data: { status: 'failed' } }] },
   ],
 });

@@ -25,7 +25,7 @@ test('header: run, algorithm, status, verdict, headline numbers (label_shift log
   t.after(() => r.unmount());
   const f = r.lastFrame();
   assert.match(lineWith(f, 'dann-doctor'), /dann-doctor ─ label_shift ─ DANN ─ finished ─ not evaluated/);
-  assert.match(f, /✖ likely cause class-imbalance-or-label-shift \(0\.78\)/);
+  assert.match(f, /✖ likely cause: class-imbalance-or-label-shift \(confidence 0\.78\)/);
   assert.match(f, /source 99\.8 {2}target 52\.0 \(best 59\.6 at epoch 1\) {2}test 59\.6 {2}domain 56\.2 +✖ 1 {2}⚠ 1 {2}ℹ 1/);
   assert.match(f, /15 ep × 300 it · arch lenet_small · batch 32 · lr 0\.01 · trade_off 1/);
 });
@@ -275,7 +275,9 @@ test('a healthy run says so plainly with the numbers that show it', async (t) =>
 
 test('a crashed run shows the exception and where it was logged', async (t) => {
   // made up: none of the shared runs crashed
-  const run = { ...healthyRun(), status: 'crashed' as const, crash: { file: '/runs/x/train.txt', line: 120, type: 'RuntimeError', message: 'CUDA out of memory' } };
+  // (as the engine reports it: run-crashed fires on every crashed run, so the ✖ matches --fail-on error)
+  const crashFinding = { ruleId: 'run-crashed', messageId: 'crashed', severity: 'error' as const, message: 'the run crashed', data: {}, evidence: [], causes: [], fingerprint: 'x' };
+  const run = { ...healthyRun(), status: 'crashed' as const, crash: { file: '/runs/x/train.txt', line: 120, type: 'RuntimeError', message: 'CUDA out of memory' }, findings: [crashFinding], causes: [] };
   const r = await renderApp(reportOf(run));
   t.after(() => r.unmount());
   const f = r.lastFrame();

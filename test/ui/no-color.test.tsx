@@ -27,7 +27,7 @@ test('frames carry colour codes with colour on and none with colour off; badges 
   const f = off.lastFrame();
   assert.doesNotMatch(f, SGR_COLOUR);
   assert.match(f, /▸ ✖ per-class-imbalance/);
-  assert.match(f, /✖ likely cause class-imbalance-or-label-shift/);
+  assert.match(f, /✖ likely cause: class-imbalance-or-label-shift/);
 });
 
 test('t-SNE with colour: braille dots from src/plot/terminal-scatter; under NO_COLOR: glyphs instead', async (t) => {

@@ -26,7 +26,7 @@ test('after the background evaluation the header, detail and verdict come from t
     },
   });
   t.after(() => r.unmount());
-  const f = await r.waitFor(/likely cause class-imbalance-or-label-shift \(0\.97\)/);
+  const f = await r.waitFor(/likely cause: class-imbalance-or-label-shift \(confidence 0\.97\)/);
   assert.equal(seen[0], EVAL);
   assert.doesNotMatch(f, /not evaluated \(run with --eval/);
 });

@@ -16,11 +16,12 @@ test('findings are sorted worst first, stable within a severity, suppressed last
 });
 
 test('verdict: the top cause with its confidence; healthy says so; a crash names the exception', () => {
-  assert.deepEqual(verdict(labelShiftRun()), { severity: 'error', text: 'likely cause class-imbalance-or-label-shift (0.78)' });
+  assert.deepEqual(verdict(labelShiftRun()), { severity: 'error', text: 'likely cause: class-imbalance-or-label-shift (confidence 0.78)' });
   assert.deepEqual(verdict(healthyRun()), { severity: 'ok', text: 'no problems found' });
   assert.equal(isHealthy(healthyRun()), true);
   // made up: no shared run crashed; the shape is tllib's traceback tail
-  const crashed = { ...healthyRun(), status: 'crashed' as const, crash: { file: 'train.txt', line: 120, type: 'RuntimeError', message: 'CUDA out of memory' } };
+  const crashFinding = { ruleId: 'run-crashed', messageId: 'crashed', severity: 'error' as const, message: 'the run crashed', data: {}, evidence: [], causes: [], fingerprint: 'x' };
+  const crashed = { ...healthyRun(), status: 'crashed' as const, crash: { file: 'train.txt', line: 120, type: 'RuntimeError', message: 'CUDA out of memory' }, findings: [crashFinding], causes: [] };
   assert.deepEqual(verdict(crashed), { severity: 'error', text: 'crashed: RuntimeError: CUDA out of memory' });
   assert.equal(isHealthy(crashed), false);
 });

@@ -39,7 +39,7 @@ export function RunList({ report, order, cursor, focused, width, height }: RunLi
               <Text>{algorithmName(run).padEnd(5)} {run.status.padEnd(10)} </Text>
               <Text>tgt {pct(run.metrics.finalTargetAcc).padStart(5)}  </Text>
               <Text>✖{c.error} ⚠{c.warn} ℹ{c.info}  </Text>
-              <Text dimColor>{v.text.replace(/^likely cause /, '')}</Text>
+              <Text dimColor>{v.text.replace(/^likely cause: (\S+) \(confidence ([\d.]+)\)$/, '$1 ($2)')}</Text>
             </Text>
           </Box>
         );

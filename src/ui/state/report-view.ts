@@ -4,16 +4,12 @@ import type { EvalResults, HyperValue } from '../../model/types.js';
 import { KEY } from '../../model/metric-keys.js';
 import { changePoint } from '../../signals/change-point.js';
 
-/** Lower is worse, so sorting ascending puts the worst first. */
-/** Same order as the engine and the reporters. */
+/** Lower is worse, so sorting ascending puts the worst first. Same order as the engine and the reporters. */
 import { SEVERITY_ORDER as SEVERITY_RANK } from '../../report/schema.js';
 export { SEVERITY_RANK };
-
-export const SEVERITY_BADGE: Record<Severity, string> = { error: '✖', warn: '⚠', info: 'ℹ' };
-
-/** Findings worst first, suppressed ones last: the reporters' order (one definition). */
-import { missingSummary, runVerdictOf, sortedFindings } from '../../reporters/run-headline.js';
-export { sortedFindings };
+/** Glyphs, finding order, top cause and the verdict: the reporters' (src/report/views.ts, one definition). */
+import { SEVERITY_GLYPH as SEVERITY_BADGE, sortedFindings, topCause, verdictOf, runVerdictOf } from '../../report/views.js';
+export { SEVERITY_BADGE, sortedFindings, topCause };
 
 export interface SeverityCounts { error: number; warn: number; info: number }
 
@@ -51,29 +47,10 @@ export function isHealthy(run: RunReport): boolean {
   return c.error === 0 && c.warn === 0 && !BAD_STATUS.has(run.status) && runVerdictOf(run) !== 'not-judged';
 }
 
-/** One line that answers "what went wrong" (ux principle 1: verdict first). */
+/** One line that answers "what went wrong" (ux principle 1: verdict first): the reporters' verdict. */
 export function verdict(run: RunReport): { severity: Severity | 'ok'; text: string } {
-  if (run.status === 'crashed' || run.status === 'failed') {
-    const c = run.crash;
-    return { severity: 'error', text: c ? `crashed: ${c.type}: ${c.message}` : `run ${run.status}` };
-  }
-  const top = topCause(run);
-  const counts = severityCounts(run);
-  if (counts.error === 0 && counts.warn === 0 && runVerdictOf(run) === 'not-judged') {
-    // never "no problems found" for a run whose core signals were not there to look at
-    return { severity: 'warn', text: `not judged: ${missingSummary(run)}` };
-  }
-  if (counts.error === 0 && counts.warn === 0) {
-    return { severity: 'ok', text: 'no problems found' + (counts.info ? ` (${counts.info} note${counts.info > 1 ? 's' : ''})` : '') };
-  }
-  const worst: Severity = counts.error > 0 ? 'error' : 'warn';
-  if (top) return { severity: worst, text: `likely cause ${top.id} (${top.confidence.toFixed(2)})` };
-  const f = sortedFindings(run)[0];
-  return { severity: worst, text: f ? f.message : 'problems found' };
-}
-
-export function topCause(run: RunReport): RankedCause | undefined {
-  return [...run.causes].sort((a, b) => b.confidence - a.confidence)[0];
+  const v = verdictOf(run);
+  return { severity: v.severity, text: v.text };
 }
 
 /**
