@@ -3,7 +3,8 @@ import { UsageError, parseCommandLine, COMMON_OPTIONS, positiveInt, ruleOverride
 import type { Severity, SeveritySetting, ShardSpec } from '../report/schema.js';
 import { parseShard } from '../sweep/shard.js';
 import type { RunSourceFormat } from '../model/types.js';
-import type { EvalDepthSetting } from '../pipeline/options.js';
+import type { EvalDepthSetting, ReplayRequest } from '../pipeline/options.js';
+import { parseTry, TryParseError } from '../replay/config.js';
 
 export { UsageError };
 
@@ -43,6 +44,8 @@ export interface CliOptions {
   verbose: boolean;
   /** --shard i/n: diagnose one share of the discovered runs */
   shard?: ShardSpec;
+  /** --replay [--try k=v]... [--replay-budget 30s] */
+  replay?: ReplayRequest;
   help: boolean;
   version: boolean;
 }
@@ -59,6 +62,37 @@ function bytes(v: string | undefined): number | undefined {
 }
 
 const EVAL_DEPTHS = ['quick', 'deep', 'off'] as const;
+
+/** A replay longer than a day is a typo, not a budget. */
+const MAX_REPLAY_BUDGET_SECONDS = 86400;
+
+/** "30s", "2m", "1.5m", "90" (seconds) -> seconds. */
+function durationSeconds(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?$/i.exec(v.trim());
+  const n = m ? Number(m[1]) * ({ s: 1, sec: 1, m: 60, min: 60, h: 3600 }[(m[2] ?? 's').toLowerCase() as 's'] ?? 1) : NaN;
+  if (!(n > 0) || n > MAX_REPLAY_BUDGET_SECONDS) throw new UsageError(`--replay-budget expects a duration like 30s or 2m, got "${v}"`);
+  return n;
+}
+
+/** --replay, --try and --replay-budget; the latter two only make sense with the first. */
+function replayRequest(on: boolean, tries: string[], budget: string | undefined, steps: number | undefined): ReplayRequest | undefined {
+  if (!on) {
+    if (tries.length) throw new UsageError('--try replays a setting: add --replay');
+    if (budget !== undefined) throw new UsageError('--replay-budget needs --replay');
+    if (steps !== undefined) throw new UsageError('--replay-steps needs --replay');
+    return undefined;
+  }
+  try {
+    return {
+      tries: tries.map(parseTry),
+      ...(budget !== undefined ? { budgetSeconds: durationSeconds(budget) } : {}),
+      ...(steps !== undefined ? { iterations: steps } : {}),
+    };
+  } catch (err) {
+    if (err instanceof TryParseError) throw new UsageError(err.message);
+    throw err;
+  }
+}
 
 /**
  * `--eval` alone means deep (its meaning before quick evaluation was on by default); `--eval quick|deep|off` and
@@ -109,6 +143,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'follow-links': { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         shard: { type: 'string' },
+        replay: { type: 'boolean' },
+        try: { type: 'string', multiple: true },
+        'replay-budget': { type: 'string' },
+        'replay-steps': { type: 'string' },
         version: { type: 'boolean', short: 'V' },
   });
   const v = parsed.values;
@@ -139,8 +177,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
   if (hint && !HINTS.includes(hint)) throw new UsageError(`unknown --format-hint "${hint}" (one of ${HINTS.join(', ')})`);
   const shard = v.shard === undefined ? undefined : parseShard(v.shard);
   if (v.shard !== undefined && !shard) throw new UsageError(`--shard expects i/n with 1 <= i <= n (e.g. --shard 2/8), got "${v.shard}"`);
+  const replay = replayRequest(!!v.replay, v.try ?? [], v['replay-budget'], positiveInt('replay-steps', v['replay-steps']));
   return {
     shard,
+    replay,
     paths: parsed.positionals,
     outputs,
     formatGiven,
@@ -203,6 +243,14 @@ Analysis
       --format-hint FMT      force a reader: tllib | tfevents | mlflow | lightning-csv | csv | jsonl | ...
       --write-baseline FILE  record current findings so later runs don't fail on them
       --baseline-file FILE   apply such a file (suppressed findings don't count for --fail-on)
+
+Try a fix before retraining
+      --replay               replay the run's adversarial game on its frozen features (feature dump), as
+                             configured, with each fix of its likely causes, and source-only (docs/replay.md)
+      --try KEY=VALUE[,...]  also replay this setting (repeatable): trade_off, lr, disc_batch_norm,
+                             disc_hidden, disc_lr_mult, grl_hi, grl_max_iters, batch_size, algorithm, ...
+      --replay-budget TIME   wall-clock budget for all variants, e.g. 30s, 2m (default 30s)
+      --replay-steps N       steps per replayed trial (default 300)
 
 Limits
       --max-depth N  --max-bytes SIZE  --max-points N

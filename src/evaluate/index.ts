@@ -17,12 +17,6 @@ export { quickMeasure, type QuickInputs, type QuickOptions } from './quick.js';
 /** quick: typed arrays only, on by default; deep: also trains the discriminator counterfactual (--eval deep). */
 export type EvalDepth = 'quick' | 'deep';
 
-/**
- * The quick path skips a `*_backbone_features` array larger than this when the dump has that domain's logits: it
- * only serves the rebuilt-classifier check there, and a 50,000 x 2048 float32 array (400 MB) would cost seconds to read.
- */
-export const QUICK_OPTIONAL_ARRAY_MAX_BYTES = 32 * 2 ** 20;
-
 export interface EvaluateOptions extends Omit<MeasureOptions, 'onProgress'> {
   /** default 'deep' (the full evaluation) for API compatibility; the pipeline passes 'quick' by default */
   depth?: EvalDepth;
@@ -72,22 +66,26 @@ async function loadRunModel(models: readonly FoundModel[], backend: LoadedBacken
   return undefined;
 }
 
-/** Backbone-feature arrays the quick path need not read: big, and the domain has logits or predictions of its own. */
+/**
+ * Backbone-feature arrays the quick path does not read: their domain has logits or predictions, so the classifier is
+ * not rebuilt (only the rebuild reads them), and they are often the biggest arrays of a dump (2048-d for a ResNet-50).
+ */
 function optionalArraysToSkip(run: Run, file: string): string[] {
   if (run.features?.path !== file) return [];
   const names = new Set(run.features.arrays.map((a) => a.name));
-  const bytesOf = (a: { shape: number[]; dtype: string }) => a.shape.reduce((p, n) => p * n, 1) * (Number(/\d+$/.exec(a.dtype)?.[0]) || 8); // '<f4': 4 bytes (an unknown width counts 8)
   return run.features.arrays.filter((a) => {
     const m = /^(.*)_backbone_features$/.exec(a.name);
-    if (!m || bytesOf(a) <= QUICK_OPTIONAL_ARRAY_MAX_BYTES) return false;
-    return ['logits', 'outputs', 'predictions', 'preds', 'pred'].some((r) => names.has(`${m[1]}_${r}`));
+    return !!m && PREDICTION_ROLES.some((r) => names.has(`${m[1]}_${r}`));
   }).map((a) => a.name);
 }
+
+/** Array suffixes that hold a domain's predictions (see dump-arrays.ts). */
+const PREDICTION_ROLES = ['logits', 'outputs', 'predictions', 'preds', 'pred'] as const;
 
 /** True when some domain with features has neither logits nor predictions in the dump. */
 function needsRebuiltHead(arrays: ReadonlyMap<string, NdArray>): boolean {
   const prefixes = new Set([...arrays.keys()].map((k) => /^(.*?)_(backbone_features|features|feats)$/.exec(k)?.[1]).filter((p): p is string => !!p));
-  return [...prefixes].some((p) => !['logits', 'outputs', 'predictions', 'preds', 'pred'].some((r) => arrays.has(`${p}_${r}`)));
+  return [...prefixes].some((p) => !PREDICTION_ROLES.some((r) => arrays.has(`${p}_${r}`)));
 }
 
 /** Class names from a per-class table of the run's log, when it has one row per class. */
@@ -111,7 +109,9 @@ export async function evaluateRun(run: Run, opts: EvaluateOptions = {}): Promise
   const quick = opts.depth === 'quick';
   const skipped = quick ? optionalArraysToSkip(run, found.features) : [];
   const keep = skipped.length && run.features ? run.features.arrays.map((a) => a.name).filter((n) => !skipped.includes(n)) : undefined;
-  const arrays = await readNpz(found.features, keep ? { names: keep } : {});
+  // a member named in the listing may still be refused (object dtype...): then read the dump as a whole, which skips
+  // refused members with a note, exactly as without the selection
+  const arrays = keep ? await readNpz(found.features, { names: keep }).catch(() => readNpz(found.features!)) : await readNpz(found.features);
   (await import('../ingest/npy/dump-checks.js')).checkFeatureDump(arrays, found.features);
   const notes: Note[] = [];
   let stateDict: ReadonlyMap<string, NdArray> | undefined;
@@ -145,7 +145,6 @@ export async function evaluateRun(run: Run, opts: EvaluateOptions = {}): Promise
         },
         { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.maxPoints !== undefined ? { maxPoints: opts.maxPoints } : {}), ...(opts.inference ? { inference: opts.inference } : {}) },
       );
-      if (skipped.length) notes.push({ level: 'info', message: `quick evaluation did not read ${skipped.join(', ')} (only the rebuilt-classifier check needs it; --eval deep reads it)`, file: found.features });
       if (found.models.length) notes.push({ level: 'info', message: `TF.js model ${found.models.map((m) => m.path).join(', ')} is run by --eval deep only`, file: found.models[0]!.path });
       results.notes.unshift(...notes);
       return results;

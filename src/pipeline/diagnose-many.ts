@@ -9,10 +9,11 @@ import { discoverRuns } from '../discover/discover-runs.js';
 import type { BaselineRun, FromWorker, JudgedRun, RunError, ToWorker, WorkerOptions } from './worker-protocol.js';
 import { RunShard } from './run-shard.js';
 import { selectShard } from '../sweep/shard.js';
+import { RunCache } from './run-cache.js';
+import { attachReplay } from './replay.js';
 import { explainMissingBaselines } from '../report/explain-baselines.js';
-import { makeReport, shardReportInfo } from './diagnose.js';
+import { makeReport, shardReportInfo } from './report-envelope.js';
 import { resolveConfig } from './config.js';
-import type { RunCache } from './run-cache.js';
 import { timedAsync } from '../runtime/phase-clock.js';
 
 /**
@@ -144,7 +145,10 @@ export interface DiagnoseManyTuning {
  */
 export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {}, tuning: DiagnoseManyTuning = {}): Promise<Report> {
   const found = selectShard(await timedAsync('discover', () => discoverRuns(paths, { maxDepth: options.maxDepth, followLinks: options.followLinks })), options.shard);
-  const n = options.concurrency === 1 ? 1 : workerCount(found.runs.length, options.concurrency, tuning.minRunsPerWorker);
+  // --replay needs each Run after judging (its dump and configuration): this thread reads them all and keeps them
+  const replayCache = options.replay ? (options.cache ?? new RunCache()) : undefined;
+  if (replayCache) options = { ...options, cache: replayCache };
+  const n = options.concurrency === 1 || options.replay ? 1 : workerCount(found.runs.length, options.concurrency, tuning.minRunsPerWorker);
   const batchRuns = tuning.batchRuns ?? BATCH_RUNS;
   const wopts: WorkerOptions = {
     config: resolveConfig(options.config), evaluate: options.evaluate, backend: options.backend, formatHint: options.formatHint,
@@ -205,6 +209,12 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
     const reports: RunReport[] = finished.map((j) => j.report);
     explainMissingBaselines(reports, finished.some((j) => j.explicit));
     const baselineErrors = errors.splice(found.errors.length);
+    if (replayCache) {
+      for (const r of reports) {
+        const run = replayCache.get(r.path);
+        if (run) await attachReplay(run, r, options);
+      }
+    }
     return makeReport(reports, [...errors, ...runErrors.map(({ index: _index, ...e }) => e), ...baselineErrors], shardReportInfo(found.shard, options, wopts.config));
   } finally {
     await Promise.all(shards.map((w) => w.close()));

@@ -2,6 +2,17 @@
 import type { EngineConfig, ShardSpec } from '../report/schema.js';
 import type { RunSourceFormat } from '../model/types.js';
 import type { RunCache } from './run-cache.js';
+import type { ReplayConfig } from '../replay/types.js';
+
+/** `--replay`: what to replay beyond the run and its causes' fixes, and for how long. */
+export interface ReplayRequest {
+  /** `--try key=value` changes, each one variant */
+  tries?: Partial<ReplayConfig>[];
+  /** wall-clock budget for all variants (default REPLAY_BUDGET_SECONDS) */
+  budgetSeconds?: number;
+  /** steps per trial (default REPLAY_ITERATIONS) */
+  iterations?: number;
+}
 
 export type EvalDepthSetting = 'off' | 'quick' | 'deep';
 export type EvaluateSetting = boolean | EvalDepthSetting;
@@ -43,4 +54,6 @@ export interface DiagnoseOptions {
   cache?: RunCache;
   /** diagnose only this share of the discovered runs (src/sweep/shard.ts); the report says which, for merge */
   shard?: ShardSpec;
+  /** replay the adversarial game and candidate fixes on each run's frozen features (in-process; docs/replay.md) */
+  replay?: ReplayRequest;
 }

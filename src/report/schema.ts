@@ -3,6 +3,7 @@
 import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo, RunAttempt } from '../model/types.js';
 import type { RunVerdict, Coverage } from './run-verdict.js';
 import type { SeriesRole } from '../understand/role-types.js';
+import type { ReplayReport } from '../replay/types.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -156,6 +157,8 @@ export interface RunReport {
   /** what could not be checked and why */
   notChecked: string[];
   notes: Note[];
+  /** `--replay`: the run's adversarial game and candidate fixes replayed on its frozen features (docs/replay.md) */
+  replay?: ReplayReport;
 }
 
 export const SCHEMA_VERSION = 1;

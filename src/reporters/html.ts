@@ -7,6 +7,7 @@ import { perClassBarsSvg, perClassFromReport } from '../plot/per-class-bars-svg.
 import { esc } from '../plot/svg.js';
 import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { pct } from './style.js';
+import { replaySummaryLine, replayTable } from '../replay/table.js';
 
 export interface HtmlExtras {
   /** t-SNE per run id (drawn when `svgs` has no t-SNE for that run) */
@@ -28,6 +29,8 @@ header.top .meta { color: #b8c0cc; font-size: 12px; }
 main { max-width: 1120px; margin: 0 auto; padding: 16px 24px 48px; }
 table.summary { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); }
 table.summary th, table.summary td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); }
+table.replay { border-collapse: collapse; background: #fff; border: 1px solid var(--line); font-size: 13px; }
+table.replay th, table.replay td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); }
 section.run { background: #fff; border: 1px solid var(--line); border-radius: 6px; margin: 20px 0; padding: 4px 20px 16px; }
 section.run h2 { font-size: 18px; margin: 14px 0 4px; }
 .verdict { font-weight: bold; }
@@ -131,6 +134,12 @@ function runHtml(r: RunReport, i: number, extras: HtmlExtras): string {
   const tsne = plots.filter((p) => p.kind === 'tsne-class' || p.kind === 'tsne-domain');
   if (tsne.length) out.push(`<h3>Features (t-SNE)</h3>${figures(tsne, 'tsne')}`);
   else if (r.features) out.push(`<p class="small">features at <code>${esc(r.features.path)}</code>: run with --plots (or pass reportPlots()) to embed them</p>`);
+  if (r.replay) {
+    const [head, ...rows] = replayTable(r.replay);
+    out.push(`<h3>Replay of candidate fixes</h3><p class="small">${esc(r.replay.caveat)}</p>`);
+    out.push(`<table class="replay"><thead><tr>${head!.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
+    out.push(`<p class="small">${esc(replaySummaryLine(r.replay))}${r.replay.notes.map((n) => ` · ${esc(n)}`).join('')}</p>`);
+  }
   if (r.checked.length) out.push(`<p class="small checked">checked: ${r.checked.map(esc).join(' · ')}</p>`);
   if (r.notChecked.length) out.push(`<p class="small not-checked">not checked: ${r.notChecked.map(esc).join(' · ')}</p>`);
   if (r.notes.length) out.push(`<details class="notes"><summary>${r.notes.length} note(s) from reading the files</summary><ul class="evidence">${r.notes.map((n) => `<li>${esc(n.level)}: ${esc(n.message)}${n.file ? ` <code>${esc(locationOf({ file: n.file, line: n.line }))}</code>` : ''}</li>`).join('')}</ul></details>`);

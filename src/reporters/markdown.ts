@@ -6,6 +6,7 @@ import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locati
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageMarkdown } from '../sweep/render-triage.js';
 import { mdCode, mdText } from '../output/markdown-safe.js';
+import { replaySummaryLine, replayTable } from '../replay/table.js';
 
 // every string that may come from a file goes through mdText (as text) or mdCode (as a code span)
 const esc = mdText;
@@ -46,6 +47,13 @@ function runSection(run: RunReport): string {
     for (const f of cov.found) out.push(`- found ${esc(f)}`);
     if (cov.hint) out.push(`- map it: ${esc(cov.hint)}`);
     out.push('');
+  }
+  if (run.replay) {
+    const [head, ...rows] = replayTable(run.replay);
+    out.push('**Replay of candidate fixes**', '', `_${esc(run.replay.caveat)}_`, '');
+    out.push(`| ${head!.join(' | ')} |`, `|${head!.map(() => '---').join('|')}|`);
+    for (const r of rows) out.push(`| ${r.map(esc).join(' | ')} |`);
+    out.push('', `<sub>${esc(replaySummaryLine(run.replay))}${run.replay.notes.length ? ` · ${esc(run.replay.notes.join(' · '))}` : ''}</sub>`, '');
   }
   if (run.checked.length) out.push(`<sub>checked: ${esc(run.checked.join(' · '))}</sub>  `);
   if (run.notChecked.length) out.push(`<sub>not checked: ${esc(run.notChecked.join(' · '))}</sub>`);

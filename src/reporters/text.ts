@@ -8,6 +8,7 @@ import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
 import { groupBySeed } from '../seeds/group-by-seed.js';
 import { showControlsDeep } from '../output/terminal-safe.js';
+import { alignTable, replaySummaryLine, replayTable } from '../replay/table.js';
 
 export interface TextOptions {
   color: boolean;
@@ -82,6 +83,13 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
     for (const m of cov.missing) out.push(`  ${p.yellow('missing'.padEnd(13))} ${m}`);
     for (const f of cov.found) out.push(`  ${'found'.padEnd(13)} ${f}`);
     if (cov.hint) out.push(`  ${'map it'.padEnd(13)} ${cov.hint}`);
+  }
+  if (run.replay) {
+    out.push('', `  ${p.bold('replay'.padEnd(13))} ${p.dim(run.replay.caveat)}`);
+    for (const line of alignTable(replayTable(run.replay))) out.push(`  ${''.padEnd(13)} ${line}`);
+    out.push(p.dim(`  ${''.padEnd(13)} ${replaySummaryLine(run.replay)}`));
+    for (const n of run.replay.notes) out.push(p.dim(`  ${''.padEnd(13)} ${n}`));
+    out.push('');
   }
   if (run.checked.length) out.push(`  ${p.green('also checked'.padEnd(13))} ${run.checked.join(' · ')}`);
   if (run.notChecked.length) out.push(`  ${p.dim('not checked'.padEnd(13))} ${p.dim(run.notChecked.join(' · '))}`);

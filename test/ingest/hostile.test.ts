@@ -181,7 +181,7 @@ test('every hostile fixture yields a result or an InputError (never another exce
 
 test('the checkpoint and npy readers contain no way to run code (no eval, Function, child_process, dynamic import, require)', () => {
   const dir = resolve(REPO_ROOT, 'src/ingest');
-  const files = ['zip.ts', 'checkpoint-facts.ts', ...readdirSync(resolve(dir, 'pth')).map((f) => `pth/${f}`), ...readdirSync(resolve(dir, 'npy')).map((f) => `npy/${f}`)];
+  const files = ['common/zip.ts', 'checkpoint-facts.ts', ...readdirSync(resolve(dir, 'pth')).map((f) => `pth/${f}`), ...readdirSync(resolve(dir, 'npy')).map((f) => `npy/${f}`)];
   for (const f of files) {
     const src = readFileSync(resolve(dir, f), 'utf8');
     assert.doesNotMatch(src, /\beval\s*\(|new Function|child_process|\bimport\s*\(|\brequire\s*\(|node:vm|worker_threads/, f);
