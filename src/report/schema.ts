@@ -1,7 +1,7 @@
 // The versioned JSON report (schemaVersion) every reporter renders and the UI shows: its types and the severity
 // order. The lowest layer above the run model: reporters, UI, plots, sweeps and commands import it, never the engine.
 import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo, RunAttempt } from '../model/types.js';
-import type { ReplayReport } from '../replay/types.js';
+import type { ReplayReport } from './replay-schema.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 export type SeveritySetting = Severity | 'off';
