@@ -4,6 +4,7 @@ import { benchTsne } from './tsne.js';
 import { benchEval } from './eval.js';
 import { benchEvalBudgets } from './eval-budgets.js';
 import { benchTriage } from './triage.js';
+import { benchStartup } from './startup.js';
 import { benchVerdicts } from './verdicts.js';
 import { benchReplay } from './replay.js';
 
@@ -13,11 +14,14 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   eval: () => benchEvalBudgets(),
   'eval-backends': () => benchEval(),
   triage: () => benchTriage(),
+  startup: () => benchStartup(),
   verdicts: () => benchVerdicts(),
   replay: () => benchReplay(),
 };
 
 const wanted = process.argv.slice(2);
+/** Lines starting with GOAL (issue 19's goals and their measured values), repeated together at the end. */
+const goals: string[] = [];
 for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
   const run = BENCHES[name];
   if (!run) {
@@ -28,10 +32,14 @@ for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
   console.log(`\n## ${name}`);
   const t0 = performance.now();
   try {
-    for (const line of await run()) console.log(line);
+    for (const line of await run()) {
+      console.log(line);
+      if (line.startsWith('GOAL')) goals.push(line);
+    }
   } catch (err) {
     console.log(`failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = 1;
   }
   console.log(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }
+if (goals.length) console.log(`\n## goals\n${goals.join('\n')}`);

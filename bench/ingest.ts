@@ -151,6 +151,23 @@ async function readAndReport(path: string): Promise<void> {
 
 const best = <T extends Timing>(xs: T[]): T => xs.reduce((a, b) => (b.wall < a.wall ? b : a));
 
+/** Issue 19's goal: the whole `dann-doctor LOG` process (Node start, module loading, rules, report) >= 0.25x grep. */
+export const GOAL_PROCESS_RATIO = 0.25;
+export const GOAL_PROCESS_RSS_MB = 150;
+const BIN = fileURLToPath(new URL('../bin/dann-doctor.js', import.meta.url));
+
+/** `dann-doctor LOG --format json` as a user runs it (the built CLI), timed from spawn to exit; peak RSS from /usr/bin/time. */
+function cliProcess(path: string): Timing & { maxRssMB?: number } {
+  const timed = existsSync('/usr/bin/time');
+  const args = [process.execPath, BIN, path, '--format', 'json', '--fail-on', 'never'];
+  const t0 = performance.now();
+  const res = timed ? spawnSync('/usr/bin/time', ['-f', 'TIME %U %S %M', ...args], { encoding: 'utf8', maxBuffer: 1 << 28 }) : spawnSync(args[0], args.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wall = (performance.now() - t0) / 1000;
+  if (res.status !== 0) throw new Error(`dann-doctor failed (${res.status}): ${res.stderr.slice(-500)}`);
+  const m = /TIME ([\d.]+) ([\d.]+) (\d+)/.exec(res.stderr ?? '');
+  return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : undefined, maxRssMB: m ? Number(m[3]) / 1024 : undefined };
+}
+
 /**
  * Runs the benchmark; returns the lines to print. Timings are the best of several runs (the machine is shared, so
  * the minimum is the least disturbed measurement); the page cache is warm for both tools.
@@ -173,6 +190,13 @@ export async function benchIngest(targetBytes = TARGET_BYTES): Promise<string[]>
     out.push(`ingest: best of ${RUNS} runs each; the reader's time is readTllibLog alone, in a child process that has already started Node and loaded its modules (grep's includes its process start)`);
     out.push(`ingest: ratio ${ratio.toFixed(3)}x of grep by wall clock${cpuRatio !== undefined ? `, ${cpuRatio.toFixed(3)}x by CPU time` : ''} (target >= ${TARGET_RATIO}x) ${ratio >= TARGET_RATIO ? 'OK' : 'BELOW TARGET'}`);
     out.push(`ingest: reader peak RSS ${read.maxRssMB.toFixed(0)} MB (whole process, Node itself included)`);
+    if (existsSync(BIN)) {
+      const cli = best(Array.from({ length: RUNS }, () => cliProcess(path)));
+      const r = grep.wall / cli.wall;
+      out.push(`ingest: dann-doctor LOG (whole process: Node start, modules, reader, rules, JSON report) ${fmt(cli)}, peak RSS ${cli.maxRssMB?.toFixed(0) ?? '?'} MB`);
+      out.push(`GOAL ingest whole process >= ${GOAL_PROCESS_RATIO}x grep -c: ${r.toFixed(3)}x — ${r >= GOAL_PROCESS_RATIO ? 'met' : `MISSED by ${(GOAL_PROCESS_RATIO / r).toFixed(1)}x (grep ${grep.wall.toFixed(3)} s vs ${cli.wall.toFixed(3)} s)`}`);
+      if (cli.maxRssMB !== undefined) out.push(`GOAL ingest peak RSS <= ${GOAL_PROCESS_RSS_MB} MB: ${cli.maxRssMB.toFixed(0)} MB — ${cli.maxRssMB <= GOAL_PROCESS_RSS_MB ? 'met' : `MISSED by ${(cli.maxRssMB - GOAL_PROCESS_RSS_MB).toFixed(0)} MB`}`);
+    } else out.push('ingest: no built CLI (npm run build) — whole-process goal not measured');
   } finally {
     await rm(path, { force: true });
   }

@@ -197,11 +197,18 @@ export function compareRunSets(a: RunReport[], b: RunReport[], labels: [string, 
 
 export type ComparisonResult = { kind: 'runs'; comparison: RunComparison } | { kind: 'sets'; comparison: RunSetComparison };
 
+/** toFixed without "-0.0": a difference that rounds to zero is zero, not negative. */
+export function fixed(v: number, digits: number): string {
+  const s = v.toFixed(digits);
+  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
+}
 function num(v: number | undefined, digits = 1): string {
-  return v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
+  return v === undefined || !Number.isFinite(v) ? '—' : fixed(v, digits);
 }
 function signed(v: number | undefined, digits = 1): string {
-  return v === undefined || !Number.isFinite(v) ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(digits)}`;
+  if (v === undefined || !Number.isFinite(v)) return '—';
+  const s = fixed(v, digits);
+  return s.startsWith('-') ? s : `+${s}`;
 }
 function pad(rows: string[][]): string[] {
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

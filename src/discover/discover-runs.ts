@@ -1,5 +1,6 @@
 // Turns the paths a user gives (run directory, single log file, folder of many runs) into runs and their files.
 // Knows file *layouts* (tllib, Lightning, MLflow, TensorBoard), never file contents: readers sniff those.
+import { naturalCompare } from './natural-order.js';
 import { readdir, stat, realpath } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { InputError, inputErrorFromFs } from '../ingest/input-error.js';
@@ -96,7 +97,7 @@ async function listDir(dir: string, links: LinkPolicy): Promise<DirEntryInfo[]> 
     }
     out.push({ name: e.name, isDir, isFile });
   }
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return out.sort((a, b) => naturalCompare(a.name, b.name));
 }
 
 /** Classifies one directory's own files into a run, or returns null when it holds nothing to read. */

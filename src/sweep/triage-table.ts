@@ -1,4 +1,5 @@
 // The sweep triage table: one row per run, worst first, with the hyperparameters that vary across the sweep as columns.
+import { naturalCompare } from '../discover/natural-order.js';
 import type { HyperValue } from '../model/types.js';
 import type { Finding, Report, RunReport, Severity } from '../report/schema.js';
 import { SEVERITY_ORDER } from '../report/schema.js';
@@ -86,7 +87,7 @@ function compareRows(a: TriageRow, b: TriageRow): number {
   // accuracy sorts as worst, since "we cannot tell" deserves a look before "85% and clean".
   const acc = (r: TriageRow) => (r.finalTargetAcc !== undefined && Number.isFinite(r.finalTargetAcc) ? r.finalTargetAcc : -Infinity);
   if (acc(a) !== acc(b)) return acc(a) - acc(b);
-  return a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0;
+  return naturalCompare(a.runId, b.runId);
 }
 
 /** Build the triage table of a report. Pure; cost O(runs * (findings + hyperparameters)) plus the sort. */
