@@ -74,13 +74,13 @@ const cpuMs = () => { const c = process.cpuUsage(); return (c.user + c.system) /
 const c0 = cpuMs();
 const t0 = performance.now();
 const clock = await import('./src/runtime/phase-clock.js');
-const { diagnose } = await import('./src/index.js');
 const { diagnoseMany } = await import('./src/pipeline/diagnose-many.js');
 const { triageTable, renderTriageText, renderSeedGroupsText } = await import('./src/sweep/index.js');
 const { groupBySeed } = await import('./src/seeds/index.js');
 const loadMs = cpuMs() - c0;
 if (mode === 'phases') clock.enablePhaseClock();
-const report = mode === 'phases' ? await diagnose([root])
+// phases: one run read at a time, so each phase's CPU interval holds that phase's work alone
+const report = mode === 'phases' ? await diagnoseMany([root], { concurrency: 1 }, { loadConcurrency: 1 })
   : await diagnoseMany([root], mode === 'parallel' ? { concurrency: availableParallelism() } : {});
 const text = clock.timed('report', () => renderTriageText(triageTable(report), { color: false }) + renderSeedGroupsText(groupBySeed(report.runs)));
 const wall = (performance.now() - t0) / 1000;
