@@ -1,5 +1,5 @@
 // Reads one Transfer-Learning-Library text log (train/test/analysis phase, every script's format) into a RunFragment.
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { inputErrorFromFs } from '../input-error.js';
 import type { ReadOptions } from '../format-reader.js';
 import { canonicalKey, unitOf } from '../../model/metric-aliases.js';
@@ -804,13 +804,13 @@ class TllibLogParser {
       const tuple = parseNumberTuple(text);
       if (tuple && this.matchesLastSummary(tuple)) return this.testPrint(no, Math.max(...tuple));
     }
-    if (looksLikeTrainingLine(text)) {
-      this.note('unparsed-train', 'warn', no, `looks like a training line but was not understood: ${clip(text)}`);
+    if (text.indexOf('\u0000') !== -1) {
+      // nothing tllib writes holds NUL bytes: a run of them is the zero padding a crash leaves at the end of a file
+      this.note('binary', 'warn', no, 'NUL bytes skipped (zero padding of a crash-truncated log, or binary content)');
       return;
     }
-    if (text.indexOf('\u0000') !== -1) {
-      // nothing tllib writes holds NUL bytes
-      this.note('binary', 'warn', no, 'binary content (NUL bytes) skipped');
+    if (looksLikeTrainingLine(text)) {
+      this.note('unparsed-train', 'warn', no, `looks like a training line but was not understood: ${clip(text)}`);
       return;
     }
     this.unrecognised++;
@@ -1081,8 +1081,24 @@ export async function readTllibLog(file: string, opts: ReadOptions = {}, tuning:
   if (end !== undefined) {
     parser.notes.push({ level: 'warn', file, message: `only the first ${end} of ${size} bytes were read (maxBytes)` });
   } else if (!scan.endsWithNewline) {
-    parser.note('cut-line', 'warn', scan.lines, 'the last line has no line end: it may be cut (the run may still be writing)');
+    if (endsWithNul(file, size)) parser.note('binary', 'warn', scan.lines, 'the log ends in NUL bytes (zero padding of a crash-truncated file): they were skipped');
+    else parser.note('cut-line', 'warn', scan.lines, 'the last line has no line end: it may be cut (the run may still be writing)');
   }
   parser.finish();
   return parser.fragment();
+}
+
+/** A crash can leave a file's tail as zeros (size kept, data not flushed): its last byte tells. */
+function endsWithNul(file: string, size: number): boolean {
+  if (size <= 0) return false;
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const b = Buffer.alloc(1);
+    return readSync(fd, b, 0, 1, size - 1) === 1 && b[0] === 0;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

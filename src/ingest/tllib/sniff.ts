@@ -3,6 +3,9 @@
 /** How much of the head is looked at; the header and the first epoch lines fit well inside. */
 const SNIFF_CHARS = 64 * 1024;
 
+/** Text before a first NUL for a file to be judged by it (a Namespace line alone is ~500 characters). */
+const MIN_TEXT_BEFORE_NUL = 64;
+
 /** A tllib training progress line, or the validation summary, at the start of a line. */
 const TRAIN_LINE = /(?:^|\n)Epoch: \[\d{1,9}\]\[ *\d{1,12}\/\d{1,12}\]\t/;
 const SUMMARY_LINE = /(?:^|\n) \* Acc@?1 [-0-9.naif]/;
@@ -16,8 +19,16 @@ const COMPLETE_LOGGER_NAME = /(?:^|[\\/])(?:train|test|analysis)-\d{4}-\d{2}-\d{
  * its arguments), so the run is still reported, as empty or crashed.
  */
 export function sniffTllib(name: string, head: Buffer): boolean {
-  const text = head.subarray(0, SNIFF_CHARS).toString('utf8');
-  if (text.includes('\u0000')) return false;
+  let text = head.subarray(0, SNIFF_CHARS).toString('utf8');
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    // A binary file has NULs from its first bytes. A crash-truncated log padded with zeros (the filesystem kept the
+    // size, not the data) has them only after real lines: judge it by the structure before the first NUL run.
+    if (nul < MIN_TEXT_BEFORE_NUL) return false;
+    text = text.slice(0, nul);
+    const s0 = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    return text.startsWith('Namespace(', s0) || TRAIN_LINE.test(text) || SUMMARY_LINE.test(text);
+  }
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   if (text.startsWith('Namespace(', start)) return true;
   if (TRAIN_LINE.test(text) || SUMMARY_LINE.test(text)) return true;
