@@ -10,6 +10,7 @@ function run(id: string, seed: number | undefined, metrics: RunReport['metrics']
     id, path: `/runs/${id}`, formats: ['tllib'], files: [], earlierAttempts: [], status: 'finished', algorithm: 'dann',
     hyperparameters: { trade_off: 1, lr: 0.01, ...(seed !== undefined ? { seed } : {}) }, metrics, series: [], evaluations: [],
     perClass: [], checkpoints: [], findings: [], causes: [], notApplicable: [], checked: [], notChecked: [], notes: [],
+    verdict: 'ok', coverage: { found: [], missing: [] },
   } as RunReport;
 }
 
