@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Report, RunReport, Evidence } from '../report/schema.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
 import { verdictGlyph } from '../report/views.js';
-import { evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
 import { groupBySeed } from '../seeds/group-by-seed.js';
@@ -78,6 +78,13 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
       }
     });
   }
+  const cov = coverageLines(run);
+  if (cov.missing.length) {
+    out.push('');
+    for (const m of cov.missing) out.push(`  ${p.yellow('missing'.padEnd(13))} ${m}`);
+    for (const f of cov.found) out.push(`  ${'found'.padEnd(13)} ${f}`);
+    if (cov.hint) out.push(`  ${'map it'.padEnd(13)} ${cov.hint}`);
+  }
   if (run.replay) {
     out.push('', `  ${p.bold('replay'.padEnd(13))} ${p.dim(run.replay.caveat)}`);
     for (const line of alignTable(replayTable(run.replay))) out.push(`  ${''.padEnd(13)} ${line}`);
@@ -106,7 +113,8 @@ export function renderText(raw: Report, opts: TextOptions & { allRuns?: boolean 
   if (report.runs.length <= 1) return [...report.runs.map((r) => renderRunText(r, opts)), ...errors].join('\n\n') + '\n';
   const table = renderTriageText(triageTable(report), { color: opts.color }).trimEnd();
   const seeds = renderSeedGroupsText(groupBySeed(report.runs)).trimEnd();
-  const detailed = report.runs.filter((r) => opts.allRuns || verdictOf(r).kind === 'problems');
+  // a not-judged run is detailed too: what it lacks and how to map it is the answer
+  const detailed = report.runs.filter((r) => opts.allRuns || verdictOf(r).kind === 'problems' || verdictOf(r).kind === 'not-judged');
   const hidden = report.runs.length - detailed.length;
   const parts = [table, ...(seeds ? [seeds] : []), ...detailed.map((r) => renderRunText(r, opts))];
   if (hidden > 0) parts.push(p.dim(`${hidden} run${hidden > 1 ? 's' : ''} without problems not detailed (--verbose shows every run)`));

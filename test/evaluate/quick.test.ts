@@ -115,3 +115,37 @@ test('per-class A-distance (ridge): classes far apart in one dump, identical in 
   assert.ok(d[1]! < 0.7, String(d[1]));
   assert.ok(Number.isNaN(d[2]!), 'class 2 has no rows');
 });
+
+test('quick evaluation without dumped logits rebuilds the classifier from the checkpoint (typed arrays), else skips it', async () => {
+  const { mkdtemp, cp, rm, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { npyOf, npzOf } = await import('../../bench/fuzz/hostile-inputs.js');
+  const { readNpz: read } = await import('../../src/ingest/npy/index.js');
+  const HEALTHY = resolve(import.meta.dirname, '../../fixtures/runs/healthy');
+  const dir = await mkdtemp(join(tmpdir(), 'dd-quick-'));
+  try {
+    await cp(join(HEALTHY, 'checkpoints'), join(dir, 'checkpoints'), { recursive: true });
+    await cp(join(HEALTHY, 'train-2026-11-27-18_42_29.txt'), join(dir, 'train-2026-11-27-18_42_29.txt'));
+    const a = await read(join(HEALTHY, 'features.npz'));
+    const buf = (name: string) => { const d = Float32Array.from(a.get(name)!.data as Float32Array); return Buffer.from(d.buffer); };
+    const labels = (name: string) => Buffer.from(BigInt64Array.from(Array.from(a.get(name)!.data as ArrayLike<number | bigint>, (v) => BigInt(v))).buffer);
+    // the healthy dump without its logits: features, backbone features and labels only
+    await writeFile(join(dir, 'features.npz'), npzOf({
+      source_features: npyOf('<f4', [225, 128], buf('source_features')), target_features: npyOf('<f4', [225, 128], buf('target_features')),
+      source_backbone_features: npyOf('<f4', [225, 128], buf('source_backbone_features')), target_backbone_features: npyOf('<f4', [225, 128], buf('target_backbone_features')),
+      source_labels: npyOf('<i8', [225], labels('source_labels')), target_labels: npyOf('<i8', [225], labels('target_labels')),
+    }));
+    const run = (await diagnose([dir])).runs[0]!;
+    assert.equal(run.eval?.depth, 'quick');
+    assert.equal(run.eval?.target?.predictionsFrom, 'rebuilt-head');
+    // ../shared/runs/truth.json healthy final_target_acc 85.78 = 193 of 225
+    assert.equal(run.eval?.target?.accuracy, (100 * 193) / 225);
+    // with the logits dumped, quick evaluation leaves the checkpoint alone (the consistency check is deep's)
+    const withLogits = (await diagnose([HEALTHY])).runs[0]!;
+    assert.equal(withLogits.eval?.rebuiltHead, undefined);
+    assert.equal(withLogits.eval?.target?.predictionsFrom, 'logits');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
