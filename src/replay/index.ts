@@ -7,9 +7,9 @@ import { ArrayShapeError } from '../evaluate/matrix.js';
 import { InputError } from '../ingest/input-error.js';
 import { replayConfigOf, variantsFor } from './config.js';
 import { REPLAY_MAX_VARIANTS, ReplayInputError, replayVariants } from './replay-run.js';
-import type { ReplayConfig, ReplayReport } from '../report/replay-types.js';
+import type { ReplayConfig, ReplayReport } from '../report/replay-schema.js';
 
-export type { ReplayReport, ReplayVariantResult, ReplayConfig } from '../report/replay-types.js';
+export type { ReplayReport, ReplayVariantResult, ReplayConfig } from '../report/replay-schema.js';
 export { REPLAY_CAVEAT, REPLAY_BUDGET_SECONDS } from './replay-run.js';
 export { parseTry, TryParseError } from './config.js';
 export { replayTable, replaySummaryLine, alignTable } from './table.js';
