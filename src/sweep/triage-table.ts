@@ -5,7 +5,7 @@ import type { RunVerdict } from '../report/run-verdict.js';
 import { runVerdictOf } from '../report/views.js';
 import type { Finding, Report, RunReport, Severity } from '../report/schema.js';
 import { SEVERITY_ORDER } from '../report/schema.js';
-import { hyperText, isNonConfigKey, orderByPriority } from '../seeds/group-by-seed.js';
+import { hyperText, isNonConfigKey, orderByPriority, SEED_KEYS } from '../seeds/group-by-seed.js';
 
 /** Status ranks: a run that crashed or died says less than one that finished, so it sorts first among equals. */
 const STATUS_BADNESS: Record<string, number> = { crashed: 3, failed: 3, killed: 2, incomplete: 1, unknown: 1, running: 0, finished: 0 };
@@ -97,6 +97,14 @@ function compareRows(a: TriageRow, b: TriageRow): number {
   return naturalCompare(a.runId, b.runId);
 }
 
+/**
+ * A hyperparameter cell. A seed of None (Python's "no fixed seed") and a missing seed say the same thing, so both
+ * show '-' (one column used to mix `None` and `-`); other keys keep None, which means something of its own there.
+ */
+function cellText(key: string, v: HyperValue | undefined): string {
+  return v === null && SEED_KEYS.has(key.toLowerCase()) ? '-' : hyperText(v);
+}
+
 /** Build the triage table of a report. Pure; cost O(runs * (findings + hyperparameters)) plus the sort. */
 export function triageTable(report: Report): TriageTable {
   const varying = varyingHyperparameters(report.runs);
@@ -118,7 +126,7 @@ export function triageTable(report: Report): TriageTable {
       run.id, run.algorithm, run.status, row.verdict, fmtAcc(finalTargetAcc),
       top ? `${top.severity} ${top.ruleId}` : row.verdict === 'not-judged' ? '-' : 'ok',
       cause ? `${cause.id} (${Math.round(cause.confidence * 100)}%)` : '-',
-      ...varying.map((k) => hyperText(hyper[k])),
+      ...varying.map((k) => cellText(k, hyper[k])),
     ];
     return row;
   });
