@@ -3,7 +3,7 @@
 import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo, RunAttempt } from '../model/types.js';
 import type { RunVerdict, Coverage } from './run-verdict.js';
 import type { SeriesRole } from '../understand/role-types.js';
-import type { ReplayReport } from '../replay/types.js';
+import type { ReplayReport } from './replay-schema.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 export type SeveritySetting = Severity | 'off';
