@@ -184,7 +184,7 @@ if (isEntry) {
     (code) => {
       process.exitCode = code;
       // interrupted: workers may still be computing; end them now rather than wait for them
-      if (stop.code() !== undefined) process.exit(code);
+      if (stop.code() !== undefined) stop.exit();
     },
     (err) => {
       process.stderr.write(`dann-doctor: internal error (please report): ${err instanceof Error ? err.stack : String(err)}\n`);
