@@ -46,7 +46,8 @@ function mappable(run: Readonly<Run>): string[] {
   const all = Object.values(run.series);
   const unkeyed = all.filter((s) => !Object.values(KEY).includes(s.key as never));
   // accuracies not already known to be the source's or the discriminator's: the missing signal is almost always one
-  const candidate = (s: (typeof all)[number]) => (s.role?.quantity === 'accuracy' || s.unit === 'percent') && s.role?.domain !== 'source' && s.role?.domain !== 'domain-discriminator';
+  // (or a series whose meaning nothing told: the likeliest thing a user logged under a name of their own)
+  const candidate = (s: (typeof all)[number]) => (s.role?.quantity === 'accuracy' || s.role?.quantity === 'other' || s.unit === 'percent') && s.role?.domain !== 'source' && s.role?.domain !== 'domain-discriminator';
   return [...new Set(unkeyed.filter(candidate).map((s) => s.rawName))].slice(0, 4);
 }
 
