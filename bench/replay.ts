@@ -8,7 +8,7 @@ import { loadBackend } from '../src/evaluate/backend.js';
 import { readNpz } from '../src/ingest/npy/index.js';
 import { TLLIB_DEFAULTS, variantsFor } from '../src/replay/config.js';
 import { replayVariants } from '../src/replay/replay-run.js';
-import type { ReplayConfig } from '../src/replay/types.js';
+import type { ReplayConfig } from '../src/report/replay-schema.js';
 
 const NPZ = resolve(import.meta.dirname, '../../shared/runs/healthy/features.npz');
 const ITERATIONS = 300;

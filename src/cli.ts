@@ -1,5 +1,6 @@
 // The only file that touches process: argv -> options -> diagnose -> reporters/UI -> exit code.
 import { resolve } from 'node:path';
+import { runVerdictOf } from './report/views.js';
 import type { CliIO } from './output/cli-io.js';
 import type { Report } from './report/schema.js';
 import { SEVERITY_ORDER } from './report/schema.js';
@@ -13,8 +14,12 @@ import { Interrupted, untilInterrupted, installInterruptHandlers } from './runti
 import { showControls, terminalSafeText } from './output/terminal-safe.js';
 import { OutputRefused, protectedDirs, writeOutputFile, OWNER_MARK, type OutputGuard } from './output/safe-write.js';
 
-/** Exit 1 when an unsuppressed finding is at or above --fail-on (SEVERITY_ORDER: lower is worse). */
-export function exitCodeFor(report: Report, failOn: FailOn): number {
+/**
+ * Exit 1 when an unsuppressed finding is at or above --fail-on (SEVERITY_ORDER: lower is worse), or, with
+ * `--fail-on not-judged`, when a run could not be judged.
+ */
+export function exitCodeFor(report: Report, failOn: FailOn, failOnNotJudged = false): number {
+  if (failOnNotJudged && report.runs.some((r) => runVerdictOf(r) === 'not-judged')) return 1;
   if (failOn === 'never') return 0;
   const bar = SEVERITY_ORDER[failOn];
   return report.runs.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_ORDER[f.severity] <= bar)) ? 1 : 0;
@@ -74,6 +79,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (argv[0] === 'compare') {
       const { compareCommand } = await import('./cli/compare.js');
       return await compareCommand(argv.slice(1), io);
+    }
+    if (argv[0] === 'inspect') {
+      const { inspectCommand } = await import('./cli/inspect.js');
+      return await inspectCommand(argv.slice(1), io);
     }
     if (argv[0] === 'watch') {
       const { watchCommand } = await import('./cli/watch.js');
@@ -149,7 +158,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     // an empty TensorBoard folder beside real runs is said, not a failure
     if (report.errors.some((e) => e.kind !== 'empty') || (report.runs.length === 0 && report.errors.length > 0)) return 2;
-    return exitCodeFor(report, opts.failOn);
+    return exitCodeFor(report, opts.failOn, opts.failOnNotJudged);
   } catch (err) {
     if (err instanceof Interrupted) return err.exitCode;
     if (err instanceof UsageError || err instanceof InputError || err instanceof OutputRefused || (err instanceof Error && err.name === 'MergeError')) {
@@ -175,7 +184,7 @@ if (isEntry) {
     (code) => {
       process.exitCode = code;
       // interrupted: workers may still be computing; end them now rather than wait for them
-      if (stop.code() !== undefined) process.exit(code);
+      if (stop.code() !== undefined) stop.exit();
     },
     (err) => {
       process.stderr.write(`dann-doctor: internal error (please report): ${err instanceof Error ? err.stack : String(err)}\n`);

@@ -14,7 +14,7 @@ export const LAYERS: string[][] = [
   ['src/signals', 'src/ingest', 'src/output', 'src/runtime'],
   ['src/discover', 'src/evaluate', 'src/tsne', 'src/report'],
   ['src/facts', 'src/engine', 'src/seeds', 'src/suppressions', 'src/plot'],
-  ['rules', 'src/causes', 'src/sweep'],
+  ['rules', 'src/causes', 'src/sweep', 'src/replay'],
   ['src/reporters', 'src/ui'],
   ['src/pipeline'],
   ['src/cli'],

@@ -1,5 +1,5 @@
 // Parses argv for the main command into typed options; usage errors are UsageError (exit 2, one line).
-import { UsageError, parseCommandLine, COMMON_OPTIONS, positiveInt, ruleOverrides as parseRuleOverrides, backendName, oneOf, colorFlag } from './parse.js';
+import { UsageError, parseCommandLine, COMMON_OPTIONS, positiveInt, ruleOverrides as parseRuleOverrides, roleMap as parseRoleMap, backendName, oneOf, colorFlag } from './parse.js';
 import type { Severity, SeveritySetting, ShardSpec } from '../report/schema.js';
 import { parseShard } from '../sweep/shard.js';
 import type { RunSourceFormat } from '../model/types.js';
@@ -19,6 +19,10 @@ export interface CliOptions {
   /** true when the user named no --format (TTY -> interactive UI) */
   formatGiven: boolean;
   failOn: FailOn;
+  /** `--fail-on not-judged`: a run dann-doctor could not judge fails the build too */
+  failOnNotJudged: boolean;
+  /** `--map NAME=ROLE`: the user's roles for series (override inference and the config file's roles) */
+  roleMap: Record<string, string>;
   configFile?: string;
   ruleOverrides: Record<string, SeveritySetting>;
   /** evaluation depth: quick by default, deep with --eval [deep] or --backend, off with --no-eval */
@@ -160,8 +164,15 @@ export function parseCliArgs(argv: string[]): CliOptions {
     target.file = v.output;
   }
   if (outputs.filter((o) => !o.file).length > 1) throw new UsageError('several --format values would all go to stdout; give each but one a file: --format sarif=report.sarif');
-  const failOn = oneOf<FailOn>('fail-on', v['fail-on'] ?? 'error', ['error', 'warn', 'info', 'never']);
+  // `--fail-on warn,not-judged`: one severity bar (default error) and/or not-judged
+  const failParts = (v['fail-on'] ?? 'error').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const part of failParts) oneOf('fail-on', part, ['error', 'warn', 'info', 'never', 'not-judged']);
+  const bars = failParts.filter((x) => x !== 'not-judged');
+  if (bars.length > 1) throw new UsageError(`--fail-on takes one severity (error|warn|info|never), plus not-judged if wanted; got "${v['fail-on']}"`);
+  const failOn = (bars[0] ?? 'error') as FailOn;
+  const failOnNotJudged = failParts.includes('not-judged');
   const ruleOverrides = parseRuleOverrides(v.rule ?? []);
+  const roleMap = parseRoleMap(v.map ?? []);
   const hint = v['format-hint'] as RunSourceFormat | undefined;
   if (hint && !HINTS.includes(hint)) throw new UsageError(`unknown --format-hint "${hint}" (one of ${HINTS.join(', ')})`);
   const shard = v.shard === undefined ? undefined : parseShard(v.shard);
@@ -174,6 +185,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     outputs,
     formatGiven,
     failOn,
+    failOnNotJudged,
+    roleMap,
     configFile: v.config,
     ruleOverrides,
     evaluate: evalDepth(v.eval, !!v['no-eval'], !!v.backend),
@@ -199,6 +212,7 @@ export const HELP = `dann-doctor — diagnose domain-adversarial training runs (
 
 Usage
   dann-doctor [options] PATH...          diagnose runs (a run dir, a log file, or a folder of runs)
+  dann-doctor inspect PATH [--map N=R]   every series with its role and why, the hyperparameters and where
   dann-doctor compare A B [--format F]   compare two runs (or --baseline B)
   dann-doctor watch DIR [--on-finding CMD]  follow a run that is still training
   dann-doctor merge SHARD.json... [--format F]  combine --shard reports into one
@@ -208,7 +222,8 @@ Output
                              =FILE sends one to a file (default: interactive UI on a terminal, else text)
   -o, --output FILE          write the (single) report to FILE instead of stdout
       --plots DIR            write t-SNE and curve plots (SVG + PNG) to DIR
-      --fail-on LEVEL        exit 1 if a finding at or above LEVEL exists: error (default) | warn | info | never
+      --fail-on LEVEL        exit 1 if a finding at or above LEVEL exists: error (default) | warn | info | never;
+                             add not-judged (e.g. --fail-on error,not-judged) to fail runs that could not be judged
       --no-color             plain text (NO_COLOR is honoured too)
       --force                replace an existing output file that dann-doctor did not write
   -v, --verbose              list every ingest note
@@ -223,6 +238,8 @@ Analysis
       --baseline RUN         a source-only run to measure the adaptation gain against
   -c, --config FILE          dann-doctor.config.json (default: ./dann-doctor.config.json if present)
       --rule ID=LEVEL        override a rule's severity: off | info | warn | error
+      --map NAME=ROLE        say what a series means: target-acc | source-acc | domain-acc | total-loss |
+                             class-loss | domain-loss | lr | grl-coeff | ignore | a canonical key (repeatable)
       --format-hint FMT      force a reader: tllib | tfevents | mlflow | lightning-csv | csv | jsonl | ...
       --write-baseline FILE  record current findings so later runs don't fail on them
       --baseline-file FILE   apply such a file (suppressed findings don't count for --fail-on)
@@ -244,7 +261,7 @@ Many runs
       --shard I/N            diagnose share I of N (stable: by each run's path); write it with
                              --format json=shard-I.json, then: dann-doctor merge shard-*.json
 
-Exit codes: 0 no finding at/above --fail-on · 1 findings · 2 usage or unreadable input
+Exit codes: 0 no finding at/above --fail-on · 1 findings (or a not-judged run with --fail-on not-judged) · 2 usage or unreadable input
 
 Examples
   dann-doctor fixtures/runs/label_shift

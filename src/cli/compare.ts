@@ -9,7 +9,7 @@ import { hyperText, isNonConfigKey, SEED_KEYS, compareSeedGroups, distinctTraini
 import { activeFindings } from '../sweep/triage-table.js';
 import { paint } from '../reporters/style.js';
 import { InputError } from '../ingest/input-error.js';
-import { COMMON_OPTIONS, UsageError, colorFlag, numberAtLeast, oneOf, parseCommandLine, ruleOverrides } from './parse.js';
+import { COMMON_OPTIONS, UsageError, colorFlag, numberAtLeast, oneOf, parseCommandLine, ruleOverrides, roleMap } from './parse.js';
 import { loadCommandConfig } from './config.js';
 import { resolve } from 'node:path';
 import { mdCode, mdText } from '../output/markdown-safe.js';
@@ -346,6 +346,8 @@ interface CompareArgs {
   color?: boolean;
   configFile?: string;
   ruleOverrides: Record<string, SeveritySetting>;
+  /** --map NAME=ROLE */
+  roleMap: Record<string, string>;
 }
 
 /** The shared parser; a usage problem is a string (printed with the usage), '' for --help. */
@@ -365,7 +367,7 @@ function parseCompareArgs(args: string[]): CompareArgs | string {
     const tolerance = numberAtLeast('tolerance', v.tolerance, 0, 'points') ?? DEFAULT_REGRESSION_TOLERANCE;
     const common = {
       format, failOnRegression: !!v['fail-on-regression'], tolerance, evaluate: !!(v.evaluate || v.eval), color: colorFlag(v),
-      configFile: v.config, ruleOverrides: ruleOverrides(v.rule ?? []),
+      configFile: v.config, ruleOverrides: ruleOverrides(v.rule ?? []), roleMap: roleMap(v.map ?? []),
     };
     if (v.baseline !== undefined) {
       if (!v.baseline) return '--baseline needs a path';

@@ -6,12 +6,13 @@ import type { EngineConfig, SeveritySetting } from '../report/schema.js';
 import type { AnyRule } from '../engine/create-rule.js';
 import { RULES } from '../../rules/index.js';
 import { InputError, inputErrorFromFs } from '../ingest/input-error.js';
+import { parseRoleSpec, ROLE_SPEC_HELP } from '../understand/role-spec.js';
 
 export const CONFIG_FILE_NAME = 'dann-doctor.config.json';
 const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warn', 'error'];
 
 export function emptyConfig(): EngineConfig {
-  return { rules: {}, ruleOptions: {}, metricAliases: {} };
+  return { rules: {}, ruleOptions: {}, metricAliases: {}, roles: {} };
 }
 
 /** 1-based line of a character offset in `text`. */
@@ -59,7 +60,7 @@ export function parseConfig(text: string, file: string, rules: readonly AnyRule[
     throw new InputError(file, message, { line: lineOfKey(text, key) });
   };
   for (const key of Object.keys(raw)) {
-    if (!['rules', 'ruleOptions', 'metricAliases', '$schema'].includes(key)) fail(key, `unknown top-level key "${key}" (expected rules, ruleOptions, metricAliases)`);
+    if (!['rules', 'ruleOptions', 'metricAliases', 'roles', '$schema'].includes(key)) fail(key, `unknown top-level key "${key}" (expected rules, ruleOptions, metricAliases, roles)`);
   }
   const setOptions = (id: string, opts: unknown): void => {
     const rule = byId.get(id)!;
@@ -98,6 +99,13 @@ export function parseConfig(text: string, file: string, rules: readonly AnyRule[
       config.metricAliases[name] = key as string;
     }
   }
+  if (raw.roles !== undefined) {
+    if (!isPlainObject(raw.roles)) fail('roles', '"roles" must be an object: series name as logged -> role (e.g. "target-acc")');
+    for (const [name, spec] of Object.entries(raw.roles as Record<string, unknown>)) {
+      if (typeof spec !== 'string' || !parseRoleSpec(spec)) fail(name, `role of "${name}" must be one of ${ROLE_SPEC_HELP}; got ${JSON.stringify(spec)}`);
+      (config.roles ??= {})[name] = spec as string;
+    }
+  }
   return config;
 }
 
@@ -125,6 +133,7 @@ export function mergeConfigs(...configs: Partial<EngineConfig>[]): EngineConfig 
     Object.assign(out.rules, c.rules);
     for (const [id, o] of Object.entries(c.ruleOptions ?? {})) out.ruleOptions[id] = { ...out.ruleOptions[id], ...o };
     Object.assign(out.metricAliases, c.metricAliases);
+    Object.assign((out.roles ??= {}), c.roles);
   }
   return out;
 }

@@ -9,10 +9,12 @@ export interface ConfigSources {
   configFile?: string;
   /** --rule id=level, already validated */
   ruleOverrides?: Record<string, SeveritySetting>;
+  /** --map NAME=ROLE, already validated; wins over the config file's `roles` */
+  roleMap?: Record<string, string>;
 }
 
 export async function loadCommandConfig(src: ConfigSources, cwd: string): Promise<Partial<EngineConfig>> {
   const file = src.configFile !== undefined ? resolve(cwd, src.configFile) : findConfigFile(cwd);
   const base: Partial<EngineConfig> = file ? await loadConfig(file) : {};
-  return { ...base, rules: { ...base.rules, ...src.ruleOverrides } };
+  return { ...base, rules: { ...base.rules, ...src.ruleOverrides }, roles: { ...base.roles, ...src.roleMap } };
 }

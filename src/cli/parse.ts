@@ -3,6 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { SeveritySetting } from '../report/schema.js';
 import { RULES } from '../../rules/index.js';
+import { parseRoleSpec, ROLE_SPEC_HELP } from '../understand/role-spec.js';
 import { parseBackendName, UnknownBackendError } from '../evaluate/backend.js';
 
 export class UsageError extends Error {
@@ -16,6 +17,7 @@ export class UsageError extends Error {
 export const COMMON_OPTIONS = {
   config: { type: 'string', short: 'c' },
   rule: { type: 'string', multiple: true },
+  map: { type: 'string', multiple: true },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -63,6 +65,20 @@ export function ruleOverrides(flags: string[]): Record<string, SeveritySetting> 
     if (!RULES.some((rule) => rule.meta.id === m[1])) throw new UsageError(`--rule: unknown rule "${m[1]}" (known: ${RULES.map((x) => x.meta.id).join(', ')})`);
     if (!RULE_LEVELS.includes(m[2] as SeveritySetting)) throw new UsageError(`--rule ${m[1]}: level must be one of ${RULE_LEVELS.join(', ')}, got "${m[2]}"`);
     out[m[1]] = m[2] as SeveritySetting;
+  }
+  return out;
+}
+
+/** `--map NAME=ROLE` flags: NAME as the run logs it (the last '=' splits), ROLE one of the accepted role specs. */
+export function roleMap(flags: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of flags) {
+    const i = f.lastIndexOf('=');
+    const name = i > 0 ? f.slice(0, i).trim() : '';
+    const role = i > 0 ? f.slice(i + 1).trim() : '';
+    if (!name || !role) throw new UsageError(`--map expects NAME=ROLE (e.g. --map "acc_t=target-acc"), got "${f}"`);
+    if (!parseRoleSpec(role)) throw new UsageError(`--map ${name}=${role}: unknown role "${role}" (one of ${ROLE_SPEC_HELP})`);
+    out[name] = role;
   }
   return out;
 }

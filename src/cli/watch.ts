@@ -24,7 +24,7 @@ import type { EngineConfig, Finding, Report, RunReport, Severity, SeveritySettin
 import { readLines } from '../ingest/common/read-lines.js';
 import { InputError, inputErrorFromFs } from '../ingest/input-error.js';
 import { showControls } from '../output/terminal-safe.js';
-import { COMMON_OPTIONS, UsageError, colorFlag, numberAtLeast, oneOf, parseCommandLine, ruleOverrides } from './parse.js';
+import { COMMON_OPTIONS, UsageError, colorFlag, numberAtLeast, oneOf, parseCommandLine, ruleOverrides, roleMap } from './parse.js';
 import { loadCommandConfig } from './config.js';
 
 /** Poll period when fs.watch says nothing; 1 s is well below a training print interval (tllib prints every ~5-60 s). */
@@ -381,6 +381,8 @@ interface WatchArgs {
   color?: boolean;
   configFile?: string;
   ruleOverrides: Record<string, SeveritySetting>;
+  /** --map NAME=ROLE */
+  roleMap: Record<string, string>;
 }
 
 /** The shared parser; a usage problem is a string (printed with the usage), '' for --help. */
@@ -405,6 +407,7 @@ function parseWatchArgs(args: string[]): WatchArgs | string {
       color: colorFlag(v),
       configFile: v.config,
       ruleOverrides: ruleOverrides(v.rule ?? []),
+      roleMap: roleMap(v.map ?? []),
     };
   } catch (err) {
     if (err instanceof UsageError) return err.message;

@@ -10,7 +10,12 @@ export interface CheckpointContent {
   layout?: Map<string, Pick<NdArray, 'dtype' | 'shape'>>;
   format: 'zip' | 'legacy';
   notes: Note[];
+  /** globals outside the allow-list the pickle referenced (os.system ...), each kept as an inert placeholder */
+  placeholders?: string[];
 }
+
+/** Starts the note a user must see in every reporter: the checkpoint asked to run code (which never runs). */
+export const CODE_PLACEHOLDER_NOTE = 'checkpoint references code that dann-doctor does not run';
 
 export interface CheckpointFactsOptions {
   /** iterations per epoch from the log's Namespace: turns num_batches_tracked into epochs trained */
@@ -71,6 +76,9 @@ function scalarOf(a: NdArray | undefined): number | undefined {
 export function checkpointInfo(path: string, result: CheckpointContent, opts: CheckpointFactsOptions = {}): CheckpointInfo {
   const sd = result.layout ?? result.stateDict;
   const notes: Note[] = [...result.notes];
+  if (result.placeholders?.length) {
+    notes.unshift({ level: 'warn', file: path, message: `${CODE_PLACEHOLDER_NOTE}: ${result.placeholders.slice(0, 5).join(', ')}${result.placeholders.length > 5 ? ` and ${result.placeholders.length - 5} more` : ''} (kept as inert placeholders; a trusted loader such as torch.load would execute them)` });
+  }
   const facts: CheckpointInfo['facts'] = {};
   const tensors = [...sd].map(([name, a]) => ({ name, shape: [...a.shape], dtype: a.dtype }));
 

@@ -1,17 +1,15 @@
 // Recognises source-only (no adaptation) runs and picks the one that is a fair baseline for an adapted run.
 import type { Run } from './types.js';
+import { HYPER_NAMES, hyperLookup, hyperValueNumber } from '../understand/hyper-aliases.js';
 
-/** Names scripts give the adversarial weight; any of them at exactly 0 means no adaptation. */
-const TRADE_OFF_KEYS = ['trade_off', 'tradeoff', 'lambda_adv', 'adv_weight', 'lambda', 'trade_off_weight'];
-
-/** A source-only run: algorithm 'erm' (tllib erm.py / src_only), or an adversarial weight of exactly 0. */
+/**
+ * A source-only run: algorithm 'erm' (tllib erm.py / src_only), or an adversarial weight (any spelling in the one
+ * alias table: trade_off, da_weight, adv_weight, lambda ...) of exactly 0.
+ */
 export function isSourceOnly(run: Pick<Run, 'algorithm' | 'hyperparameters'>): boolean {
   if (run.algorithm === 'erm') return true;
-  for (const k of TRADE_OFF_KEYS) {
-    const v = run.hyperparameters[k];
-    if (v === 0 || v === '0' || v === '0.0') return true;
-  }
-  return false;
+  const hit = hyperLookup(run.hyperparameters, HYPER_NAMES.tradeOff);
+  return hit !== undefined && hyperValueNumber(hit.value) === 0;
 }
 
 /**

@@ -64,6 +64,8 @@ export function buildRun(input: BuildRunInput): Run {
         if (!(k in run.hyperparameters)) run.hyperparameters[k] = v;
       }
       run.hyperparametersFrom ??= f.hyperparametersFrom;
+      const from = f.hyperparametersFrom?.file;
+      if (from && !(run.hyperparameterFiles ??= []).includes(from)) run.hyperparameterFiles.push(from);
     }
     if (f.algorithm && f.algorithm !== 'unknown' && algorithm === 'unknown') algorithm = f.algorithm;
     if (f.status && STATUS_RANK[f.status] > STATUS_RANK[status]) status = f.status;

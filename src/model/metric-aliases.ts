@@ -1,51 +1,12 @@
 // Maps the metric names other tools write (tllib meters, Lightning/Keras/Dassl/DeepDA/pytorch-adapt keys) onto
 // canonical keys, and decides whether an accuracy came as a fraction (0..1) or percent. Unknown names are kept as-is.
+// The meaning of a name comes from role inference (src/understand/infer-role.ts: tokens and tool conventions), not
+// from a table of spellings; the config file's `metricAliases` and `roles` override it.
 import { KEY } from './metric-keys.js';
+import { keyFromName } from '../understand/infer-role.js';
+import { HYPER_NAMES, hyperLookup } from '../understand/hyper-aliases.js';
+import { algorithmOfWord } from '../understand/algorithm.js';
 import type { Algorithm, HyperValue, Note, Point, Series, SeriesUnit } from './types.js';
-
-/** Lower-cased, separator-normalised raw name -> canonical key. Extend with the config file's `metricAliases`. */
-export const DEFAULT_ALIASES: Record<string, string> = {
-  // classification accuracy on labelled source batches
-  'cls acc': KEY.clsAcc, 'cls_acc': KEY.clsAcc, 'train/cls_acc': KEY.clsAcc, 'acc_x': KEY.clsAcc, 'train/acc_x': KEY.clsAcc,
-  'train/top1': KEY.clsAcc, 'src_acc': KEY.clsAcc, 'source_acc': KEY.clsAcc, 'train_acc': KEY.clsAcc, 'train/acc': KEY.clsAcc,
-  'acc': KEY.clsAcc, 'accuracy': KEY.clsAcc, 'train/accuracy': KEY.clsAcc,
-  // discriminator accuracy
-  'domain acc': KEY.domainAcc, 'domain_acc': KEY.domainAcc, 'train/domain_acc': KEY.domainAcc, 'd_acc': KEY.domainAcc,
-  'disc_acc': KEY.domainAcc, 'disc_accuracy': KEY.domainAcc, 'discriminator_acc': KEY.domainAcc, 'epoch_disc_acc': KEY.domainAcc,
-  'train/disc_acc': KEY.domainAcc, 'train/d_acc': KEY.domainAcc,
-  // losses
-  'loss': KEY.loss, 'train/loss': KEY.loss, 'total_loss': KEY.loss, 'total loss': KEY.loss, 'total_loss/total': KEY.loss,
-  'engine_output_total_loss/total': KEY.loss, 'epoch_loss': KEY.loss, 'train_loss': KEY.loss,
-  'cls loss': KEY.clsLoss, 'cls_loss': KEY.clsLoss, 'train/cls_loss': KEY.clsLoss, 'loss_x': KEY.clsLoss, 'src_c_loss': KEY.clsLoss,
-  'train/loss (s)': KEY.clsLoss, 'engine_output_total_loss/src_c_loss': KEY.clsLoss, 'classification_loss': KEY.clsLoss,
-  'trans loss': KEY.transferLoss, 'transfer loss': KEY.transferLoss, 'transfer_loss': KEY.transferLoss,
-  'train/transfer_loss': KEY.transferLoss, 'loss_d': KEY.transferLoss, 'disc_loss': KEY.transferLoss, 'd_loss': KEY.transferLoss,
-  'domain_loss': KEY.transferLoss, 'adv_loss': KEY.transferLoss, 'train/loss (trans)': KEY.transferLoss, 'epoch_disc_loss': KEY.transferLoss,
-  // learning rate and GRL coefficient
-  'lr': KEY.lr, 'train/lr': KEY.lr, 'learning_rate': KEY.lr, 'lr-sgd': KEY.lr,
-  'grl_coeff': KEY.grlCoeff, 'grl/coeff': KEY.grlCoeff, 'lambda': KEY.grlCoeff, 'grl_lambda': KEY.grlCoeff, 'coeff': KEY.grlCoeff,
-  // target validation
-  'acc@1': KEY.valAcc, 'val/acc1': KEY.valAcc, 'val/acc': KEY.valAcc, 'val_acc': KEY.valAcc, 'val/accuracy': KEY.valAcc,
-  'val_accuracy': KEY.valAcc, 'test_acc': KEY.valAcc, 'test/accuracy': KEY.valAcc, 'target_acc': KEY.valAcc, 'tgt_acc': KEY.valAcc,
-  'validation_score': KEY.valAcc, 'val/top1': KEY.valAcc, 'target/accuracy': KEY.valAcc, 'epoch_val_accuracy': KEY.valAcc,
-  'val/loss': KEY.valLoss, 'val_loss': KEY.valLoss, 'test_loss': KEY.valLoss, 'validation/epoch_loss': KEY.valLoss,
-  'valid/acc': KEY.valAcc, 'valid_acc': KEY.valAcc, 'val/target_acc': KEY.valAcc, 'val_acc1': KEY.valAcc,
-  'validation/epoch_accuracy': KEY.valAcc, 'validation/epoch_acc': KEY.valAcc,
-  'val/source_acc': KEY.sourceValAcc, 'val_source_acc': KEY.sourceValAcc, 'source_val_acc': KEY.sourceValAcc,
-  // Keras TensorBoard callback: `train/` subdir with `epoch_*` tags (readTfeventsDir prefixes the subdir)
-  'train/epoch_loss': KEY.loss, 'train/epoch_accuracy': KEY.clsAcc, 'train/epoch_acc': KEY.clsAcc,
-  'train/epoch_disc_acc': KEY.domainAcc, 'train/epoch_disc_loss': KEY.transferLoss,
-  // pytorch-adapt DANN hooks: src_domain_loss + target_domain_loss are the adversarial loss; the source half stands for it
-  'src_domain_loss': KEY.transferLoss, 'total_loss/src_domain_loss': KEY.transferLoss, 'total_loss/src_c_loss': KEY.clsLoss,
-  'engine_output_total_loss/src_domain_loss': KEY.transferLoss,
-  // Dassl TensorBoard tags (`train/<loss key>`) and other common spellings
-  'train/loss_x': KEY.clsLoss, 'train/loss_d': KEY.transferLoss, 'train/domain_loss': KEY.transferLoss,
-  'train/disc_loss': KEY.transferLoss, 'train/adv_loss': KEY.transferLoss, 'domain_accuracy': KEY.domainAcc,
-  'disc/acc': KEY.domainAcc, 'discriminator/accuracy': KEY.domainAcc,
-};
-
-/** DEFAULT_ALIASES with normalised keys, built once (canonicalKey is called for every column of every file). */
-const NORMALISED_DEFAULTS = new Map(Object.entries(DEFAULT_ALIASES).map(([k, v]) => [normaliseMetricName(k), v]));
 
 /** Canonical keys whose values are accuracies (so fraction vs percent matters). */
 const ACCURACY_KEYS = new Set<string>([KEY.clsAcc, KEY.domainAcc, KEY.valAcc, KEY.sourceValAcc]);
@@ -55,14 +16,14 @@ export function normaliseMetricName(raw: string): string {
 }
 
 /**
- * Canonical key for a raw metric name, or the raw name itself when unknown (kept, never lost).
- * Lightning's `<name>_step` / `<name>_epoch` suffixes are stripped before the lookup.
+ * Canonical key for a raw metric name, or the raw name itself when unknown (kept, never lost): the user's aliases
+ * first (Lightning's `<name>_step` / `<name>_epoch` suffixes stripped), then the role the name's words give.
  */
 export function canonicalKey(raw: string, extra: Record<string, string> = {}): string {
   const n = normaliseMetricName(raw);
   const lookup = (name: string): string | undefined => {
     for (const [k, v] of Object.entries(extra)) if (normaliseMetricName(k) === name) return v;
-    return NORMALISED_DEFAULTS.get(name);
+    return undefined;
   };
   const direct = lookup(n);
   if (direct !== undefined) return direct;
@@ -71,7 +32,7 @@ export function canonicalKey(raw: string, extra: Record<string, string> = {}): s
     const hit = lookup(stripped);
     if (hit !== undefined) return hit;
   }
-  return raw;
+  return keyFromName(raw) ?? raw;
 }
 
 export function isAccuracyKey(key: string): boolean {
@@ -194,34 +155,26 @@ export function parseNumber(text: string): number | null {
   return Number(t);
 }
 
-/** Algorithms named the way users spell them in hyperparameters (`algorithm: dann`, `method: CDAN+E`). */
-const ALGORITHM_WORDS: Record<string, Algorithm> = {
-  dann: 'dann', cdan: 'cdan', 'cdan+e': 'cdan', cdane: 'cdan', mdd: 'mdd', erm: 'erm', source_only: 'erm', sourceonly: 'erm',
-  dan: 'dan', jan: 'jan', mcd: 'mcd', adda: 'adda', afn: 'afn', bsp: 'bsp', mcc: 'mcc', fixmatch: 'fixmatch',
-  self_ensemble: 'self_ensemble', cc_loss: 'cc_loss',
-};
-const ALGORITHM_PARAM_NAMES = ['algorithm', 'method', 'trainer', 'da_method', 'adaptation', 'model_name'];
+/** The note a reader adds when it assumed DANN from the series; src/understand/algorithm.ts reads it as the source. */
+export const ASSUMED_DANN_NOTE = 'no algorithm named in the hyperparameters; assumed DANN-style (a discriminator accuracy is logged)';
 
 /**
- * The algorithm a run used, from an explicit hyperparameter; failing that, 'dann' when the run logs a discriminator
- * accuracy (the only adversarial setup the metric names alone point at) with a note saying it was guessed.
+ * The algorithm a run used, from an explicit hyperparameter (`algorithm: dann`, `method: CDAN+E`); failing that,
+ * 'dann' when the run logs a discriminator accuracy, with a note saying it was guessed. The run-level pass
+ * (src/understand/algorithm.ts) may overrule it with a config file or folder name.
  */
 export function guessAlgorithm(
   hparams: Record<string, HyperValue> | undefined,
   keys: Iterable<string>,
   file: string,
 ): { algorithm?: Algorithm; note?: Note } {
-  for (const name of ALGORITHM_PARAM_NAMES) {
-    const v = hparams?.[name];
-    if (typeof v === 'string') {
-      const hit = ALGORITHM_WORDS[v.trim().toLowerCase()];
-      if (hit) return { algorithm: hit };
-    }
+  const hit = hparams ? hyperLookup(hparams, HYPER_NAMES.algorithm) : undefined;
+  if (hit && typeof hit.value === 'string') {
+    const a = algorithmOfWord(hit.value);
+    if (a && a !== 'framework') return { algorithm: a };
   }
   for (const k of keys) {
-    if (k === KEY.domainAcc) {
-      return { algorithm: 'dann', note: { level: 'info', file, message: 'no algorithm named in the hyperparameters; assumed DANN-style (a discriminator accuracy is logged)' } };
-    }
+    if (k === KEY.domainAcc) return { algorithm: 'dann', note: { level: 'info', file, message: ASSUMED_DANN_NOTE } };
   }
   return {};
 }

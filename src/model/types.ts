@@ -1,5 +1,6 @@
 // The normalized, read-only data model every reader produces and every rule consumes.
 // Readers emit RunFragments; src/model/build-run.ts merges them into one Run.
+import type { SeriesRole } from '../understand/role-types.js';
 
 /** A place in an input file that a claim points at. Lines are 1-based; offsets are byte offsets. */
 export interface SourceRef {
@@ -48,6 +49,8 @@ export interface Series {
   granularity: 'iteration' | 'epoch';
   scaledFrom?: 'fraction';
   points: Point[];
+  /** what the series means and why (src/understand/assign-roles.ts); set for every series of a loaded run */
+  role?: SeriesRole;
 }
 
 /** 'partially-read': the user's --max-bytes cut a log, so how the run ended is not known (never a diagnosis) */
@@ -61,7 +64,12 @@ export type RunStatus = 'finished' | 'crashed' | 'incomplete' | 'running' | 'fai
 
 export type Algorithm =
   | 'dann' | 'cdan' | 'mdd' | 'erm' | 'dan' | 'jan' | 'mcd' | 'adda' | 'afn' | 'bsp' | 'mcc'
-  | 'self_ensemble' | 'fixmatch' | 'cc_loss' | 'deepda' | 'dassl' | 'unknown';
+  | 'self_ensemble' | 'fixmatch' | 'cc_loss' | 'coral' | 'shot'
+  // 'other': the run names an algorithm dann-doctor has no model of (see Run.algorithmFrom.name)
+  | 'other'
+  // framework names some readers report; src/understand/algorithm.ts never leaves them on a loaded run
+  | 'deepda' | 'dassl'
+  | 'unknown';
 
 export type HyperValue = string | number | boolean | null | HyperValue[];
 
@@ -276,8 +284,12 @@ export interface Run {
   status: RunStatus;
   crash?: CrashInfo;
   algorithm: Algorithm;
+  /** where the algorithm was read, and its name as written (src/understand/algorithm.ts) */
+  algorithmFrom?: { name: string; from: 'config' | 'log' | 'folder' | 'series'; detail: string };
   hyperparameters: Record<string, HyperValue>;
   hyperparametersFrom?: SourceRef;
+  /** each file hyperparameters were read from (config files beside the logs, the log's own header) */
+  hyperparameterFiles?: string[];
   /** by canonical key */
   series: Record<string, Series>;
   evaluations: Evaluation[];

@@ -1,7 +1,8 @@
 // Reads one discovered run: sniffs and reads each log file with the right reader, lists checkpoints and feature
 // dumps, and merges everything into a Run. One unreadable file becomes a note; the rest of the run still comes through.
 import { statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { DiscoveredRun } from '../discover/discover-runs.js';
 import type { RunFragment, Note, CheckpointInfo, FeatureDumpInfo, RunSourceFormat, PartialRead } from '../model/types.js';
 import type { Run } from '../model/types.js';
@@ -12,9 +13,13 @@ import { readTfeventsDir } from '../ingest/tfevents/index.js';
 import { readMlflowRun } from '../ingest/mlflow/index.js';
 import { readWandbRun } from '../ingest/wandb/index.js';
 import { readConsoleLog } from '../ingest/console/index.js';
+import { configFilesIn, readConfigFiles } from '../ingest/config/read-config.js';
+import { understandRun } from '../understand/index.js';
 
 export interface LoadRunOptions {
   metricAliases?: Record<string, string>;
+  /** raw series name -> role spec (--map, config `roles`) */
+  roles?: Record<string, string>;
   formatHint?: RunSourceFormat;
   maxBytes?: number;
   /** read checkpoints larger than this only when asked (evaluation); their facts are cheap, their bytes are not */
@@ -111,6 +116,19 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
   }
   fragments.push(...(await readStdoutCaptures(d, fragments, readOpts, notes)));
   if (d.configFiles?.length) fragments.push({ format: 'unknown', files: [], configFiles: d.configFiles });
+  // The run's configuration beside its logs (config.yaml, args.json, hparams.yaml, ...): after the readers, so the
+  // values a log header states win over a config file that may have been edited since.
+  const configDirs = new Set<string>();
+  const isDir = await stat(d.path).then((s) => s.isDirectory(), () => false);
+  configDirs.add(isDir ? d.path : dirname(d.path));
+  for (const f of d.logFiles) configDirs.add(dirname(f));
+  if (d.tfeventsDir) configDirs.add(d.tfeventsDir);
+  const alreadyRead = new Set(fragments.flatMap((f) => (f.hyperparametersFrom ? [f.hyperparametersFrom.file] : [])));
+  const configFiles = new Set(d.configFiles ?? []);
+  for (const dir of configDirs) for (const f of await configFilesIn(dir)) configFiles.add(f);
+  const cfg = await readConfigFiles([...configFiles].filter((f) => !alreadyRead.has(f)));
+  fragments.push(...cfg.fragments);
+  notes.push(...cfg.notes);
   const itersPerEpoch = fragments.find((f) => f.itersPerEpoch !== undefined)?.itersPerEpoch;
   const checkpoints: CheckpointInfo[] = [];
   for (const c of d.checkpoints) {
@@ -120,6 +138,7 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
   const npz = d.featureDumps.find((f) => basename(f) === 'features.npz') ?? d.featureDumps.find((f) => f.endsWith('.npz'));
   const features = npz ? await featureDumpInfo(npz, notes) : undefined;
   const run = buildRun({ id: d.id, path: d.path, fragments, earlierAttempts: d.earlierAttempts, checkpoints, features, notes });
+  understandRun(run, { roles: opts.roles });
   return cut.length ? markPartiallyRead(run, cut) : run;
 }
 

@@ -16,7 +16,7 @@ export async function loadRuns(paths: string[], options: DiagnoseOptions = {}): 
   const errors: Report['errors'] = [...found.errors];
   for (const [i, d] of found.runs.entries()) {
     options.onProgress?.(found.runs.length > 1 ? `reading run ${i + 1}/${found.runs.length}: ${d.id}` : `reading ${d.id}`, found.runs.length > 1 ? i / found.runs.length : undefined);
-    const run = await loadRun(d, { metricAliases: config.metricAliases, formatHint: options.formatHint, maxBytes: options.maxBytes });
+    const run = await loadRun(d, { metricAliases: config.metricAliases, roles: config.roles, formatHint: options.formatHint, maxBytes: options.maxBytes });
     const unreadable = nothingToDiagnose(run);
     if (unreadable) {
       errors.push({ path: d.path, message: unreadable, ...(onlyEmptyEventFiles(run) ? { kind: 'empty' as const } : {}) });

@@ -2,7 +2,7 @@
 import type { EngineConfig, ShardSpec } from '../report/schema.js';
 import type { RunSourceFormat } from '../model/types.js';
 import type { RunCache } from './run-cache.js';
-import type { ReplayConfig } from '../replay/types.js';
+import type { ReplayConfig } from '../report/replay-schema.js';
 
 /** `--replay`: what to replay beyond the run and its causes' fixes, and for how long. */
 export interface ReplayRequest {

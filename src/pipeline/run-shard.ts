@@ -53,7 +53,7 @@ export class RunShard {
     if (msg.type === 'rejudge') {
       const reports = [];
       for (const r of msg.runs) {
-        const run = this.cache?.get(r.run.path) ?? await timedAsync('read', () => loadRun(r.run, { metricAliases: o.config.metricAliases, formatHint: o.formatHint, maxBytes: o.maxBytes }));
+        const run = this.cache?.get(r.run.path) ?? await timedAsync('read', () => loadRun(r.run, { metricAliases: o.config.metricAliases, roles: o.config.roles, formatHint: o.formatHint, maxBytes: o.maxBytes }));
         // evaluated when it was first judged: the same numbers, not computed twice
         if (r.eval) run.eval = r.eval;
         if (r.evalFailure) run.evalFailure = r.evalFailure;
@@ -70,7 +70,7 @@ export class RunShard {
       while (next < msg.runs.length) {
         const { index, run: d } = msg.runs[next++];
         this.post({ type: 'progress', message: `reading ${d.id}` });
-        const run = await timedAsync('read', () => loadRun(d, { metricAliases: o.config.metricAliases, formatHint: o.formatHint, maxBytes: o.maxBytes }));
+        const run = await timedAsync('read', () => loadRun(d, { metricAliases: o.config.metricAliases, roles: o.config.roles, formatHint: o.formatHint, maxBytes: o.maxBytes }));
         const unreadable = nothingToDiagnose(run);
         if (unreadable) errors.push({ index, path: d.path, message: unreadable, ...(onlyEmptyEventFiles(run) ? { kind: 'empty' as const } : {}) });
         else {

@@ -1,9 +1,9 @@
 // The run's configuration as a ReplayConfig, the fixes attached to its likely causes as variants, and `--try`.
 import type { Run } from '../model/types.js';
-import type { CauseId } from '../engine/types.js';
+import type { CauseId } from '../report/schema.js';
 import { HYPER_NAMES, hyperBool, hyperNumber } from '../facts/hyper.js';
 import { totalIterationsOf } from '../facts/facts.js';
-import type { ReplayAlgorithm, ReplayConfig, ReplayVariant } from './types.js';
+import type { ReplayAlgorithm, ReplayConfig, ReplayVariant } from '../report/replay-schema.js';
 
 /** tllib dann.py's argparse defaults and its DomainDiscriminator / WarmStartGradientReverseLayer defaults. */
 export const TLLIB_DEFAULTS: ReplayConfig = {

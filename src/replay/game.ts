@@ -7,7 +7,7 @@ import { matMulWithFastGrad } from '../evaluate/linear-op.js';
 import { trainDomainProbe } from '../evaluate/probe.js';
 import { mulberry32, shuffled, range, torchLinearInit } from '../evaluate/rng.js';
 import { learningRateAt, reversalAt, runIterationAt } from './schedules.js';
-import type { ReplayConfig, ReplayTrial } from './types.js';
+import type { ReplayConfig, ReplayTrial } from '../report/replay-schema.js';
 
 /** torch.nn.BatchNorm1d defaults. */
 const BN_EPS = 1e-5;

@@ -1,15 +1,15 @@
 // `--replay`: the run's own adversarial game and each candidate fix, replayed on the run's frozen features.
 import { basename } from 'node:path';
 import type { Run } from '../model/types.js';
-import type { CauseId } from '../engine/types.js';
+import type { CauseId } from '../report/schema.js';
 import { findEvalInputs } from '../evaluate/index.js';
 import { ArrayShapeError } from '../evaluate/matrix.js';
 import { InputError } from '../ingest/input-error.js';
 import { replayConfigOf, variantsFor } from './config.js';
 import { REPLAY_MAX_VARIANTS, ReplayInputError, replayVariants } from './replay-run.js';
-import type { ReplayConfig, ReplayReport } from './types.js';
+import type { ReplayConfig, ReplayReport } from '../report/replay-schema.js';
 
-export type { ReplayReport, ReplayVariantResult, ReplayConfig } from './types.js';
+export type { ReplayReport, ReplayVariantResult, ReplayConfig } from '../report/replay-schema.js';
 export { REPLAY_CAVEAT, REPLAY_BUDGET_SECONDS } from './replay-run.js';
 export { parseTry, TryParseError } from './config.js';
 export { replayTable, replaySummaryLine, alignTable } from './table.js';

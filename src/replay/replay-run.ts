@@ -4,7 +4,7 @@ import type { Tf } from '../evaluate/backend.js';
 import { type Matrix, takeRows, toLabels, toMatrix } from '../evaluate/matrix.js';
 import { mulberry32, shuffled, range } from '../evaluate/rng.js';
 import { playTrial, type ReplaySplit } from './game.js';
-import type { DomainState, ReplayReport, ReplayTrial, ReplayVariant, ReplayVariantResult } from './types.js';
+import type { DomainState, ReplayReport, ReplayTrial, ReplayVariant, ReplayVariantResult } from '../report/replay-schema.js';
 
 /** Said once in every output that shows a replay. */
 export const REPLAY_CAVEAT =

@@ -1,6 +1,6 @@
 // The two schedules of a tllib DANN/CDAN run, compressed onto a replay of fewer iterations.
 import { grlCoefficient } from '../signals/grl-schedule.js';
-import type { ReplayConfig } from './types.js';
+import type { ReplayConfig } from '../report/replay-schema.js';
 
 /**
  * The run iteration that replay step `step` of `replaySteps` stands for. A replay is much shorter than the run

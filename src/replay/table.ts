@@ -1,5 +1,5 @@
 // The replay as a table of plain strings: one row per variant, shared by the text, Markdown and HTML reporters.
-import type { ReplayReport, ReplayVariantResult } from './types.js';
+import type { ReplayReport, ReplayVariantResult } from '../report/replay-schema.js';
 
 export const REPLAY_COLUMNS = ['variant', 'domain acc', 'target acc', 'source acc', 'A-distance', 'collapse', 'verdict'] as const;
 

@@ -3,6 +3,7 @@ import type { Run } from '../model/types.js';
 import type { CheckedEntry, Finding, RankedCause, RunReport } from './schema.js';
 import { KEY } from '../model/metric-keys.js';
 import { summarizeSeries, epochMeans } from './summarize-series.js';
+import { coverageOf, runVerdict } from './run-verdict.js';
 
 export interface RunVerdictParts {
   findings: Finding[];
@@ -43,6 +44,7 @@ export function headlineMetrics(run: Run): RunReport['metrics'] {
 }
 
 export function buildRunReport(run: Run, parts: RunVerdictParts): RunReport {
+  const coverage = coverageOf(run, parts.notApplicable);
   return {
     id: run.id,
     path: run.path,
@@ -54,7 +56,11 @@ export function buildRunReport(run: Run, parts: RunVerdictParts): RunReport {
     status: run.status,
     crash: run.crash,
     algorithm: run.algorithm,
+    ...(run.algorithmFrom ? { algorithmFrom: run.algorithmFrom } : {}),
     hyperparameters: run.hyperparameters,
+    ...(run.hyperparameterFiles?.length ? { hyperparameterFiles: run.hyperparameterFiles } : {}),
+    verdict: runVerdict(parts.findings, coverage),
+    coverage,
     epochsCompleted: run.epochsCompleted,
     itersPerEpoch: run.itersPerEpoch,
     metrics: headlineMetrics(run),

@@ -1,7 +1,9 @@
 // The versioned JSON report (schemaVersion) every reporter renders and the UI shows: its types and the severity
 // order. The lowest layer above the run model: reporters, UI, plots, sweeps and commands import it, never the engine.
 import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo, RunAttempt } from '../model/types.js';
-import type { ReplayReport } from '../replay/types.js';
+import type { RunVerdict, Coverage } from './run-verdict.js';
+import type { SeriesRole } from '../understand/role-types.js';
+import type { ReplayReport } from './replay-schema.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -79,6 +81,8 @@ export interface SeriesSummary {
   nonFinite: number;
   /** per-epoch means (or the last running average of each epoch for tllib meters) */
   epochMeans: { epoch: number; mean: number }[];
+  /** what the series means, how sure, and why (src/understand) */
+  role?: SeriesRole;
 }
 
 /**
@@ -113,7 +117,15 @@ export interface RunReport {
   status: RunStatus;
   crash?: CrashInfo;
   algorithm: Algorithm;
+  /** where the algorithm was read, and its name as the run wrote it */
+  algorithmFrom?: Run['algorithmFrom'];
   hyperparameters: Record<string, HyperValue>;
+  /** files the hyperparameters were read from (log header, config files beside the logs) */
+  hyperparameterFiles?: string[];
+  /** problems / ok / not-judged (the core signals were not found or not checked); see src/report/run-verdict.ts */
+  verdict: RunVerdict;
+  /** what the verdict rests on: core signals found and missing, and how to map a series dann-doctor missed */
+  coverage: Coverage;
   epochsCompleted?: number;
   itersPerEpoch?: number;
   /** headline numbers, percent */
@@ -195,4 +207,6 @@ export interface EngineConfig {
   ruleOptions: Record<string, Record<string, number>>;
   /** extra raw-name -> canonical key aliases */
   metricAliases: Record<string, string>;
+  /** raw series name -> role (`target-acc`, `domain-acc`, a canonical key, `ignore`; src/understand/role-spec.ts) */
+  roles?: Record<string, string>;
 }

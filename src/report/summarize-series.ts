@@ -24,6 +24,7 @@ export function summarizeSeries(s: Series, itersPerEpoch?: number): SeriesSummar
     key: s.key,
     rawName: s.rawName,
     unit: s.unit,
+    ...(s.role ? { role: s.role } : {}),
     points: s.points.length,
     first: s.points[0]?.value ?? null,
     last: s.points.at(-1)?.value ?? null,

@@ -3,10 +3,34 @@
 // and the glyph matches the exit code (✖ exactly when an active error finding exists, which --fail-on error fails).
 import type { Finding, RankedCause, RunReport, Severity } from './schema.js';
 import { SEVERITY_ORDER } from './schema.js';
+import { runVerdict, type Coverage, type RunVerdict } from './run-verdict.js';
 
 /** The one glyph per severity, and the one for a run with no problem. */
 export const SEVERITY_GLYPH: Record<Severity, string> = { error: '✖', warn: '⚠', info: 'ℹ' };
 export const OK_GLYPH = '✔';
+/** A run whose core signals were not found or not checked: neither a problem nor healthy. */
+export const NOT_JUDGED_GLYPH = '?';
+
+/** The coverage a report carries; reports written before it existed count as judged. */
+function coverageOfReport(run: RunReport): Coverage {
+  return run.coverage ?? { found: [], missing: [] };
+}
+
+/** problems / ok / not-judged, from the findings as they stand now (a baseline file may have suppressed some). */
+export function runVerdictOf(run: RunReport): RunVerdict {
+  return runVerdict(run.findings, coverageOfReport(run));
+}
+
+/** "target accuracy not found, domain signal not found": the missing core signals, short. */
+export function missingSummary(run: RunReport): string {
+  return coverageOfReport(run).missing.map((m) => m.split(':')[0] + (/found \(/.test(m) ? ' not checkable' : ' not found')).join(', ');
+}
+
+/** What a not-judged run lacks and how to map it (empty lists for a judged run). */
+export function coverageLines(run: RunReport): { found: string[]; missing: string[]; hint?: string } {
+  const c = coverageOfReport(run);
+  return c.missing.length ? { found: c.found, missing: c.missing, hint: c.hint } : { found: [], missing: [] };
+}
 
 /** Findings worst first, suppressed ones last. */
 export function sortedFindings(run: RunReport): Finding[] {
@@ -21,8 +45,10 @@ export function topCause(run: RunReport): RankedCause | undefined {
 export interface Verdict {
   /** the worst active finding at warn or above; 'ok' when there is none (info findings are advice) */
   severity: Severity | 'ok';
-  /** problems: a warn or error finding; minor: only notes, or a requested evaluation that did not run */
-  kind: 'healthy' | 'problems' | 'minor';
+  /** problems: a warn or error finding; minor: only notes, or a requested evaluation that did not run;
+   * not-judged: no warning or error, but the core signals (target accuracy, a domain signal for adversarial
+   * methods) were not found or not checked — never shown as "no problems found" */
+  kind: 'healthy' | 'problems' | 'minor' | 'not-judged';
   text: string;
 }
 
@@ -30,6 +56,9 @@ export interface Verdict {
 export function verdictOf(run: RunReport): Verdict {
   const active = run.findings.filter((f) => !f.suppressed);
   const serious = active.filter((f) => f.severity !== 'info');
+  if (serious.length === 0 && runVerdictOf(run) === 'not-judged') {
+    return { severity: 'warn', kind: 'not-judged', text: `not judged: ${missingSummary(run)}` };
+  }
   if (serious.length === 0) {
     const infos = active.length;
     const notes = infos ? ` (${infos} note${infos > 1 ? 's' : ''})` : '';
@@ -46,6 +75,7 @@ export function verdictOf(run: RunReport): Verdict {
   return { severity, kind: 'problems', text: `${worst.ruleId}: ${worst.message}` };
 }
 
-export function verdictGlyph(v: Pick<Verdict, 'severity'>): string {
+export function verdictGlyph(v: Pick<Verdict, 'severity'> & { kind?: Verdict['kind'] }): string {
+  if (v.kind === 'not-judged') return NOT_JUDGED_GLYPH;
   return v.severity === 'ok' ? OK_GLYPH : SEVERITY_GLYPH[v.severity];
 }

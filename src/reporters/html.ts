@@ -5,7 +5,7 @@ import type { NamedPlot } from '../plot/build-plots.js';
 import { buildPlots } from '../plot/build-plots.js';
 import { perClassBarsSvg, perClassFromReport } from '../plot/per-class-bars-svg.js';
 import { esc } from '../plot/svg.js';
-import { evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { pct } from './style.js';
 import { replaySummaryLine, replayTable } from '../replay/table.js';
 
@@ -34,7 +34,7 @@ table.replay th, table.replay td { text-align: left; padding: 4px 8px; border-bo
 section.run { background: #fff; border: 1px solid var(--line); border-radius: 6px; margin: 20px 0; padding: 4px 20px 16px; }
 section.run h2 { font-size: 18px; margin: 14px 0 4px; }
 .verdict { font-weight: bold; }
-.verdict.problems { color: var(--err); } .verdict.healthy, .verdict.minor { color: var(--ok); }
+.verdict.problems { color: var(--err); } .verdict.healthy, .verdict.minor { color: var(--ok); } .verdict.not-judged { color: var(--warn, #b58900); }
 .facts { color: var(--muted); font-size: 13px; }
 .stats { display: flex; gap: 12px; flex-wrap: wrap; margin: 10px 0; }
 .stat { border: 1px solid var(--line); border-radius: 4px; padding: 6px 12px; min-width: 120px; }
@@ -112,6 +112,10 @@ function runHtml(r: RunReport, i: number, extras: HtmlExtras): string {
   out.push(`<div class="facts">${esc(headerFacts(r))} · <code>${esc(r.path)}</code></div>`);
   const partial = partialReadLine(r);
   if (partial) out.push(`<div class="finding warn">${esc(partial)}</div>`);
+  const cov = coverageLines(r);
+  if (cov.missing.length) {
+    out.push(`<ul class="coverage">${cov.missing.map((m) => `<li><b>missing</b> ${esc(m)}</li>`).join('')}${cov.found.map((f) => `<li>found ${esc(f)}</li>`).join('')}${cov.hint ? `<li>map it: ${esc(cov.hint)}</li>` : ''}</ul>`);
+  }
   for (const e of evaluationProblems(r)) out.push(`<div class="finding ${e.level}">${esc(e.text)}</div>`);
   out.push(
     `<div class="stats">${stat('source acc (final)', pct(m.finalSourceAcc))}${stat('target acc (final)', pct(m.finalTargetAcc))}` +

@@ -2,10 +2,11 @@
 import { basename } from 'node:path';
 import type { Report, RunReport } from '../report/schema.js';
 import { pct, SEVERITY_GLYPH } from './style.js';
-import { evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageMarkdown } from '../sweep/render-triage.js';
 import { mdCode, mdText } from '../output/markdown-safe.js';
+import { CODE_PLACEHOLDER_NOTE } from '../ingest/checkpoint-facts.js';
 import { replaySummaryLine, replayTable } from '../replay/table.js';
 
 // every string that may come from a file goes through mdText (as text) or mdCode (as a code span)
@@ -14,10 +15,11 @@ const esc = mdText;
 function runSection(run: RunReport): string {
   const out: string[] = [];
   const v = verdictOf(run);
-  out.push(`### ${v.severity === 'error' ? '❌' : v.severity === 'warn' ? '⚠️' : '✅'} ${mdCode(run.id)} — ${esc(v.text)}`, '');
+  out.push(`### ${v.kind === 'not-judged' ? '❔' : v.severity === 'error' ? '❌' : v.severity === 'warn' ? '⚠️' : '✅'} ${mdCode(run.id)} — ${esc(v.text)}`, '');
   out.push(`${esc(headerFacts(run))}  `);
   const partial = partialReadLine(run, (f) => basename(f));
   if (partial) out.push(`⚠️ ${esc(partial)}  `);
+  for (const n of [...run.notes, ...(run.checkpoints ?? []).flatMap((c) => c.notes)]) if (n.message.startsWith(CODE_PLACEHOLDER_NOTE)) out.push(`⚠️ ${esc(`${n.file ? `${basename(n.file)}: ` : ''}${n.message}`)}  `);
   for (const e of evaluationProblems(run)) out.push(`${e.level === 'error' ? '❌' : '⚠️'} ${esc(e.text)}  `);
   const m = run.metrics;
   out.push(`source ${pct(m.finalSourceAcc)} · target ${pct(m.finalTargetAcc)}${m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)})` : ''}${m.finalDomainAcc !== undefined ? ` · domain acc ${pct(m.finalDomainAcc)}` : ''}`, '');
@@ -39,6 +41,13 @@ function runSection(run: RunReport): string {
       for (const fx of c.fixes) out.push(`  - try: ${esc(fx)}`);
       if (c.experiment) out.push(`  - to tell apart: ${esc(c.experiment)}`);
     }
+    out.push('');
+  }
+  const cov = coverageLines(run);
+  if (cov.missing.length) {
+    for (const m of cov.missing) out.push(`- **missing** ${esc(m)}`);
+    for (const f of cov.found) out.push(`- found ${esc(f)}`);
+    if (cov.hint) out.push(`- map it: ${esc(cov.hint)}`);
     out.push('');
   }
   if (run.replay) {

@@ -1,7 +1,7 @@
 // The one-line verdict and the header facts of a run, shared by the text and Markdown reporters.
 import type { RunReport } from '../report/schema.js';
 
-export { sortedFindings, verdictOf, type Verdict } from '../report/views.js';
+export { sortedFindings, verdictOf, runVerdictOf, missingSummary, coverageLines, type Verdict } from '../report/views.js';
 
 /**
  * What went wrong with the evaluation the user asked for, for the report's first lines: it did not run at all
@@ -24,9 +24,16 @@ export function partialReadLine(run: RunReport, name: (f: string) => string = (f
 
 const KEY_HPARAMS = ['trade_off', 'lr', 'batch_size', 'bottleneck_dim', 'arch', 'seed'];
 
+/** The algorithm as the header shows it: the run's own spelling for one dann-doctor has no model of. */
+export function algorithmLabel(run: RunReport): string {
+  if (run.algorithm === 'unknown') return 'algorithm unknown';
+  if (run.algorithm === 'other') return run.algorithmFrom?.name ?? 'other algorithm';
+  return run.algorithm.toUpperCase();
+}
+
 /** "DANN · finished · 15 epochs × 300 it · batch 32 · trade_off 1.0" */
 export function headerFacts(run: RunReport): string {
-  const parts: string[] = [run.algorithm === 'unknown' ? 'algorithm unknown' : run.algorithm.toUpperCase()];
+  const parts: string[] = [algorithmLabel(run)];
   parts.push(run.status === 'crashed' && run.crash ? `crashed (${run.crash.type})` : run.status);
   if (run.epochsCompleted !== undefined) parts.push(`${run.epochsCompleted} epoch${run.epochsCompleted === 1 ? '' : 's'}${run.itersPerEpoch ? ` × ${run.itersPerEpoch} it` : ''}`);
   const hp = run.hyperparameters;

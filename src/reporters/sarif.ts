@@ -3,6 +3,10 @@ import { relative, sep } from 'node:path';
 import { mdText } from '../output/markdown-safe.js';
 import type { RuleMeta } from '../engine/types.js';
 import type { Report, Severity } from '../report/schema.js';
+import { runVerdictOf } from './run-headline.js';
+
+/** The pseudo-rule a not-judged run is reported under. */
+export const NOT_JUDGED_RULE = 'not-judged';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warn: 'warning', info: 'note' };
 
@@ -47,6 +51,21 @@ export function renderSarif(report: Report, rules: RuleMeta[], opts: SarifOption
       };
     }),
   );
+  // A run dann-doctor could not judge is a result of its own: a review must not read its silence as "healthy"
+  const notJudgedIndex = rules.length;
+  for (const run of report.runs) {
+    if (runVerdictOf(run) !== 'not-judged') continue;
+    const cov = run.coverage;
+    results.push({
+      ruleId: NOT_JUDGED_RULE,
+      ruleIndex: notJudgedIndex,
+      level: 'warning',
+      message: { text: `${run.id}: not judged: ${cov.missing.join('; ')}${cov.hint ? ` (${cov.hint})` : ''}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(run.path, opts.baseDir) } } }],
+      partialFingerprints: { 'dannDoctor/v1': `not-judged:${run.id}` },
+      properties: { runId: run.id, causes: [] },
+    } as (typeof results)[number]);
+  }
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -65,7 +84,15 @@ export function renderSarif(report: Report, rules: RuleMeta[], opts: SarifOption
               defaultConfiguration: { level: LEVEL[r.defaultSeverity] },
               help: { text: r.fixes.join('\n') || r.description },
               properties: { causes: r.causes.map((c) => c.id) },
-            })),
+            })).concat([{
+              id: NOT_JUDGED_RULE,
+              name: 'NotJudged',
+              shortDescription: { text: 'The run could not be judged: the core signals (target accuracy, a domain signal for adversarial methods) were not found or not checked.' },
+              fullDescription: { text: 'The run could not be judged. Fixes: map the series with --map NAME=ROLE or "roles" in dann-doctor.config.json; dann-doctor inspect RUN lists every series with its role.' },
+              defaultConfiguration: { level: 'warning' },
+              help: { text: 'dann-doctor inspect RUN; then --map NAME=target-acc (or domain-acc)' },
+              properties: { causes: [] },
+            }]),
           },
         },
         results,

@@ -3,11 +3,12 @@ import { basename } from 'node:path';
 import type { Report, RunReport, Evidence } from '../report/schema.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
 import { verdictGlyph } from '../report/views.js';
-import { evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
 import { groupBySeed } from '../seeds/group-by-seed.js';
 import { showControlsDeep } from '../output/terminal-safe.js';
+import { CODE_PLACEHOLDER_NOTE } from '../ingest/checkpoint-facts.js';
 import { alignTable, replaySummaryLine, replayTable } from '../replay/table.js';
 
 export interface TextOptions {
@@ -77,6 +78,13 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
       }
     });
   }
+  const cov = coverageLines(run);
+  if (cov.missing.length) {
+    out.push('');
+    for (const m of cov.missing) out.push(`  ${p.yellow('missing'.padEnd(13))} ${m}`);
+    for (const f of cov.found) out.push(`  ${'found'.padEnd(13)} ${f}`);
+    if (cov.hint) out.push(`  ${'map it'.padEnd(13)} ${cov.hint}`);
+  }
   if (run.replay) {
     out.push('', `  ${p.bold('replay'.padEnd(13))} ${p.dim(run.replay.caveat)}`);
     for (const line of alignTable(replayTable(run.replay))) out.push(`  ${''.padEnd(13)} ${line}`);
@@ -87,6 +95,8 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   if (run.checked.length) out.push(`  ${p.green('also checked'.padEnd(13))} ${run.checked.join(' · ')}`);
   if (run.notChecked.length) out.push(`  ${p.dim('not checked'.padEnd(13))} ${p.dim(run.notChecked.join(' · '))}`);
   const warnNotes = run.notes.filter((n) => n.level === 'warn');
+  // a checkpoint that tried to run code is shown whatever the verbosity
+  if (!opts.verboseNotes) for (const n of [...run.notes, ...(run.checkpoints ?? []).flatMap((c) => c.notes)]) if (n.message.startsWith(CODE_PLACEHOLDER_NOTE)) out.push(p.yellow(`  ⚠ ${n.file ? `${basename(n.file)}: ` : ''}${n.message}`));
   if (opts.verboseNotes) for (const n of run.notes) out.push(p.dim(`  note  ${n.file ? `${locationOf({ file: n.file, line: n.line }, (f) => basename(f))}: ` : ''}${n.message}`));
   else if (run.notes.length) out.push(p.dim(`  ${run.notes.length} ingest note${run.notes.length > 1 ? 's' : ''}${warnNotes.length ? ` (${warnNotes.length} warning${warnNotes.length > 1 ? 's' : ''})` : ''}; --verbose lists them`));
   return out.join('\n');
@@ -103,7 +113,8 @@ export function renderText(raw: Report, opts: TextOptions & { allRuns?: boolean 
   if (report.runs.length <= 1) return [...report.runs.map((r) => renderRunText(r, opts)), ...errors].join('\n\n') + '\n';
   const table = renderTriageText(triageTable(report), { color: opts.color }).trimEnd();
   const seeds = renderSeedGroupsText(groupBySeed(report.runs)).trimEnd();
-  const detailed = report.runs.filter((r) => opts.allRuns || verdictOf(r).kind === 'problems');
+  // a not-judged run is detailed too: what it lacks and how to map it is the answer
+  const detailed = report.runs.filter((r) => opts.allRuns || verdictOf(r).kind === 'problems' || verdictOf(r).kind === 'not-judged');
   const hidden = report.runs.length - detailed.length;
   const parts = [table, ...(seeds ? [seeds] : []), ...detailed.map((r) => renderRunText(r, opts))];
   if (hidden > 0) parts.push(p.dim(`${hidden} run${hidden > 1 ? 's' : ''} without problems not detailed (--verbose shows every run)`));

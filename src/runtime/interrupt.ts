@@ -19,6 +19,8 @@ export interface InterruptHandle {
   interrupted: Promise<number>;
   /** the exit code once a signal arrived, else undefined */
   code(): number | undefined;
+  /** end the process now as the signal would have (see exitNow in installInterruptHandlers) */
+  exit(): void;
 }
 
 /**
@@ -27,12 +29,19 @@ export interface InterruptHandle {
  */
 export function installInterruptHandlers(proc: NodeJS.Process = process, beforeExit?: () => void): InterruptHandle {
   let code: number | undefined;
+  let signal: StopSignal | undefined;
   let resolve!: (c: number) => void;
   const interrupted = new Promise<number>((r) => (resolve = r));
+  // Die by the signal itself (default action, the shell then reports 128+n): process.exit() would run native
+  // addons' exit-time cleanup while a worker is inside them (onnxruntime, Dawn), which aborts with 134.
   const exitNow = (c: number) => {
     try {
       beforeExit?.();
     } finally {
+      if (signal && proc.kill === process.kill && proc === process) {
+        proc.removeAllListeners(signal);
+        proc.kill(proc.pid, signal);
+      }
       proc.exit(c);
     }
   };
@@ -40,11 +49,12 @@ export function installInterruptHandlers(proc: NodeJS.Process = process, beforeE
     const c = EXIT_CODE_FOR_SIGNAL[sig];
     if (code !== undefined) return exitNow(c);
     code = c;
+    signal = sig;
     resolve(c);
     setTimeout(() => exitNow(c), GRACEFUL_STOP_MS); // ref'd: the process stays until then at most
   };
   for (const sig of Object.keys(EXIT_CODE_FOR_SIGNAL) as StopSignal[]) proc.on(sig, on(sig));
-  return { interrupted, code: () => code };
+  return { interrupted, code: () => code, exit: () => exitNow(code ?? EXIT_CODE_FOR_SIGNAL.SIGINT) };
 }
 
 /** Thrown by untilInterrupted when the user stopped the work; carries the exit code. */

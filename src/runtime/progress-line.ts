@@ -11,6 +11,8 @@ export const REDRAW_MS = 100;
 export const MIN_FRACTION_FOR_ETA = 0.05;
 
 const CLEAR_LINE = '\r\u001b[2K';
+/** "step 20/100", "rows 300/1124": a counter in the phase text */
+const STEPS = /(\d+)\s*\/\s*(\d+)/;
 
 export interface ProgressLineOptions {
   /** stderr's columns; the line is cut to fit so it never wraps (a wrapped line cannot be cleared by \r) */
@@ -44,6 +46,8 @@ export class ProgressLine {
   /** the fraction's own clock: an ETA is measured from when the current phase's fraction started counting */
   private fractionStart: number | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** the message without its step counter, while fractions come from the counter */
+  private phase: string | undefined;
   private readonly now: () => number;
 
   constructor(private readonly out: NodeJS.WritableStream, private readonly opts: ProgressLineOptions = {}) {
@@ -54,8 +58,18 @@ export class ProgressLine {
     this.timer.unref();
   }
 
-  /** New phase text and, when known, the fraction done (0..1) of the whole task. */
+  /**
+   * New phase text and, when known, the fraction done (0..1) of the whole task. Without one, a "step 20/100" in the
+   * text gives the phase's own fraction (its ETA is then for the phase, timed from the phase's first step).
+   */
   update(message: string, fraction?: number): void {
+    if (fraction === undefined) {
+      const steps = STEPS.exec(message);
+      const phase = message.replace(STEPS, '');
+      if (steps && Number(steps[2]) > 0) fraction = Number(steps[1]) / Number(steps[2]);
+      if (phase !== this.phase) this.fraction = undefined;
+      this.phase = phase;
+    } else this.phase = undefined;
     this.message = message;
     if (fraction !== undefined && (this.fraction === undefined || fraction < this.fraction)) this.fractionStart = this.now();
     this.fraction = fraction;

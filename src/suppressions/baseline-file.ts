@@ -3,6 +3,7 @@
 import { basename } from 'node:path';
 import type { Finding, Report, RunReport } from '../report/schema.js';
 import { InputError } from '../ingest/input-error.js';
+import { runVerdict } from '../report/run-verdict.js';
 
 export const BASELINE_FILE_NAME = 'dann-doctor.baseline.json';
 export const BASELINE_SCHEMA_VERSION = 1;
@@ -105,15 +106,16 @@ export function applyBaseline(report: Report, baseline: BaselineFile | string, f
   }
   const used = new Set<BaselineEntry>();
   let suppressed = 0;
-  const runs: RunReport[] = report.runs.map((run) => ({
-    ...run,
-    findings: run.findings.map((f) => {
+  const runs: RunReport[] = report.runs.map((run) => {
+    const findings = run.findings.map((f) => {
       const hit = (f.fingerprint && byFp.get(f.fingerprint)) || byKey.get(matchKey(run.id, f));
       if (!hit) return f;
       used.add(hit);
       suppressed++;
       return { ...f, suppressed: true };
-    }),
-  }));
+    });
+    // suppressed findings no longer make "problems": the verdict follows what is left
+    return { ...run, findings, ...(run.coverage ? { verdict: runVerdict(findings, run.coverage) } : {}) };
+  });
   return { report: { ...report, runs }, suppressed, stale: b.findings.filter((e) => !used.has(e)) };
 }

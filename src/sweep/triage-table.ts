@@ -1,19 +1,23 @@
 // The sweep triage table: one row per run, worst first, with the hyperparameters that vary across the sweep as columns.
 import { naturalCompare } from '../discover/natural-order.js';
 import type { HyperValue } from '../model/types.js';
+import type { RunVerdict } from '../report/run-verdict.js';
+import { runVerdictOf } from '../report/views.js';
 import type { Finding, Report, RunReport, Severity } from '../report/schema.js';
 import { SEVERITY_ORDER } from '../report/schema.js';
-import { hyperText, isNonConfigKey, orderByPriority } from '../seeds/group-by-seed.js';
+import { hyperText, isNonConfigKey, orderByPriority, SEED_KEYS } from '../seeds/group-by-seed.js';
 
 /** Status ranks: a run that crashed or died says less than one that finished, so it sorts first among equals. */
 const STATUS_BADNESS: Record<string, number> = { crashed: 3, failed: 3, killed: 2, incomplete: 1, unknown: 1, running: 0, finished: 0 };
 
-export const FIXED_COLUMNS = ['run', 'algorithm', 'status', 'target acc', 'top finding', 'top cause'] as const;
+export const FIXED_COLUMNS = ['run', 'algorithm', 'status', 'verdict', 'target acc', 'top finding', 'top cause'] as const;
 
 export interface TriageRow {
   runId: string;
   algorithm: string;
   status: string;
+  /** problems / ok / not-judged (src/report/run-verdict.ts) */
+  verdict: RunVerdict;
   finalTargetAcc?: number;
   /** worst unsuppressed finding (severity first, then the rule engine's order) */
   topFinding?: { ruleId: string; severity: Severity; message: string };
@@ -79,6 +83,9 @@ function compareRows(a: TriageRow, b: TriageRow): number {
   // SEVERITY_ORDER: lower is worse; a run without findings sorts after every severity
   const sev = (r: TriageRow) => (r.topFinding ? SEVERITY_ORDER[r.topFinding.severity] : Infinity);
   if (sev(a) !== sev(b)) return sev(a) - sev(b);
+  // "could not tell" deserves a look before "checked and fine"
+  const nj = (r: TriageRow) => (r.verdict === 'not-judged' ? 1 : 0);
+  if (nj(a) !== nj(b)) return nj(b) - nj(a);
   const cnt = (r: TriageRow) => (r.topFinding ? r.counts[r.topFinding.severity] : 0);
   if (cnt(a) !== cnt(b)) return cnt(b) - cnt(a);
   const st = (r: TriageRow) => STATUS_BADNESS[r.status] ?? 1;
@@ -88,6 +95,14 @@ function compareRows(a: TriageRow, b: TriageRow): number {
   const acc = (r: TriageRow) => (r.finalTargetAcc !== undefined && Number.isFinite(r.finalTargetAcc) ? r.finalTargetAcc : -Infinity);
   if (acc(a) !== acc(b)) return acc(a) - acc(b);
   return naturalCompare(a.runId, b.runId);
+}
+
+/**
+ * A hyperparameter cell. A seed of None (Python's "no fixed seed") and a missing seed say the same thing, so both
+ * show '-' (one column used to mix `None` and `-`); other keys keep None, which means something of its own there.
+ */
+function cellText(key: string, v: HyperValue | undefined): string {
+  return v === null && SEED_KEYS.has(key.toLowerCase()) ? '-' : hyperText(v);
 }
 
 /** Build the triage table of a report. Pure; cost O(runs * (findings + hyperparameters)) plus the sort. */
@@ -103,15 +118,15 @@ export function triageTable(report: Report): TriageTable {
     const hyper: Record<string, HyperValue | undefined> = {};
     for (const k of varying) hyper[k] = run.hyperparameters[k];
     const row: TriageRow = {
-      runId: run.id, algorithm: run.algorithm, status: run.status, finalTargetAcc, counts, hyper, cells: [],
+      runId: run.id, algorithm: run.algorithm, status: run.status, verdict: runVerdictOf(run), finalTargetAcc, counts, hyper, cells: [],
       topFinding: top ? { ruleId: top.ruleId, severity: top.severity, message: top.message } : undefined,
       topCause: cause ? { id: cause.id, confidence: cause.confidence } : undefined,
     };
     row.cells = [
-      run.id, run.algorithm, run.status, fmtAcc(finalTargetAcc),
-      top ? `${top.severity} ${top.ruleId}` : 'ok',
+      run.id, run.algorithm, run.status, row.verdict, fmtAcc(finalTargetAcc),
+      top ? `${top.severity} ${top.ruleId}` : row.verdict === 'not-judged' ? '-' : 'ok',
       cause ? `${cause.id} (${Math.round(cause.confidence * 100)}%)` : '-',
-      ...varying.map((k) => hyperText(hyper[k])),
+      ...varying.map((k) => cellText(k, hyper[k])),
     ];
     return row;
   });

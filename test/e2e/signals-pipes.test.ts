@@ -20,13 +20,16 @@ before(() => ensureBuilt());
 
 const env = { ...process.env, CI: 'true', NO_COLOR: '1' };
 
+/** The status a shell reports: the exit code, or 128 + the signal's number when the process died by it. */
+const SIGNAL_NUMBER: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
+
 async function stopDuringEvaluation(signal: NodeJS.Signals): Promise<{ code: number | null; afterSignalMs: number; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [BIN, RUN, '--eval'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code, sig) => r(code ?? (sig ? 128 + (SIGNAL_NUMBER[sig] ?? 0) : null))));
   await new Promise((r) => setTimeout(r, SIGNAL_AFTER_MS));
   const sentAt = Date.now();
   child.kill(signal);

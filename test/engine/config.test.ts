@@ -56,5 +56,13 @@ test('mergeConfigs: later wins, options merge per rule', () => {
     { rules: { a: 'warn' }, ruleOptions: { a: { x: 1, y: 2 } }, metricAliases: { p: 'q' } },
     { rules: { a: 'off' }, ruleOptions: { a: { y: 3 } } },
   );
-  assert.deepEqual(m, { rules: { a: 'off' }, ruleOptions: { a: { x: 1, y: 3 } }, metricAliases: { p: 'q' } });
+  assert.deepEqual(m, { rules: { a: 'off' }, ruleOptions: { a: { x: 1, y: 3 } }, metricAliases: { p: 'q' }, roles: {} });
+});
+
+test('roles: series name -> role; a role that is none of the accepted forms names the line', () => {
+  const c = parseConfig(JSON.stringify({ roles: { acc_tgt_eval: 'target-acc', d_out: 'train/domain_acc', junk: 'ignore' } }), F);
+  assert.deepEqual(c.roles, { acc_tgt_eval: 'target-acc', d_out: 'train/domain_acc', junk: 'ignore' });
+  const text = '{\n  "roles": {\n    "x": "the-target"\n  }\n}';
+  assert.throws(() => parseConfig(text, F), (e: unknown) => e instanceof InputError && e.line === 3 && /target-acc/.test(e.message));
+  assert.deepEqual(mergeConfigs({ roles: { a: 'lr' } }, { roles: { b: 'ignore' } }).roles, { a: 'lr', b: 'ignore' });
 });

@@ -57,7 +57,11 @@ function checkValues(r: RunReport, c: CheckedEntry, out: ConsistencyResult): voi
       if (Math.abs(want - v.value) > TOL) out.problems.push(`${where} = ${v.value} but the ${v.how} of ${c.series} over epochs ${v.fromEpoch}..${v.toEpoch} is ${want}`);
     }
     if (v.how === 'smoothed' && v.epoch !== undefined) {
-      const near = curve.filter((e) => Math.abs(e.epoch - v.epoch!) <= 3).map((e) => e.mean);
+      // the 3-point window around the epoch, by position: epochs need not be consecutive (DomainBed checkpoints
+      // every ~7 epochs), so a window of +-3 epochs could hold a single value
+      const i = curve.findIndex((e) => e.epoch >= v.epoch!);
+      const at0 = i < 0 ? curve.length - 1 : i;
+      const near = curve.filter((e, j) => Math.abs(e.epoch - v.epoch!) <= 3 || Math.abs(j - at0) <= 2).map((e) => e.mean);
       if (near.length === 0) continue;
       out.compared++;
       if (v.value < Math.min(...near) - TOL || v.value > Math.max(...near) + TOL) out.problems.push(`${where} = ${v.value} (smoothed) lies outside ${c.series}'s values around epoch ${v.epoch} (${Math.min(...near)}..${Math.max(...near)})`);

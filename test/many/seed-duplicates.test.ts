@@ -10,6 +10,7 @@ function run(id: string, seed: number | undefined, metrics: RunReport['metrics']
     id, path: `/runs/${id}`, formats: ['tllib'], files: [], earlierAttempts: [], status: 'finished', algorithm: 'dann',
     hyperparameters: { trade_off: 1, lr: 0.01, ...(seed !== undefined ? { seed } : {}) }, metrics, series: [], evaluations: [],
     perClass: [], checkpoints: [], findings: [], causes: [], notApplicable: [], checked: [], notChecked: [], notes: [],
+    verdict: 'ok', coverage: { found: [], missing: [] },
   } as RunReport;
 }
 
@@ -36,4 +37,15 @@ test('a text log and its CSV (no seed in the CSV) with the same numbers are one 
   const [g] = groupBySeed([log, csv, run('dann/seed3', 3, { finalTargetAcc: 86.0, bestTargetAcc: 86.5 })]);
   assert.deepEqual(g.values, [84.1, 86.0]);
   assert.match(duplicatesText(g), /^2 runs are copies of 1 training .*dann\/log = dann\/metrics\.csv/);
+});
+
+test('triage seed column: seed=None and no seed both show "-"', async () => {
+  const { triageTable } = await import('../../src/sweep/triage-table.js');
+  const a = run('a', 1, { finalTargetAcc: 80 });
+  const b = { ...run('b', undefined, { finalTargetAcc: 81 }), hyperparameters: { trade_off: 1, lr: 0.01, seed: null } } as RunReport;
+  const c = run('c', undefined, { finalTargetAcc: 82 });
+  const t = triageTable({ schemaVersion: 1, tool: { name: 'dann-doctor', version: '0' }, generatedAt: '', runs: [a, b, c], errors: [] } as never);
+  const col = t.columns.indexOf('seed');
+  assert.ok(col >= 0, t.columns.join(','));
+  assert.deepEqual(t.rows.map((r) => r.cells[col]).sort(), ['-', '-', '1']);
 });

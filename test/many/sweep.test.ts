@@ -61,14 +61,14 @@ test('diagnoseMany in worker threads gives the same report as sequential diagnos
 
 test('triage table: worst first, headline numbers read off the logs, varying hyperparameters as columns', () => {
   const t = triageTable(parallel);
-  assert.deepEqual(t.columns.slice(0, 6), ['run', 'algorithm', 'status', 'target acc', 'top finding', 'top cause']);
+  assert.deepEqual(t.columns.slice(0, 7), ['run', 'algorithm', 'status', 'verdict', 'target acc', 'top finding', 'top cause']);
   assert.equal(t.rows.length, 11);
   // the last ` * Acc@1` of each training log (read by hand): diverged 9.778, healthy 85.778, label_shift 52.000, source_only 49.778
   const cell = (suffix: string) => t.rows.find((r) => r.runId.endsWith(suffix))!;
-  assert.equal(cell('runs/diverged').cells[3], '9.8');
-  assert.equal(cell('runs/healthy').cells[3], '85.8');
-  assert.equal(cell('runs/label_shift').cells[3], '52.0');
-  assert.equal(cell('runs/source_only').cells[3], '49.8');
+  assert.equal(cell('runs/diverged').cells[4], '9.8');
+  assert.equal(cell('runs/healthy').cells[4], '85.8');
+  assert.equal(cell('runs/label_shift').cells[4], '52.0');
+  assert.equal(cell('runs/source_only').cells[4], '49.8');
   // seeds differ across the sweep, log paths always do: seed is a column, log is not
   assert.ok(t.varying.includes('seed'), `varying: ${t.varying.join(', ')}`);
   assert.ok(t.varying.includes('lr'), 'diverged used lr=10');
@@ -88,7 +88,7 @@ test('triage text and Markdown renderings', () => {
   const plain = renderTriageText(t, { color: false });
   assert.doesNotMatch(plain, /\u001b\[/);
   const lines = plain.split('\n');
-  assert.match(lines[0], /^run\s+algorithm\s+status\s+target acc\s+top finding\s+top cause/);
+  assert.match(lines[0], /^run\s+algorithm\s+status\s+verdict\s+target acc\s+top finding\s+top cause/);
   assert.equal(lines.filter((l) => /runs\/|real-logs\//.test(l)).length, 11);
   assert.match(plain, /11 runs, \d+ with warnings or errors/);
   assert.match(renderTriageText(t, { color: true }), /\u001b\[3[123]m/);
@@ -141,7 +141,8 @@ test('suppressed findings (baseline file) neither top a row nor sort it up', asy
   const t = triageTable(applyBaseline(parallel, known).report);
   const row = t.rows.find((r) => r.runId === diverged.id)!;
   assert.equal(row.topFinding, undefined);
-  assert.equal(row.cells[4], 'ok');
+  assert.equal(row.cells[5], 'ok');
+  assert.equal(row.verdict, 'ok'); // judged: target accuracy and domain accuracy were found and checked
   // with nothing left to show, its 9.8% puts it first among the clean finished runs (lowest accuracy first)
   const clean = t.rows.filter((r) => !r.topFinding && r.status === 'finished');
   assert.equal(clean[0].runId, diverged.id);

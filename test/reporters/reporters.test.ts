@@ -29,7 +29,8 @@ test('SARIF output validates against the SARIF 2.1.0 JSON schema and points at l
   const sarif = JSON.parse(renderSarif(report, RULES.map((r) => r.meta), { baseDir: REPO_ROOT, toolVersion: '0.1.0' }));
   const ok = validate(sarif);
   assert.ok(ok, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
-  assert.equal(sarif.runs[0].tool.driver.rules.length, RULES.length);
+  // every rule, plus the not-judged pseudo-rule
+  assert.equal(sarif.runs[0].tool.driver.rules.length, RULES.length + 1);
   const perClass = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'per-class-imbalance');
   assert.ok(perClass, 'label_shift per-class-imbalance is a SARIF result');
   assert.equal(perClass.level, 'error');
@@ -74,9 +75,9 @@ test('text report: one run leads with its verdict; several runs lead with the tr
   const text = renderText(report, { color: false });
   assert.doesNotMatch(text, /\u001b\[/);
   const lines = text.split('\n');
-  assert.match(lines[0], /^run +algorithm +status +target acc +top finding +top cause/);
-  assert.match(lines[1], /^runs\/diverged +dann +finished +9\.8 +error loss-divergence +learning-rate-too-high/);
-  assert.match(text, /runs\/healthy +dann +finished +85\.8 +ok/);
+  assert.match(lines[0], /^run +algorithm +status +verdict +target acc +top finding +top cause/);
+  assert.match(lines[1], /^runs\/diverged +dann +finished +problems +9\.8 +error loss-divergence +learning-rate-too-high/);
+  assert.match(text, /runs\/healthy +dann +finished +ok +85\.8 +ok/);
   // details follow for the runs with problems only; healthy ones are answered by their table row
   assert.match(text, /^✖ runs\/label_shift {2}likely cause: class-imbalance-or-label-shift/m);
   assert.doesNotMatch(text, /^✔ runs\/healthy /m);
@@ -87,6 +88,6 @@ test('text report: one run leads with its verdict; several runs lead with the tr
 test('markdown report has the triage table and a section per run', () => {
   const md = renderMarkdown(report);
   assert.match(md, /^## dann-doctor/);
-  assert.match(md, /\| runs\/label_shift \| dann \| finished \| 52\.0 \| error per-class-imbalance \| class-imbalance-or-label-shift \(81%\) \|/);
+  assert.match(md, /\| runs\/label_shift \| dann \| finished \| problems \| 52\.0 \| error per-class-imbalance \| class-imbalance-or-label-shift \(81%\) \|/);
   assert.match(md, /### ✅ `runs\/healthy` — no problems found/);
 });

@@ -46,3 +46,14 @@ test('after a second: one rewritten line, throttled, cut to the terminal width, 
   p.done();
   assert.equal(s.chunks.at(-1), '\r\u001b[2K');
 });
+
+test('a phase that only counts steps ("step 20/100") still gets a percent and an ETA', () => {
+  let now = 0;
+  const s = sink();
+  const p = new ProgressLine(s.stream, { now: () => now });
+  now = SHOW_AFTER_MS + 1;
+  p.update('discriminator, step 10/100');
+  now += 10_000;
+  p.update('discriminator, step 60/100');
+  assert.match(s.chunks.at(-1)!, /step 60\/100 60% · about \d+ s left/);
+});

@@ -48,6 +48,7 @@ export function labelShiftRun(): RunReport {
   return {
     id: 'label_shift', path: `${SHARED_RUNS}/label_shift`, formats: ['tllib'], files: [LS_LOG], earlierAttempts: [],
     status: 'finished', algorithm: 'dann', hyperparameters: HYPER, epochsCompleted: 15, itersPerEpoch: 300,
+    verdict: 'problems', coverage: { found: ['target accuracy: "Acc@1" (15 values)', 'domain signal: discriminator accuracy "Domain Acc"'], missing: [] },
     // truth.json: source_acc 99.11 (re-evaluated); the log's last Cls Acc average is 99.8
     metrics: { finalSourceAcc: 99.8, finalTargetAcc: 52.0, bestTargetAcc: 59.556, bestEpoch: 1, testAcc: 59.556, finalDomainAcc: 56.2 },
     series: [
@@ -98,7 +99,7 @@ export function healthyRun(): RunReport {
     hyperparameters: { ...HYPER },
     metrics: { finalSourceAcc: 99.9, finalTargetAcc: 85.778, bestTargetAcc: 85.778, bestEpoch: 14, testAcc: 85.778, finalDomainAcc: 55.0 },
     series: [series('train/cls_acc', 'Cls Acc', 'percent', cls), series('train/domain_acc', 'Domain Acc', 'percent', dom), series('val/acc1', 'Acc@1', 'percent', val)],
-    perClass: [], findings: [], causes: [],
+    perClass: [], findings: [], causes: [], verdict: 'ok',
     checked: ['domain acc 81.6% -> 55.0%: settled near chance after warm-up', 'target 85.8% vs source-only 49.8% (+36.0)', 'no NaN/Inf'],
     notChecked: ['no per-class table (run with --per-class-eval)'],
   };

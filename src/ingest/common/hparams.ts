@@ -3,25 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { loadYaml } from '../lazy-yaml.js';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import type { HyperValue } from '../../model/types.js';
+import { flattenConfig } from '../config/read-config.js';
 
 /** hparams.yaml files are a few KB; anything far larger is not one (resource guard). */
 const MAX_HPARAMS_BYTES = 4 << 20;
 
-/** Nested mappings become dotted keys (`optimizer.lr`); lists of scalars stay lists; other values become strings. */
-export function flattenHyper(obj: unknown, prefix = '', out: Record<string, HyperValue> = {}): Record<string, HyperValue> {
-  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj)) {
-    for (const [k, v] of Object.entries(obj as Record<string, unknown>)) flattenHyper(v, prefix ? `${prefix}.${k}` : k, out);
-  } else if (prefix) out[prefix] = toHyperValue(obj);
-  return out;
-}
-
-function toHyperValue(v: unknown): HyperValue {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
-  if (Array.isArray(v)) return v.map(toHyperValue);
-  if (v instanceof Date) return v.toISOString();
-  return JSON.stringify(v);
-}
+/** Nested mappings become dotted keys (`optimizer.lr`); the one flattening every config reader uses. */
+export { flattenConfig as flattenHyper } from '../config/read-config.js';
 
 /**
  * Parses hparams.yaml. Lightning writes python objects with `!!python/...` tags for non-plain values; those are read
@@ -39,14 +27,14 @@ export async function readHparamsYaml(file: string): Promise<Record<string, Hype
   }
   let doc: unknown;
   try {
-    doc = (await loadYaml()).parse(text, { logLevel: 'silent', customTags: [], strict: false, uniqueKeys: false });
+    doc = (await loadYaml()).parse(text, { logLevel: 'silent', customTags: [], strict: false, uniqueKeys: false, maxAliasCount: 100 });
   } catch (err) {
     const line = err instanceof (await loadYaml()).YAMLParseError ? err.linePos?.[0]?.line : undefined;
     throw new InputError(file, `not valid YAML: ${(err as Error).message.split('\n')[0]}`, { line });
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(file, 'expected a mapping of hyperparameters');
-  return flattenHyper(doc);
+  return flattenConfig(doc);
 }
 
 /** Hyperparameter names that give the planned number of epochs (tllib/argparse, Lightning users, DeepDA). */

@@ -120,21 +120,31 @@ export async function readJsonlLog(file: string, opts: ReadOptions = {}): Promis
       continue;
     }
     const rec = obj as Record<string, unknown>;
-    const cfgKey = CONFIG_FIELDS.find((k) => rec[k] !== null && typeof rec[k] === 'object' && !Array.isArray(rec[k]));
-    if (cfgKey) {
+    // Config objects (`config`, DomainBed's `hparams` and `args` repeated on every row) are hyperparameters, never
+    // series. With several, the first wins unprefixed (hparams before args: DomainBed's real batch size is the hparam)
+    // and each is kept prefixed too, so `args.batch_size` and `hparams.batch_size` both stay visible.
+    const cfgKeys = CONFIG_FIELDS.filter((k) => rec[k] !== null && typeof rec[k] === 'object' && !Array.isArray(rec[k]));
+    if (cfgKeys.length) {
       const parsed: Record<string, HyperValue> = {};
-      const walk = (o: Record<string, unknown>, p: string): void => {
+      const walk = (o: Record<string, unknown>, p: string, into: Record<string, HyperValue>): void => {
         for (const [k, v] of Object.entries(o)) {
           // W&B config exports wrap each value as {"value": x}
           if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
             const keys = Object.keys(v);
-            if (keys.length <= 2 && 'value' in v) parsed[p + k] = toHyper((v as { value: unknown }).value);
-            else walk(v as Record<string, unknown>, `${p}${k}.`);
-          } else parsed[p + k] = toHyper(v);
+            if (keys.length <= 2 && 'value' in v) into[p + k] = toHyper((v as { value: unknown }).value);
+            else walk(v as Record<string, unknown>, `${p}${k}.`, into);
+          } else into[p + k] = toHyper(v);
         }
       };
-      walk(rec[cfgKey] as Record<string, unknown>, '');
-      delete rec[cfgKey];
+      for (const k of cfgKeys) {
+        const own: Record<string, HyperValue> = {};
+        walk(rec[k] as Record<string, unknown>, '', own);
+        for (const [name, v] of Object.entries(own)) {
+          if (!(name in parsed)) parsed[name] = v;
+          if (cfgKeys.length > 1) parsed[`${k}.${name}`] = v;
+        }
+      }
+      for (const k of cfgKeys) delete rec[k];
       // a config line after rows were logged is the next appended run's (it takes effect if the step starts over)
       if (hyper === undefined) { hyper = parsed; hyperLine = no; } else if (rows > 0) pendingConfig = { values: parsed, line: no };
     }

@@ -35,11 +35,22 @@ function Section({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function NotChecked({ run }: { run: RunReport }) {
-  if (run.notChecked.length === 0) return null;
+  const missing = run.coverage?.missing ?? [];
+  if (run.notChecked.length === 0 && missing.length === 0) return null;
   return (
-    <Section label="not checked">
-      {run.notChecked.map((n, i) => <Text key={i} wrap="truncate-end" dimColor>{n}</Text>)}
-    </Section>
+    <>
+      {missing.length ? (
+        <Section label="not judged">
+          {missing.map((m, i) => <Text key={i} wrap="truncate-end" color="yellow">{m}</Text>)}
+          {run.coverage.hint ? <Text wrap="truncate-end">{run.coverage.hint}</Text> : null}
+        </Section>
+      ) : null}
+      {run.notChecked.length ? (
+        <Section label="not checked">
+          {run.notChecked.map((n, i) => <Text key={i} wrap="truncate-end" dimColor>{n}</Text>)}
+        </Section>
+      ) : null}
+    </>
   );
 }
 

@@ -8,7 +8,7 @@ import { changePoint } from '../../signals/change-point.js';
 import { SEVERITY_ORDER as SEVERITY_RANK } from '../../report/schema.js';
 export { SEVERITY_RANK };
 /** Glyphs, finding order, top cause and the verdict: the reporters' (src/report/views.ts, one definition). */
-import { SEVERITY_GLYPH as SEVERITY_BADGE, sortedFindings, topCause, verdictOf } from '../../report/views.js';
+import { SEVERITY_GLYPH as SEVERITY_BADGE, sortedFindings, topCause, verdictOf, runVerdictOf } from '../../report/views.js';
 export { SEVERITY_BADGE, sortedFindings, topCause };
 
 export interface SeverityCounts { error: number; warn: number; info: number }
@@ -44,7 +44,7 @@ export function runOrder(report: Report): number[] {
 /** Healthy = nothing at warn or above (info findings are advice, not problems). */
 export function isHealthy(run: RunReport): boolean {
   const c = severityCounts(run);
-  return c.error === 0 && c.warn === 0 && !BAD_STATUS.has(run.status);
+  return c.error === 0 && c.warn === 0 && !BAD_STATUS.has(run.status) && runVerdictOf(run) !== 'not-judged';
 }
 
 /** One line that answers "what went wrong" (ux principle 1: verdict first): the reporters' verdict. */
@@ -73,6 +73,7 @@ export function algorithmName(run: RunReport): string {
   if (a === 'cc_loss') return 'CC-Loss';
   if (a === 'deepda') return 'DeepDA';
   if (a === 'dassl') return 'Dassl';
+  if (a === 'other') return run.algorithmFrom?.name ?? 'other';
   return a.toUpperCase();
 }
 

@@ -1,4 +1,5 @@
-// Types of the adversarial-game replay: what one variant of the run's configuration is, and what replaying it showed.
+// The replay part of the report schema (`RunReport.replay`, `--replay`): one variant of the run's configuration, and what
+// replaying it on the frozen features showed. The engine that fills it lives in src/replay/.
 
 /** The training objective replayed on top of the frozen backbone features. */
 export type ReplayAlgorithm = 'dann' | 'cdan' | 'cdan+e' | 'source-only';
