@@ -38,10 +38,10 @@ abstract class ShardHandle {
   private waiting: { resolve: (m: FromWorker) => void; reject: (e: Error) => void; partial?: (m: FromWorker) => void } | undefined;
   protected failure: Error | undefined;
 
-  constructor(private readonly onProgress?: (m: string) => void) {}
+  constructor(private readonly onProgress?: (m: string, fraction?: number) => void) {}
 
   protected receive(m: FromWorker): void {
-    if (m.type === 'progress') return this.onProgress?.(m.message);
+    if (m.type === 'progress') return this.onProgress?.(m.message, m.fraction);
     const w = this.waiting;
     if (!w) return;
     this.waiting = undefined;
@@ -74,7 +74,7 @@ abstract class ShardHandle {
 
 class ThreadShard extends ShardHandle {
   private readonly worker: Worker;
-  constructor(onProgress?: (m: string) => void) {
+  constructor(onProgress?: (m: string, fraction?: number) => void) {
     super(onProgress);
     this.worker = startDiagnoseWorker();
     this.worker.on('message', (m: FromWorker) => this.receive(m));
@@ -96,7 +96,7 @@ class ThreadShard extends ShardHandle {
  */
 class LocalShard extends ShardHandle {
   private readonly shard: RunShard;
-  constructor(onProgress?: (m: string) => void, cache?: RunCache) {
+  constructor(onProgress?: (m: string, fraction?: number) => void, cache?: RunCache) {
     super(onProgress);
     this.shard = new RunShard((m) => this.receive(m), cache);
   }
@@ -157,7 +157,7 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
   };
   const total = found.runs.length;
   let done = 0;
-  const progress = options.onProgress && ((m: string) => options.onProgress!(total > 1 ? `${m} (${done}/${total} runs)` : m, total > 1 ? done / total : undefined));
+  const progress = options.onProgress && ((m: string, f?: number) => options.onProgress!(total > 1 ? `${m} (${done}/${total} runs)` : m, total > 1 ? done / total : f));
   // n shares: n - 1 worker threads plus this thread
   const shards: ShardHandle[] = [new LocalShard(progress, options.cache), ...Array.from({ length: n - 1 }, () => new ThreadShard(progress))];
   const known = new Map<string, BaselineRun>();

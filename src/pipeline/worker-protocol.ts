@@ -47,7 +47,7 @@ export type ToWorker =
   | { type: 'rejudge'; options: WorkerOptions; runs: { index: number; run: DiscoveredRun; baselineIndex: number; eval?: RunReport['eval']; evalFailure?: string }[]; baselines: BaselineRun[] };
 
 export type FromWorker =
-  | { type: 'progress'; message: string }
+  | { type: 'progress'; message: string; fraction?: number }
   | { type: 'judged'; judged: JudgedRun[]; firsts: BaselineRun[]; errors: RunError[] }
   | { type: 'rejudged'; reports: { index: number; report: RunReport }[] }
   | { type: 'failed'; message: string; stack?: string };
