@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 
 /** The TF.js namespace. Type-only import: nothing of TF.js loads until loadBackend() runs. */
 export type Tf = typeof import('@tensorflow/tfjs');
@@ -100,6 +100,19 @@ function wasmDir(): string {
 
 type Rung = (tf: Tf) => Promise<{ tf: Tf; detail: string }>;
 
+/** Linux exposes a GPU to user space as a DRM render node or an NVIDIA device; elsewhere assume one may exist. */
+export function hasGpuDeviceNode(): boolean {
+  if (process.platform !== 'linux') return true;
+  try {
+    if (readdirSync('/dev/dri').some((n) => n.startsWith('renderD') || n.startsWith('card'))) return true;
+  } catch { /* no /dev/dri */ }
+  try {
+    return readdirSync('/dev').some((n) => /^nvidia\d+$/.test(n));
+  } catch {
+    return false;
+  }
+}
+
 async function useBackend(tf: Tf, name: string): Promise<void> {
   const ok = await tf.setBackend(name);
   if (!ok || tf.getBackend() !== name) throw new Error(`tf.setBackend('${name}') failed to initialise`);
@@ -120,6 +133,9 @@ const RUNGS: Record<BackendName, Rung> = {
   },
   async webgpu(tf) {
     if (!hasVulkanLoader()) throw new Error('no Vulkan loader (libvulkan.so.1) on this machine');
+    // Dawn prints multi-line Vulkan warnings to stderr (from native code, not catchable here) when it probes a
+    // machine without a GPU, e.g. after installing Chromium brought a Vulkan loader: do not probe without a device.
+    if (!hasGpuDeviceNode()) throw new Error('no GPU device node (/dev/dri/renderD*, /dev/nvidia*)');
     // Literal specifiers (not importOptional) so a bundler keeps tfjs-backend-webgpu on the same tfjs-core.
     const dawn = (await import('webgpu')) as unknown as {
       create: (flags: string[]) => { requestAdapter(): Promise<{ info?: { description?: string; vendor?: string } } | null> };
