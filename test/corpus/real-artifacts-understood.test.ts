@@ -1,0 +1,131 @@
+// Issue 13 "done when": each real-artifacts case is understood — roles (which series is the target), algorithm,
+// hyperparameters, status, final/best accuracy — with the numbers its README states (read by hand from
+// ../shared/real-artifacts/README.md, not from dann-doctor's output), and a verdict that is honest about what it saw.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { SHARED } from '../helpers/shared.js';
+import { BIN, ensureBuilt } from '../helpers/built-cli.js';
+
+const ART = join(SHARED, 'real-artifacts');
+interface R { id: string; algorithm: string; status: string; metrics: Record<string, number | undefined>; hyperparameters: Record<string, unknown>; verdict?: { kind: string } | string }
+
+function report(caseName: string): R[] {
+  ensureBuilt();
+  const r = spawnSync(process.execPath, [BIN, join(ART, caseName), '--format', 'json', '--no-eval', '--fail-on', 'never'], { encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout).runs as R[];
+}
+const kind = (r: R) => (typeof r.verdict === 'string' ? r.verdict : r.verdict?.kind);
+const near = (a: number | undefined, b: number, tol = 0.01) => assert.ok(a !== undefined && Math.abs(a - b) <= tol, `${a} vs ${b}`);
+const run = (runs: R[], suffix: string) => {
+  const r = runs.find((x) => x.id.endsWith(suffix));
+  assert.ok(r, `no run ending in ${suffix}: ${runs.map((x) => x.id).join(', ')}`);
+  return r!;
+};
+
+test('DomainBed NCI on PACS: target = test env 0 (env0_out_acc 0.3056 -> 0.8411, best 0.8704), lr 5e-05, finished', () => {
+  const r = report('domainbed-nci-pacs-uda')[0]!;
+  near(r.metrics.finalTargetAcc, 84.11);
+  near(r.metrics.bestTargetAcc, 87.04);
+  assert.equal(r.status, 'finished');
+  assert.equal(r.hyperparameters.lr ?? r.hyperparameters['hparams.lr'], 5e-5);
+  assert.notEqual(r.algorithm, 'unknown');
+  assert.equal(kind(r), 'ok');
+});
+
+test('Deep CORAL on coloured MNIST: tgt_test_acc is the target (lambda 1: 0.8914 final, 0.9183 best at epoch 9)', () => {
+  const runs = report('coral-colored-mnist-negative-transfer');
+  const l1 = run(runs, 'outputs/coral');
+  near(l1.metrics.finalTargetAcc, 89.14);
+  near(l1.metrics.bestTargetAcc, 91.83);
+  assert.equal(l1.metrics.bestEpoch, 9);
+  assert.equal(l1.algorithm, 'coral');
+  assert.equal(l1.hyperparameters.lambda_coral, 1);
+  const l100 = run(runs, 'outputs/coral_l100');
+  near(l100.metrics.finalTargetAcc, 85.19);
+  near(l100.metrics.bestTargetAcc, 87.82);
+  const l10 = run(runs, 'outputs/coral_l10');
+  near(l10.metrics.bestTargetAcc, 90.68);
+  assert.equal(l10.metrics.bestEpoch, 12);
+});
+
+test('student DANN MNIST-M -> SVHN print-out: the svhn accuracy is the target, peaks at 0.28650 (epoch 2), ends 0.23331: a problem', () => {
+  const r = run(report('dann-mnistm2svhn-custom-log'), 'problem3_DANN');
+  near(r.metrics.finalTargetAcc, 23.331);
+  near(r.metrics.bestTargetAcc, 28.65);
+  assert.equal(r.metrics.bestEpoch, 2);
+  assert.equal(kind(r), 'problems');
+});
+
+test('Keras CSVLogger: val_accuracy 0.868 at the end, best 0.950 at epoch 7, oscillating: a problem, not ok', () => {
+  const r = report('keras-csvlogger-lung')[0]!;
+  near(r.metrics.finalTargetAcc, 86.82);
+  near(r.metrics.bestTargetAcc, 94.96);
+  assert.equal(r.metrics.bestEpoch, 7);
+  assert.equal(kind(r), 'problems');
+});
+
+test('Lightning CSVLogger: val_acc 0.9968 at the end, best 0.99793 at epoch 8; nested cfg batch size 64', () => {
+  const r = report('lightning-csvlogger-asl')[0]!;
+  near(r.metrics.finalTargetAcc, 99.68);
+  near(r.metrics.bestTargetAcc, 99.79);
+  assert.equal(r.metrics.bestEpoch, 8);
+  assert.equal(r.hyperparameters['cfg.data.batch_size'], 64);
+});
+
+test('Lightning TensorBoard with a pickled hparams.yaml: learning_rate 0.001 read safely; no accuracy logged: not judged', () => {
+  const r = report('lightning-tb-pickled-hparams')[0]!;
+  assert.equal(r.hyperparameters.learning_rate, 0.001);
+  assert.equal(kind(r), 'not-judged');
+});
+
+test('MLflow run that never ended: status running, accuracy 0.78581, params BATCH_SIZE 16; not judged (one point)', () => {
+  const r = run(report('mlflow-keras-vgg16-transfer'), 'cb0096518b0e4c66a94428555f05420b');
+  assert.equal(r.status, 'running');
+  near(r.metrics.finalTargetAcc, 78.58);
+  assert.equal(r.hyperparameters.BATCH_SIZE, 16);
+  assert.notEqual(kind(r), 'ok');
+});
+
+test('tensorboardX DANN: no target accuracy is logged (Target_val_loss is 0 everywhere): not judged, never ok', () => {
+  const r = run(report('tensorboardx-dann-usps2svhn'), 'runs/transfer/usps');
+  assert.equal(r.metrics.finalTargetAcc, undefined);
+  assert.equal(r.algorithm, 'dann');
+  // the second (resumed) file's Domain_acc ends at 63.9
+  near(r.metrics.finalDomainAcc, 63.9, 0.05);
+  assert.equal(kind(r), 'not-judged');
+});
+
+test('W&B: bnb7rj6y killed (no exit record) with val acc falling to 1.0; qlypj1lr finished at val 79.87', () => {
+  const runs = report('wandb-cifar100-nan-and-linear-probe');
+  const killed = run(runs, 'bnb7rj6y');
+  assert.equal(killed.status, 'killed');
+  near(killed.metrics.finalTargetAcc, 1);
+  assert.equal(killed.hyperparameters.learning_rate, 0.0005);
+  assert.equal(kind(killed), 'problems');
+  const probe = run(runs, 'qlypj1lr');
+  assert.equal(probe.status, 'finished');
+  near(probe.metrics.finalTargetAcc, 79.87);
+});
+
+test('tllib + Kedro final outputs: best_params read (lr 0.0375, trade_off 1.926); no curves: not judged', () => {
+  const r = run(report('tllib-kedro-dann-digits-final'), 'dann/lenet');
+  near(r.hyperparameters.lr as number, 0.0375, 1e-4);
+  near(r.hyperparameters.trade_off as number, 1.926, 1e-3);
+  assert.equal(r.algorithm, 'dann');
+  assert.equal(kind(r), 'not-judged');
+});
+
+test('CDAN appended log: the algorithm is CDAN from the printed config, not the framework', () => {
+  const r = report('cdan-appended-log-office31-d2a')[0]!;
+  assert.equal(r.algorithm, 'cdan');
+});
+
+test('SHOT target stages: task accuracy 92.77 (A->D) and 88.93 (A->W) at the end', () => {
+  const runs = report('shot-office31-a2d-a2w');
+  near(run(runs, 'office/AD').metrics.finalTargetAcc, 92.77);
+  near(run(runs, 'office/AW').metrics.finalTargetAcc, 88.93);
+  assert.equal(run(runs, 'office/AD').algorithm, 'shot');
+});
