@@ -53,12 +53,53 @@ interface OrtSession {
   release(): Promise<void>;
 }
 
+/**
+ * Set on an evaluation worker by its owner (a shared Int32Array): once [0] is non-zero no onnxruntime call starts.
+ * The owner must not terminate a worker while a session call is in flight (onnxruntime-node then throws a
+ * Napi::Error from a torn-down environment and the whole process aborts, exit 134); it raises this flag instead and
+ * the evaluation ends with OnnxStopped within one session call.
+ */
+let stopFlag: Int32Array | undefined;
+export function stopOnnxWhenFlagged(flag: Int32Array): void {
+  stopFlag = flag;
+}
+export class OnnxStopped extends Error {
+  constructor() {
+    super('evaluation cancelled');
+  }
+}
+function checkStop(): void {
+  if (stopFlag && Atomics.load(stopFlag, 0) !== 0) throw new OnnxStopped();
+}
+/** The module with every session create/run gated by the stop flag (release always goes through). */
+function gated(ort: OrtModule): OrtModule {
+  return {
+    Tensor: ort.Tensor,
+    InferenceSession: {
+      async create(model, opts) {
+        checkStop();
+        const s = await ort.InferenceSession.create(model, opts);
+        return {
+          run: async (feeds) => {
+            checkStop();
+            return s.run(feeds);
+          },
+          release: () => s.release(),
+        };
+      },
+    },
+  };
+}
+
 let ortPromise: Promise<OrtModule | null> | undefined;
 /** onnxruntime-node if it loads here (an optional dependency; its native addon may be missing): else null, with why. */
 export async function loadOnnxRuntime(): Promise<{ ort: OrtModule | null; why: string }> {
   let why = 'loaded';
   ortPromise ??= import('onnxruntime-node' as string).then(
-    (m: { default?: OrtModule } & OrtModule) => (m.InferenceSession ? m : m.default ?? null),
+    (m: { default?: OrtModule } & OrtModule) => {
+      const ort = m.InferenceSession ? m : m.default ?? null;
+      return ort && gated(ort);
+    },
     (err: unknown) => { why = (err as Error).message.split('\n')[0] ?? 'failed to load'; return null; },
   );
   const ort = await ortPromise;

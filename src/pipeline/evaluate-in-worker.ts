@@ -18,14 +18,18 @@ export interface EvaluateInWorkerOptions {
  */
 export function evaluateInWorker(target: Run | string, opts: EvaluateInWorkerOptions = {}): Promise<EvalResults | null> {
   return new Promise((resolve, reject) => {
+    // Cancelling raises this shared flag; the worker then stops before its next onnxruntime call and replies. It is
+    // never terminated while inside onnxruntime: that aborts the whole process (Napi::Error, exit 134).
+    const stop = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
     const w = startWorker(new URL('./evaluate-worker.js', import.meta.url), {
       ...(typeof target === 'string' ? { path: target } : { run: target }),
       depth: opts.depth,
       backend: opts.backend,
       maxPoints: opts.maxPoints,
+      stop,
     });
     const abort = () => {
-      void w.terminate();
+      Atomics.store(stop, 0, 1);
       reject(new Error('evaluation cancelled'));
     };
     if (opts.signal?.aborted) return abort();
@@ -33,7 +37,7 @@ export function evaluateInWorker(target: Run | string, opts: EvaluateInWorkerOpt
     w.on('message', (m: { type: 'progress'; message: string; fraction: number } | { type: 'done'; value: EvalResults | null } | { type: 'error'; message: string }) => {
       if (m.type === 'progress') return opts.onProgress?.(m.message, m.fraction);
       opts.signal?.removeEventListener('abort', abort);
-      void w.terminate();
+      void w.terminate(); // it replies only after releasing its onnxruntime sessions (after a cancel too)
       if (m.type === 'done') resolve(m.value);
       else reject(new Error(m.message));
     });

@@ -4,12 +4,19 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Run } from '../model/types.js';
 import { loadRuns } from './load.js';
 import { evaluateRun } from '../evaluate/index.js';
+import { releaseOnnxSession, stopOnnxWhenFlagged } from '../evaluate/onnx-mlp.js';
 
-const { path, run, depth, backend, maxPoints } = workerData as { path?: string; run?: Run; depth?: 'quick' | 'deep'; backend?: string; maxPoints?: number };
+const { path, run, depth, backend, maxPoints, stop } = workerData as { path?: string; run?: Run; depth?: 'quick' | 'deep'; backend?: string; maxPoints?: number; stop?: Int32Array };
+// the owner cancels by raising this flag, never by terminating us inside onnxruntime (see stopOnnxWhenFlagged)
+if (stop) stopOnnxWhenFlagged(stop);
+let reply: { type: 'done'; value: unknown } | { type: 'error'; message: string };
 try {
   const target = run ?? (await loadRuns([path!])).runs[0];
   const res = target ? await evaluateRun(target, { depth: depth ?? 'deep', backend, maxPoints, onProgress: (message: string, fraction: number) => parentPort!.postMessage({ type: 'progress', message, fraction }) }) : null;
-  parentPort!.postMessage({ type: 'done', value: res });
+  reply = { type: 'done', value: res };
 } catch (err) {
-  parentPort!.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  reply = { type: 'error', message: err instanceof Error ? err.message : String(err) };
 }
+// no native session left alive when the owner terminates this thread on our reply
+await releaseOnnxSession().catch(() => {});
+parentPort!.postMessage(reply);
