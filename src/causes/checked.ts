@@ -50,7 +50,8 @@ function targetLine(run: Readonly<Run>): Entry | undefined {
     { name: 'end', value: peak.endLevel, how: 'median', fromEpoch: curve[peak.endFrom].epoch, toEpoch: last.epoch },
     { name: 'noise', value: model.sigma, how: 'value' },
   ];
-  const end = `${fmt(peak.endLevel)}% (median of the last ${peak.endCount} epochs)`;
+  // the end level counts only epochs from the peak on: a curve whose last epoch is its peak ends at that one value
+  const end = peak.endCount === 1 ? `${fmt(peak.endLevel)}% (the final epoch)` : `${fmt(peak.endLevel)}% (median of the last ${peak.endCount} epochs)`;
   if (peak.drop < DEGRADATION.minDrop) {
     const where = peak.drop < 0.05 ? `at its smoothed peak` : `${points(peak.drop)} below its smoothed peak ${fmt(peak.peakLevel)}% (epoch ${p.epoch})`;
     return { claim: 'target-not-degrading', series, limit: DEGRADATION.minDrop, values, text: `target accuracy did not degrade: it ends at ${end}, ${where}` };

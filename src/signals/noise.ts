@@ -127,7 +127,7 @@ export interface PeakToEnd {
   /** index of the highest trend value (the smoothed peak) */
   peakIndex: number;
   peakLevel: number;
-  /** level at the end: median of the last `endCount` finite values */
+  /** level at the end: median of the last `endCount` finite values (3, or 5 from 20 values on; only those at or after the peak) */
   endLevel: number;
   endCount: number;
   /** index of the first of those values */
@@ -143,6 +143,9 @@ export interface PeakToEnd {
   bestIndex: number;
   bestValue: number;
 }
+
+/** Epochs averaged for the end level: 3, or 5 on curves of 20 or more epochs (a median of 3 outvotes one bad epoch). */
+const END_WINDOW = (n: number): number => (n >= 20 ? 5 : 3);
 
 /** The Hanning pass over a median-5 averages roughly three values' worth of noise. */
 export const PEAK_SPAN = 3;
@@ -167,8 +170,11 @@ export function peakToEnd(values: readonly number[], model: NoiseModel = noiseMo
     if (model.trend[i] > model.trend[peakIndex]) peakIndex = i;
     if (values[i] > values[bestIndex]) bestIndex = i;
   }
-  const endCount = idx.length >= 20 ? 5 : 3;
-  const tail = idx.slice(-endCount);
+  // The end level counts only values at or after the peak: a value before the peak cannot show a fall from it. When
+  // the peak lies inside the end window (a curve still climbing, e.g. a run in progress whose last epoch is its
+  // best), a median over the whole window would lag behind the climb and read as a drop below the peak.
+  const tail = idx.slice(-END_WINDOW(idx.length)).filter((i) => i >= peakIndex);
+  const endCount = tail.length;
   const endLevel = median(tail.map((i) => values[i]));
   const peakLevel = model.trend[peakIndex];
   const drop = peakLevel - endLevel;

@@ -6,7 +6,10 @@ export function tokenize(raw: string): string[] {
   const spaced = raw
     // camelCase and PascalCase: "trainSrcAcc" -> "train Src Acc", "GRLCoeff" -> "GRL Coeff"
     .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
+    // the space goes after the capital that precedes Capital+lower. A lookahead keeps this linear: the former
+    // /([A-Z]+)([A-Z][a-z])/ backtracked over the whole capital run at every start, quadratic in a long run of
+    // capitals with no lower-case after it (a mangled CSV header cell of 186 K "S"s took minutes)
+    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1 ');
   return spaced
     .toLowerCase()
     .split(/[\s/_\-.@:()[\],|=]+/)

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { CASE_TIMEOUT_MS } from '../../bench/fuzz/run-fuzz.js';
 import { readCsvLog, classifyCsv, sniffCsv } from '../../src/ingest/csv/index.js';
 import { readTllibLog } from '../../src/ingest/tllib/index.js';
 import { InputError } from '../../src/ingest/input-error.js';
@@ -194,6 +196,31 @@ test('CSV runs appended one after another: the epoch starts over (Keras append=T
     const g = await readCsvLog(plain);
     assert.equal(g.attempts?.length, 2);
     assert.deepEqual(g.series!.find((s) => s.rawName === 'loss')!.points.map((p) => p.value), [1.1]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Fuzz case 21 (seed 7): a header cell mangled into ~186 K capital letters hung the reader for minutes. Splitting the
+// name into words (src/understand/tokens.ts) used /([A-Z]+)([A-Z][a-z])/, which backtracks over the whole capital run
+// at every start: quadratic. The read runs in a child process killed after the fuzzer's hang limit, since a
+// blocked event loop cannot be interrupted from inside (a node:test timeout would only fire after it returns).
+test('a header cell of 200,000 capital letters is read, not hung on (linear name splitting)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dd-csv-caps-'));
+  try {
+    const file = join(dir, 'metrics.csv');
+    const longName = 'S'.repeat(200_000) + '_step';
+    writeFileSync(file, `${longName},loss\n0,1.5\n1,1.25\n`);
+    const script = `const { readCsvLog } = await import(${JSON.stringify(new URL('../../src/ingest/csv/index.ts', import.meta.url).href)});
+const f = await readCsvLog(${JSON.stringify(file)});
+console.log(JSON.stringify(f.series.map((s) => ({ key: s.key, rawLength: s.rawName.length, values: s.points.map((p) => p.value) }))));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: CASE_TIMEOUT_MS });
+    assert.equal(r.signal, null, `reader did not finish within ${CASE_TIMEOUT_MS} ms (killed)`);
+    assert.equal(r.status, 0, r.stderr);
+    const series = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { key: string; rawLength: number; values: number[] }[];
+    // two columns, values as written in the generated file
+    assert.deepEqual(series.find((s) => s.rawLength === longName.length)?.values, [0, 1]);
+    assert.deepEqual(series.find((s) => s.key.endsWith('loss'))?.values, [1.5, 1.25]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -15,6 +15,12 @@ ruleTester(rule, {
     { name: 'source_only: flat around 49%', run: sharedRun('source_only') },
     { name: 'dh-digits-b1-b: 26.3 best, last three ~22.6 (drop < 5)', run: realLog('dh-digits-b1-b') },
     { name: 'A->W: two epochs', run: realLog('dh-a2w-2ep'), notApplicable: /fewer than 5/ },
+    // healthy while it is written (the watcher re-analyses every prefix): its first 5 and 6 val/acc1 lines, read by
+    // hand, climb every epoch; a median of the last three lags behind the climb and must not read as a drop
+    { name: 'healthy in progress, 5 epochs', run: makeRun({ series: [epochSeries(KEY.valAcc, [48.889, 59.556, 63.111, 67.556, 72.889])] }) },
+    { name: 'healthy in progress, 6 epochs', run: makeRun({ series: [epochSeries(KEY.valAcc, [48.889, 59.556, 63.111, 67.556, 72.889, 76.444])] }) },
+    // and with its first dip (epoch 7: 78.222 -> 76.889), a single value within the noise
+    { name: 'healthy in progress, 8 epochs ending in a dip', run: makeRun({ series: [epochSeries(KEY.valAcc, [48.889, 59.556, 63.111, 67.556, 72.889, 76.444, 78.222, 76.889])] }) },
     // made up: one bad final epoch after a plateau is noise, not a decline
     { name: 'one bad last epoch', run: makeRun({ series: [epochSeries(KEY.valAcc, [50, 60, 70, 72, 73, 72, 73, 60])] }) },
     // made up (the case): swinging 83-97% every epoch for 250 epochs, its luckiest epoch (97.4%) near the end:

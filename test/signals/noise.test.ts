@@ -51,6 +51,23 @@ test('peakToEnd: a first-epoch peak counts; the end is the median of the last va
   assert.equal(peakToEnd([1, 2]), null);
 });
 
+test('peakToEnd: a curve still climbing ends at its peak, not below it (values before the peak do not count)', () => {
+  // healthy's first five val/acc1 lines read by hand (lines 23, 32, 41, 50, 59): a run in progress, its last epoch its
+  // best. The trend keeps the raw last value (72.889), so the peak is the last epoch; the median of the last three
+  // (67.556) lies before the peak and used to read as a 5.3-point drop.
+  const v = [48.889, 59.556, 63.111, 67.556, 72.889];
+  const p = peakToEnd(v)!;
+  assert.equal(p.peakIndex, 4);
+  assert.equal(p.endLevel, 72.889);
+  assert.equal(p.endCount, 1);
+  assert.equal(p.endFrom, 4);
+  close(p.drop, 0);
+  // a peak inside the end window that is then lost: only the values from the peak on make the end level
+  const q = peakToEnd([50, 50, 51, 50, 51, 50, 51, 90, 60, 58])!;
+  assert.ok(q.peakIndex >= 7 && q.peakIndex <= 8, `peak at ${q.peakIndex}`);
+  assert.ok(q.endLevel < 62, `end ${q.endLevel}`);
+});
+
 test('swing: a zig-zag reverses every step and dwarfs its trend; a staircase climb does not', () => {
   const zz = [83, 97, 84, 96, 85, 97, 83, 96, 84, 97];
   const s = swing(zz)!;
