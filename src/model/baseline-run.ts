@@ -20,6 +20,8 @@ export function isSourceOnly(run: Pick<Run, 'algorithm' | 'hyperparameters'>): b
  */
 export const TASK_KEYS = [
   'data', 'dataset', 'source', 'target', 'task', 'scenario', 'benchmark', 'domain', 'domains',
+  // short spellings of the domains: SHOT/SFDA `--s 0 --t 1`, `--src/--tgt`, DomainBed's held-out `test_envs`
+  's', 't', 'src', 'tgt', 'source_domain', 'target_domain', 'src_domain', 'tgt_domain', 'test_envs', 'dset',
   'subset', 'data_subset', 'class_subset', 'split', 'fold', 'percent', 'data_fraction', 'train_fraction', 'fraction',
   'sample_ratio', 'subset_ratio', 'num_samples', 'n_samples', 'max_samples', 'labeled_ratio', 'num_labeled',
   'byte_size', 'image_size', 'resize_size', 'num_classes',

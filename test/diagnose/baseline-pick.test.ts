@@ -43,3 +43,11 @@ test('diagnose: the source-only run of another subset is not the baseline, and t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('short domain spellings (SHOT/SFDA --s/--t, DomainBed test_envs) take part in the task: another target is no baseline', () => {
+  // SHOT's source stage trains on s=0 and prints t=1; a target stage adapting to t=2 (A->W) is another task
+  const runs = [erm({ dset: 'office', s: 0, t: 1 }), hp({ dset: 'office', s: 0, t: 2, cls_par: 0.3 }), hp({ dset: 'office', s: 0, t: 1, cls_par: 0.3 })];
+  assert.deepEqual(pickBaselines(runs as never), [undefined, undefined, 0]);
+  assert.match(whyNoBaseline(runs[1] as never, [{ id: 'src_A', ...runs[0] }] as never) ?? '', /trained on other data \(t 2 vs 1\)/);
+  assert.deepEqual(pickBaselines([erm({ dataset: 'PACS', test_envs: '[0]' }), hp({ dataset: 'PACS', test_envs: '[1]' })] as never), [undefined, undefined]);
+});
