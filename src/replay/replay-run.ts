@@ -1,7 +1,8 @@
 // Replays the run's game and each candidate fix on the run's own frozen features, within a time budget.
 import type { NdArray } from '../model/ndarray.js';
 import type { Tf } from '../evaluate/backend.js';
-import { type Matrix, takeRows, toLabels, toMatrix } from '../evaluate/matrix.js';
+import { type Matrix, takeRows } from '../evaluate/matrix.js';
+import { domainArrays, maxLabel } from '../evaluate/dump-arrays.js';
 import { mulberry32, shuffled, range } from '../evaluate/rng.js';
 import { playTrial, type ReplaySplit } from './game.js';
 import type { DomainState, ReplayReport, ReplayTrial, ReplayVariant, ReplayVariantResult } from '../report/replay-schema.js';
@@ -51,37 +52,26 @@ export interface ReplayOptions {
   onProgress?: (msg: string, frac: number) => void;
 }
 
-const PREFIX = { source: ['source', 'src', 's'], target: ['target', 'tgt', 't'] } as const;
-
-function pick(arrays: ReadonlyMap<string, NdArray>, domain: 'source' | 'target', roles: readonly string[]): [string, NdArray] | undefined {
-  for (const p of PREFIX[domain]) for (const r of roles) {
-    const a = arrays.get(`${p}_${r}`);
-    if (a) return [`${p}_${r}`, a];
-  }
-  return undefined;
-}
-
 /** The dump's backbone features (bottleneck outputs when no backbone features were dumped) and labels, split. */
 export function replaySplitOf(inputs: ReplayInputs): { split: ReplaySplit; names: { source: string; target: string }; notes: string[] } {
   const notes: string[] = [];
-  const srcF = pick(inputs.arrays, 'source', ['backbone_features']) ?? pick(inputs.arrays, 'source', ['features']);
-  const tgtF = pick(inputs.arrays, 'target', ['backbone_features']) ?? pick(inputs.arrays, 'target', ['features']);
-  const srcY = pick(inputs.arrays, 'source', ['labels']);
-  const tgtY = pick(inputs.arrays, 'target', ['labels']);
-  if (!srcF || !tgtF) throw new ReplayInputError(`${inputs.file}: no source_/target_ (backbone_)features to replay on`);
-  if (!srcY) throw new ReplayInputError(`${inputs.file}: no source_labels: the replay needs the source labels to train the head`);
-  if (!srcF[0].includes('backbone')) notes.push(`${inputs.file} has no *_backbone_features: replayed on ${srcF[0]} (the trained bottleneck's output), so the replay's bottleneck sits on top of the run's own`);
-  const sX = toMatrix(srcF[0], srcF[1]);
-  const tX = toMatrix(tgtF[0], tgtF[1]);
-  const sY = toLabels(srcY[0], srcY[1]);
-  const tY = tgtY ? toLabels(tgtY[0], tgtY[1]) : null;
-  if (sX.cols !== tX.cols || sX.cols === 0) throw new ReplayInputError(`${inputs.file}: ${srcF[0]} has ${sX.cols} columns and ${tgtF[0]} ${tX.cols}; the replay needs the same non-zero width`);
-  if (sY.length !== sX.rows) throw new ReplayInputError(`${inputs.file}: ${srcY[0]} has ${sY.length} rows, ${srcF[0]} ${sX.rows}`);
-  if (tY && tY.length !== tX.rows) throw new ReplayInputError(`${inputs.file}: ${tgtY![0]} has ${tY.length} rows, ${tgtF[0]} ${tX.rows}`);
-  let classes = 0;
-  for (const y of sY) if (y >= classes) classes = y + 1;
-  if (tY) for (const y of tY) if (y >= classes) classes = y + 1;
-  if (classes < 2) throw new ReplayInputError(`${inputs.file}: ${srcY[0]} holds fewer than two classes`);
+  // the same array names evaluation accepts (src/evaluate/dump-arrays.ts)
+  const src = domainArrays(inputs.arrays, 'source');
+  const tgt = domainArrays(inputs.arrays, 'target');
+  const sX = src.backbone ?? src.features;
+  const tX = tgt.backbone ?? tgt.features;
+  const sName = (src.backbone ? src.backboneName : src.featuresName) ?? '';
+  const tName = (tgt.backbone ? tgt.backboneName : tgt.featuresName) ?? '';
+  const sY = src.labels;
+  const tY = tgt.labels ?? null;
+  if (!sX || !tX) throw new ReplayInputError(`${inputs.file}: no source_/target_ (backbone_)features to replay on`);
+  if (!sY) throw new ReplayInputError(`${inputs.file}: no source_labels: the replay needs the source labels to train the head`);
+  if (!src.backbone) notes.push(`${inputs.file} has no *_backbone_features: replayed on ${sName} (the trained bottleneck's output), so the replay's bottleneck sits on top of the run's own`);
+  if (sX.cols !== tX.cols || sX.cols === 0) throw new ReplayInputError(`${inputs.file}: ${sName} has ${sX.cols} columns and ${tName} ${tX.cols}; the replay needs the same non-zero width`);
+  if (sY.length !== sX.rows) throw new ReplayInputError(`${inputs.file}: ${src.labelsName} has ${sY.length} rows, ${sName} ${sX.rows}`);
+  if (tY && tY.length !== tX.rows) throw new ReplayInputError(`${inputs.file}: ${tgt.labelsName} has ${tY.length} rows, ${tName} ${tX.rows}`);
+  const classes = maxLabel([sY, tY ?? undefined]) + 1;
+  if (classes < 2) throw new ReplayInputError(`${inputs.file}: ${src.labelsName} holds fewer than two classes`);
   const rand = mulberry32(SPLIT_SEED);
   const cut = (m: Matrix, y: Int32Array | null, name: string) => {
     let idx = shuffled(range(m.rows), rand).filter((i) => !y || y[i]! >= 0);
@@ -94,15 +84,15 @@ export function replaySplitOf(inputs: ReplayInputs): { split: ReplaySplit; names
     const train = idx.slice(nHeld);
     return { train: takeRows(m, train), held: takeRows(m, held), trainY: y ? Int32Array.from(train, (i) => y[i]!) : null, heldY: y ? Int32Array.from(held, (i) => y[i]!) : null };
   };
-  const s = cut(sX, sY, srcF[0]);
-  const t = cut(tX, tY, tgtF[0]);
+  const s = cut(sX, sY, sName);
+  const t = cut(tX, tY, tName);
   if (s.train.rows < 2 || t.train.rows < 2) throw new ReplayInputError(`${inputs.file}: too few rows to replay (source ${sX.rows}, target ${tX.rows})`);
   return {
     split: {
       sourceTrain: s.train, sourceTrainLabels: s.trainY!, targetTrain: t.train,
       sourceHeld: s.held, sourceHeldLabels: s.heldY!, targetHeld: t.held, targetHeldLabels: t.heldY, classes,
     },
-    names: { source: srcF[0], target: tgtF[0] },
+    names: { source: sName, target: tName },
     notes,
   };
 }
