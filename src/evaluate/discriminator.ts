@@ -23,6 +23,16 @@ export const DISC_SEPARATION_WINDOW = 10;
 const BN_EPS = 1e-5;
 const BN_MOMENTUM = 0.1;
 
+/**
+ * A seeded train / held-out split of one domain's rows (PROBE_HELD_OUT_FRACTION held out), shared by both
+ * discriminator trainers (TF.js here, onnxruntime in onnx-train.ts) so they see the same rows for the same seed.
+ */
+export function heldOutSplit(m: Matrix, rand: () => number): { train: Matrix; held: Matrix } {
+  const idx = shuffled(range(m.rows), rand);
+  const nHeld = Math.round(m.rows * PROBE_HELD_OUT_FRACTION);
+  return { train: takeRows(m, idx.slice(nHeld)), held: takeRows(m, idx.slice(0, nHeld)) };
+}
+
 export interface DiscriminatorRun {
   /** first step at which the windowed training-batch domain accuracy reached DISC_SEPARATED_ACC; null = never within budget */
   stepsToSeparate: number | null;
@@ -54,11 +64,7 @@ export function trainDiscriminator(tf: Tf, src: Matrix, tgt: Matrix, opts: Discr
   const H = opts.hidden ?? DISC_HIDDEN;
   const d = src.cols;
   const budget = opts.budgetSteps ?? DISC_BUDGET_STEPS;
-  const split = (m: Matrix) => {
-    const idx = shuffled(range(m.rows), rand);
-    const nHeld = Math.round(m.rows * PROBE_HELD_OUT_FRACTION);
-    return { train: takeRows(m, idx.slice(nHeld)), held: takeRows(m, idx.slice(0, nHeld)) };
-  };
+  const split = (m: Matrix) => heldOutSplit(m, rand);
   const s = split(src);
   const t = split(tgt);
   if (s.train.rows < 2 || t.train.rows < 2 || s.held.rows < 1 || t.held.rows < 1 || d === 0 || tgt.cols !== d) return null;

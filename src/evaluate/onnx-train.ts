@@ -5,10 +5,9 @@
 import type { Matrix } from './matrix.js';
 import { takeRows } from './matrix.js';
 import { mulberry32, shuffled, range, torchLinearInit } from './rng.js';
-import { PROBE_HELD_OUT_FRACTION } from './probe.js';
 import {
   DISC_HIDDEN, DISC_BUDGET_STEPS, DISC_BATCH_PER_DOMAIN, DISC_LR, DISC_MOMENTUM, DISC_DROPOUT,
-  DISC_SEPARATED_ACC, DISC_SEPARATION_WINDOW, type DiscriminatorOptions, type DiscriminatorRun,
+  DISC_SEPARATED_ACC, DISC_SEPARATION_WINDOW, heldOutSplit, type DiscriminatorOptions, type DiscriminatorRun,
 } from './discriminator.js';
 import { loadOnnxRuntime } from './onnx-mlp.js';
 import { type Bytes, cat, intField, bytesField, strField, msg } from './onnx-proto.js';
@@ -194,11 +193,7 @@ async function trainOnOnnx(ort: Ort, src: Matrix, tgt: Matrix, opts: Discriminat
   const H = opts.hidden ?? DISC_HIDDEN;
   const d = src.cols;
   const budget = opts.budgetSteps ?? DISC_BUDGET_STEPS;
-  const split = (m: Matrix) => {
-    const idx = shuffled(range(m.rows), rand);
-    const nHeld = Math.round(m.rows * PROBE_HELD_OUT_FRACTION);
-    return { train: takeRows(m, idx.slice(nHeld)), held: takeRows(m, idx.slice(0, nHeld)) };
-  };
+  const split = (m: Matrix) => heldOutSplit(m, rand);
   const s = split(src);
   const t = split(tgt);
   if (s.train.rows < 2 || t.train.rows < 2 || s.held.rows < 1 || t.held.rows < 1 || d === 0 || tgt.cols !== d) return null;
