@@ -2,13 +2,12 @@
 // top cause next to what its README says the run shows, so a threshold change shows its effect on all of them at once.
 // The expected-behaviour strings are ours, written from the READMEs of ../shared (they live here, never in src/).
 // Runnable alone: `node --import tsx bench/verdicts.ts`.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { SHARED, sharedCorpusFolders } from '../test/helpers/shared.js';
 import { diagnose } from '../src/index.js';
 import { verdictOf } from '../src/reporters/run-headline.js';
 
-const SHARED = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared');
 
 /** What each folder's README says the run shows (paraphrased; "open" = the README leaves the diagnosis to the tool). */
 const EXPECTED: Record<string, string> = {
@@ -51,25 +50,19 @@ function wrap(text: string, width: number): string[] {
 export async function benchVerdicts(): Promise<string[]> {
   if (!existsSync(SHARED)) return [`no ../shared beside the checkout (${SHARED}): nothing to tabulate`];
   const out: string[] = [];
-  for (const group of ['runs', 'real-logs', 'real-artifacts']) {
-    const dir = join(SHARED, group);
-    if (!existsSync(dir)) continue;
-    for (const entry of readdirSync(dir).sort()) {
-      const p = join(dir, entry);
-      if (!statSync(p).isDirectory()) continue;
-      const name = `${group}/${entry}`;
-      out.push('', `### ${name}`, ...wrap(`README: ${EXPECTED[name] ?? '(no expectation written for this folder yet)'}`, 110).map((l) => `  ${l}`));
-      const rep = await diagnose([p]);
-      for (const r of rep.runs) {
-        const sub = relative(p, r.path) || '.';
-        const v = verdictOf(r);
-        out.push(`  - ${sub}: ${v.text}`);
-        for (const f of r.findings) out.push(...wrap(`${f.severity} ${f.ruleId}: ${f.message}`, 106).map((l, i) => `      ${i ? '  ' : ''}${l}`));
-      }
-      if (rep.runs.length === 0) out.push('  - no run read');
-      const errs = rep.errors.filter((e) => !/README|truth\.json/.test(e.path));
-      if (errs.length) out.push(`  (${errs.length} input error${errs.length > 1 ? 's' : ''}: ${errs.map((e) => relative(p, e.path) || '.').join(', ')})`);
+  for (const { group, entry, path: p } of sharedCorpusFolders()) {
+    const name = `${group}/${entry}`;
+    out.push('', `### ${name}`, ...wrap(`README: ${EXPECTED[name] ?? '(no expectation written for this folder yet)'}`, 110).map((l) => `  ${l}`));
+    const rep = await diagnose([p]);
+    for (const r of rep.runs) {
+      const sub = relative(p, r.path) || '.';
+      const v = verdictOf(r);
+      out.push(`  - ${sub}: ${v.text}`);
+      for (const f of r.findings) out.push(...wrap(`${f.severity} ${f.ruleId}: ${f.message}`, 106).map((l, i) => `      ${i ? '  ' : ''}${l}`));
     }
+    if (rep.runs.length === 0) out.push('  - no run read');
+    const errs = rep.errors.filter((e) => !/README|truth\.json/.test(e.path));
+    if (errs.length) out.push(`  (${errs.length} input error${errs.length > 1 ? 's' : ''}: ${errs.map((e) => relative(p, e.path) || '.').join(', ')})`);
   }
   return out;
 }

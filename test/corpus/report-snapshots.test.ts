@@ -9,10 +9,10 @@
 // durations/timings (keys ending in Ms/Seconds, "elapsed", "duration").
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { SHARED, REPO_ROOT } from '../helpers/shared.js';
+import { SHARED, REPO_ROOT, sharedCorpusFolders } from '../helpers/shared.js';
 import { main } from '../../src/cli.js';
 
 const SNAP_DIR = resolve(REPO_ROOT, 'test/corpus/__snapshots__');
@@ -20,17 +20,7 @@ const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
 
 /** Every entry of runs/, real-logs/ and real-artifacts/ (READMEs and truth.json excluded). */
 function inputs(): { name: string; path: string }[] {
-  const out: { name: string; path: string }[] = [];
-  for (const group of ['runs', 'real-logs', 'real-artifacts']) {
-    const dir = join(SHARED, group);
-    if (!existsSync(dir)) continue;
-    for (const entry of readdirSync(dir).sort()) {
-      const p = join(dir, entry);
-      if (!statSync(p).isDirectory()) continue;
-      out.push({ name: `${group}__${entry}`, path: p });
-    }
-  }
-  return out;
+  return sharedCorpusFolders().map((f) => ({ name: `${f.group}__${f.entry}`, path: f.path }));
 }
 
 const TIMING_KEY = /(^seconds$|Ms|Seconds|Sec|elapsed|duration|Duration|timing|Timing)$/;

@@ -2,28 +2,20 @@
 // finding may state numbers that the series it names contradicts (test/helpers/consistency.ts has the checks).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { SHARED } from '../helpers/shared.js';
+import { sharedCorpusFolders } from '../helpers/shared.js';
 import { diagnose } from '../../src/index.js';
 import { reportConsistency } from '../helpers/consistency.js';
 
 let compared = 0;
-for (const group of ['runs', 'real-logs', 'real-artifacts']) {
-  const dir = join(SHARED, group);
-  if (!existsSync(dir)) continue;
-  for (const entry of readdirSync(dir).sort()) {
-    const p = join(dir, entry);
-    if (!statSync(p).isDirectory()) continue;
-    test(`self-consistent: ${group}/${entry}`, async () => {
-      const rep = await diagnose([p]);
-      for (const r of rep.runs) {
-        const res = reportConsistency(r);
-        compared += res.compared;
-        assert.deepEqual(res.problems, []);
-      }
-    });
-  }
+for (const { group, entry, path } of sharedCorpusFolders()) {
+  test(`self-consistent: ${group}/${entry}`, async () => {
+    const rep = await diagnose([path]);
+    for (const r of rep.runs) {
+      const res = reportConsistency(r);
+      compared += res.compared;
+      assert.deepEqual(res.problems, []);
+    }
+  });
 }
 
 test('the consistency checks looked at numbers (not vacuous)', () => {
