@@ -13,7 +13,7 @@ export const LAYERS: string[][] = [
   ['src/model', 'src/understand'],
   ['src/signals', 'src/ingest', 'src/output', 'src/runtime'],
   ['src/discover', 'src/evaluate', 'src/tsne', 'src/report'],
-  ['src/facts', 'src/engine', 'src/seeds', 'src/suppressions', 'src/plot'],
+  ['src/facts', 'src/engine', 'src/seeds', 'src/suppressions', 'src/plot', 'src/rerun'],
   ['rules', 'src/causes', 'src/sweep', 'src/replay'],
   ['src/reporters', 'src/ui'],
   ['src/pipeline'],

@@ -1,7 +1,7 @@
 // The Ink app: wires the reducer to keys, background loads (evaluation, t-SNE) and the terminal size, and lays
 // out the presentational panes. All decisions live in state/; this file only connects them.
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import type { Report, RunReport } from '../report/schema.js';
 import type { EvalResults } from '../model/types.js';
 import { initialState, reduce, type UiState, type Action, type TsneResult, type ExportFormat } from './state/ui-state.js';
@@ -185,9 +185,12 @@ export function App({ report: initialReport, load, onExport, onExit }: AppProps)
     );
   }, [state.exportRequest]);
 
+  // keys need raw mode; on a stdin that cannot do it (a pipe, CI) the UI still draws instead of failing on
+  // Ink's "raw mode is not supported" and the caller ends it (signal or unmount)
+  const { isRawModeSupported } = useStdin();
   useInput((input, key) => {
     for (const k of splitKeys(input, key)) dispatch({ type: 'key', input: k.input, key: k.key });
-  });
+  }, { isActive: isRawModeSupported });
 
   const layout: Layout = computeLayout(size.columns, size.rows, state.focus, state.zoomed, state.active === null);
   const bodyHeight = layout.panes.reduce((h, p) => (p.row === 0 ? Math.max(h, p.box.height) : h), 0) +
