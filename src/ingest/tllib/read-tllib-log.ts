@@ -2,7 +2,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { inputErrorFromFs } from '../input-error.js';
 import type { ReadOptions } from '../format-reader.js';
-import { canonicalKey, unitOf } from '../../model/metric-aliases.js';
+import { canonicalKey, unitOf } from '../../understand/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
 import type {
   Algorithm, CrashInfo, Evaluation, HyperValue, Note, PerClassRow, PerClassTable, RunFragment, RunStatus, Series,
