@@ -24,7 +24,7 @@ test('other keys that name the adaptation method count when their value is a kno
     assert.equal(r.algorithm, 'cdan', key);
   }
   // a plain loss name in a domain-loss key is not an algorithm; nor is a key that is not about the adaptation
-  for (const hp of [{ domain_loss: 'bce' }, { loss_type: 'dann' }, { adv_weight: 'dann' }]) {
+  for (const hp of [{ domain_loss: 'bce' }, { loss_type: 'dann' }, { adv_weight: 'dann' }] as Record<string, HyperValue>[]) {
     const r = run(hp);
     detectAlgorithm(r);
     assert.equal(r.algorithm, 'unknown', JSON.stringify(hp));
