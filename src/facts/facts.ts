@@ -2,7 +2,7 @@
 import type { Run, Series, SourceRef } from '../model/types.js';
 import type { Evidence } from '../report/schema.js';
 import { KEY } from '../model/metric-keys.js';
-import { isSourceOnly } from '../model/baseline-run.js';
+import { isSourceOnly } from '../understand/baseline-run.js';
 import { epochMeans, type EpochMean } from '../signals/epoch-means.js';
 import { grlWarmupEnd, grlCoefficient, TLLIB_DANN_GRL, type GrlSchedule } from '../signals/grl-schedule.js';
 import { firstExplosion } from '../signals/first-explosion.js';

@@ -1,6 +1,6 @@
 // The normalized, read-only data model every reader produces and every rule consumes.
 // Readers emit RunFragments; src/model/build-run.ts merges them into one Run.
-import type { SeriesRole } from '../understand/role-types.js';
+import type { SeriesRole } from './role-types.js';
 
 /** A place in an input file that a claim points at. Lines are 1-based; offsets are byte offsets. */
 export interface SourceRef {

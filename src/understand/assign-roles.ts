@@ -4,8 +4,8 @@
 // Then stores each series under the canonical key its role fills, so every rule sees it.
 import type { HyperValue, Note, Run, Series } from '../model/types.js';
 import { KEY } from '../model/metric-keys.js';
-import { looksLikeFraction, normaliseMetricName } from '../model/metric-aliases.js';
-import type { SeriesRole } from './role-types.js';
+import { looksLikeFraction, normaliseMetricName } from './metric-aliases.js';
+import type { SeriesRole } from '../model/role-types.js';
 import { ASSUMED, CONVENTION, EXPLICIT, MIN_KEY_CONFIDENCE, inferRoleFromName, keyForRole, keyFromName, roleOfKey } from './infer-role.js';
 import { parseRoleSpec } from './role-spec.js';
 import { hyperLookup } from './hyper-aliases.js';

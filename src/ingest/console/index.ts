@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { readLines } from '../common/read-lines.js';
 import { CrashTracker } from '../textlogs/crash.js';
-import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../understand/metric-aliases.js';
 import { scanLine, type ScannedField } from './scan-line.js';
 import { isOutOfMemory, killedByLine, statusOfCrash } from './outcome.js';
 import { MAX_POINTS_PER_SERIES } from '../common/point-buffer.js';
