@@ -4,7 +4,7 @@
 // one (`target_acc_before: 0.8971 (source-only baseline)`) is the run's own baseline for the adaptation gain.
 import { basename } from 'node:path';
 import type { Evaluation, HyperValue, InRunBaseline, Run, Series } from '../model/types.js';
-import type { SeriesRole } from './role-types.js';
+import type { SeriesRole } from '../model/role-types.js';
 import { ASSUMED, CONVENTION, EXPLICIT, MIN_KEY_CONFIDENCE, inferRoleFromName } from './infer-role.js';
 import { tokenize } from './tokens.js';
 
