@@ -5,6 +5,7 @@ import { readdir, stat, realpath } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { InputError, inputErrorFromFs } from '../ingest/input-error.js';
 import { LOG_FILE_NAME, TLLIB_LOG_NAME } from '../ingest/common/log-names.js';
+import { SUMMARY_FILE } from '../ingest/summary/index.js';
 
 export interface DiscoveredRun {
   /** stable id: path relative to the root the user gave (the root's basename when the root is the run) */
@@ -29,6 +30,8 @@ export interface DiscoveredRun {
   configFiles?: string[];
   /** a marker file the training script writes when it finished (DomainBed `done`) */
   doneMarker?: string;
+  /** files that may hold the run's final results (metrics.json, results_summary.txt); read as logs when they are not */
+  summaryFiles?: string[];
 }
 
 export interface DiscoverResult {
@@ -139,6 +142,7 @@ async function runOfDir(dir: string, entries: DirEntryInfo[], id: string, links:
     else if (FEATURES.test(f)) run.featureDumps.push(join(dir, f));
     else if (DONE_MARKER.test(f)) run.doneMarker = join(dir, f);
     else if (CONFIG_FILE.test(f)) (run.configFiles ??= []).push(join(dir, f));
+    else if (SUMMARY_FILE.test(f) && !run.mlflowDir) (run.summaryFiles ??= []).push(join(dir, f));
     else if (STDOUT_CAPTURE.test(f) && !run.mlflowDir) (run.stdoutFiles ??= []).push(join(dir, f));
     else if (LOG_FILE_NAME.test(f) && !run.mlflowDir) run.logFiles.push(join(dir, f));
   }
@@ -172,7 +176,7 @@ async function runOfDir(dir: string, entries: DirEntryInfo[], id: string, links:
       }
     }
   }
-  const hasLogs = run.logFiles.length > 0 || run.tfeventsDir || run.mlflowDir || (run.stdoutFiles?.length ?? 0) > 0;
+  const hasLogs = run.logFiles.length > 0 || run.tfeventsDir || run.mlflowDir || (run.stdoutFiles?.length ?? 0) > 0 || (run.summaryFiles?.length ?? 0) > 0;
   return hasLogs ? run : null;
 }
 
