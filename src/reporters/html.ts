@@ -1,11 +1,12 @@
 // Self-contained HTML report (one file, inline CSS and SVG, no scripts, no network): summary, findings, causes, plots.
+import { basename } from 'node:path';
 import type { Report, RunReport, Finding, RankedCause } from '../report/schema.js';
 import type { FeatureEmbedding } from '../tsne/embed-features.js';
 import type { NamedPlot } from '../plot/build-plots.js';
 import { buildPlots } from '../plot/build-plots.js';
 import { perClassBarsSvg, perClassFromReport } from '../plot/per-class-bars-svg.js';
 import { esc } from '../plot/svg.js';
-import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { checkpointWarnings, coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { pct } from './style.js';
 import { replaySummaryLine, replayTable } from '../replay/table.js';
 
@@ -112,6 +113,7 @@ function runHtml(r: RunReport, i: number, extras: HtmlExtras): string {
   out.push(`<div class="facts">${esc(headerFacts(r))} · <code>${esc(r.path)}</code></div>`);
   const partial = partialReadLine(r);
   if (partial) out.push(`<div class="finding warn">${esc(partial)}</div>`);
+  for (const w of checkpointWarnings(r)) out.push(`<div class="finding warn checkpoint-warning">${w.file ? `<code>${esc(basename(w.file))}</code>: ` : ''}${esc(w.text)}</div>`);
   const cov = coverageLines(r);
   if (cov.missing.length) {
     out.push(`<ul class="coverage">${cov.missing.map((m) => `<li><b>missing</b> ${esc(m)}</li>`).join('')}${cov.found.map((f) => `<li>found ${esc(f)}</li>`).join('')}${cov.hint ? `<li>map it: ${esc(cov.hint)}</li>` : ''}</ul>`);
