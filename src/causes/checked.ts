@@ -4,7 +4,7 @@ import type { CheckedEntry, Finding } from '../report/schema.js';
 import { KEY } from '../model/metric-keys.js';
 import { HYPER_NAMES, hyperNumber, showHyper } from '../facts/hyper.js';
 import {
-  epochMeansOf, seriesOf, postWarmupEpochs, LOSS_KEYS, sourceAccuracyOf, targetResultOf, targetValCurveOf, grlScheduleOf,
+  epochMeansOf, seriesOf, postWarmupEpochs, LOSS_KEYS, sourceAccuracyOf, targetResultOf, baselineTargetResult, targetValCurveOf, grlScheduleOf,
   totalIterationsOf, isSourceOnlyRun, fmt, targetCurveFactsOf, DEGRADATION,
 } from '../facts/facts.js';
 import { grlCoefficient } from '../signals/grl-schedule.js';
@@ -110,10 +110,12 @@ export function checkedLines(run: Readonly<Run>, findings: readonly Finding[], b
     });
   }
   const res = targetResultOf(run);
-  const base = baseline ? targetResultOf(baseline) : undefined;
+  const own = run.inRunBaseline;
+  const base = own ? { value: own.value } : baseline ? baselineTargetResult(baseline, run) : undefined;
+  const baseName = own ? `(${own.from}, stated by the run)` : `${baseline?.id}`;
   if (res && base && !fired.has('no-adaptation-gain') && res.value - base.value > 0) {
     out.push({
-      claim: 'target-improved', text: `target improved +${fmt(res.value - base.value)} over source-only ${baseline!.id} (${fmt(base.value)}% -> ${fmt(res.value)}%)`,
+      claim: 'target-improved', text: `target improved +${fmt(res.value - base.value)} over source-only ${baseName} (${fmt(base.value)}% -> ${fmt(res.value)}%)`,
       values: [{ name: 'baseline', value: base.value, how: 'value' }, { name: 'target', value: res.value, how: 'value' }],
     });
   }

@@ -20,7 +20,7 @@ async function rejudgeRun(report: Report, runId: string, evaluation: EvalResults
   const { loadRuns } = await import('../pipeline/load.js');
   const { judgeRun } = await import('../pipeline/judge.js');
   const { resolveConfig } = await import('../pipeline/config.js');
-  const { pickBaselines } = await import('../model/baseline-run.js');
+  const { pickBaselines } = await import('../understand/baseline-run.js');
   const readOpts = { config, formatHint: opts.formatHint, maxBytes: opts.maxBytes, maxDepth: 0 };
   const run = cache?.get(shown.path) ?? (await loadRuns([shown.path], readOpts)).runs[0];
   if (!run) throw new Error(`${shown.path} could not be read again`);

@@ -1,6 +1,6 @@
 // The normalized, read-only data model every reader produces and every rule consumes.
 // Readers emit RunFragments; src/model/build-run.ts merges them into one Run.
-import type { SeriesRole } from '../understand/role-types.js';
+import type { SeriesRole } from './role-types.js';
 
 /** A place in an input file that a claim points at. Lines are 1-based; offsets are byte offsets. */
 export interface SourceRef {
@@ -51,6 +51,15 @@ export interface Series {
   points: Point[];
   /** what the series means and why (src/understand/assign-roles.ts); set for every series of a loaded run */
   role?: SeriesRole;
+  /** text fields printed with every value of this series (`Task: AD` on a SHOT line): which task or domain it measured */
+  labels?: Record<string, string>;
+  /**
+   * The values evaluate the finished model, once each (a test log such as log_test.txt, a final metrics file such as
+   * metrics.json, a results summary): end-of-run results, never a training curve (src/understand/final-results.ts).
+   */
+  endOfRun?: 'test-log' | 'summary';
+  /** a remark written beside the value in a summary (`0.8971  (source-only baseline)`) */
+  comment?: string;
 }
 
 /** 'partially-read': the user's --max-bytes cut a log, so how the run ended is not known (never a diagnosis) */
@@ -109,6 +118,19 @@ export interface Evaluation extends SourceRef {
   /** MCD logs two heads */
   acc2?: number;
   loss?: number;
+  /** which task the pass evaluated, as its line labelled it (`Task: AD`) */
+  labels?: Record<string, string>;
+}
+
+/** A source-only (no adaptation) target accuracy the run reports about itself (`target_acc_before: 0.8971 (source-only baseline)`). */
+export interface InRunBaseline {
+  /** percent */
+  value: number;
+  /** the name as written, e.g. "target_acc_before" */
+  from: string;
+  /** the remark beside it, e.g. "(source-only baseline)" */
+  comment?: string;
+  ref: SourceRef;
 }
 
 /** Facts from one .pth checkpoint (see src/ingest/pth). */
@@ -221,7 +243,7 @@ export interface EvalResults {
 
 export type RunSourceFormat =
   | 'tllib' | 'tfevents' | 'mlflow' | 'lightning-csv' | 'keras-csv' | 'deepda-csv' | 'csv' | 'jsonl'
-  | 'deepda-log' | 'dassl-log' | 'keras-log' | 'wandb' | 'console' | 'unknown';
+  | 'deepda-log' | 'dassl-log' | 'keras-log' | 'wandb' | 'console' | 'summary' | 'unknown';
 
 /**
  * One invocation of a training script when several were appended to one file (DomainBed out.txt, a log opened
@@ -296,6 +318,8 @@ export interface Run {
   perClass: PerClassTable[];
   bestAcc1?: number;
   testAcc1?: number;
+  /** the source-only target accuracy the run's own results file states (src/understand/final-results.ts) */
+  inRunBaseline?: InRunBaseline;
   aDistance?: { value: number; ref: SourceRef };
   epochsCompleted?: number;
   itersPerEpoch?: number;

@@ -8,7 +8,7 @@ import { nothingToDiagnose, loadRun, onlyEmptyEventFiles } from './load-run.js';
 import { loadRuns } from './load.js';
 import { judgeRun } from './judge.js';
 import { attachEvaluation } from './evaluate.js';
-import { isSourceOnly, taskKey } from '../model/baseline-run.js';
+import { isSourceOnly, taskKey } from '../understand/baseline-run.js';
 import { timedAsync } from '../runtime/phase-clock.js';
 
 /** Runs read at once per share: a run's reads (log, checkpoints, npz headers) leave the CPU idle between awaits. */

@@ -2,7 +2,7 @@
 // taken (they trained on other data), instead of leaving the user to wonder or to trust a wrong comparison.
 import type { RunReport } from './schema.js';
 import type { Run } from '../model/types.js';
-import { isSourceOnly, pickBaselines, whyNoBaseline } from '../model/baseline-run.js';
+import { isSourceOnly, pickBaselines, whyNoBaseline } from '../understand/baseline-run.js';
 
 /** Adds the reason to `notChecked` of every run concerned (in place). Nothing happens with an explicit baseline. */
 export function explainMissingBaselines(reports: RunReport[], explicitBaseline: boolean): void {

@@ -2,7 +2,7 @@
 // order. The lowest layer above the run model: reporters, UI, plots, sweeps and commands import it, never the engine.
 import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo, RunAttempt } from '../model/types.js';
 import type { RunVerdict, Coverage } from './run-verdict.js';
-import type { SeriesRole } from '../understand/role-types.js';
+import type { SeriesRole } from '../model/role-types.js';
 import type { ReplayReport } from './replay-schema.js';
 import type { NonFiniteField } from '../output/finite-json.js';
 

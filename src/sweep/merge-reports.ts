@@ -3,7 +3,7 @@
 import type { Report, RunReport, ShardJudgeOptions } from '../report/schema.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import type { Run } from '../model/types.js';
-import { isSourceOnly, pickBaselines, whyNoBaseline } from '../model/baseline-run.js';
+import { isSourceOnly, pickBaselines, whyNoBaseline } from '../understand/baseline-run.js';
 import { explainMissingBaselines } from '../report/explain-baselines.js';
 
 /** Why a set of shard reports cannot be merged; the CLI prints it as a one-line usage error. */

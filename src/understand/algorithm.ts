@@ -5,7 +5,12 @@ import type { Algorithm, HyperValue, Run } from '../model/types.js';
 import { KEY } from '../model/metric-keys.js';
 import { HYPER_NAMES, hyperLookup } from './hyper-aliases.js';
 import { tokenize } from './tokens.js';
-import { ASSUMED_DANN_NOTE } from '../model/metric-aliases.js';
+
+/**
+ * The note a reader adds when it assumed DANN from the series (metric-aliases.ts guessAlgorithm); detectAlgorithm
+ * below reads it to tell a guess from the reader's own finding.
+ */
+export const ASSUMED_DANN_NOTE = 'no algorithm named in the hyperparameters; assumed DANN-style (a discriminator accuracy is logged)';
 
 export interface AlgorithmSource {
   /** the algorithm as the run names it (e.g. "CDAN+E", "NCI") */

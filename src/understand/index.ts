@@ -17,4 +17,4 @@ export function understandRun(run: Run, opts: UnderstandOptions = {}): void {
 
 export { assignRoles, describeRole } from './assign-roles.js';
 export { detectAlgorithm, ADVERSARIAL } from './algorithm.js';
-export type { SeriesRole, RoleAssignment } from './role-types.js';
+export type { SeriesRole, RoleAssignment } from '../model/role-types.js';

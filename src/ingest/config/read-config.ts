@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { loadYaml } from '../lazy-yaml.js';
 import type { HyperValue, Note, RunFragment } from '../../model/types.js';
 import { parseNamespace } from '../common/python-literal.js';
-import { parseNumber } from '../../model/metric-aliases.js';
+import { parseNumber } from '../../understand/metric-aliases.js';
 
 /** File names that hold a run's configuration, in the order their values win. */
 export const CONFIG_FILE_NAMES = [

@@ -4,7 +4,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InputError, inputErrorFromFs } from '../input-error.js';
-import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../understand/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
 import { readHparamsYaml, statusFromPlannedEpochs } from '../common/hparams.js';
 import { PointBuffer } from '../common/point-buffer.js';

@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { readLines } from '../common/read-lines.js';
 import { InputError, inputErrorFromFs } from '../input-error.js';
-import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../understand/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
 import { statusFromPlannedEpochs } from '../common/hparams.js';
 import { PointBuffer } from '../common/point-buffer.js';

@@ -2,7 +2,7 @@
 // per-class blocks (`* accuracy: 73.0%`), `Finish training`.
 import { loadYaml } from '../lazy-yaml.js';
 import { readLines } from '../common/read-lines.js';
-import { buildSeries, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, parseNumber, type RawSeries } from '../../understand/metric-aliases.js';
 import { flattenHyper } from '../common/hparams.js';
 import { literalOrSource } from '../common/python-literal.js';
 import { CrashTracker } from './crash.js';

@@ -1,7 +1,7 @@
 // DeepDA (jindongwang/transferlearning code/DeepDA) stdout logs: Namespace line, per-epoch lines, `Transfer result:`.
 import { readLines } from '../common/read-lines.js';
 import { parseNamespace } from '../common/python-literal.js';
-import { buildSeries, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, parseNumber, type RawSeries } from '../../understand/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
 import { CrashTracker } from './crash.js';
 import type { ReadOptions } from '../format-reader.js';

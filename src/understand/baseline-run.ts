@@ -1,6 +1,6 @@
 // Recognises source-only (no adaptation) runs and picks the one that is a fair baseline for an adapted run.
-import type { Run } from './types.js';
-import { HYPER_NAMES, hyperLookup, hyperValueNumber } from '../understand/hyper-aliases.js';
+import type { Run } from '../model/types.js';
+import { HYPER_NAMES, hyperLookup, hyperValueNumber } from './hyper-aliases.js';
 
 /**
  * A source-only run: algorithm 'erm' (tllib erm.py / src_only), or an adversarial weight (any spelling in the one
