@@ -8,6 +8,7 @@ import { grlWarmupEnd, grlCoefficient, TLLIB_DANN_GRL, type GrlSchedule } from '
 import { firstExplosion } from '../signals/first-explosion.js';
 import { noiseModel, peakToEnd, swing, type NoiseModel, type PeakToEnd, type Swing } from '../signals/noise.js';
 import { HYPER_NAMES, hyperNumber, hyperBool } from './hyper.js';
+import { shownEpoch } from '../model/epoch-numbering.js';
 import { labelledBaselineResult } from '../understand/final-results.js';
 
 /** Algorithms trained against a domain discriminator through a gradient-reversal layer. */
@@ -212,7 +213,7 @@ export function sourceAccuracyOf(run: Readonly<Run>): AccuracyFact | undefined {
     const ems = epochMeansOf(run, key).filter((e) => Number.isFinite(e.mean));
     const last = ems[ems.length - 1];
     if (last) {
-      return { value: last.mean, from: key === KEY.clsAcc ? `last epoch's mean training accuracy (epoch ${last.epoch})` : `source validation (epoch ${last.epoch})`, series: seriesOf(run, key), epoch: last };
+      return { value: last.mean, from: key === KEY.clsAcc ? `last epoch's mean training accuracy (epoch ${shownEpoch(last.epoch, run.epochBase)})` : `source validation (epoch ${shownEpoch(last.epoch, run.epochBase)})`, series: seriesOf(run, key), epoch: last };
     }
   }
   return undefined;
@@ -250,7 +251,7 @@ export function targetResultOf(run: Readonly<Run>): AccuracyFact | undefined {
   if (run.bestAcc1 !== undefined) return { value: run.bestAcc1, from: 'best_acc1' };
   const c = targetValCurveOf(run);
   const last = c[c.length - 1];
-  return last ? { value: last.value, from: `target validation, epoch ${last.epoch}`, ref: { file: last.file, line: last.line } } : undefined;
+  return last ? { value: last.value, from: `target validation, epoch ${shownEpoch(last.epoch, run.epochBase)}`, ref: { file: last.file, line: last.line } } : undefined;
 }
 
 /**

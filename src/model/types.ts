@@ -1,6 +1,7 @@
 // The normalized, read-only data model every reader produces and every rule consumes.
 // Readers emit RunFragments; src/model/build-run.ts merges them into one Run.
 import type { SeriesRole } from './role-types.js';
+import type { EpochBase } from './epoch-numbering.js';
 
 /** A place in an input file that a claim points at. Lines are 1-based; offsets are byte offsets. */
 export interface SourceRef {
@@ -300,6 +301,10 @@ export interface RunFragment {
   /** A-distance lines from a tllib analysis log */
   aDistance?: { value: number; ref: SourceRef };
   epochsCompleted?: number;
+  /** the epochs the log itself says were planned (`Epoch: [ 3/500]`, `Epoch 3/50`): for when no setting says it */
+  epochsPlanned?: number;
+  /** 1 when the log numbers its first epoch 1 (series still hold 0-based indices; src/model/epoch-numbering.ts) */
+  epochBase?: EpochBase;
   itersPerEpoch?: number;
   /** config/args files found beside the logs (read or not): the role/config layer reads them */
   configFiles?: string[];
@@ -340,6 +345,10 @@ export interface Run {
   inRunBaseline?: InRunBaseline;
   aDistance?: { value: number; ref: SourceRef };
   epochsCompleted?: number;
+  /** planned epochs as the log's own counter says (`[3/500]`); a setting (n_epoch, epochs) wins over it */
+  epochsPlanned?: number;
+  /** 1 when the log numbers epochs from 1: messages show index + epochBase (src/model/epoch-numbering.ts) */
+  epochBase?: EpochBase;
   itersPerEpoch?: number;
   checkpoints: CheckpointInfo[];
   features?: FeatureDumpInfo;

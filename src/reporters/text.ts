@@ -11,6 +11,7 @@ import { showControlsDeep } from '../output/terminal-safe.js';
 import { CODE_PLACEHOLDER_NOTE } from '../ingest/checkpoint-facts.js';
 import { appendedRunCounts } from '../understand/appended-runs.js';
 import { alignTable, replaySummaryLine, replayTable } from '../replay/table.js';
+import { shownEpoch, type EpochBase } from '../model/epoch-numbering.js';
 
 export interface TextOptions {
   color: boolean;
@@ -20,9 +21,9 @@ export interface TextOptions {
   verboseNotes?: boolean;
 }
 
-function evidenceLine(e: Evidence): string {
+function evidenceLine(e: Evidence, base: EpochBase | undefined): string {
   const where = locationOf(e, (p) => basename(p));
-  const span = e.series ? ` (${e.series}${e.from !== undefined ? ` ${e.unit === 'epoch' ? 'epochs' : 'steps'} ${e.from}..${e.to ?? e.from}` : ''})` : '';
+  const span = e.series ? ` (${e.series}${e.from !== undefined ? ` ${e.unit === 'epoch' ? `epochs ${shownEpoch(e.from, base)}..${shownEpoch(e.to ?? e.from, base)}` : `steps ${e.from}..${e.to ?? e.from}`}` : ''})` : '';
   const obs = e.observed !== null && e.observed !== undefined && e.observed !== '' ? ` observed ${e.observed}` : '';
   const thr = e.threshold !== undefined ? ` vs ${e.threshold}` : '';
   return `${where}${span}${obs}${thr}${e.note ? ` — ${e.note}` : ''}`;
@@ -49,7 +50,7 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   for (const e of evaluationProblems(run)) out.push(`  ${e.level === 'error' ? p.red(`✖ ${e.text}`) : p.yellow(`⚠ ${e.text}`)}`);
   if (run.crash) out.push(`  ${p.red(run.crash.message.trim() ? `${run.crash.type}: ${run.crash.message}` : run.crash.type)}  ${p.dim(locationOf(run.crash, (f) => basename(f)))}`);
   const m = run.metrics;
-  const best = m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)}${m.bestEpoch !== undefined ? ` at epoch ${m.bestEpoch}` : ''})` : '';
+  const best = m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)}${m.bestEpoch !== undefined ? ` at epoch ${shownEpoch(m.bestEpoch, run.epochBase)}` : ''})` : '';
   const test = m.testAcc !== undefined ? `  test ${pct(m.testAcc)}` : '';
   const dom = m.finalDomainAcc !== undefined ? `  domain acc ${pct(m.finalDomainAcc)} (last epoch)` : '';
   out.push(`  source ${pct(m.finalSourceAcc)}  target ${pct(m.finalTargetAcc)}${best}${test}${dom}`);
@@ -64,7 +65,7 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
     const badge = paintSeverity(p, f.severity, SEVERITY_GLYPH[f.severity]);
     const sup = f.suppressed ? p.dim(' (suppressed by baseline)') : '';
     out.push(`  ${badge} ${f.ruleId.padEnd(width)}  ${f.message}${sup}`);
-    for (const e of f.evidence.slice(0, 3)) out.push(p.dim(`      evidence  ${evidenceLine(e)}`));
+    for (const e of f.evidence.slice(0, 3)) out.push(p.dim(`      evidence  ${evidenceLine(e, run.epochBase)}`));
   }
   const serious = run.findings.some((f) => f.severity !== 'info' && !f.suppressed);
   if (run.causes.length && serious) {
