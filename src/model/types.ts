@@ -246,6 +246,13 @@ export type RunSourceFormat =
   | 'tllib' | 'tfevents' | 'mlflow' | 'lightning-csv' | 'keras-csv' | 'deepda-csv' | 'csv' | 'jsonl'
   | 'deepda-log' | 'dassl-log' | 'keras-log' | 'wandb' | 'console' | 'summary' | 'unknown';
 
+/** Where one appended attempt's rows reached: first and last epoch (when the file has one), last step. */
+export interface AttemptReach {
+  firstEpoch?: number;
+  lastEpoch?: number;
+  lastStep?: number;
+}
+
 /**
  * One invocation of a training script when several were appended to one file (DomainBed out.txt, a log opened
  * in mode 'a', JSONL/CSV rows whose step restarts): what it logged, how it ended, with its own config.
@@ -258,7 +265,18 @@ export interface RunAttempt {
   /** 1-based, in file order */
   index: number;
   status: RunStatus;
+  /** what the status rests on when no traceback says it (`reached epoch 19 of 20 planned (epochs)`) */
+  statusFrom?: string;
   crash?: CrashInfo;
+  /**
+   * Which run of the file this invocation belongs to (1-based, src/understand/appended-runs.ts): consecutive
+   * invocations with the same config are restarts of one run; a config with other hyperparameters starts a new run.
+   */
+  run?: number;
+  /** the hyperparameters that differ from the invocation before (when this one starts a new run), at most a few */
+  changed?: string[];
+  /** where its rows reached (CSV/JSONL): the status is read from these against the planned epochs or steps */
+  reached?: AttemptReach;
   /** the config the attempt printed (its header), raw names */
   config?: Record<string, HyperValue>;
   /** raw series name -> number of points */
