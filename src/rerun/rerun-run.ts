@@ -139,7 +139,7 @@ export async function rerunRun(run: Run, req: RerunRequest, deps: RerunDeps, opt
     return { notes, failure: `network not rebuilt from ${basename(checkpoint)}: ${(err as Error).message}` };
   }
   try {
-    for (const n of (net as RebuiltNetwork & { notes?: string[] }).notes ?? []) notes.push({ level: 'info', file: checkpoint, message: n });
+    for (const n of net.notes ?? []) notes.push({ level: 'info', file: checkpoint, message: n });
     if (net.input.channels !== t.channels && (net.input.channels === 1 || net.input.channels === 3)) {
       // the first convolution's weights say how many channels the network was trained on: they win over a guess
       notes.push({ level: 'info', file: checkpoint, message: `images fed with ${net.input.channels} channel(s), as the network's first layer expects (the run's settings suggested ${t.channels})` });
