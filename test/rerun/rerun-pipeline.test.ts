@@ -71,9 +71,9 @@ test("--data: predictions agree with PyTorch's on >= 99% of rows and per-class t
     assert.equal(arrays.get(`${d}_features`)!.shape[1], 32, 'bottleneck features (bottleneck_dim=32)');
     assert.equal(arrays.get(`${d}_backbone_features`)!.shape[1], 128, 'backbone features (before the bottleneck)');
   }
-  assert.equal(r.eval!.target.accuracy.toFixed(3), expected.target.accuracy.toFixed(3));
-  assert.equal(r.eval!.source.accuracy.toFixed(3), expected.source.accuracy.toFixed(3));
-  for (const c of expected.target_per_class) assert.equal(r.eval!.target.perClassAcc[c.class]!.toFixed(3), c.accuracy!.toFixed(3), `class ${c.class}`);
+  assert.equal(r.eval!.target!.accuracy.toFixed(3), expected.target.accuracy.toFixed(3));
+  assert.equal(r.eval!.source!.accuracy.toFixed(3), expected.source.accuracy.toFixed(3));
+  for (const c of expected.target_per_class) assert.equal(r.eval!.target!.perClassAcc[c.class]!.toFixed(3), c.accuracy!.toFixed(3), `class ${c.class}`);
   // tllib's Digits class names, from the dataset layout
   assert.equal(r.eval!.classNames?.[3], '3 - three');
   assert.match(r.notes.map((n) => n.message).join('\n'), /features re-computed from .*latest\.pth \(lenet\) on 120 source and 120 target images/);
@@ -87,7 +87,7 @@ test('a second look takes the cached arrays (no image decoded) and gives the sam
   const again = (await diagnose([RUN], { rerun: { data: DATA, cacheDir } })).runs[0]!;
   assert.equal(again.features?.rerun?.cached, true);
   assert.equal(again.features?.path, first.features?.path);
-  assert.deepEqual(again.eval!.target.perClassAcc, first.eval!.target.perClassAcc);
+  assert.deepEqual(again.eval!.target!.perClassAcc, first.eval!.target!.perClassAcc);
 });
 
 test("--rerun finds the data from the Namespace: root='data' relative to where the run started (run dir minus log='run')", async () => {
@@ -112,7 +112,7 @@ test('missing, unreadable and out-of-range images are left out with counted note
   const notes = r.notes.map((n) => n.message).join('\n');
   assert.match(notes, /target: 116 of 119 listed images used; 1 not found \(first: .*0003\.png, .*usps_test\.txt line 4\); 1 unreadable \(first: .*0005\.png: [^)]+\); 1 with a label outside 0\.\.9 \(first: label 42, .*line 8\)/);
   assert.match(notes, /1 line\(s\) of the image list are not `path label` and were skipped \(first, line 9: "images\/0008\.png"\)/);
-  assert.equal(r.eval!.target.n, 116);
+  assert.equal(r.eval!.target!.n, 116);
   assert.equal(r.features?.rerun?.rows.target, 116);
   assert.deepEqual(snapshot(root), before, 'the data dir is untouched');
 });
