@@ -270,6 +270,11 @@ export interface AttemptReach {
   firstEpoch?: number;
   lastEpoch?: number;
   lastStep?: number;
+  /** steps between the last two logged values (an evaluation interval): the last log may fall short of the plan by it */
+  stepInterval?: number;
+  /** the plan the lines themselves print (`Iter:400/4000`, `epoch [3/50]`) */
+  plannedSteps?: number;
+  plannedEpochs?: number;
 }
 
 /**
