@@ -8,6 +8,7 @@ import { benchStartup } from './startup.js';
 import { benchVerdicts } from './verdicts.js';
 import { benchReplay } from './replay.js';
 import { benchHtmlSweep } from './html-sweep.js';
+import { benchRerunData } from './rerun-data.js';
 
 const BENCHES: Record<string, () => Promise<string[]>> = {
   ingest: () => benchIngest(),
@@ -19,6 +20,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   verdicts: () => benchVerdicts(),
   replay: () => benchReplay(),
   html: () => benchHtmlSweep(),
+  'rerun-data': () => benchRerunData(),
 };
 
 const wanted = process.argv.slice(2);
