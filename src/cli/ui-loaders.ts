@@ -5,8 +5,7 @@ import type { CliOptions } from './args.js';
 import type { OutputGuard } from '../output/safe-write.js';
 import type { RunCache } from '../pipeline/run-cache.js';
 
-export type { TsneResult } from '../ui/state/ui-state.js';
-import type { TsneResult } from '../ui/state/ui-state.js';
+import type { FeatureEmbedding } from '../tsne/embed-features.js';
 
 type LoaderOptions = Pick<CliOptions, 'backend' | 'maxPoints'> & Partial<Pick<CliOptions, 'formatHint' | 'maxBytes' | 'baselineRun' | 'evaluate'>>;
 
@@ -51,7 +50,7 @@ export function uiLoaders(report: Report, opts: LoaderOptions, cwd: string, guar
           return evaluateInWorker(run.path, { depth: 'deep', backend: opts.backend, maxPoints: opts.maxPoints, signal });
         },
       }),
-      tsne: async (runId: string, onProgress: (f: number) => void, signal?: AbortSignal): Promise<TsneResult | null> => {
+      tsne: async (runId: string, onProgress: (f: number) => void, signal?: AbortSignal): Promise<FeatureEmbedding | null> => {
         const run = report.runs.find((r) => r.id === runId);
         if (!run?.features) return null;
         const { tsneOfFeatureDump } = await import('../plot/tsne-of-run.js');

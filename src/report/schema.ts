@@ -4,6 +4,7 @@ import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, Run
 import type { RunVerdict, Coverage } from './run-verdict.js';
 import type { SeriesRole } from '../model/role-types.js';
 import type { ReplayReport } from './replay-schema.js';
+import type { EpochBase } from '../model/epoch-numbering.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -127,6 +128,8 @@ export interface RunReport {
   /** what the verdict rests on: core signals found and missing, and how to map a series dann-doctor missed */
   coverage: Coverage;
   epochsCompleted?: number;
+  /** 1 when the log numbers epochs from 1 (absent: from 0). Epoch fields here are 0-based indices; reporters show index + epochBase */
+  epochBase?: EpochBase;
   itersPerEpoch?: number;
   /** headline numbers, percent */
   metrics: {

@@ -74,6 +74,8 @@ export async function readKerasLog(file: string, opts: ReadOptions = {}): Promis
   }
   const done = series.size ? Math.max(...[...series.values()].map((l) => l.length)) : 0;
   frag.epochsCompleted = done;
+  if (epochsSeen) frag.epochBase = 1;
+  if (total !== undefined) frag.epochsPlanned = total;
   if (crash.crash) { frag.status = 'crashed'; frag.crash = crash.crash; }
   else if (total !== undefined && done >= total) frag.status = 'finished';
   else if (total !== undefined) {
