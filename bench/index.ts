@@ -8,6 +8,7 @@ import { benchStartup } from './startup.js';
 import { benchVerdicts } from './verdicts.js';
 import { benchReplay } from './replay.js';
 import { benchRerunNetwork } from './rerun-network.js';
+import { benchHtmlSweep } from './html-sweep.js';
 
 const BENCHES: Record<string, () => Promise<string[]>> = {
   ingest: () => benchIngest(),
@@ -19,6 +20,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   verdicts: () => benchVerdicts(),
   replay: () => benchReplay(),
   rerun: () => benchRerunNetwork(),
+  html: () => benchHtmlSweep(),
 };
 
 const wanted = process.argv.slice(2);

@@ -63,9 +63,20 @@ test('JSON report keeps the versioned contract and stays valid JSON with NaN val
     const conf = run.causes.map((c: { confidence: number }) => c.confidence);
     assert.deepEqual(conf, [...conf].sort((a: number, b: number) => b - a), 'causes sorted by confidence');
   }
+  // JSON has no NaN: the field is null (typed, never the string "NaN") and nonFiniteFields says which field it was
   const withNaN: Report = structuredClone(report);
   withNaN.runs[0].series[0].min = Number.NaN;
-  assert.doesNotThrow(() => JSON.parse(renderJson(withNaN)));
+  withNaN.runs[1].metrics.finalTargetAcc = -Infinity;
+  const text = renderJson(withNaN);
+  assert.doesNotMatch(text.slice(0, text.indexOf('"nonFiniteFields"')), /"(NaN|-?Infinity)"/, 'no number written as a string');
+  const back = JSON.parse(text);
+  assert.equal(back.runs[0].series[0].min, null);
+  assert.equal(back.runs[1].metrics.finalTargetAcc, null);
+  assert.deepEqual(back.nonFiniteFields, [
+    { pointer: '/runs/0/series/0/min', value: 'NaN' },
+    { pointer: '/runs/1/metrics/finalTargetAcc', value: '-Infinity' },
+  ]);
+  assert.equal(JSON.parse(renderJson(report)).nonFiniteFields, undefined, 'absent when every number is finite');
 });
 
 test('text report: one run leads with its verdict; several runs lead with the triage table, worst first', () => {
