@@ -130,6 +130,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
         maxDepth: opts.maxDepth, followLinks: opts.followLinks, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, shard: opts.shard, cache, detail,
         ...(opts.replay ? { replay: opts.replay } : {}),
+        ...(opts.rerun ? { rerun: opts.rerun } : {}),
         onProgress: progress && ((m, f) => progress.update(showControls(m), f)),
       }), io.interrupted).finally(() => progress?.done());
     if (opts.baselineFile) {

@@ -47,7 +47,8 @@ export function uiLoaders(report: Report, opts: LoaderOptions, cwd: string, guar
           const run = report.runs.find((r) => r.id === runId);
           if (!run || (!run.features && run.checkpoints.length === 0)) return null;
           const { evaluateInWorker } = await import('../pipeline/evaluate-in-worker.js');
-          return evaluateInWorker(run.path, { depth: 'deep', backend: opts.backend, maxPoints: opts.maxPoints, signal });
+          // a re-run's dump lives in the cache, not the run dir: the kept Run knows where (re-reading the path would not)
+          return evaluateInWorker(cache?.get(run.path) ?? run.path, { depth: 'deep', backend: opts.backend, maxPoints: opts.maxPoints, signal });
         },
       }),
       tsne: async (runId: string, onProgress: (f: number) => void, signal?: AbortSignal): Promise<FeatureEmbedding | null> => {
