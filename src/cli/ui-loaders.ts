@@ -6,8 +6,7 @@ import type { OutputGuard } from '../output/safe-write.js';
 import type { RunCache } from '../pipeline/run-cache.js';
 import { exportDir, exportPath } from '../ui/export-path.js';
 
-export type { TsneResult } from '../ui/state/ui-state.js';
-import type { TsneResult } from '../ui/state/ui-state.js';
+import type { FeatureEmbedding } from '../tsne/embed-features.js';
 
 type LoaderOptions = Pick<CliOptions, 'backend' | 'maxPoints'> & Partial<Pick<CliOptions, 'formatHint' | 'maxBytes' | 'baselineRun' | 'evaluate'>>;
 
@@ -52,10 +51,11 @@ export function uiLoaders(report: Report, opts: LoaderOptions, cwd: string, guar
           const run = report.runs.find((r) => r.id === runId);
           if (!run || (!run.features && run.checkpoints.length === 0)) return null;
           const { evaluateInWorker } = await import('../pipeline/evaluate-in-worker.js');
-          return evaluateInWorker(run.path, { depth: 'deep', backend: opts.backend, maxPoints: opts.maxPoints, signal });
+          // a re-run's dump lives in the cache, not the run dir: the kept Run knows where (re-reading the path would not)
+          return evaluateInWorker(cache?.get(run.path) ?? run.path, { depth: 'deep', backend: opts.backend, maxPoints: opts.maxPoints, signal });
         },
       }),
-      tsne: async (runId: string, onProgress: (f: number) => void, signal?: AbortSignal): Promise<TsneResult | null> => {
+      tsne: async (runId: string, onProgress: (f: number) => void, signal?: AbortSignal): Promise<FeatureEmbedding | null> => {
         const run = report.runs.find((r) => r.id === runId);
         if (!run?.features) return null;
         const { tsneOfFeatureDump } = await import('../plot/tsne-of-run.js');

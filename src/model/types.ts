@@ -158,6 +158,25 @@ export interface CheckpointInfo {
 export interface FeatureDumpInfo {
   path: string;
   arrays: { name: string; shape: number[]; dtype: string }[];
+  /** set when dann-doctor made this dump itself by re-running the run's checkpoint on its images (`--data`) */
+  rerun?: RerunInfo;
+}
+
+/** Where a re-run dump came from (its file lives in dann-doctor's cache, never in the run directory). */
+export interface RerunInfo {
+  checkpoint: string;
+  dataRoot: string;
+  /** the validation transform as tllib prints it */
+  transform: string;
+  /** engine and backend the network ran on, e.g. 'onnxruntime (cpu)' */
+  engine: string;
+  architecture: string;
+  rows: { source: number; target: number };
+  imagesPerSecond: number;
+  /** true when the arrays came from the cache (no image was decoded this time) */
+  cached: boolean;
+  /** class names the dataset gives (tllib's Digits names, an ImageFolder's folders) */
+  classNames?: string[];
 }
 
 export interface DomainEval {
@@ -246,6 +265,18 @@ export type RunSourceFormat =
   | 'tllib' | 'tfevents' | 'mlflow' | 'lightning-csv' | 'keras-csv' | 'deepda-csv' | 'csv' | 'jsonl'
   | 'deepda-log' | 'dassl-log' | 'keras-log' | 'wandb' | 'console' | 'summary' | 'unknown';
 
+/** Where one appended attempt's rows reached: first and last epoch (when the file has one), last step. */
+export interface AttemptReach {
+  firstEpoch?: number;
+  lastEpoch?: number;
+  lastStep?: number;
+  /** steps between the last two logged values (an evaluation interval): the last log may fall short of the plan by it */
+  stepInterval?: number;
+  /** the plan the lines themselves print (`Iter:400/4000`, `epoch [3/50]`) */
+  plannedSteps?: number;
+  plannedEpochs?: number;
+}
+
 /**
  * One invocation of a training script when several were appended to one file (DomainBed out.txt, a log opened
  * in mode 'a', JSONL/CSV rows whose step restarts): what it logged, how it ended, with its own config.
@@ -258,7 +289,18 @@ export interface RunAttempt {
   /** 1-based, in file order */
   index: number;
   status: RunStatus;
+  /** what the status rests on when no traceback says it (`reached epoch 19 of 20 planned (epochs)`) */
+  statusFrom?: string;
   crash?: CrashInfo;
+  /**
+   * Which run of the file this invocation belongs to (1-based, src/understand/appended-runs.ts): consecutive
+   * invocations with the same config are restarts of one run; a config with other hyperparameters starts a new run.
+   */
+  run?: number;
+  /** the hyperparameters that differ from the invocation before (when this one starts a new run), at most a few */
+  changed?: string[];
+  /** where its rows reached (CSV/JSONL): the status is read from these against the planned epochs or steps */
+  reached?: AttemptReach;
   /** the config the attempt printed (its header), raw names */
   config?: Record<string, HyperValue>;
   /** raw series name -> number of points */

@@ -16,6 +16,7 @@ import { readConsoleLog } from '../ingest/console/index.js';
 import { configFilesIn, readConfigFiles } from '../ingest/config/read-config.js';
 import { understandRun } from '../understand/index.js';
 import { readSummaryFile } from '../ingest/summary/index.js';
+import { settleAttemptStatuses } from '../understand/appended-runs.js';
 import { isTestLogName } from '../understand/final-results.js';
 import { KEY } from '../model/metric-keys.js';
 
@@ -152,6 +153,7 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
   const npz = d.featureDumps.find((f) => basename(f) === 'features.npz') ?? d.featureDumps.find((f) => f.endsWith('.npz'));
   const features = npz ? await featureDumpInfo(npz, notes) : undefined;
   const run = buildRun({ id: d.id, path: d.path, fragments, earlierAttempts: d.earlierAttempts, checkpoints, features, notes });
+  if (run.attempts?.length) settleAttemptStatuses(run.attempts, run.hyperparameters, new Set(d.stdoutFiles ?? []));
   understandRun(run, { roles: opts.roles });
   return cut.length ? markPartiallyRead(run, cut) : run;
 }
@@ -218,6 +220,11 @@ async function readStdoutCaptures(d: DiscoveredRun, others: RunFragment[], readO
       if (f.status && f.status !== 'finished') (f.notes ??= []).push({ level: 'info', file: f.files[0], message: `"${basename(d.doneMarker)}" marks the newest run as finished; the ${f.crash?.type ?? f.status} here is from an earlier invocation` });
       delete f.status;
       delete f.crash;
+      const newest = f.attempts?.at(-1);
+      if (newest && !newest.crash) {
+        newest.status = 'finished';
+        newest.statusFrom = `"${basename(d.doneMarker)}" marks the newest invocation as finished`;
+      }
     }
     read.push({ format: 'unknown', files: [d.doneMarker], status: 'finished', notes: [{ level: 'info', file: d.doneMarker, message: 'finished-marker file present' }] });
   }

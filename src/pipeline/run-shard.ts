@@ -7,6 +7,7 @@ import type { RunCache } from './run-cache.js';
 import { nothingToDiagnose, loadRun, onlyEmptyEventFiles } from './load-run.js';
 import { loadRuns } from './load.js';
 import { judgeRun } from './judge.js';
+import { slimRunReport } from '../report/slim-run-report.js';
 import { attachEvaluation } from './evaluate.js';
 import { isSourceOnly, taskKey } from '../understand/baseline-run.js';
 import { timedAsync } from '../runtime/phase-clock.js';
@@ -42,7 +43,7 @@ export class RunShard {
 
   /** src/index.ts's evaluation step (on its own worker thread), progress posted to the coordinator. */
   private async evaluate(run: Run, o: WorkerOptions): Promise<void> {
-    await timedAsync('evaluate', () => attachEvaluation(run, { evaluate: o.evaluate, backend: o.backend, maxPoints: o.maxPoints }, (message, fraction) => this.post({ type: 'progress', message, ...(fraction !== undefined ? { fraction } : {}) })));
+    await timedAsync('evaluate', () => attachEvaluation(run, { evaluate: o.evaluate, backend: o.backend, maxPoints: o.maxPoints, ...(o.rerun ? { rerun: o.rerun } : {}) }, (message, fraction) => this.post({ type: 'progress', message, ...(fraction !== undefined ? { fraction } : {}) })));
   }
 
   async handle(msg: ToWorker): Promise<void> {
@@ -59,7 +60,7 @@ export class RunShard {
         if (r.evalFailure) run.evalFailure = r.evalFailure;
         else if (!r.eval) await this.evaluate(run, o);
         const base = [...this.known.values()].find((b) => b.index === r.baselineIndex);
-        reports.push({ index: r.index, report: judgeRun(run, o.config, base?.run) });
+        reports.push({ index: r.index, report: slimRunReport(judgeRun(run, o.config, base?.run), o.detail) });
       }
       this.post({ type: 'rejudged', reports });
       return;
@@ -97,7 +98,7 @@ export class RunShard {
       const sourceOnly = isSourceOnly(run);
       const task = taskKey(run);
       const auto = sourceOnly ? undefined : this.known.get(task);
-      judged.push({ index, task, sourceOnly, explicit: !!explicit, baselineUsed: auto?.index, report: judgeRun(run, o.config, explicit ?? auto?.run) });
+      judged.push({ index, task, sourceOnly, explicit: !!explicit, baselineUsed: auto?.index, report: slimRunReport(judgeRun(run, o.config, explicit ?? auto?.run), o.detail) });
     }
     this.post({ type: 'judged', judged, firsts: firsts.filter((f) => this.known.get(f.task) === f), errors });
   }

@@ -3,12 +3,12 @@ import { basename } from 'node:path';
 import type { Report, RunReport, Evidence } from '../report/schema.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
 import { verdictGlyph } from '../report/views.js';
-import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { checkpointWarnings, coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
 import { groupBySeed } from '../seeds/group-by-seed.js';
 import { showControlsDeep } from '../output/terminal-safe.js';
-import { CODE_PLACEHOLDER_NOTE } from '../ingest/checkpoint-facts.js';
+import { appendedRunCounts } from '../understand/appended-runs.js';
 import { alignTable, replaySummaryLine, replayTable } from '../replay/table.js';
 import { shownEpoch, type EpochBase } from '../model/epoch-numbering.js';
 
@@ -96,8 +96,8 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   if (run.checked.length) out.push(`  ${p.green('also checked'.padEnd(13))} ${run.checked.join(' · ')}`);
   if (run.notChecked.length) out.push(`  ${p.dim('not checked'.padEnd(13))} ${p.dim(run.notChecked.join(' · '))}`);
   const warnNotes = run.notes.filter((n) => n.level === 'warn');
-  // a checkpoint that tried to run code is shown whatever the verbosity
-  if (!opts.verboseNotes) for (const n of [...run.notes, ...(run.checkpoints ?? []).flatMap((c) => c.notes)]) if (n.message.startsWith(CODE_PLACEHOLDER_NOTE)) out.push(p.yellow(`  ⚠ ${n.file ? `${basename(n.file)}: ` : ''}${n.message}`));
+  // a checkpoint that tried to run code or was only partly read is shown whatever the verbosity
+  for (const w of checkpointWarnings(run)) out.push(p.yellow(`  ⚠ ${w.file ? `${basename(w.file)}: ` : ''}${w.text}`));
   if (opts.verboseNotes) for (const n of run.notes) out.push(p.dim(`  note  ${n.file ? `${locationOf({ file: n.file, line: n.line }, (f) => basename(f))}: ` : ''}${n.message}`));
   else if (run.notes.length) out.push(p.dim(`  ${run.notes.length} ingest note${run.notes.length > 1 ? 's' : ''}${warnNotes.length ? ` (${warnNotes.length} warning${warnNotes.length > 1 ? 's' : ''})` : ''}; --verbose lists them`));
   return out.join('\n');
@@ -131,5 +131,20 @@ function attemptsLine(attempts: NonNullable<RunReport['attempts']>): string {
   const oom = crashed.filter((a) => /out ?of ?memory/i.test(`${a.crash!.type} ${a.crash!.message}`)).length;
   const extra = [killed ? `${killed} stopped by hand` : '', oom ? `${oom} out of memory` : ''].filter(Boolean).join(', ');
   const how = crashed.length ? `; ${crashed.length} ended in a traceback${extra ? ` (${extra})` : ''}` : '';
-  return `${attempts.length} runs appended in ${files}${how}; the series shown are the newest that logged numbers`;
+  const finished = attempts.filter((a) => a.status === 'finished').length;
+  const done = attempts.at(-1)?.status === 'finished' ? '; the newest finished' : finished ? `; ${finished} reached the end` : '';
+  const { runs, restarts, configs } = appendedRunCounts(attempts);
+  // separate runs (the printed config changed) vs restarts of one run (the same config again), issue 13
+  const what = !configs
+    ? `${attempts.length} attempts appended in ${files} (no config printed: read as restarts of one run)`
+    : runs === attempts.length
+      ? `${attempts.length} runs appended in ${files} (each with other hyperparameters)`
+      : runs === 1
+        ? `${attempts.length} attempts of one run appended in ${files} (the same config each time)`
+        : `${attempts.length} invocations appended in ${files}: ${runs} runs (the config changed) and ${restarts} restarts of the same config`;
+  const shown = attempts.filter((a) => Object.values(a.pointCounts).some((n) => n > 0)).at(-1);
+  const where = shown && shown.line > 0 ? `lines ${shown.line}-${shown.endLine}` : shown ? basename(shown.file) : '';
+  const which = [shown?.run !== undefined && runs > 1 ? `run ${shown.run} of ${runs}` : '', where].filter(Boolean).join(', ');
+  const others = runs > 1 ? `; the other ${runs - 1} run${runs > 2 ? 's are' : ' is'} listed in --format json (attempts), not judged` : '';
+  return `${what}${how}${done}; the series shown are the newest that logged numbers${which ? ` (${which})` : ''}${others}`;
 }

@@ -165,3 +165,40 @@ test('SHOT target stages: task accuracy 92.77 (A->D) and 88.93 (A->W) at the end
   near(run(runs, 'office/AW').metrics.finalTargetAcc, 88.93);
   assert.equal(run(runs, 'office/AD').algorithm, 'shot');
 });
+
+type Attempt = { status: string; run?: number; changed?: string[]; config?: Record<string, unknown>; crash?: { type: string } };
+const attemptsOf = (r: R) => (r as R & { attempts?: Attempt[] }).attempts ?? [];
+
+test('DomainBed out.txt: 11 invocations, each with other Args than the one before (data_dir, dataset, task, algorithm, batch_size...): 11 separate runs; 3 killed, 7 crashed, the newest finished (done)', () => {
+  const a = attemptsOf(report('domainbed-nci-pacs-uda')[0]!);
+  assert.equal(a.length, 11);
+  assert.deepEqual(a.map((x) => x.run), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  // read by hand off the Args: blocks: 1->2 data_dir, 3->4 dataset (RotatedMNIST -> PACS), 6->7 algorithm (nci -> NCI)
+  assert.ok(a[1].changed!.includes('args.data_dir'));
+  assert.ok(a[3].changed!.includes('args.dataset'));
+  assert.ok(a[6].changed!.includes('args.algorithm'));
+  assert.equal(a.filter((x) => x.status === 'killed').length, 3);
+  assert.equal(a.filter((x) => x.status === 'crashed').length, 7);
+  assert.equal(a[10].status, 'finished');
+});
+
+test('CDAN appended log.txt: a changed method or seed starts a new run; the same config printed again is a restart', () => {
+  const a = attemptsOf(report('cdan-appended-log-office31-d2a')[0]!);
+  assert.equal(a.length, 64);
+  for (let i = 1; i < a.length; i++) {
+    const m0 = a[i - 1].config?.method;
+    const m1 = a[i].config?.method;
+    if (m0 !== m1) assert.ok(a[i].run! > a[i - 1].run! && a[i].changed!.includes('method'), `invocation ${i + 1}: ${m0} -> ${m1}`);
+    const s0 = a[i - 1].config?.['loss.seed'];
+    const s1 = a[i].config?.['loss.seed'];
+    if (s0 !== s1) assert.ok(a[i].run! > a[i - 1].run!, `invocation ${i + 1}: seed ${s0} -> ${s1}`);
+  }
+  // invocations 5..10 print the same config (CDAN+E, no seed key yet) and are restarts of one run
+  assert.equal(new Set(a.slice(4, 10).map((x) => x.run)).size, 1);
+  const runs = new Set(a.map((x) => x.run)).size;
+  assert.ok(runs > 3 && runs < 64, `${runs} runs`);
+  // README: 16 invocations reach iter 16000 of num_iterations 16,004 (tests every 500): finished; the other 30 of the
+  // 46 with eval lines stopped early; the 18 without one have nothing that says how far they got
+  assert.equal(a.filter((x) => x.status === 'finished').length, 16);
+  assert.equal(a.filter((x) => x.status === 'incomplete').length, 30);
+});

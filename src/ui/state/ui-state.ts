@@ -5,8 +5,7 @@ import { runOrder, sortedFindings, curvesOf, perClassView } from './report-view.
 import { keyToAction, type KeyPress } from './keys.js';
 
 /** What the t-SNE callback gives back (2-D points with labels and domains): the plot module's type, one definition. */
-import type { UiTsneResult } from '../../plot/tsne-of-run.js';
-export type TsneResult = UiTsneResult;
+import type { DrawnEmbedding } from '../../tsne/embed-features.js';
 
 export type Load<T> =
   | { status: 'loading'; progress?: number }
@@ -46,7 +45,7 @@ export interface UiState {
   /** one line in the footer: export path, errors */
   message: string | null;
   evaluation: Record<string, Load<EvalResults>>;
-  tsne: Record<string, Load<TsneResult>>;
+  tsne: Record<string, Load<DrawnEmbedding>>;
 }
 
 export type Action =
@@ -69,7 +68,7 @@ export type Action =
   | { type: 'evalFailed'; runId: string; message: string }
   | { type: 'tsneStarted'; runId: string }
   | { type: 'tsneProgress'; runId: string; fraction: number }
-  | { type: 'tsneDone'; runId: string; value: TsneResult | null }
+  | { type: 'tsneDone'; runId: string; value: DrawnEmbedding | null }
   | { type: 'tsneFailed'; runId: string; message: string };
 
 export function initialState(report: Report): UiState {
