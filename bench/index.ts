@@ -20,7 +20,8 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   startup: () => benchStartup(),
   verdicts: () => benchVerdicts(),
   replay: () => benchReplay(),
-  rerun: () => benchRerunNetwork(),
+  // the network forward (wt-18a) and the decode + transform rate (rerun-data) of a re-run, one after the other
+  rerun: async () => [...(await benchRerunNetwork()), ...(await benchRerunData())],
   html: () => benchHtmlSweep(),
   'rerun-data': () => benchRerunData(),
 };
