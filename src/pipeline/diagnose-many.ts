@@ -162,6 +162,7 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
     config: resolveConfig(options.config), evaluate: options.evaluate, backend: options.backend, formatHint: options.formatHint,
     maxBytes: options.maxBytes, maxPoints: options.maxPoints, baseline: options.baseline,
     loadConcurrency: tuning.loadConcurrency, detail: options.detail,
+    ...(options.rerun ? { rerun: options.rerun } : {}),
   };
   const total = found.runs.length;
   let done = 0;
