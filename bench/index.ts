@@ -1,4 +1,4 @@
-// `npm run bench [-- ingest tsne eval triage verdicts replay]`: every benchmark, one after the other (never part of npm test).
+// `npm run bench [-- ingest tsne eval triage verdicts replay rerun]`: every benchmark, one after the other (never part of npm test).
 import { benchIngest } from './ingest.js';
 import { benchTsne } from './tsne.js';
 import { benchEval } from './eval.js';
@@ -7,6 +7,8 @@ import { benchTriage } from './triage.js';
 import { benchStartup } from './startup.js';
 import { benchVerdicts } from './verdicts.js';
 import { benchReplay } from './replay.js';
+import { benchRerunNetwork } from './rerun-network.js';
+import { benchHtmlSweep } from './html-sweep.js';
 
 const BENCHES: Record<string, () => Promise<string[]>> = {
   ingest: () => benchIngest(),
@@ -17,6 +19,8 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   startup: () => benchStartup(),
   verdicts: () => benchVerdicts(),
   replay: () => benchReplay(),
+  rerun: () => benchRerunNetwork(),
+  html: () => benchHtmlSweep(),
 };
 
 const wanted = process.argv.slice(2);
