@@ -7,17 +7,19 @@ export interface FooterProps {
   message: string | null;
   multiRun: boolean;
   runOpen: boolean;
+  /** the replay (`r`) is offered */
+  replay?: boolean;
   width: number;
 }
 
-export function Footer({ exportPrompt, message, multiRun, runOpen, width }: FooterProps) {
+export function Footer({ exportPrompt, message, multiRun, runOpen, replay, width }: FooterProps) {
   const theme = useTheme();
   if (exportPrompt) {
     return <Text wrap="truncate-end" color={accent(theme, 'yellow')}>export as: m Markdown · h HTML · Esc cancel</Text>;
   }
   // most useful first; hints that do not fit the width are dropped from the end, never cut mid-word
   const items = runOpen
-    ? ['? help', 'q quit', '↑↓ move', '⏎ open', 'tab pane', ...(multiRun ? ['esc runs'] : []), 'e export', 'd/c colour']
+    ? ['? help', 'q quit', '↑↓ move', '⏎ open', 'tab pane', ...(multiRun ? ['esc runs'] : []), 'e export', ...(replay ? ['r replay'] : []), 'd/c colour']
     : ['? help', 'q quit', '↑↓ move', '⏎ open run'];
   const room = Math.max(0, width - (message ? message.length + 2 : 0));
   const shown: string[] = [];
