@@ -66,8 +66,9 @@ async function buildForBench(): Promise<void> {
   });
   await writeFile(join(BUILD_DIR, 'package.json'), JSON.stringify({ type: 'module' }));
   await writeFile(join(BUILD_DIR, 'run-triage.mjs'), `// written by bench/triage.ts: triage one folder in a fresh process, print numbers as JSON
-// mode 'phases': in-process diagnose() with the phase clock on (CPU per phase); 'default': what the CLI does
-// (diagnoseMany with its own choice of threads); 'parallel': diagnoseMany forced onto every core.
+// mode 'phases': in-process diagnose() with the phase clock on (CPU per phase); 'default': what the CLI does for a
+// text report (diagnoseMany with its own choice of threads, each run kept as its summary, the text report rendered);
+// 'parallel': the same forced onto every core.
 import { availableParallelism } from 'node:os';
 const [root, mode] = process.argv.slice(2);
 const cpuMs = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
@@ -75,14 +76,15 @@ const c0 = cpuMs();
 const t0 = performance.now();
 const clock = await import('./src/runtime/phase-clock.js');
 const { diagnoseMany } = await import('./src/pipeline/diagnose-many.js');
-const { triageTable, renderTriageText, renderSeedGroupsText } = await import('./src/sweep/index.js');
-const { groupBySeed } = await import('./src/seeds/index.js');
+const { renderText } = await import('./src/reporters/text.js');
 const loadMs = cpuMs() - c0;
 if (mode === 'phases') clock.enablePhaseClock();
 // phases: one run read at a time, so each phase's CPU interval holds that phase's work alone
-const report = mode === 'phases' ? await diagnoseMany([root], { concurrency: 1 }, { loadConcurrency: 1 })
-  : await diagnoseMany([root], mode === 'parallel' ? { concurrency: availableParallelism() } : {});
-const text = clock.timed('report', () => renderTriageText(triageTable(report), { color: false }) + renderSeedGroupsText(groupBySeed(report.runs)));
+const detail = 'summary'; // what the CLI keeps when every output is text, Markdown or SARIF
+const report = mode === 'phases' ? await diagnoseMany([root], { concurrency: 1, detail }, { loadConcurrency: 1 })
+  : await diagnoseMany([root], mode === 'parallel' ? { concurrency: availableParallelism(), detail } : { detail });
+// the text report the CLI prints: triage table, seed groups, then the details of every run with problems
+const text = clock.timed('report', () => renderText(report, { color: false }));
 const wall = (performance.now() - t0) / 1000;
 console.log(JSON.stringify({ runs: report.runs.length, errors: report.errors.length, wall, cpuMs: cpuMs() - c0, loadMs,
   phases: clock.phaseTotals(), peakMb: process.resourceUsage().maxRSS / 1024, cores: availableParallelism(), chars: text.length }));
@@ -94,6 +96,57 @@ interface TriageNumbers { runs: number; errors: number; wall: number; cpuMs: num
 async function triageInChild(root: string, mode: 'phases' | 'default' | 'parallel'): Promise<TriageNumbers> {
   const out = await new Promise<string>((res, rej) => execFileCb(process.execPath, [join(BUILD_DIR, 'run-triage.mjs'), root, mode], { maxBuffer: 1 << 24 }, (e, so, se) => (e ? rej(new Error(`${e.message}\n${se}`)) : res(so))));
   return JSON.parse(out.trim().split('\n').at(-1)!) as TriageNumbers;
+}
+
+/** Shards of the merge check: more than two, so a run's baseline is often in another shard (merge re-judges it). */
+export const MERGE_CHECK_SHARDS = 3;
+
+/** The compiled CLI as a child process (its own Node, as a user or a Slurm task runs it). */
+function cliInChild(args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((res) => execFileCb(process.execPath, [join(BUILD_DIR, 'src', 'cli.js'), ...args], { maxBuffer: 1 << 26 }, (e, _so, se) => res({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, stderr: se })));
+}
+
+/** A JSON report without what two runs of the same input may differ in: the timestamp and the measured durations. */
+const TIMING_KEY = /(^seconds$|Ms|Seconds|elapsed|duration)$/;
+function normalisedReport(text: string): string {
+  const norm = (v: unknown): unknown => (Array.isArray(v) ? v.map(norm)
+    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'generatedAt' && !TIMING_KEY.test(k)).map(([k, x]) => [k, norm(x)]))
+      : v);
+  return JSON.stringify(norm(JSON.parse(text)));
+}
+
+/**
+ * Issue 19's "merged == unsharded" for a generated 1,000-run folder: the CLI once over the whole folder and
+ * MERGE_CHECK_SHARDS times with --shard i/n (separate processes, JSON reports), then `merge`; the two JSON reports
+ * must be equal but for timestamps and timings. Returns the lines to print; throws when they differ.
+ */
+export async function mergeCheck(root: string, n: number): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'dd-bench-merge-'));
+  try {
+    const t0 = performance.now();
+    const whole = join(dir, 'whole.json');
+    const r = await cliInChild([root, '--format', `json=${whole}`, '--fail-on', 'never']);
+    if (r.code !== 0) throw new Error(`unsharded run exited ${r.code}: ${r.stderr}`);
+    const shards = Array.from({ length: MERGE_CHECK_SHARDS }, (_, i) => join(dir, `shard-${i + 1}.json`));
+    for (const [i, file] of shards.entries()) {
+      const s = await cliInChild([root, '--shard', `${i + 1}/${MERGE_CHECK_SHARDS}`, '--format', `json=${file}`, '--fail-on', 'never']);
+      if (s.code !== 0) throw new Error(`shard ${i + 1} exited ${s.code}: ${s.stderr}`);
+    }
+    const merged = join(dir, 'merged.json');
+    const m = await cliInChild(['merge', ...shards, '--format', `json=${merged}`, '--fail-on', 'never']);
+    if (m.code !== 0) throw new Error(`merge exited ${m.code}: ${m.stderr}`);
+    const a = normalisedReport(await readFile(whole, 'utf8'));
+    const b = normalisedReport(await readFile(merged, 'utf8'));
+    const rejudged = /^merge: ([^\n]*)/m.exec(m.stderr)?.[1] ?? 'no run judged again';
+    if (a !== b) {
+      let i = 0;
+      while (a[i] === b[i]) i++;
+      throw new Error(`merged report differs from the unsharded one at character ${i}: ${a.slice(i - 80, i + 80)} vs ${b.slice(i - 80, i + 80)}`);
+    }
+    return [`triage: merge check: ${n} runs, ${MERGE_CHECK_SHARDS} shards as separate processes + merge == one process (JSON, ${(a.length / 1e6).toFixed(0)} MB normalised; merge: ${rejudged}) in ${((performance.now() - t0) / 1000).toFixed(0)} s`];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** The issue's goals for a 1,000-run sweep of small runs. */
@@ -135,6 +188,8 @@ export async function benchTriage(n = TARGET_RUNS): Promise<string[]> {
       lines.push(`GOAL triage ${n} runs <= ${GOAL_WALL_S_2_IDLE_CORES} s wall on 2 idle cores: CPU/2 = ${idleWall.toFixed(2)} s (measured wall ${Math.min(...runs.map((r) => r.wall)).toFixed(2)} s at load ${loadavg()[0].toFixed(1)}) — ${met(idleWall <= GOAL_WALL_S_2_IDLE_CORES, `${(idleWall - GOAL_WALL_S_2_IDLE_CORES).toFixed(2)} s`)}`);
       lines.push(`GOAL triage peak memory <= ${GOAL_PEAK_MB} MB: ${peak.toFixed(0)} MB (highest of all runs) — ${met(peak <= GOAL_PEAK_MB, `${(peak - GOAL_PEAK_MB).toFixed(0)} MB`)}`);
     }
+    // merged == unsharded at sweep scale (test/many/shard.test.ts checks 200 runs in npm test); `--no-merge-check` skips
+    if (!process.argv.includes('--no-merge-check')) lines.push(...(await mergeCheck(root, n)));
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@ import { noiseModel } from '../src/signals/noise.js';
 import { theilSen } from '../src/signals/trend.js';
 import type { EpochMean } from '../src/signals/epoch-means.js';
 import { epochMeansOf, seriesOf, postWarmupEpochs, divergenceOf, epochEvidence, withLines, grlSwitchOf, itersPerEpochOf, fmt } from '../src/facts/facts.js';
+import { shownEpoch } from '../src/model/epoch-numbering.js';
 
 /** Discriminator-driven curves are compared from the point the GRL ramp is half way (tanh(i/2000) = 0.5 at ~1100 it). */
 const RAMP_HALF = 0.5;
@@ -36,7 +37,7 @@ function scheduleEvent(run: Readonly<Run>, epoch: number, stepAt: number | undef
   }
   if (hasGrl && stepAt !== undefined && stepAt < warmupStep) return 'the GRL warm-up ramp';
   // The first print of an epoch: a resumed checkpoint, a reshuffled or switched loader, or per-epoch code.
-  if (iterAt === 0) return `the epoch boundary (first iteration of epoch ${epoch}: a resume, a loader change or per-epoch code)`;
+  if (iterAt === 0) return `the epoch boundary (first iteration of epoch ${shownEpoch(epoch, run.epochBase)}: a resume, a loader change or per-epoch code)`;
   return 'no scheduled event (lr decays smoothly; GRL already at full strength)';
 }
 
@@ -139,7 +140,7 @@ export default createRule({
           name: `${series.rawName} (${c.key})`,
           before: `${fmt(mBefore, c.kind === 'loss' ? 3 : 1)}${unit}`,
           after: `${fmt(mAfter, c.kind === 'loss' ? 3 : 1)}${unit}`,
-          epoch: jumpEpoch,
+          epoch: shownEpoch(jumpEpoch, run.epochBase),
           stable: before.length,
           event,
         },

@@ -6,6 +6,7 @@ import { HYPER_NAMES, hyperNumber } from '../src/facts/hyper.js';
 import { epochMeansOf, seriesOf, divergenceOf, epochEvidence, withLines, fmt } from '../src/facts/facts.js';
 import { domainSignalOf } from '../src/facts/domain-signal.js';
 import type { Evidence, CauseId } from '../src/report/schema.js';
+import { shownEpoch } from '../src/model/epoch-numbering.js';
 
 /** trade_off x GRL hi above 3x tllib's default: the reversal alone can pin the discriminator at chance. */
 const STRONG_REVERSAL = 3;
@@ -118,7 +119,7 @@ export default createRule({
     }
     report({
       messageId: 'pinned',
-      data: { value: fmt(first.value), count: stretch.length, fromEpoch: first.epoch ?? '?', toEpoch: last.epoch ?? '?', lossNote },
+      data: { value: fmt(first.value), count: stretch.length, fromEpoch: first.epoch !== undefined ? shownEpoch(first.epoch, run.epochBase) : '?', toEpoch: last.epoch !== undefined ? shownEpoch(last.epoch, run.epochBase) : '?', lossNote },
       evidence,
       ...(causes ? { causes } : {}),
     });

@@ -8,6 +8,7 @@ import type { Run } from '../src/model/types.js';
 import { HYPER_NAMES, hyperNumber } from '../src/facts/hyper.js';
 import { epochMeansOf, seriesOf, postWarmupEpochs, epochEvidence, fmt, WARMUP_FRACTION } from '../src/facts/facts.js';
 import { domainSignalOf } from '../src/facts/domain-signal.js';
+import { shownEpoch } from '../src/model/epoch-numbering.js';
 
 /** trade_off x GRL hi below a third of tllib's default 1.0: the reversal is too weak to hold a discriminator. */
 const WEAK_REVERSAL = 0.34;
@@ -73,7 +74,7 @@ export default createRule({
     const after = post.epochs;
     const warmStep = post.warmupStep;
     if (after.length === 0) {
-      return { notApplicable: `the run ended (epoch ${ems[ems.length - 1].epoch}) before the GRL warm-up finished (~step ${Math.round(warmStep)})` };
+      return { notApplicable: `the run ended (epoch ${shownEpoch(ems[ems.length - 1].epoch, run.epochBase)}) before the GRL warm-up finished (~step ${Math.round(warmStep)})` };
     }
     const stretch = saturationRun(after.map((e) => e.mean), options.level, 'above');
     const need = Math.min(options.minEpochs, after.length);
@@ -89,7 +90,7 @@ export default createRule({
       ...(causes ? { causes } : {}),
       messageId: 'saturated',
       data: { mean: fmt(mean), level: options.level, epochs: seg.length, lambda: fmt(post.lambda, 2), warmupStep: Math.round(warmStep) },
-      evidence: [epochEvidence(series, seg, Number(mean.toFixed(2)), `>= ${options.level}% epoch mean after step ${Math.round(warmStep)}`, `epochs ${seg[0].epoch}..${seg[seg.length - 1].epoch}`)],
+      evidence: [epochEvidence(series, seg, Number(mean.toFixed(2)), `>= ${options.level}% epoch mean after step ${Math.round(warmStep)}`, `epochs ${shownEpoch(seg[0].epoch, run.epochBase)}..${shownEpoch(seg[seg.length - 1].epoch, run.epochBase)}`)],
     });
   },
 });

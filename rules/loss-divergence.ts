@@ -4,6 +4,7 @@ import type { CauseId } from '../src/report/schema.js';
 import { KEY } from '../src/model/metric-keys.js';
 import { divergenceOf, seriesOf, fmt, withLines, EXPLOSION_FACTOR, LOSS_KEYS } from '../src/facts/facts.js';
 import { HYPER_NAMES, hyperNumber } from '../src/facts/hyper.js';
+import { shownEpoch } from '../src/model/epoch-numbering.js';
 
 export default createRule({
   meta: {
@@ -42,11 +43,11 @@ export default createRule({
       withLines({ file: hit.series.file, series: hit.series.key, from: p.step, to: p.step, unit: hit.series.granularity === 'epoch' ? 'epoch' : 'step', observed: Number.isFinite(hit.value) ? Number(hit.value.toPrecision(4)) : String(hit.value), threshold: hit.kind === 'exploded' ? `${options.factor}x starting level ${fmt(hit.reference, 2)}` : 'finite' }, p.line),
     ];
     if (hit.kind === 'non-finite') {
-      report({ messageId: 'nonFinite', data: { name: hit.series.rawName, value: String(hit.value), step: p.step, epoch: p.epoch ?? '?', count }, evidence, causes });
+      report({ messageId: 'nonFinite', data: { name: hit.series.rawName, value: String(hit.value), step: p.step, epoch: p.epoch !== undefined ? shownEpoch(p.epoch, run.epochBase) : '?', count }, evidence, causes });
     } else {
       report({
         messageId: 'exploded',
-        data: { name: hit.series.rawName, value: fmt(hit.value, 2), step: p.step, epoch: p.epoch ?? '?', ratio: fmt(hit.ratio, 0), reference: fmt(hit.reference, 2), max: fmt(hit.maxValue, 2) },
+        data: { name: hit.series.rawName, value: fmt(hit.value, 2), step: p.step, epoch: p.epoch !== undefined ? shownEpoch(p.epoch, run.epochBase) : '?', ratio: fmt(hit.ratio, 0), reference: fmt(hit.reference, 2), max: fmt(hit.maxValue, 2) },
         evidence,
         causes,
       });

@@ -1,6 +1,7 @@
 // Rule: adaptation does no better than a source-only baseline, or the source-target gap stays huge.
 import { createRule } from '../src/engine/create-rule.js';
-import { isSourceOnlyRun, targetResultOf, sourceAccuracyOf, divergenceOf, epochEvidence, fmt } from '../src/facts/facts.js';
+import { basename } from 'node:path';
+import { isSourceOnlyRun, targetResultOf, baselineTargetResult, sourceAccuracyOf, divergenceOf, epochEvidence, fmt } from '../src/facts/facts.js';
 
 export default createRule({
   meta: {
@@ -36,7 +37,24 @@ export default createRule({
     if (divergenceOf(run)) return { notApplicable: 'the losses diverged; see loss-divergence' };
     const src = sourceAccuracyOf(run);
     if (src && src.value < options.minSourceAcc) return { notApplicable: `source accuracy ${fmt(src.value)}% is below ${options.minSourceAcc}%; see source-underfit` };
-    const base = baseline ? targetResultOf(baseline) : undefined;
+    // the run's own statement of the source-only result (its results summary) is about exactly its task
+    const own = run.inRunBaseline;
+    if (own) {
+      const gain = result.value - own.value;
+      if (gain >= options.minGain) return;
+      const where = `stated in ${basename(own.ref.file)} as ${own.from}`;
+      report({
+        messageId: 'noGain',
+        data: { result: fmt(result.value), from: result.from, gain: `${gain >= 0 ? '+' : ''}${fmt(gain)}`, baselineId: where, baseline: fmt(own.value) },
+        evidence: [
+          { file: result.ref?.file ?? run.files[0] ?? run.path, ...(result.ref?.line !== undefined ? { line: result.ref.line } : {}), observed: result.value, threshold: `>= baseline + ${options.minGain}`, note: result.from },
+          { file: own.ref.file, ...(own.ref.line !== undefined ? { line: own.ref.line } : {}), observed: own.value, note: `source-only baseline stated by the run (${own.from}${own.comment ? ` ${own.comment}` : ''})` },
+        ],
+      });
+      return;
+    }
+    const base = baseline ? baselineTargetResult(baseline, run) : undefined;
+    if (baseline && base === null) return { notApplicable: `the source-only baseline ${baseline.id} was tested on several targets and none is labelled like this run's task` };
     if (baseline && base) {
       const gain = result.value - base.value;
       if (gain >= options.minGain) return;

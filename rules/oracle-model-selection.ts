@@ -1,6 +1,7 @@
 // Info lint: the best checkpoint was chosen on labelled target data (tllib's validation set is the target test set).
 import { createRule } from '../src/engine/create-rule.js';
 import { targetValCurveOf, fmt } from '../src/facts/facts.js';
+import { shownEpoch } from '../src/model/epoch-numbering.js';
 
 export default createRule({
   meta: {
@@ -30,7 +31,7 @@ export default createRule({
     const best = run.bestAcc1 ?? curve[b].value;
     report({
       messageId: 'oracle',
-      data: { best: fmt(best), bestEpoch: curve[b].epoch, final: fmt(last.value), diff: fmt(last.value - curve[b].value) },
+      data: { best: fmt(best), bestEpoch: shownEpoch(curve[b].epoch, run.epochBase), final: fmt(last.value), diff: fmt(last.value - curve[b].value) },
       evidence: [{ file: curve[b].file, ...(curve[b].line !== undefined ? { line: curve[b].line } : {}), from: curve[b].epoch, to: last.epoch, unit: 'epoch', observed: best, note: 'target labels used for model selection' }],
     });
   },

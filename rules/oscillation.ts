@@ -3,6 +3,7 @@ import { createRule } from '../src/engine/create-rule.js';
 import type { Series } from '../src/model/types.js';
 import { KEY } from '../src/model/metric-keys.js';
 import { swing } from '../src/signals/noise.js';
+import { shownEpoch } from '../src/model/epoch-numbering.js';
 import {
   epochMeansOf, seriesOf, postWarmupEpochs, divergenceOf, targetCurveFactsOf, epochEvidence, fmt, noiseOf, isOscillating, OSCILLATION, DEGRADATION,
 } from '../src/facts/facts.js';
@@ -54,7 +55,7 @@ export default createRule({
         if (isOscillating(s, options.domainSwing, options)) {
           report({
             messageId: 'domain',
-            data: { swing: fmt(s.medianSwing), reversals: Math.round(s.reversalRate * 100), trend: fmt(s.trendStep), from: ems[0].epoch, to: ems[ems.length - 1].epoch },
+            data: { swing: fmt(s.medianSwing), reversals: Math.round(s.reversalRate * 100), trend: fmt(s.trendStep), from: shownEpoch(ems[0].epoch, run.epochBase), to: shownEpoch(ems[ems.length - 1].epoch, run.epochBase) },
             evidence: [epochEvidence(dom, ems, Number(s.medianSwing.toFixed(2)), `median swing >= ${options.domainSwing} points and >= ${options.overTrend}x the trend's step`)],
           });
         }
@@ -71,8 +72,8 @@ export default createRule({
         report({
           messageId: 'target',
           data: {
-            swing: fmt(s.medianSwing), reversals: Math.round(s.reversalRate * 100), trend: fmt(s.trendStep), from: judged[0].epoch, to: last.epoch,
-            best: fmt(best.value), bestEpoch: best.epoch, level: fmt(peak.endLevel), k: peak.endCount,
+            swing: fmt(s.medianSwing), reversals: Math.round(s.reversalRate * 100), trend: fmt(s.trendStep), from: shownEpoch(judged[0].epoch, run.epochBase), to: shownEpoch(last.epoch, run.epochBase),
+            best: fmt(best.value), bestEpoch: shownEpoch(best.epoch, run.epochBase), level: fmt(peak.endLevel), k: peak.endCount,
           },
           evidence: [
             {

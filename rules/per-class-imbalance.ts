@@ -2,6 +2,8 @@
 import { createRule } from '../src/engine/create-rule.js';
 import type { Evidence, CauseId } from '../src/report/schema.js';
 import type { PerClassTable } from '../src/model/types.js';
+import type { EpochBase } from '../src/model/epoch-numbering.js';
+import { finalPerClassTable, perClassTableLabel } from '../src/model/per-class-table.js';
 import { isSourceOnlyRun, divergenceOf, fmt, predictionsSource } from '../src/facts/facts.js';
 
 /** A class at or below this recall counts as "never predicted" when telling imbalance from collapse. */
@@ -14,9 +16,10 @@ interface ClassAccs {
   where: string;
 }
 
-function fromTable(t: PerClassTable): ClassAccs {
+function fromTable(t: PerClassTable, base: EpochBase | undefined): ClassAccs {
   const rows = t.rows.filter((r) => Number.isFinite(r.acc));
-  const ev: Evidence = { file: t.file, observed: '', note: `per-class table, ${t.phase}${t.epoch !== undefined ? `, epoch ${t.epoch}` : ''} (${t.origin})` };
+  const label = perClassTableLabel(t, base);
+  const ev: Evidence = { file: t.file, observed: '', note: `per-class ${label}` };
   if (t.line !== undefined) ev.line = t.line;
   if (t.endLine !== undefined) ev.endLine = t.endLine;
   if (t.epoch !== undefined) {
@@ -24,7 +27,7 @@ function fromTable(t: PerClassTable): ClassAccs {
     ev.to = t.epoch;
     ev.unit = 'epoch';
   }
-  return { names: rows.map((r) => r.name), accs: rows.map((r) => r.acc), evidence: ev, where: t.epoch !== undefined ? `epoch ${t.epoch}` : `${t.phase} phase` };
+  return { names: rows.map((r) => r.name), accs: rows.map((r) => r.acc), evidence: ev, where: label };
 }
 
 function stats(accs: number[]) {
@@ -71,11 +74,8 @@ export default createRule({
       const idx = ev.perClassAcc.map((a, i) => [a, i] as const).filter(([a]) => Number.isFinite(a));
       target = { names: idx.map(([, i]) => names[i]), accs: idx.map(([a]) => a), evidence: { file: run.features?.path ?? run.path, observed: '', note: `per-class accuracy from re-evaluation (${predictionsSource(ev)})` }, where: 're-evaluated final model' };
     } else {
-      const tables = run.perClass.filter((t) => t.domain === 'target' && t.rows.length > 1);
-      // The final model's table: the last validation epoch; else the test-phase table (best checkpoint).
-      const vals = tables.filter((t) => t.phase === 'val' && t.epoch !== undefined).sort((a, b) => a.epoch! - b.epoch!);
-      const pick = vals[vals.length - 1] ?? tables[tables.length - 1];
-      if (pick) target = fromTable(pick);
+      const pick = finalPerClassTable(run.perClass, 'target', 2);
+      if (pick) target = fromTable(pick, run.epochBase);
     }
     if (!target || target.accs.length < 3) return { notApplicable: 'no per-class target accuracy (log with --per-class-eval, or dump features.npz with labels and logits)' };
     const t = stats(target.accs);

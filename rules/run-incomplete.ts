@@ -20,7 +20,8 @@ export default createRule({
     if (run.status === 'running') return { notApplicable: 'the run is still running' };
     if (run.crash || run.status === 'crashed' || run.status === 'failed') return { notApplicable: 'the run crashed; see run-crashed' };
     if (run.status !== 'incomplete' && run.status !== 'killed') return;
-    const planned = hyperNumber(run, HYPER_NAMES.epochs)?.value;
+    // a setting (n_epoch, epochs) first; else the log's own counter (`Epoch: [29/500]`)
+    const planned = hyperNumber(run, HYPER_NAMES.epochs)?.value ?? run.epochsPlanned;
     report({
       messageId: 'incomplete',
       data: { done: run.epochsCompleted ?? '?', planned: planned ?? '?', status: run.status },

@@ -2,6 +2,7 @@
 import { createRule } from '../src/engine/create-rule.js';
 import { KEY } from '../src/model/metric-keys.js';
 import { targetCurveFactsOf, divergenceOf, fmt, DEGRADATION, OSCILLATION } from '../src/facts/facts.js';
+import { shownEpoch } from '../src/model/epoch-numbering.js';
 
 export default createRule({
   meta: {
@@ -43,7 +44,7 @@ export default createRule({
       data: {
         peak: fmt(peak.peakLevel),
         peakWhat: first ? 'the first evaluated epoch, never reached again' : 'smoothed peak',
-        peakEpoch: p.epoch,
+        peakEpoch: shownEpoch(p.epoch, run.epochBase),
         end: fmt(peak.endLevel),
         k: peak.endCount,
         final: fmt(last.value),
@@ -57,7 +58,7 @@ export default createRule({
           file: p.file, series: run.series[KEY.valAcc] ? KEY.valAcc : 'evaluations', from: p.epoch, to: last.epoch, unit: 'epoch',
           ...(p.line !== undefined ? { line: p.line } : {}), ...(last.line !== undefined ? { endLine: last.line } : {}),
           observed: Number(peak.drop.toFixed(2)), threshold: `drop >= ${options.minDrop} points and >= ${options.minZ}x noise`,
-          note: `peak ${fmt(peak.peakLevel, 2)} at epoch ${p.epoch}, end ${fmt(peak.endLevel, 2)} over epochs ${curve[peak.endFrom].epoch}..${last.epoch}`,
+          note: `peak ${fmt(peak.peakLevel, 2)} at epoch ${shownEpoch(p.epoch, run.epochBase)}, end ${fmt(peak.endLevel, 2)} over epochs ${shownEpoch(curve[peak.endFrom].epoch, run.epochBase)}..${shownEpoch(last.epoch, run.epochBase)}`,
         },
       ],
     });

@@ -2,6 +2,7 @@
 import { createRule } from '../src/engine/create-rule.js';
 import type { CauseId } from '../src/report/schema.js';
 import { divergenceOf, fmt, numClassesOf, predictionsSource, targetValCurveOf } from '../src/facts/facts.js';
+import { shownEpoch } from '../src/model/epoch-numbering.js';
 
 /** After a divergence the collapse is the dead network's, not the alignment's. */
 const AFTER_DIVERGENCE: { id: CauseId; weight: number }[] = [{ id: 'learning-rate-too-high', weight: 0.7 }, { id: 'trade-off-too-high', weight: 0.1 }];
@@ -90,7 +91,7 @@ function atChanceCheck(run: Parameters<Parameters<typeof createRule>[0]['check']
   const curve = targetValCurveOf(run);
   const last = curve[curve.length - 1];
   const acc = last
-    ? { value: last.value, from: `target validation, epoch ${last.epoch}`, file: last.file, line: last.line }
+    ? { value: last.value, from: `target validation, epoch ${shownEpoch(last.epoch, run.epochBase)}`, file: last.file, line: last.line }
     : run.testAcc1 !== undefined ? { value: run.testAcc1, from: 'test_acc1', file: run.files[0] ?? run.path, line: undefined } : undefined;
   if (!acc) return { notApplicable: 'no target predictions (no features.npz), no per-class table and no target accuracy' };
   const chance = 100 / C;

@@ -25,6 +25,9 @@ export function exitCodeFor(report: Report, failOn: FailOn, failOnNotJudged = fa
   return report.runs.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_ORDER[f.severity] <= bar)) ? 1 : 0;
 }
 
+/** Output formats that read a run's summary only (src/report/slim-run-report.ts), never its series or tables. */
+const SUMMARY_FORMATS: ReadonlySet<OutputFormat> = new Set(['text', 'markdown', 'sarif']);
+
 function useColor(opts: CliOptions, io: CliIO, toFile: boolean): boolean {
   if (toFile) return false;
   if (opts.color !== undefined) return opts.color;
@@ -111,6 +114,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     uiModule?.catch(() => {}); // a load failure surfaces where it is awaited
     // Runs are kept only when an output needs more than the report (plots, HTML, the UI's export)
     const cache = opts.plotsDir || interactive || opts.outputs.some((o) => o.format === 'html') ? new RunCache() : undefined;
+    // Text, Markdown and SARIF read each run's summary only: a sweep then holds ~14 KB per run instead of its full
+    // report (JSON, HTML and the UI show every series and table)
+    const detail = !interactive && !cache && opts.outputs.every((o) => SUMMARY_FORMATS.has(o.format)) ? 'summary' as const : 'full' as const;
     // progress only where a person watches it: stderr is a terminal (stdout may be redirected); the UI has its own
     const progress = io.stderrIsTTY && !interactive && io.env.TERM !== 'dumb' ? new ProgressLine(io.stderr, { columns: (io.stderr as NodeJS.WriteStream).columns }) : undefined;
     // Ctrl-C abandons the work at once (evaluation runs on a worker thread, so this thread is free to notice)
@@ -118,7 +124,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       ? (await import('./cli/merge.js')).mergeReportFiles(opts.paths, io)
       : diagnose(opts.paths, {
         config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
-        maxDepth: opts.maxDepth, followLinks: opts.followLinks, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, shard: opts.shard, cache,
+        maxDepth: opts.maxDepth, followLinks: opts.followLinks, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, shard: opts.shard, cache, detail,
         // on a terminal the UI replays in its own pane, with progress and Esc to cancel, instead of before the first frame
         ...(opts.replay && !interactive ? { replay: opts.replay } : {}),
         onProgress: progress && ((m, f) => progress.update(showControls(m), f)),

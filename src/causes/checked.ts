@@ -4,12 +4,13 @@ import type { CheckedEntry, Finding } from '../report/schema.js';
 import { KEY } from '../model/metric-keys.js';
 import { HYPER_NAMES, hyperNumber, showHyper } from '../facts/hyper.js';
 import {
-  epochMeansOf, seriesOf, postWarmupEpochs, LOSS_KEYS, sourceAccuracyOf, targetResultOf, targetValCurveOf, grlScheduleOf,
+  epochMeansOf, seriesOf, postWarmupEpochs, LOSS_KEYS, sourceAccuracyOf, targetResultOf, baselineTargetResult, targetValCurveOf, grlScheduleOf,
   totalIterationsOf, isSourceOnlyRun, fmt, targetCurveFactsOf, DEGRADATION,
 } from '../facts/facts.js';
 import { grlCoefficient } from '../signals/grl-schedule.js';
 import { domainSignalOf } from '../facts/domain-signal.js';
 import { trailingPlateau } from '../signals/plateau.js';
+import { shownEpoch } from '../model/epoch-numbering.js';
 
 /** Epoch means within this many points count as settled: a settled DANN drifts 1-3 points per epoch, and epoch means
  * averaged from a handful of logged batch values (CSV/TensorBoard, no running average) are noisier. */
@@ -35,7 +36,7 @@ function targetLine(run: Readonly<Run>): Entry | undefined {
     if (best.value - last.value >= DEGRADATION.minDrop) return undefined;
     return {
       claim: 'target-not-degrading', series, limit: DEGRADATION.minDrop,
-      text: `target accuracy did not degrade (${fmt(first.value)}% at epoch ${first.epoch} -> ${fmt(last.value)}% at epoch ${last.epoch}, best ${fmt(best.value)}%)`,
+      text: `target accuracy did not degrade (${fmt(first.value)}% at epoch ${shownEpoch(first.epoch, run.epochBase)} -> ${fmt(last.value)}% at epoch ${shownEpoch(last.epoch, run.epochBase)}, best ${fmt(best.value)}%)`,
       values: [
         { name: 'first', value: first.value, how: 'value', epoch: first.epoch },
         { name: 'last', value: last.value, how: 'value', epoch: last.epoch },
@@ -53,13 +54,13 @@ function targetLine(run: Readonly<Run>): Entry | undefined {
   // the end level counts only epochs from the peak on: a curve whose last epoch is its peak ends at that one value
   const end = peak.endCount === 1 ? `${fmt(peak.endLevel)}% (the final epoch)` : `${fmt(peak.endLevel)}% (median of the last ${peak.endCount} epochs)`;
   if (peak.drop < DEGRADATION.minDrop) {
-    const where = peak.drop < 0.05 ? `at its smoothed peak` : `${points(peak.drop)} below its smoothed peak ${fmt(peak.peakLevel)}% (epoch ${p.epoch})`;
+    const where = peak.drop < 0.05 ? `at its smoothed peak` : `${points(peak.drop)} below its smoothed peak ${fmt(peak.peakLevel)}% (epoch ${shownEpoch(p.epoch, run.epochBase)})`;
     return { claim: 'target-not-degrading', series, limit: DEGRADATION.minDrop, values, text: `target accuracy did not degrade: it ends at ${end}, ${where}` };
   }
   if (facts.degrading) return undefined; // the rule was switched off or the run diverged: say nothing rather than "fine"
   return {
     claim: 'target-drop-within-noise', series, limit: DEGRADATION.minZ, values,
-    text: `target accuracy ends ${points(peak.drop)} below its smoothed peak (${fmt(peak.peakLevel)}% at epoch ${p.epoch} -> ${end}), within ${DEGRADATION.minZ}x its epoch-to-epoch noise (${fmt(model.sigma)} points): not called a degradation`,
+    text: `target accuracy ends ${points(peak.drop)} below its smoothed peak (${fmt(peak.peakLevel)}% at epoch ${shownEpoch(p.epoch, run.epochBase)} -> ${end}), within ${DEGRADATION.minZ}x its epoch-to-epoch noise (${fmt(model.sigma)} points): not called a degradation`,
   };
 }
 
@@ -74,13 +75,13 @@ export function checkedLines(run: Readonly<Run>, findings: readonly Finding[], b
     if (last && settled) {
       out.push({
         claim: 'domain-settled', series: KEY.domainAcc, limit: SETTLED_BAND,
-        text: `domain acc settled at ${fmt(settled.mean)}% after the GRL warm-up (epochs ${post[settled.start].epoch}..${last.epoch} within ${SETTLED_BAND} points)`,
+        text: `domain acc settled at ${fmt(settled.mean)}% after the GRL warm-up (epochs ${shownEpoch(post[settled.start].epoch, run.epochBase)}..${shownEpoch(last.epoch, run.epochBase)} within ${SETTLED_BAND} points)`,
         values: [{ name: 'settled', value: settled.mean, how: 'mean', fromEpoch: post[settled.start].epoch, toEpoch: last.epoch }],
       });
     } else if (last) {
       out.push({
         claim: 'domain-final', series: KEY.domainAcc,
-        text: `domain acc at ${fmt(last.mean)}% after the GRL warm-up (epoch ${last.epoch})`,
+        text: `domain acc at ${fmt(last.mean)}% after the GRL warm-up (epoch ${shownEpoch(last.epoch, run.epochBase)})`,
         values: [{ name: 'final', value: last.mean, how: 'value', epoch: last.epoch }],
       });
     }
@@ -92,7 +93,7 @@ export function checkedLines(run: Readonly<Run>, findings: readonly Finding[], b
     if (last) {
       out.push({
         claim: 'domain-loss-final', series: sig.series.key,
-        text: `no domain accuracy logged; the ${sig.label} is at ${fmt(last.mean, 3)} after the GRL warm-up (epoch ${last.epoch}), not near 0: the discriminator does not win`,
+        text: `no domain accuracy logged; the ${sig.label} is at ${fmt(last.mean, 3)} after the GRL warm-up (epoch ${shownEpoch(last.epoch, run.epochBase)}), not near 0: the discriminator does not win`,
         values: [{ name: 'final', value: last.mean, how: 'value', epoch: last.epoch }, { name: 'chance', value: sig.chance, how: 'value' }],
       });
     }
@@ -110,10 +111,12 @@ export function checkedLines(run: Readonly<Run>, findings: readonly Finding[], b
     });
   }
   const res = targetResultOf(run);
-  const base = baseline ? targetResultOf(baseline) : undefined;
+  const own = run.inRunBaseline;
+  const base = own ? { value: own.value } : baseline ? baselineTargetResult(baseline, run) : undefined;
+  const baseName = own ? `(${own.from}, stated by the run)` : `${baseline?.id}`;
   if (res && base && !fired.has('no-adaptation-gain') && res.value - base.value > 0) {
     out.push({
-      claim: 'target-improved', text: `target improved +${fmt(res.value - base.value)} over source-only ${baseline!.id} (${fmt(base.value)}% -> ${fmt(res.value)}%)`,
+      claim: 'target-improved', text: `target improved +${fmt(res.value - base.value)} over source-only ${baseName} (${fmt(base.value)}% -> ${fmt(res.value)}%)`,
       values: [{ name: 'baseline', value: base.value, how: 'value' }, { name: 'target', value: res.value, how: 'value' }],
     });
   }

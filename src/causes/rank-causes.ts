@@ -7,6 +7,7 @@ import { HYPER_NAMES, hyperNumber, showHyper } from '../facts/hyper.js';
 import { discriminatorBatchNormOf, epochMeansOf, seriesOf, postWarmupEpochs, hasDiscriminator, fmt } from '../facts/facts.js';
 import { fixesFor } from './fixes.js';
 import { experimentFor } from './experiments.js';
+import { shownEpoch } from '../model/epoch-numbering.js';
 
 /** An info finding is a hint, not a symptom: it supports a cause at half weight and cannot raise one alone. */
 const SEVERITY_FACTOR: Record<Severity, number> = { error: 1, warn: 1, info: 0.5 };
@@ -88,7 +89,7 @@ export function rankCauses(run: Readonly<Run>, findings: readonly Finding[]): Ra
       const post = postWarmupEpochs(run, dom, epochMeansOf(run, KEY.domainAcc).filter((e) => Number.isFinite(e.mean))).epochs;
       const last = post[post.length - 1];
       if (last && last.mean < BALANCED_DOMAIN_ACC && !has('domain-acc-saturated')) {
-        lower(acc, 'discriminator-too-strong', 0.45, `domain accuracy settled at ${fmt(last.mean)}% after the GRL warm-up (epoch ${last.epoch}): the reversal is holding, the discriminator is not winning`);
+        lower(acc, 'discriminator-too-strong', 0.45, `domain accuracy settled at ${fmt(last.mean)}% after the GRL warm-up (epoch ${shownEpoch(last.epoch, run.epochBase)}): the reversal is holding, the discriminator is not winning`);
       }
     }
   }

@@ -1,7 +1,7 @@
 // `dann-doctor compare A B`: what differs between two runs (or two sets of seeds) and whether the gap is seed noise.
 import type { HyperValue, PerClassTable } from '../model/types.js';
 import type { Finding, Report, RunReport, SeveritySetting } from '../report/schema.js';
-import { isSourceOnly } from '../model/baseline-run.js';
+import { isSourceOnly } from '../understand/baseline-run.js';
 import type { CliIO } from '../output/cli-io.js';
 import type { DiagnoseOptions } from '../pipeline/options.js';
 import { meanInterval } from '../seeds/seed-stats.js';
@@ -60,7 +60,7 @@ export interface RunComparison {
   adaptationGain: AdaptationGain;
 }
 
-/** The one source-only test, shared with diagnose()'s baseline choice (src/model/baseline-run.ts). */
+/** The one source-only test, shared with diagnose()'s baseline choice (src/understand/baseline-run.ts). */
 export { isSourceOnly };
 
 function delta(name: string, a: number | undefined, b: number | undefined): MetricDelta {

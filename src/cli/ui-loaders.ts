@@ -6,8 +6,7 @@ import type { OutputGuard } from '../output/safe-write.js';
 import type { RunCache } from '../pipeline/run-cache.js';
 import type { ReplayReport } from '../report/replay-schema.js';
 
-export type { TsneResult } from '../ui/state/ui-state.js';
-import type { TsneResult } from '../ui/state/ui-state.js';
+import type { FeatureEmbedding } from '../tsne/embed-features.js';
 
 type LoaderOptions = Pick<CliOptions, 'backend' | 'maxPoints'> & Partial<Pick<CliOptions, 'formatHint' | 'maxBytes' | 'baselineRun' | 'evaluate' | 'replay'>>;
 
@@ -21,7 +20,7 @@ async function rejudgeRun(report: Report, runId: string, evaluation: EvalResults
   const { loadRuns } = await import('../pipeline/load.js');
   const { judgeRun } = await import('../pipeline/judge.js');
   const { resolveConfig } = await import('../pipeline/config.js');
-  const { pickBaselines } = await import('../model/baseline-run.js');
+  const { pickBaselines } = await import('../understand/baseline-run.js');
   const readOpts = { config, formatHint: opts.formatHint, maxBytes: opts.maxBytes, maxDepth: 0 };
   const run = cache?.get(shown.path) ?? (await loadRuns([shown.path], readOpts)).runs[0];
   if (!run) throw new Error(`${shown.path} could not be read again`);
@@ -72,7 +71,7 @@ export function uiLoaders(report: Report, opts: LoaderOptions, cwd: string, guar
           onProgress,
         });
       },
-      tsne: async (runId: string, onProgress: (f: number) => void, signal?: AbortSignal): Promise<TsneResult | null> => {
+      tsne: async (runId: string, onProgress: (f: number) => void, signal?: AbortSignal): Promise<FeatureEmbedding | null> => {
         const run = report.runs.find((r) => r.id === runId);
         if (!run?.features) return null;
         const { tsneOfFeatureDump } = await import('../plot/tsne-of-run.js');

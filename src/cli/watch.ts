@@ -22,6 +22,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { CliIO } from '../output/cli-io.js';
 import type { EngineConfig, Finding, Report, RunReport, Severity, SeveritySetting } from '../report/schema.js';
 import { readLines } from '../ingest/common/read-lines.js';
+import { LOG_FILE_NAME, TLLIB_LOG_NAME } from '../ingest/common/log-names.js';
 import { InputError, inputErrorFromFs } from '../ingest/input-error.js';
 import { showControls } from '../output/terminal-safe.js';
 import { COMMON_OPTIONS, UsageError, colorFlag, numberAtLeast, oneOf, parseCommandLine, ruleOverrides, roleMap } from './parse.js';
@@ -43,9 +44,6 @@ export const WATCH_IGNORED_RULES = new Set(['run-incomplete']);
 /** Lines that mean trouble now: a Python traceback/exception, or a non-finite number in a metric line. */
 const URGENT_LINE = /Traceback \(most recent call last\)|Error: |(^|[\s(=])[-+]?(nan|inf)([\s),]|$)/i;
 
-const TLL_TRAIN_LOG = /^train-(\d{4}-\d{2}-\d{2}-\d{2}_\d{2}_\d{2})\.txt$/;
-/** Other log names a folder may hold when it is not a tllib run (read by the same pipeline). */
-const OTHER_LOG = /(\.(txt|log|csv|jsonl|ndjson)$)|^log\.txt(-.*)?$/i;
 
 export interface FollowUpdate {
   /** the log being followed, undefined while none exists yet */
@@ -107,11 +105,12 @@ export class LogFollower {
       if (isTransient(err)) return undefined; // the run folder itself is being replaced: wait
       throw inputErrorFromFs(this.target, err);
     }
-    const tll = names.filter((n) => TLL_TRAIN_LOG.test(n)).sort();
+    const tll = names.filter((n) => TLLIB_LOG_NAME.exec(n)?.[1] === 'train').sort();
     if (tll.length) return join(this.target, tll.at(-1)!);
     let best: { f: string; m: number } | undefined;
     for (const n of names) {
-      if (!OTHER_LOG.test(n)) continue;
+      // other log names a folder may hold when it is not a tllib run (read by the same pipeline)
+      if (!LOG_FILE_NAME.test(n)) continue;
       try {
         const s = await stat(join(this.target, n));
         if (s.isFile() && (!best || s.mtimeMs > best.m)) best = { f: join(this.target, n), m: s.mtimeMs };

@@ -4,6 +4,8 @@ import { naturalCompare } from './natural-order.js';
 import { readdir, stat, realpath } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { InputError, inputErrorFromFs } from '../ingest/input-error.js';
+import { LOG_FILE_NAME, TLLIB_LOG_NAME } from '../ingest/common/log-names.js';
+import { SUMMARY_FILE } from '../ingest/summary/index.js';
 
 export interface DiscoveredRun {
   /** stable id: path relative to the root the user gave (the root's basename when the root is the run) */
@@ -28,6 +30,8 @@ export interface DiscoveredRun {
   configFiles?: string[];
   /** a marker file the training script writes when it finished (DomainBed `done`) */
   doneMarker?: string;
+  /** files that may hold the run's final results (metrics.json, results_summary.txt); read as logs when they are not */
+  summaryFiles?: string[];
 }
 
 export interface DiscoverResult {
@@ -40,9 +44,7 @@ export const DEFAULT_MAX_DEPTH = 12;
 /** Folders that never hold runs of their own. */
 const SKIP_DIRS = new Set(['node_modules', '.git', 'checkpoints', 'visualize', '__pycache__', '.trash', 'wandb-cache', 'latest-run']);
 
-const TLL_PHASE_LOG = /^(train|test|analysis)-(\d{4}-\d{2}-\d{2}-\d{2}_\d{2}_\d{2})\.txt$/;
 const TFEVENTS = /^events\.out\.tfevents\./;
-const LOG_NAME = /(\.(txt|log|csv|jsonl|ndjson)$)|^log\.txt(-.*)?$/i;
 const CHECKPOINT = /\.(pth|pt|ckpt|pth\.tar)$|^model\.pth\.tar-\d+$/i;
 const FEATURES = /\.(npz|npy)$/i;
 /** What a process printed, captured beside the logs: read for how the run ended (tracebacks, Ctrl-C, OOM). */
@@ -112,10 +114,10 @@ async function runOfDir(dir: string, entries: DirEntryInfo[], id: string, links:
   // tllib: newest log per phase is the run; older train logs are earlier attempts.
   const phases: Record<string, string[]> = { train: [], test: [], analysis: [] };
   for (const f of files) {
-    const m = TLL_PHASE_LOG.exec(f);
+    const m = TLLIB_LOG_NAME.exec(f);
     if (m) phases[m[1]].push(f);
   }
-  for (const p of ['train', 'test', 'analysis']) phases[p].sort((a, b) => (TLL_PHASE_LOG.exec(a)![2] < TLL_PHASE_LOG.exec(b)![2] ? -1 : 1));
+  for (const p of ['train', 'test', 'analysis']) phases[p].sort((a, b) => (TLLIB_LOG_NAME.exec(a)![2] < TLLIB_LOG_NAME.exec(b)![2] ? -1 : 1));
   if (phases.train.length) {
     run.logFiles.push(join(dir, phases.train.at(-1)!));
     run.earlierAttempts = phases.train.slice(0, -1).map((f) => join(dir, f));
@@ -134,14 +136,15 @@ async function runOfDir(dir: string, entries: DirEntryInfo[], id: string, links:
     return run;
   }
   for (const f of files) {
-    if (TLL_PHASE_LOG.test(f)) continue;
+    if (TLLIB_LOG_NAME.test(f)) continue;
     if (TFEVENTS.test(f)) run.tfeventsDir = dir;
     else if (CHECKPOINT.test(f)) run.checkpoints.push(join(dir, f));
     else if (FEATURES.test(f)) run.featureDumps.push(join(dir, f));
     else if (DONE_MARKER.test(f)) run.doneMarker = join(dir, f);
     else if (CONFIG_FILE.test(f)) (run.configFiles ??= []).push(join(dir, f));
+    else if (SUMMARY_FILE.test(f) && !run.mlflowDir) (run.summaryFiles ??= []).push(join(dir, f));
     else if (STDOUT_CAPTURE.test(f) && !run.mlflowDir) (run.stdoutFiles ??= []).push(join(dir, f));
-    else if (LOG_NAME.test(f) && !run.mlflowDir) run.logFiles.push(join(dir, f));
+    else if (LOG_FILE_NAME.test(f) && !run.mlflowDir) run.logFiles.push(join(dir, f));
   }
   // config.txt / args.txt hold the arguments, not metrics; a run made of them alone is no run
   if (run.mlflowDir) {
@@ -173,7 +176,7 @@ async function runOfDir(dir: string, entries: DirEntryInfo[], id: string, links:
       }
     }
   }
-  const hasLogs = run.logFiles.length > 0 || run.tfeventsDir || run.mlflowDir || (run.stdoutFiles?.length ?? 0) > 0;
+  const hasLogs = run.logFiles.length > 0 || run.tfeventsDir || run.mlflowDir || (run.stdoutFiles?.length ?? 0) > 0 || (run.summaryFiles?.length ?? 0) > 0;
   return hasLogs ? run : null;
 }
 

@@ -1,13 +1,10 @@
 // Row-major float32 matrices and integer label vectors built from decoded NdArrays, as the engine consumes them.
 import type { NdArray } from '../model/ndarray.js';
+import type { DenseMatrix } from '../math/dense-matrix.js';
 import { MAX_CLASSES } from '../ingest/npy/dump-checks.js';
 
-/** rows x cols, row-major. */
-export interface Matrix {
-  rows: number;
-  cols: number;
-  data: Float32Array;
-}
+/** rows x cols, row-major, float32: the engine's case of the one DenseMatrix (src/math/dense-matrix.ts). */
+export type Matrix = DenseMatrix<Float32Array>;
 
 /** Thrown when an array in a dump has the wrong shape or type for its role (features, labels, logits). */
 export class ArrayShapeError extends Error {

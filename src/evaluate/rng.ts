@@ -1,19 +1,7 @@
 // Seeded pseudo-random numbers for the evaluation engine, so every split, subsample and init is reproducible.
 
-/**
- * mulberry32: a 32-bit state generator, uniform in [0, 1). Plenty for shuffles and weight init; not crypto.
- * Same seed, same sequence on every platform (integer maths only).
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared generator (src/math/rng.ts), re-exported for the engine's modules. */
+export { mulberry32 } from '../math/rng.js';
 
 /** Fisher-Yates shuffle of a copy. O(n). */
 export function shuffled<T>(items: readonly T[], rand: () => number): T[] {

@@ -2,12 +2,14 @@
 import type { Run, Series, SourceRef } from '../model/types.js';
 import type { Evidence } from '../report/schema.js';
 import { KEY } from '../model/metric-keys.js';
-import { isSourceOnly } from '../model/baseline-run.js';
+import { isSourceOnly } from '../understand/baseline-run.js';
 import { epochMeans, type EpochMean } from '../signals/epoch-means.js';
 import { grlWarmupEnd, grlCoefficient, TLLIB_DANN_GRL, type GrlSchedule } from '../signals/grl-schedule.js';
 import { firstExplosion } from '../signals/first-explosion.js';
 import { noiseModel, peakToEnd, swing, type NoiseModel, type PeakToEnd, type Swing } from '../signals/noise.js';
 import { HYPER_NAMES, hyperNumber, hyperBool } from './hyper.js';
+import { shownEpoch } from '../model/epoch-numbering.js';
+import { labelledBaselineResult } from '../understand/final-results.js';
 
 /** Algorithms trained against a domain discriminator through a gradient-reversal layer. */
 export const DISCRIMINATOR_ALGORITHMS = new Set(['dann', 'cdan', 'adda', 'bsp']);
@@ -211,7 +213,7 @@ export function sourceAccuracyOf(run: Readonly<Run>): AccuracyFact | undefined {
     const ems = epochMeansOf(run, key).filter((e) => Number.isFinite(e.mean));
     const last = ems[ems.length - 1];
     if (last) {
-      return { value: last.mean, from: key === KEY.clsAcc ? `last epoch's mean training accuracy (epoch ${last.epoch})` : `source validation (epoch ${last.epoch})`, series: seriesOf(run, key), epoch: last };
+      return { value: last.mean, from: key === KEY.clsAcc ? `last epoch's mean training accuracy (epoch ${shownEpoch(last.epoch, run.epochBase)})` : `source validation (epoch ${shownEpoch(last.epoch, run.epochBase)})`, series: seriesOf(run, key), epoch: last };
     }
   }
   return undefined;
@@ -249,7 +251,20 @@ export function targetResultOf(run: Readonly<Run>): AccuracyFact | undefined {
   if (run.bestAcc1 !== undefined) return { value: run.bestAcc1, from: 'best_acc1' };
   const c = targetValCurveOf(run);
   const last = c[c.length - 1];
-  return last ? { value: last.value, from: `target validation, epoch ${last.epoch}`, ref: { file: last.file, line: last.line } } : undefined;
+  return last ? { value: last.value, from: `target validation, epoch ${shownEpoch(last.epoch, run.epochBase)}`, ref: { file: last.file, line: last.line } } : undefined;
+}
+
+/**
+ * The target accuracy of a source-only `baseline` to compare `run` with: the test evaluation labelled with the run's
+ * task when the baseline was tested on several targets (SHOT's log_test.txt: `Task: AD`, `Task: AW`), null when none
+ * matches (nothing comparable), else the baseline's own target result. Only a target split counts: a source-only run
+ * whose only accuracy is source validation has no target result and gives no baseline number.
+ */
+export function baselineTargetResult(baseline: Readonly<Run>, run: Readonly<Run>): AccuracyFact | null | undefined {
+  const hit = labelledBaselineResult(baseline, run);
+  if (hit === null) return null;
+  if (hit) return { value: hit.value, from: `test accuracy for ${hit.label}`, ref: { file: hit.file, ...(hit.line !== undefined ? { line: hit.line } : {}) } };
+  return targetResultOf(baseline);
 }
 
 /** Where evaluated predictions came from, for evidence: the dump array and its rows (e.g. "target_logits, 225 rows"). */

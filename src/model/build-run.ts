@@ -77,6 +77,8 @@ export function buildRun(input: BuildRunInput): Run {
     if (f.aDistance) run.aDistance ??= f.aDistance;
     if (f.epochsCompleted !== undefined) run.epochsCompleted = Math.max(run.epochsCompleted ?? 0, f.epochsCompleted);
     if (f.itersPerEpoch !== undefined) run.itersPerEpoch ??= f.itersPerEpoch;
+    if (f.epochsPlanned !== undefined) run.epochsPlanned ??= f.epochsPlanned;
+    if (f.epochBase !== undefined) run.epochBase ??= f.epochBase;
     for (const c of f.configFiles ?? []) if (!run.configFiles!.includes(c)) run.configFiles!.push(c);
     run.attempts!.push(...(f.attempts ?? []));
     notes.push(...(f.notes ?? []));

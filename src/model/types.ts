@@ -1,6 +1,7 @@
 // The normalized, read-only data model every reader produces and every rule consumes.
 // Readers emit RunFragments; src/model/build-run.ts merges them into one Run.
-import type { SeriesRole } from '../understand/role-types.js';
+import type { SeriesRole } from './role-types.js';
+import type { EpochBase } from './epoch-numbering.js';
 
 /** A place in an input file that a claim points at. Lines are 1-based; offsets are byte offsets. */
 export interface SourceRef {
@@ -51,6 +52,15 @@ export interface Series {
   points: Point[];
   /** what the series means and why (src/understand/assign-roles.ts); set for every series of a loaded run */
   role?: SeriesRole;
+  /** text fields printed with every value of this series (`Task: AD` on a SHOT line): which task or domain it measured */
+  labels?: Record<string, string>;
+  /**
+   * The values evaluate the finished model, once each (a test log such as log_test.txt, a final metrics file such as
+   * metrics.json, a results summary): end-of-run results, never a training curve (src/understand/final-results.ts).
+   */
+  endOfRun?: 'test-log' | 'summary';
+  /** a remark written beside the value in a summary (`0.8971  (source-only baseline)`) */
+  comment?: string;
 }
 
 /** 'partially-read': the user's --max-bytes cut a log, so how the run ended is not known (never a diagnosis) */
@@ -109,6 +119,19 @@ export interface Evaluation extends SourceRef {
   /** MCD logs two heads */
   acc2?: number;
   loss?: number;
+  /** which task the pass evaluated, as its line labelled it (`Task: AD`) */
+  labels?: Record<string, string>;
+}
+
+/** A source-only (no adaptation) target accuracy the run reports about itself (`target_acc_before: 0.8971 (source-only baseline)`). */
+export interface InRunBaseline {
+  /** percent */
+  value: number;
+  /** the name as written, e.g. "target_acc_before" */
+  from: string;
+  /** the remark beside it, e.g. "(source-only baseline)" */
+  comment?: string;
+  ref: SourceRef;
 }
 
 /** Facts from one .pth checkpoint (see src/ingest/pth). */
@@ -221,7 +244,14 @@ export interface EvalResults {
 
 export type RunSourceFormat =
   | 'tllib' | 'tfevents' | 'mlflow' | 'lightning-csv' | 'keras-csv' | 'deepda-csv' | 'csv' | 'jsonl'
-  | 'deepda-log' | 'dassl-log' | 'keras-log' | 'wandb' | 'console' | 'unknown';
+  | 'deepda-log' | 'dassl-log' | 'keras-log' | 'wandb' | 'console' | 'summary' | 'unknown';
+
+/** Where one appended attempt's rows reached: first and last epoch (when the file has one), last step. */
+export interface AttemptReach {
+  firstEpoch?: number;
+  lastEpoch?: number;
+  lastStep?: number;
+}
 
 /**
  * One invocation of a training script when several were appended to one file (DomainBed out.txt, a log opened
@@ -235,7 +265,18 @@ export interface RunAttempt {
   /** 1-based, in file order */
   index: number;
   status: RunStatus;
+  /** what the status rests on when no traceback says it (`reached epoch 19 of 20 planned (epochs)`) */
+  statusFrom?: string;
   crash?: CrashInfo;
+  /**
+   * Which run of the file this invocation belongs to (1-based, src/understand/appended-runs.ts): consecutive
+   * invocations with the same config are restarts of one run; a config with other hyperparameters starts a new run.
+   */
+  run?: number;
+  /** the hyperparameters that differ from the invocation before (when this one starts a new run), at most a few */
+  changed?: string[];
+  /** where its rows reached (CSV/JSONL): the status is read from these against the planned epochs or steps */
+  reached?: AttemptReach;
   /** the config the attempt printed (its header), raw names */
   config?: Record<string, HyperValue>;
   /** raw series name -> number of points */
@@ -260,6 +301,10 @@ export interface RunFragment {
   /** A-distance lines from a tllib analysis log */
   aDistance?: { value: number; ref: SourceRef };
   epochsCompleted?: number;
+  /** the epochs the log itself says were planned (`Epoch: [ 3/500]`, `Epoch 3/50`): for when no setting says it */
+  epochsPlanned?: number;
+  /** 1 when the log numbers its first epoch 1 (series still hold 0-based indices; src/model/epoch-numbering.ts) */
+  epochBase?: EpochBase;
   itersPerEpoch?: number;
   /** config/args files found beside the logs (read or not): the role/config layer reads them */
   configFiles?: string[];
@@ -296,8 +341,14 @@ export interface Run {
   perClass: PerClassTable[];
   bestAcc1?: number;
   testAcc1?: number;
+  /** the source-only target accuracy the run's own results file states (src/understand/final-results.ts) */
+  inRunBaseline?: InRunBaseline;
   aDistance?: { value: number; ref: SourceRef };
   epochsCompleted?: number;
+  /** planned epochs as the log's own counter says (`[3/500]`); a setting (n_epoch, epochs) wins over it */
+  epochsPlanned?: number;
+  /** 1 when the log numbers epochs from 1: messages show index + epochBase (src/model/epoch-numbering.ts) */
+  epochBase?: EpochBase;
   itersPerEpoch?: number;
   checkpoints: CheckpointInfo[];
   features?: FeatureDumpInfo;

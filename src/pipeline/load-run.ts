@@ -15,6 +15,10 @@ import { readWandbRun } from '../ingest/wandb/index.js';
 import { readConsoleLog } from '../ingest/console/index.js';
 import { configFilesIn, readConfigFiles } from '../ingest/config/read-config.js';
 import { understandRun } from '../understand/index.js';
+import { readSummaryFile } from '../ingest/summary/index.js';
+import { settleAttemptStatuses } from '../understand/appended-runs.js';
+import { isTestLogName } from '../understand/final-results.js';
+import { KEY } from '../model/metric-keys.js';
 
 export interface LoadRunOptions {
   metricAliases?: Record<string, string>;
@@ -69,12 +73,22 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
   const fragments: RunFragment[] = [];
   const cut: PartialRead[] = [];
   const readOpts = { metricAliases: opts.metricAliases, maxBytes: opts.maxBytes };
-  for (const file of d.logFiles) {
+  const logFiles = [...d.logFiles];
+  for (const file of d.summaryFiles ?? []) {
+    try {
+      const summary = await readSummaryFile(file);
+      if (summary) fragments.push(summary);
+      else logFiles.push(file); // not a summary (a log, JSON lines): the log readers decide
+    } catch (err) {
+      notes.push({ level: 'warn', file, message: errMessage(err) });
+    }
+  }
+  for (const file of logFiles) {
     try {
       const reader = await detectFormat(file, opts.formatHint);
       if (!reader) {
         // Unknown text beside a run (README.txt, requirements.txt) is normal; only say so when it is all there is.
-        if (d.logFiles.length === 1 && !d.tfeventsDir && !d.mlflowDir) {
+        if (logFiles.length === 1 && !d.tfeventsDir && !d.mlflowDir && fragments.length === 0) {
           const size = statSync(file).size;
           notes.push({ level: 'warn', file, message: size === 0 ? 'empty file' : 'not a training log dann-doctor recognises (use --format-hint to force a reader)' });
         }
@@ -88,6 +102,7 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
         if (size > opts.maxBytes && !said) (fragment.notes ??= []).push({ level: 'warn', file, message: `only the first ${opts.maxBytes} of ${size} bytes were read (--max-bytes)` });
         if (size > opts.maxBytes) cut.push({ file, bytesRead: opts.maxBytes, size });
       }
+      if (fragment.format !== 'tllib' && isTestLogName(file)) markTestLog(fragment);
       fragments.push(fragment);
     } catch (err) {
       notes.push({ level: 'warn', file, message: errMessage(err) });
@@ -138,8 +153,22 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
   const npz = d.featureDumps.find((f) => basename(f) === 'features.npz') ?? d.featureDumps.find((f) => f.endsWith('.npz'));
   const features = npz ? await featureDumpInfo(npz, notes) : undefined;
   const run = buildRun({ id: d.id, path: d.path, fragments, earlierAttempts: d.earlierAttempts, checkpoints, features, notes });
+  if (run.attempts?.length) settleAttemptStatuses(run.attempts, run.hyperparameters, new Set(d.stdoutFiles ?? []));
   understandRun(run, { roles: opts.roles });
   return cut.length ? markPartiallyRead(run, cut) : run;
+}
+
+const CANONICAL_KEYS = new Set<string>(Object.values(KEY));
+
+/**
+ * A test log (log_test.txt, test.log, eval.txt) evaluates the finished model: its numbers are end-of-run results, not
+ * curves. They keep keys of their own so that merging never drops them for the training log's same-named curve.
+ */
+function markTestLog(f: RunFragment): void {
+  for (const s of f.series ?? []) {
+    s.endOfRun = 'test-log';
+    if (CANONICAL_KEYS.has(s.key)) s.key = `${s.rawName} (${basename(s.file)})`;
+  }
 }
 
 /**
@@ -191,6 +220,11 @@ async function readStdoutCaptures(d: DiscoveredRun, others: RunFragment[], readO
       if (f.status && f.status !== 'finished') (f.notes ??= []).push({ level: 'info', file: f.files[0], message: `"${basename(d.doneMarker)}" marks the newest run as finished; the ${f.crash?.type ?? f.status} here is from an earlier invocation` });
       delete f.status;
       delete f.crash;
+      const newest = f.attempts?.at(-1);
+      if (newest && !newest.crash) {
+        newest.status = 'finished';
+        newest.statusFrom = `"${basename(d.doneMarker)}" marks the newest invocation as finished`;
+      }
     }
     read.push({ format: 'unknown', files: [d.doneMarker], status: 'finished', notes: [{ level: 'info', file: d.doneMarker, message: 'finished-marker file present' }] });
   }

@@ -3,6 +3,7 @@ import type { EngineConfig, ShardSpec } from '../report/schema.js';
 import type { RunSourceFormat } from '../model/types.js';
 import type { RunCache } from './run-cache.js';
 import type { ReplayConfig } from '../report/replay-schema.js';
+import type { ReportDetail } from '../report/slim-run-report.js';
 
 /** `--replay`: what to replay beyond the run and its causes' fixes, and for how long. */
 export interface ReplayRequest {
@@ -54,6 +55,11 @@ export interface DiagnoseOptions {
   cache?: RunCache;
   /** diagnose only this share of the discovered runs (src/sweep/shard.ts); the report says which, for merge */
   shard?: ShardSpec;
+  /**
+   * what is kept of each run's report (src/report/slim-run-report.ts): 'full' (default) or 'summary' when every output
+   * is text, Markdown or SARIF, so a sweep's memory does not grow by a full report per run
+   */
+  detail?: ReportDetail;
   /** replay the adversarial game and candidate fixes on each run's frozen features (in-process; docs/replay.md) */
   replay?: ReplayRequest;
 }

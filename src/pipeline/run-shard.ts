@@ -7,8 +7,9 @@ import type { RunCache } from './run-cache.js';
 import { nothingToDiagnose, loadRun, onlyEmptyEventFiles } from './load-run.js';
 import { loadRuns } from './load.js';
 import { judgeRun } from './judge.js';
+import { slimRunReport } from '../report/slim-run-report.js';
 import { attachEvaluation } from './evaluate.js';
-import { isSourceOnly, taskKey } from '../model/baseline-run.js';
+import { isSourceOnly, taskKey } from '../understand/baseline-run.js';
 import { timedAsync } from '../runtime/phase-clock.js';
 
 /** Runs read at once per share: a run's reads (log, checkpoints, npz headers) leave the CPU idle between awaits. */
@@ -59,7 +60,7 @@ export class RunShard {
         if (r.evalFailure) run.evalFailure = r.evalFailure;
         else if (!r.eval) await this.evaluate(run, o);
         const base = [...this.known.values()].find((b) => b.index === r.baselineIndex);
-        reports.push({ index: r.index, report: judgeRun(run, o.config, base?.run) });
+        reports.push({ index: r.index, report: slimRunReport(judgeRun(run, o.config, base?.run), o.detail) });
       }
       this.post({ type: 'rejudged', reports });
       return;
@@ -97,7 +98,7 @@ export class RunShard {
       const sourceOnly = isSourceOnly(run);
       const task = taskKey(run);
       const auto = sourceOnly ? undefined : this.known.get(task);
-      judged.push({ index, task, sourceOnly, explicit: !!explicit, baselineUsed: auto?.index, report: judgeRun(run, o.config, explicit ?? auto?.run) });
+      judged.push({ index, task, sourceOnly, explicit: !!explicit, baselineUsed: auto?.index, report: slimRunReport(judgeRun(run, o.config, explicit ?? auto?.run), o.detail) });
     }
     this.post({ type: 'judged', judged, firsts: firsts.filter((f) => this.known.get(f.task) === f), errors });
   }

@@ -10,4 +10,4 @@ export { writePlots, type WritePlotsOptions } from './write-plots.js';
 export { terminalScatter, scatterToAnsi, type TerminalScatter, type TerminalScatterOptions, type ScatterSegment } from './terminal-scatter.js';
 export { sparkline, NON_FINITE_MARK, type SparklineOptions } from './sparkline.js';
 export { CLASS_COLORS, DOMAIN_COLORS, SERIES_COLORS, classColor, domainColor, hexToRgb } from './palette.js';
-export { tsneOfFeatureDump, progressFraction, type UiTsneResult } from './tsne-of-run.js';
+export { tsneOfFeatureDump, progressFraction } from './tsne-of-run.js';

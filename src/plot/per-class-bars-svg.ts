@@ -2,6 +2,7 @@
 import { DOMAIN_COLORS } from './palette.js';
 import { esc, px, svgOpen } from './svg.js';
 import type { RunReport } from '../report/schema.js';
+import { finalPerClassTable, perClassTableLabel } from '../model/per-class-table.js';
 
 export interface PerClassBarsInput {
   title: string;
@@ -58,7 +59,7 @@ export function perClassBarsSvg(input: PerClassBarsInput): string {
 
 /**
  * The per-class accuracies a report has: re-evaluation results first (source and target), else the last logged
- * per-class table of each domain (test phase over val). Null when there are none.
+ * per-class table of each domain (src/model/per-class-table.ts: the one the rule and the UI quote, named in the title).
  */
 export function perClassFromReport(r: RunReport): PerClassBarsInput | null {
   const ev = r.eval;
@@ -69,17 +70,12 @@ export function perClassFromReport(r: RunReport): PerClassBarsInput | null {
     groups.push({ label: 'target', color: DOMAIN_COLORS.target, values: ev.target.perClassAcc });
     return { title: `${r.id}: per-class accuracy (re-evaluated)`, classes: names, groups };
   }
-  const latest = (domain: 'source' | 'target') => {
-    const t = r.perClass.filter((p) => p.domain === domain);
-    return t.find((p) => p.phase === 'test') ?? [...t].sort((a, b) => (a.epoch ?? -1) - (b.epoch ?? -1)).at(-1);
-  };
-  const tgt = latest('target');
+  const tgt = finalPerClassTable(r.perClass, 'target');
   if (!tgt || tgt.rows.length === 0) return null;
-  const src = latest('source');
+  const src = finalPerClassTable(r.perClass, 'source');
   const classes = tgt.rows.map((row) => row.name);
   const groups = [];
   if (src && src.rows.length === tgt.rows.length) groups.push({ label: 'source', color: DOMAIN_COLORS.source, values: src.rows.map((x) => x.acc) });
   groups.push({ label: 'target', color: DOMAIN_COLORS.target, values: tgt.rows.map((x) => x.acc) });
-  const when = tgt.phase === 'test' ? 'test' : `epoch ${tgt.epoch ?? '?'}`;
-  return { title: `${r.id}: per-class accuracy (${when}, from the log)`, classes, groups };
+  return { title: `${r.id}: per-class accuracy (${perClassTableLabel(tgt, r.epochBase)})`, classes, groups };
 }

@@ -11,6 +11,8 @@ import type { CurvePlotInput, CurveSeries, CurvePoint } from './curves-svg.js';
 export interface CurveSource {
   xUnit: 'step' | 'epoch';
   itersPerEpoch?: number;
+  /** 1 when the log numbers epochs from 1: an epoch axis shows the log's numbers (points are shifted by it) */
+  epochBase: number;
   keys: string[];
   points(key: string): CurvePoint[] | undefined;
   label(key: string): string;
@@ -23,15 +25,18 @@ export interface CurveSource {
 export function curveSourceFromRun(run: Run): CurveSource {
   const anyIteration = Object.values(run.series).some((s) => s.granularity === 'iteration');
   const xUnit = anyIteration ? 'step' : 'epoch';
+  const base = run.epochBase ?? 0;
   const pts = (s: Series): CurvePoint[] => {
     // epoch-granular series on a step axis sit at the end of their epoch
     if (xUnit === 'step' && s.granularity === 'epoch' && run.itersPerEpoch)
       return s.points.map((p) => ({ step: ((p.epoch ?? p.step) + 1) * run.itersPerEpoch!, value: p.value }));
+    if (xUnit === 'epoch') return s.points.map((p) => ({ step: (p.epoch ?? p.step) + base, value: p.value }));
     return s.points.map((p) => ({ step: p.step, value: p.value }));
   };
   return {
     xUnit,
     itersPerEpoch: run.itersPerEpoch,
+    epochBase: base,
     keys: Object.keys(run.series),
     points: (k) => (run.series[k] ? pts(run.series[k]) : undefined),
     label: (k) => labelOf(run.series[k]?.rawName ?? k, k),
@@ -46,8 +51,9 @@ export function curveSourceFromReport(r: RunReport): CurveSource {
   return {
     xUnit: 'epoch',
     itersPerEpoch: r.itersPerEpoch,
+    epochBase: r.epochBase ?? 0,
     keys: [...byKey.keys()],
-    points: (k) => byKey.get(k)?.epochMeans.map((e) => ({ step: e.epoch, value: e.mean })),
+    points: (k) => byKey.get(k)?.epochMeans.map((e) => ({ step: e.epoch + (r.epochBase ?? 0), value: e.mean })),
     label: (k) => labelOf(byKey.get(k)?.rawName ?? k, k) + ' (epoch mean)',
     unit: (k) => byKey.get(k)?.unit ?? 'other',
     perEpoch: () => false,
@@ -64,10 +70,10 @@ const UNIT_LABEL: Record<string, string> = { percent: 'accuracy (%)', fraction: 
 /** Converts a value in evidence units to the plot's x unit. */
 function toX(v: number, unit: 'step' | 'epoch' | undefined, src: CurveSource, end: boolean): number | undefined {
   const u = unit ?? 'step';
-  if (u === src.xUnit) return v;
+  if (u === src.xUnit) return u === 'epoch' ? v + src.epochBase : v;
   if (!src.itersPerEpoch) return undefined;
   if (u === 'epoch') return end ? (v + 1) * src.itersPerEpoch - 1 : v * src.itersPerEpoch;
-  return Math.floor(v / src.itersPerEpoch);
+  return Math.floor(v / src.itersPerEpoch) + src.epochBase;
 }
 
 /** Per-epoch validation accuracies as dot series, placed at the end of each epoch on a step axis. */
@@ -76,7 +82,7 @@ export function validationDots(src: CurveSource): CurveSeries[] {
   for (const domain of ['target', 'source'] as const) {
     const evs = src.evaluations.filter((e) => e.phase === 'val' && e.domain === domain && e.acc1 !== undefined && e.epoch !== undefined);
     if (evs.length === 0) continue;
-    const points = evs.map((e) => ({ step: src.xUnit === 'epoch' ? e.epoch! : (e.epoch! + 1) * (src.itersPerEpoch ?? 1), value: e.acc1! }));
+    const points = evs.map((e) => ({ step: src.xUnit === 'epoch' ? e.epoch! + src.epochBase : (e.epoch! + 1) * (src.itersPerEpoch ?? 1), value: e.acc1! }));
     if (src.xUnit === 'step' && !src.itersPerEpoch) continue;
     out.push({ key: `val/${domain}`, label: `${domain} val acc@1 (per epoch)`, points, dots: true, color: domain === 'target' ? '#d62728' : '#1f77b4' });
   }

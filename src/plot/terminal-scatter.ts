@@ -1,5 +1,5 @@
 // Braille-dot scatter for terminals: 2x4 dots per character cell, one colour per cell; no Ink import (the UI wraps it).
-import type { FeatureEmbedding } from '../tsne/embed-features.js';
+import type { DrawnEmbedding } from '../tsne/embed-features.js';
 import { classColor, domainColor } from './palette.js';
 import { className } from './tsne-scatter-svg.js';
 
@@ -40,7 +40,7 @@ export interface TerminalScatterOptions {
  * group with the most points in it. Equal scale on both axes would waste half a terminal, so each axis is
  * stretched to fill. O(n + width * height).
  */
-export function terminalScatter(e: FeatureEmbedding, opts: TerminalScatterOptions): TerminalScatter {
+export function terminalScatter(e: DrawnEmbedding, opts: TerminalScatterOptions): TerminalScatter {
   const W = Math.max(1, Math.floor(opts.width));
   const H = Math.max(1, Math.floor(opts.height));
   let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;

@@ -62,6 +62,7 @@ export function buildRunReport(run: Run, parts: RunVerdictParts): RunReport {
     verdict: runVerdict(parts.findings, coverage),
     coverage,
     epochsCompleted: run.epochsCompleted,
+    ...(run.epochBase ? { epochBase: run.epochBase } : {}),
     itersPerEpoch: run.itersPerEpoch,
     metrics: headlineMetrics(run),
     series: Object.values(run.series).map((s) => summarizeSeries(s, run.itersPerEpoch)),

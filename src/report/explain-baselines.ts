@@ -2,7 +2,7 @@
 // taken (they trained on other data), instead of leaving the user to wonder or to trust a wrong comparison.
 import type { RunReport } from './schema.js';
 import type { Run } from '../model/types.js';
-import { isSourceOnly, pickBaselines, whyNoBaseline } from '../model/baseline-run.js';
+import { isSourceOnly, whyNoBaselines } from '../understand/baseline-run.js';
 
 /** Adds the reason to `notChecked` of every run concerned (in place). Nothing happens with an explicit baseline. */
 export function explainMissingBaselines(reports: RunReport[], explicitBaseline: boolean): void {
@@ -10,9 +10,7 @@ export function explainMissingBaselines(reports: RunReport[], explicitBaseline: 
   const asRuns = reports as unknown as Pick<Run, 'algorithm' | 'hyperparameters'>[];
   const sourceOnly = reports.filter((r) => isSourceOnly(r as unknown as Pick<Run, 'algorithm' | 'hyperparameters'>));
   if (sourceOnly.length === 0) return;
-  pickBaselines(asRuns).forEach((b, i) => {
-    if (b !== undefined) return;
-    const why = whyNoBaseline(asRuns[i], sourceOnly);
+  whyNoBaselines(asRuns, sourceOnly).forEach((why, i) => {
     if (why) reports[i].notChecked.push(why);
   });
 }

@@ -2,8 +2,9 @@
 // order. The lowest layer above the run model: reporters, UI, plots, sweeps and commands import it, never the engine.
 import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo, RunAttempt } from '../model/types.js';
 import type { RunVerdict, Coverage } from './run-verdict.js';
-import type { SeriesRole } from '../understand/role-types.js';
+import type { SeriesRole } from '../model/role-types.js';
 import type { ReplayReport } from './replay-schema.js';
+import type { EpochBase } from '../model/epoch-numbering.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -127,6 +128,8 @@ export interface RunReport {
   /** what the verdict rests on: core signals found and missing, and how to map a series dann-doctor missed */
   coverage: Coverage;
   epochsCompleted?: number;
+  /** 1 when the log numbers epochs from 1 (absent: from 0). Epoch fields here are 0-based indices; reporters show index + epochBase */
+  epochBase?: EpochBase;
   itersPerEpoch?: number;
   /** headline numbers, percent */
   metrics: {

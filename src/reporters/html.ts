@@ -8,6 +8,7 @@ import { esc } from '../plot/svg.js';
 import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { pct } from './style.js';
 import { replaySummaryLine, replayTable } from '../replay/table.js';
+import { shownEpoch, type EpochBase } from '../model/epoch-numbering.js';
 
 export interface HtmlExtras {
   /** t-SNE per run id (drawn when `svgs` has no t-SNE for that run) */
@@ -62,20 +63,21 @@ function runAnchor(r: RunReport, i: number): string {
   return `run-${i}-${r.id.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
 }
 
-function evidenceItem(e: Finding['evidence'][number]): string {
+function evidenceItem(e: Finding['evidence'][number], base: EpochBase | undefined): string {
   const where = esc(locationOf(e));
-  const range = e.from !== undefined ? ` ${e.unit ?? 'step'} ${e.from}${e.to !== undefined && e.to !== e.from ? `–${e.to}` : ''}` : '';
+  const at = (n: number) => (e.unit === 'epoch' ? shownEpoch(n, base) : n);
+  const range = e.from !== undefined ? ` ${e.unit ?? 'step'} ${at(e.from)}${e.to !== undefined && e.to !== e.from ? `–${at(e.to)}` : ''}` : '';
   const obs = e.observed !== null && e.observed !== undefined ? ` observed <b>${esc(String(e.observed))}</b>` : '';
   const thr = e.threshold !== undefined ? ` vs threshold ${esc(String(e.threshold))}` : '';
   return `<li><code>${where}</code>${e.series ? ` · <code>${esc(e.series)}</code>` : ''}${esc(range)}${obs}${thr}${e.note ? ` · ${esc(e.note)}` : ''}</li>`;
 }
 
-function findingHtml(f: Finding): string {
+function findingHtml(f: Finding, base: EpochBase | undefined): string {
   return (
     `<div class="finding ${f.severity}${f.suppressed ? ' suppressed' : ''}" data-rule="${esc(f.ruleId)}">` +
     `<span class="sev ${f.severity}">${f.severity}</span> <span class="rule">${esc(f.ruleId)}</span>${f.suppressed ? ' <span class="small">(suppressed by baseline)</span>' : ''}` +
     `<div class="message">${esc(f.message)}</div>` +
-    (f.evidence.length ? `<ul class="evidence">${f.evidence.map(evidenceItem).join('')}</ul>` : '') +
+    (f.evidence.length ? `<ul class="evidence">${f.evidence.map((e) => evidenceItem(e, base)).join('')}</ul>` : '') +
     '</div>'
   );
 }
@@ -119,13 +121,13 @@ function runHtml(r: RunReport, i: number, extras: HtmlExtras): string {
   for (const e of evaluationProblems(r)) out.push(`<div class="finding ${e.level}">${esc(e.text)}</div>`);
   out.push(
     `<div class="stats">${stat('source acc (final)', pct(m.finalSourceAcc))}${stat('target acc (final)', pct(m.finalTargetAcc))}` +
-      `${m.bestTargetAcc !== undefined ? stat(`target acc (best${m.bestEpoch !== undefined ? `, epoch ${m.bestEpoch}` : ''})`, pct(m.bestTargetAcc)) : ''}` +
+      `${m.bestTargetAcc !== undefined ? stat(`target acc (best${m.bestEpoch !== undefined ? `, epoch ${shownEpoch(m.bestEpoch, r.epochBase)}` : ''})`, pct(m.bestTargetAcc)) : ''}` +
       `${m.finalDomainAcc !== undefined ? stat('domain acc (final)', pct(m.finalDomainAcc)) : ''}</div>`,
   );
   if (r.crash) out.push(`<div class="finding error"><b>${esc(r.crash.type)}</b>${r.crash.message.trim() ? `: ${esc(r.crash.message)}` : ''} <code>${esc(locationOf(r.crash))}</code></div>`);
   const findings = sortedFindings(r);
   out.push(`<h3>Findings (${findings.length})</h3>`);
-  out.push(findings.length ? `<div class="findings">${findings.map(findingHtml).join('')}</div>` : '<p class="small">none</p>');
+  out.push(findings.length ? `<div class="findings">${findings.map((f) => findingHtml(f, r.epochBase)).join('')}</div>` : '<p class="small">none</p>');
   if (r.causes.length) out.push(`<h3>Likely causes</h3><div class="causes">${r.causes.map(causeHtml).join('')}</div>`);
   const curves = plots.filter((p) => p.kind === 'curves' || p.kind === 'finding');
   if (curves.length) out.push(`<h3>Curves</h3>${figures(curves, 'curves')}`);

@@ -1,5 +1,6 @@
 // The one-line verdict and the header facts of a run, shared by the text and Markdown reporters.
 import type { RunReport } from '../report/schema.js';
+import { epochNumberingNote } from '../model/epoch-numbering.js';
 
 export { sortedFindings, verdictOf, runVerdictOf, missingSummary, coverageLines, type Verdict } from '../report/views.js';
 
@@ -36,6 +37,8 @@ export function headerFacts(run: RunReport): string {
   const parts: string[] = [algorithmLabel(run)];
   parts.push(run.status === 'crashed' && run.crash ? `crashed (${run.crash.type})` : run.status);
   if (run.epochsCompleted !== undefined) parts.push(`${run.epochsCompleted} epoch${run.epochsCompleted === 1 ? '' : 's'}${run.itersPerEpoch ? ` × ${run.itersPerEpoch} it` : ''}`);
+  const numbering = epochNumberingNote(run.epochBase);
+  if (numbering) parts.push(numbering);
   const hp = run.hyperparameters;
   for (const k of KEY_HPARAMS) {
     if (k in hp && hp[k] !== null && k !== 'batch_size') parts.push(`${k} ${String(hp[k])}`);

@@ -9,7 +9,9 @@ import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.j
 import { groupBySeed } from '../seeds/group-by-seed.js';
 import { showControlsDeep } from '../output/terminal-safe.js';
 import { CODE_PLACEHOLDER_NOTE } from '../ingest/checkpoint-facts.js';
+import { appendedRunCounts } from '../understand/appended-runs.js';
 import { alignTable, replaySummaryLine, replayTable } from '../replay/table.js';
+import { shownEpoch, type EpochBase } from '../model/epoch-numbering.js';
 
 export interface TextOptions {
   color: boolean;
@@ -19,9 +21,9 @@ export interface TextOptions {
   verboseNotes?: boolean;
 }
 
-function evidenceLine(e: Evidence): string {
+function evidenceLine(e: Evidence, base: EpochBase | undefined): string {
   const where = locationOf(e, (p) => basename(p));
-  const span = e.series ? ` (${e.series}${e.from !== undefined ? ` ${e.unit === 'epoch' ? 'epochs' : 'steps'} ${e.from}..${e.to ?? e.from}` : ''})` : '';
+  const span = e.series ? ` (${e.series}${e.from !== undefined ? ` ${e.unit === 'epoch' ? `epochs ${shownEpoch(e.from, base)}..${shownEpoch(e.to ?? e.from, base)}` : `steps ${e.from}..${e.to ?? e.from}`}` : ''})` : '';
   const obs = e.observed !== null && e.observed !== undefined && e.observed !== '' ? ` observed ${e.observed}` : '';
   const thr = e.threshold !== undefined ? ` vs ${e.threshold}` : '';
   return `${where}${span}${obs}${thr}${e.note ? ` — ${e.note}` : ''}`;
@@ -48,7 +50,7 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   for (const e of evaluationProblems(run)) out.push(`  ${e.level === 'error' ? p.red(`✖ ${e.text}`) : p.yellow(`⚠ ${e.text}`)}`);
   if (run.crash) out.push(`  ${p.red(run.crash.message.trim() ? `${run.crash.type}: ${run.crash.message}` : run.crash.type)}  ${p.dim(locationOf(run.crash, (f) => basename(f)))}`);
   const m = run.metrics;
-  const best = m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)}${m.bestEpoch !== undefined ? ` at epoch ${m.bestEpoch}` : ''})` : '';
+  const best = m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)}${m.bestEpoch !== undefined ? ` at epoch ${shownEpoch(m.bestEpoch, run.epochBase)}` : ''})` : '';
   const test = m.testAcc !== undefined ? `  test ${pct(m.testAcc)}` : '';
   const dom = m.finalDomainAcc !== undefined ? `  domain acc ${pct(m.finalDomainAcc)} (last epoch)` : '';
   out.push(`  source ${pct(m.finalSourceAcc)}  target ${pct(m.finalTargetAcc)}${best}${test}${dom}`);
@@ -63,7 +65,7 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
     const badge = paintSeverity(p, f.severity, SEVERITY_GLYPH[f.severity]);
     const sup = f.suppressed ? p.dim(' (suppressed by baseline)') : '';
     out.push(`  ${badge} ${f.ruleId.padEnd(width)}  ${f.message}${sup}`);
-    for (const e of f.evidence.slice(0, 3)) out.push(p.dim(`      evidence  ${evidenceLine(e)}`));
+    for (const e of f.evidence.slice(0, 3)) out.push(p.dim(`      evidence  ${evidenceLine(e, run.epochBase)}`));
   }
   const serious = run.findings.some((f) => f.severity !== 'info' && !f.suppressed);
   if (run.causes.length && serious) {
@@ -129,5 +131,20 @@ function attemptsLine(attempts: NonNullable<RunReport['attempts']>): string {
   const oom = crashed.filter((a) => /out ?of ?memory/i.test(`${a.crash!.type} ${a.crash!.message}`)).length;
   const extra = [killed ? `${killed} stopped by hand` : '', oom ? `${oom} out of memory` : ''].filter(Boolean).join(', ');
   const how = crashed.length ? `; ${crashed.length} ended in a traceback${extra ? ` (${extra})` : ''}` : '';
-  return `${attempts.length} runs appended in ${files}${how}; the series shown are the newest that logged numbers`;
+  const finished = attempts.filter((a) => a.status === 'finished').length;
+  const done = attempts.at(-1)?.status === 'finished' ? '; the newest finished' : finished ? `; ${finished} reached the end` : '';
+  const { runs, restarts, configs } = appendedRunCounts(attempts);
+  // separate runs (the printed config changed) vs restarts of one run (the same config again), issue 13
+  const what = !configs
+    ? `${attempts.length} attempts appended in ${files} (no config printed: read as restarts of one run)`
+    : runs === attempts.length
+      ? `${attempts.length} runs appended in ${files} (each with other hyperparameters)`
+      : runs === 1
+        ? `${attempts.length} attempts of one run appended in ${files} (the same config each time)`
+        : `${attempts.length} invocations appended in ${files}: ${runs} runs (the config changed) and ${restarts} restarts of the same config`;
+  const shown = attempts.filter((a) => Object.values(a.pointCounts).some((n) => n > 0)).at(-1);
+  const where = shown && shown.line > 0 ? `lines ${shown.line}-${shown.endLine}` : shown ? basename(shown.file) : '';
+  const which = [shown?.run !== undefined && runs > 1 ? `run ${shown.run} of ${runs}` : '', where].filter(Boolean).join(', ');
+  const others = runs > 1 ? `; the other ${runs - 1} run${runs > 2 ? 's are' : ' is'} listed in --format json (attempts), not judged` : '';
+  return `${what}${how}${done}; the series shown are the newest that logged numbers${which ? ` (${which})` : ''}${others}`;
 }

@@ -33,6 +33,8 @@ export interface RebuiltNetwork {
   numClasses: number;
   /** the engine and, for TF.js, the backend it runs on (for notes and the bench) */
   engine: string;
+  /** choices made while rebuilding that a reader should see (solved conv padding, ignored keys, engine fallback) */
+  notes?: string[];
   forward(batch: ImageBatch, signal?: AbortSignal): Promise<ForwardOutputs>;
   dispose(): Promise<void>;
 }

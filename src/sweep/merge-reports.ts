@@ -3,7 +3,7 @@
 import type { Report, RunReport, ShardJudgeOptions } from '../report/schema.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import type { Run } from '../model/types.js';
-import { isSourceOnly, pickBaselines, whyNoBaseline } from '../model/baseline-run.js';
+import { isSourceOnly, pickBaselines, whyNoBaselines } from '../understand/baseline-run.js';
 import { explainMissingBaselines } from '../report/explain-baselines.js';
 
 /** Why a set of shard reports cannot be merged; the CLI prints it as a one-line usage error. */
@@ -107,8 +107,7 @@ export async function mergeShardReports(reports: Report[], names: string[], opts
       const mine = placed.filter((p) => p.shard === index).map((p) => p.run);
       const asRuns = mine as unknown as Pick<Run, 'algorithm' | 'hyperparameters'>[];
       const sourceOnly = mine.filter((r) => isSourceOnly(r as unknown as Run));
-      pickBaselines(asRuns).forEach((b, i) => {
-        const why = b === undefined ? whyNoBaseline(asRuns[i], sourceOnly) : undefined;
+      whyNoBaselines(asRuns, sourceOnly).forEach((why, i) => {
         const at = why === undefined ? -1 : mine[i].notChecked.lastIndexOf(why);
         if (at >= 0) mine[i].notChecked.splice(at, 1);
       });

@@ -57,6 +57,12 @@ export interface FeatureEmbedding {
   seconds: number;
 }
 
+/**
+ * What a scatter of an embedding draws (the terminal scatter, the UI's t-SNE pane): a FeatureEmbedding's points, their
+ * colours, and how many there were before subsampling. A FeatureEmbedding is one; tests build the few fields alone.
+ */
+export type DrawnEmbedding = Pick<FeatureEmbedding, 'xy' | 'n' | 'domain' | 'label' | 'numClasses' | 'classNames' | 'subsampled' | 'totalPoints'>;
+
 interface Prepared {
   matrix: DenseMatrix;
   domain: Uint8Array;

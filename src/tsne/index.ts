@@ -9,5 +9,5 @@ export { stratifiedSubsample, DEFAULT_TSNE_CAP } from './subsample.js';
 export { matrixFromNdArray, takeRows, type DenseMatrix } from './matrix.js';
 export {
   embedFeatures, embedFeaturesInWorker, embedInputFromArrays, prepareFeatures, DOMAIN_SOURCE, DOMAIN_TARGET,
-  type EmbedInput, type EmbedOptions, type DomainFeatures, type FeatureEmbedding,
+  type EmbedInput, type EmbedOptions, type DomainFeatures, type FeatureEmbedding, type DrawnEmbedding,
 } from './embed-features.js';

@@ -1,11 +1,8 @@
-// A dense row-major matrix view (rows x cols over a flat typed array): the input type of PCA, kNN and t-SNE.
+// Dense row-major matrices (src/math/dense-matrix.ts, float32 or float64) as PCA, kNN and t-SNE take them.
 import type { NdArray } from '../model/ndarray.js';
+import type { DenseMatrix } from '../math/dense-matrix.js';
 
-export interface DenseMatrix {
-  data: Float64Array | Float32Array;
-  rows: number;
-  cols: number;
-}
+export type { DenseMatrix } from '../math/dense-matrix.js';
 
 /** A 2-D float NdArray (e.g. `source_features` from features.npz) as a DenseMatrix, without copying. */
 export function matrixFromNdArray(nd: NdArray, name = 'array'): DenseMatrix {

@@ -1,4 +1,5 @@
 // Seeded pseudo-random numbers (mulberry32 + Box-Muller) so every embedding is reproducible from its seed.
+import { mulberry32 } from '../math/rng.js';
 
 export interface Rng {
   /** uniform in [0, 1) */
@@ -9,16 +10,13 @@ export interface Rng {
   int(n: number): number;
 }
 
-/** mulberry32: 32-bit state, fast, good enough for initialisation and sampling (not for cryptography). */
+/**
+ * The shared mulberry32 (src/math/rng.ts) with t-SNE's own seed scrambling (seed ^ 0x9e3779b9, so its stream differs
+ * from the engine's for the same seed, as it always has), plus normals and integers.
+ */
 export function createRng(seed: number): Rng {
-  let a = (seed >>> 0) ^ 0x9e3779b9;
+  const next = mulberry32((seed >>> 0) ^ 0x9e3779b9);
   let spare: number | null = null;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
   const normal = (): number => {
     if (spare !== null) {
       const s = spare;

@@ -1,11 +1,9 @@
 // Worker-thread entry: runs one synchronous t-SNE off the main thread and posts progress and the result back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { tsne, type TsneOptions } from './tsne.js';
+import type { DenseMatrix } from './matrix.js';
 
-interface Job {
-  data: Float64Array | Float32Array;
-  rows: number;
-  cols: number;
+interface Job extends DenseMatrix {
   opts: TsneOptions;
 }
 

@@ -4,7 +4,8 @@ import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import type { Report, RunReport } from '../report/schema.js';
 import type { EvalResults } from '../model/types.js';
-import { initialState, reduce, type UiState, type Action, type TsneResult, type ExportFormat, type UiStart } from './state/ui-state.js';
+import { initialState, reduce, type UiState, type Action, type ExportFormat, type UiStart } from './state/ui-state.js';
+import type { DrawnEmbedding } from '../tsne/embed-features.js';
 import type { ReplayReport } from '../report/replay-schema.js';
 import { splitKeys } from './state/keys.js';
 import { computeLayout, findingsListWidth, type Layout } from './state/layout.js';
@@ -28,7 +29,7 @@ import { useTheme, accent, severityColour } from './theme.js';
  */
 export interface UiLoaders {
   evaluate?: (runId: string, signal?: AbortSignal) => Promise<EvalResults | null>;
-  tsne?: (runId: string, onProgress: (fraction: number) => void, signal?: AbortSignal) => Promise<TsneResult | null>;
+  tsne?: (runId: string, onProgress: (fraction: number) => void, signal?: AbortSignal) => Promise<DrawnEmbedding | null>;
   /**
    * The run's report judged again with the evaluation's results (per-class accuracy, predictions, domain probe):
    * the header's verdict and confidence, the findings and the export then say what the CLI with --eval says.

@@ -9,7 +9,6 @@ import { showControlsDeep } from '../output/terminal-safe.js';
 import type { ExportFormat } from './state/ui-state.js';
 
 export type { UiLoaders } from './App.js';
-export type { TsneResult } from './state/ui-state.js';
 export { exportPath } from './export-path.js';
 
 export interface StartUiOptions {

@@ -5,7 +5,12 @@ import type { Algorithm, HyperValue, Run } from '../model/types.js';
 import { KEY } from '../model/metric-keys.js';
 import { HYPER_NAMES, hyperLookup } from './hyper-aliases.js';
 import { tokenize } from './tokens.js';
-import { ASSUMED_DANN_NOTE } from '../model/metric-aliases.js';
+
+/**
+ * The note a reader adds when it assumed DANN from the series (metric-aliases.ts guessAlgorithm); detectAlgorithm
+ * below reads it to tell a guess from the reader's own finding.
+ */
+export const ASSUMED_DANN_NOTE = 'no algorithm named in the hyperparameters; assumed DANN-style (a discriminator accuracy is logged)';
 
 export interface AlgorithmSource {
   /** the algorithm as the run names it (e.g. "CDAN+E", "NCI") */
@@ -59,7 +64,24 @@ function fromConfig(hp: Readonly<Record<string, HyperValue>>): { algorithm: Algo
     // a named algorithm dann-doctor has no model of (e.g. "NCI") is still the run's algorithm: 'other'
     return { algorithm: hit ?? 'other', source: { name: t.value.trim(), from: 'config', detail: `config key ${t.name}` } };
   }
+  // Any other key that reads like "the adaptation method" (adv_loss, alignment_type, uda_method, da_loss ...): only a
+  // value that names a known algorithm counts there, since such keys also hold plain loss names ("bce", "mse").
+  for (const [name, value] of Object.entries(hp)) {
+    if (typeof value !== 'string' || !isMethodKey(name)) continue;
+    const hit = algorithmOfWord(value);
+    if (hit && hit !== 'framework') return { algorithm: hit, source: { name: value.trim(), from: 'config', detail: `config key ${name}` } };
+  }
   return undefined;
+}
+
+/** Words that say a setting is about the adaptation (the first half) and that it names a kind (the second half). */
+const METHOD_SUBJECT = new Set(['transfer', 'adapt', 'adaptation', 'da', 'uda', 'align', 'alignment', 'adv', 'adversarial', 'domain']);
+const METHOD_KIND = new Set(['loss', 'method', 'type', 'name', 'mode', 'algo', 'algorithm', 'kind']);
+
+/** `transfer_loss`, `adv_loss`, `da.method`, `alignmentType`: a subject word and a kind word among the key's tokens. */
+function isMethodKey(key: string): boolean {
+  const toks = tokenize(key);
+  return toks.some((t) => METHOD_SUBJECT.has(t)) && toks.some((t) => METHOD_KIND.has(t));
 }
 
 /** Folder names from the run's path, deepest first: `logs/cdan/Office31_A2W` says CDAN. */

@@ -4,12 +4,13 @@
 // Then stores each series under the canonical key its role fills, so every rule sees it.
 import type { HyperValue, Note, Run, Series } from '../model/types.js';
 import { KEY } from '../model/metric-keys.js';
-import { looksLikeFraction, normaliseMetricName } from '../model/metric-aliases.js';
-import type { SeriesRole } from './role-types.js';
+import { looksLikeFraction, normaliseMetricName } from './metric-aliases.js';
+import type { SeriesRole } from '../model/role-types.js';
 import { ASSUMED, CONVENTION, EXPLICIT, MIN_KEY_CONFIDENCE, inferRoleFromName, keyForRole, keyFromName, roleOfKey } from './infer-role.js';
 import { parseRoleSpec } from './role-spec.js';
 import { hyperLookup } from './hyper-aliases.js';
 import { tokenize } from './tokens.js';
+import { LABEL_DOMAIN_CONFIDENCE, applyFinalResults, endOfRunRole, sourceDomainValues } from './final-results.js';
 
 /** ln 2: binary cross-entropy of a discriminator at chance; a sum over source and target batches sits at 2 ln 2. */
 const LN2 = Math.log(2);
@@ -151,6 +152,24 @@ function byDomainName(c: Candidate, names: DomainNames): void {
   };
 }
 
+/**
+ * A series printed with a label equal to the config's name for the source domain (SHOT's source stage prints
+ * `Task: A` with `name_src: A`) measured the source: its evaluations are source validation, never target accuracy.
+ */
+function byLabel(c: Candidate, sourceValues: Map<string, string>): void {
+  const r = c.role;
+  if (r.from === 'user' || !c.series.labels || r.domain === 'domain-discriminator') return;
+  if (!['accuracy', 'loss', 'class-loss', 'total-loss', 'error'].includes(r.quantity)) return;
+  const hit = Object.entries(c.series.labels).find(([, v]) => sourceValues.has(v.toLowerCase()));
+  if (!hit) return;
+  c.role = {
+    ...r,
+    domain: 'source',
+    confidence: Math.max(Math.min(r.confidence, LABEL_DOMAIN_CONFIDENCE), LABEL_DOMAIN_CONFIDENCE),
+    reasons: [...r.reasons.filter((x) => !x.startsWith('assumed')), `its lines say ${hit[0]}: ${hit[1]}, the source domain (config ${sourceValues.get(hit[1].toLowerCase())})`],
+  };
+}
+
 /** An unnamed accuracy with at most this many values reads as periodic evaluations, not per-step training meters. */
 const MAX_EVALUATIONS = 50;
 
@@ -191,10 +210,10 @@ export function assignRoles(run: Run, opts: AssignRolesOptions = {}): void {
     const structured = !roleOfKey(key) && key !== s.rawName && !key.endsWith(')') && key.includes('/');
     const named = inferRoleFromName(structured ? key : s.rawName, s.granularity === 'epoch' ? 'epoch' : 'step');
     const fromKey = roleOfKey(key);
-    let role: SeriesRole = named;
+    let role: SeriesRole = s.endOfRun ? endOfRunRole(s).role : named;
     // A reader that knows its format's structure (tllib's validation Acc@1, DeepDA's columns) or a metricAliases
     // entry put the series under a canonical key its name alone would not give: that decision stands.
-    if (fromKey && keyFromName(s.rawName) !== key) {
+    if (fromKey && keyFromName(s.rawName) !== key && !s.endOfRun) {
       role = { ...fromKey, granularity: named.granularity, confidence: CONVENTION, reasons: [`read as ${key} by the reader (file structure or metricAliases)`], from: 'inferred' };
     }
     candidates.push({ series: s, role });
@@ -205,7 +224,10 @@ export function assignRoles(run: Run, opts: AssignRolesOptions = {}): void {
   const names = domainNames(run);
   if (names) for (const c of candidates) byDomainName(c, names);
   epochAccuracyIsEvaluation(candidates);
-  const explicitTarget = candidates.find(isExplicitTargetAcc);
+  const sourceValues = sourceDomainValues(run.hyperparameters);
+  if (sourceValues.size) for (const c of candidates) byLabel(c, sourceValues);
+  // an end-of-run number (test log, summary) says nothing about which domain the training log's curves measured
+  const explicitTarget = candidates.find((c) => !c.series.endOfRun && isExplicitTargetAcc(c));
   if (explicitTarget) {
     for (const c of candidates) {
       if (c === explicitTarget || c.role.quantity !== 'accuracy' || c.role.domain !== 'target') continue;
@@ -240,6 +262,8 @@ export function assignRoles(run: Run, opts: AssignRolesOptions = {}): void {
   // Which series fills each canonical key: the user's choice, then the more confident, then the one with more points
   for (const c of candidates) {
     c.key = c.role.from === 'user' || c.role.confidence >= MIN_KEY_CONFIDENCE ? keyForRole(c.role) : undefined;
+    // end-of-run results are not curves: they fill no curve key (final-results.ts reads them), unless the user says so
+    if (c.series.endOfRun && c.role.from !== 'user') c.key = undefined;
     if (c.role.quantity === 'other' && c.role.from === 'user') c.key = undefined;
   }
   // evaluation keys want one value per epoch (what the rules judge); training keys want the densest series
@@ -287,6 +311,7 @@ export function assignRoles(run: Run, opts: AssignRolesOptions = {}): void {
   for (const k of Object.keys(run.series)) delete run.series[k];
   Object.assign(run.series, out);
   refreshTargetFacts(run, before, out[KEY.valAcc]);
+  applyFinalResults(run);
   run.notes.push(...notes);
 }
 

@@ -2,6 +2,7 @@
 import type { Run } from '../model/types.js';
 import { assignRoles } from './assign-roles.js';
 import { detectAlgorithm } from './algorithm.js';
+import { groupAppendedRuns } from './appended-runs.js';
 
 export interface UnderstandOptions {
   /** raw series name -> role spec (from --map and the config file's `roles`) */
@@ -13,8 +14,10 @@ export function understandRun(run: Run, opts: UnderstandOptions = {}): void {
   assignRoles(run, { map: opts.roles });
   const from = detectAlgorithm(run);
   if (from) run.algorithmFrom = from;
+  if (run.attempts?.length) groupAppendedRuns(run.attempts);
 }
 
 export { assignRoles, describeRole } from './assign-roles.js';
 export { detectAlgorithm, ADVERSARIAL } from './algorithm.js';
-export type { SeriesRole, RoleAssignment } from './role-types.js';
+export { groupAppendedRuns, appendedRunCounts } from './appended-runs.js';
+export type { SeriesRole, RoleAssignment } from '../model/role-types.js';

@@ -1,7 +1,7 @@
 // Role of one series from its name alone (tokens and the tools' conventions), and the canonical key a role fills.
 // Run-level evidence (config, other series, value ranges) is combined in assign-roles.ts.
 import { KEY } from '../model/metric-keys.js';
-import type { RoleDomain, RoleQuantity, RoleSplit, SeriesRole } from './role-types.js';
+import type { RoleDomain, RoleQuantity, RoleSplit, SeriesRole } from '../model/role-types.js';
 import { granularityMarker, tokenize } from './tokens.js';
 import * as W from './lexicon.js';
 
@@ -170,7 +170,7 @@ export function roleOfKey(key: string): Pick<SeriesRole, 'domain' | 'quantity' |
   }
 }
 
-/** Canonical key from the name alone, or undefined (used by readers through model/metric-aliases canonicalKey). */
+/** Canonical key from the name alone, or undefined (used by readers through metric-aliases.ts canonicalKey). */
 export function keyFromName(raw: string): string | undefined {
   const r = inferRoleFromName(raw);
   return r.confidence >= MIN_KEY_CONFIDENCE ? keyForRole(r) : undefined;

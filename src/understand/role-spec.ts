@@ -1,7 +1,7 @@
 // What a user may write after `--map NAME=` or in the config file's `roles`: a short role name, a canonical key,
 // a domain/quantity/split triple, or `ignore`.
 import { KEY } from '../model/metric-keys.js';
-import type { RoleDomain, RoleQuantity, RoleSplit } from './role-types.js';
+import type { RoleDomain, RoleQuantity, RoleSplit } from '../model/role-types.js';
 import { roleOfKey } from './infer-role.js';
 
 export type RoleSpec = { ignore: true } | { ignore?: false; domain: RoleDomain; quantity: RoleQuantity; split: RoleSplit };

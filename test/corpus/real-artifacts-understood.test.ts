@@ -17,6 +17,7 @@ function report(caseName: string): R[] {
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout).runs as R[];
 }
+const findings = (r: R) => (r as R & { findings: { ruleId: string; message: string }[] }).findings;
 const kind = (r: R) => (typeof r.verdict === 'string' ? r.verdict : r.verdict?.kind);
 const near = (a: number | undefined, b: number, tol = 0.01) => assert.ok(a !== undefined && Math.abs(a - b) <= tol, `${a} vs ${b}`);
 const run = (runs: R[], suffix: string) => {
@@ -110,12 +111,47 @@ test('W&B: bnb7rj6y killed (no exit record) with val acc falling to 1.0; qlypj1l
   near(probe.metrics.finalTargetAcc, 79.87);
 });
 
-test('tllib + Kedro final outputs: best_params read (lr 0.0375, trade_off 1.926); no curves: not judged', () => {
-  const r = run(report('tllib-kedro-dann-digits-final'), 'dann/lenet');
+test('tllib + Kedro final outputs: best_params read (lr 0.0375, trade_off 1.926); metrics.json test_acc 98.22 vs source-only 98.11: no gain', () => {
+  const runs = report('tllib-kedro-dann-digits-final');
+  const r = run(runs, 'dann/lenet');
   near(r.hyperparameters.lr as number, 0.0375, 1e-4);
   near(r.hyperparameters.trade_off as number, 1.926, 1e-3);
   assert.equal(r.algorithm, 'dann');
-  assert.equal(kind(r), 'not-judged');
+  // metrics.json: {"test_acc": 98.22048950195312, ...}; source_only/lenet/metrics.json: "test_acc": 98.11...
+  near(r.metrics.testAcc, 98.22);
+  const so = run(runs, 'source_only/lenet');
+  near(so.metrics.testAcc, 98.11);
+  const f = findings(r).find((x) => x.ruleId === 'no-adaptation-gain');
+  assert.ok(f, 'DANN is +0.11 points over its source-only run');
+  assert.match(f!.message, /98\.2% .* \+0\.1 points from the source-only baseline .*source_only\/lenet \(98\.1%\)/);
+  assert.equal(kind(r), 'problems');
+});
+
+test('Deep CORAL: results_summary.txt states the source-only target accuracy 0.8971; lambda 1 and 100 end below it (negative transfer)', () => {
+  const runs = report('coral-colored-mnist-negative-transfer');
+  for (const [suffix, after, gain] of [['outputs/coral', 88.45, '-1.3'], ['outputs/coral_l100', 87.82, '-1.9']] as const) {
+    const r = run(runs, suffix);
+    near(r.metrics.testAcc, after); // target_acc_after
+    const f = findings(r).find((x) => x.ruleId === 'no-adaptation-gain');
+    assert.ok(f, `${suffix}: negative transfer is a problem`);
+    assert.ok(f!.message.includes(`${gain} points from the source-only baseline stated in results_summary.txt as target_acc_before (89.7%)`), f!.message);
+    assert.equal(kind(r), 'problems');
+  }
+  near(run(runs, 'outputs/upper_bound').metrics.testAcc, 99.07); // target_test_acc_UB: 0.9907
+});
+
+test('SHOT source stage: its "Accuracy" is source validation (Task: A = name_src, 91.49 at the end); log_test.txt holds 78.71 for AD and AW', () => {
+  const runs = report('shot-office31-a2d-a2w');
+  const src = run(runs, 'source/uda/office/A') as R & { evaluations: { phase: string; domain: string; acc1?: number; labels?: Record<string, string> }[] };
+  near(src.metrics.finalSourceAcc, 91.49);
+  assert.equal(src.metrics.finalTargetAcc, undefined);
+  const tests = src.evaluations.filter((e) => e.phase === 'test' && e.domain === 'target').map((e) => [e.labels?.Task, e.acc1]);
+  assert.deepEqual(tests, [['AD', 78.71], ['AW', 78.71]]);
+  // A->D is measured against 78.71 (its README: a healthy adaptation), not against the source validation 91.49
+  const ad = run(runs, 'office/AD') as R & { checked: string[] };
+  assert.equal(findings(ad).filter((x) => x.ruleId === 'no-adaptation-gain').length, 0);
+  assert.ok(ad.checked.some((c) => c.includes('(78.71% -> 92.77%)') || /78\.7% -> 92\.8%/.test(c)), ad.checked.join('\n'));
+  assert.equal(kind(ad), 'ok');
 });
 
 test('CDAN appended log: the algorithm is CDAN from the printed config, not the framework', () => {
@@ -128,4 +164,37 @@ test('SHOT target stages: task accuracy 92.77 (A->D) and 88.93 (A->W) at the end
   near(run(runs, 'office/AD').metrics.finalTargetAcc, 92.77);
   near(run(runs, 'office/AW').metrics.finalTargetAcc, 88.93);
   assert.equal(run(runs, 'office/AD').algorithm, 'shot');
+});
+
+type Attempt = { status: string; run?: number; changed?: string[]; config?: Record<string, unknown>; crash?: { type: string } };
+const attemptsOf = (r: R) => (r as R & { attempts?: Attempt[] }).attempts ?? [];
+
+test('DomainBed out.txt: 11 invocations, each with other Args than the one before (data_dir, dataset, task, algorithm, batch_size...): 11 separate runs; 3 killed, 7 crashed, the newest finished (done)', () => {
+  const a = attemptsOf(report('domainbed-nci-pacs-uda')[0]!);
+  assert.equal(a.length, 11);
+  assert.deepEqual(a.map((x) => x.run), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  // read by hand off the Args: blocks: 1->2 data_dir, 3->4 dataset (RotatedMNIST -> PACS), 6->7 algorithm (nci -> NCI)
+  assert.ok(a[1].changed!.includes('args.data_dir'));
+  assert.ok(a[3].changed!.includes('args.dataset'));
+  assert.ok(a[6].changed!.includes('args.algorithm'));
+  assert.equal(a.filter((x) => x.status === 'killed').length, 3);
+  assert.equal(a.filter((x) => x.status === 'crashed').length, 7);
+  assert.equal(a[10].status, 'finished');
+});
+
+test('CDAN appended log.txt: a changed method or seed starts a new run; the same config printed again is a restart', () => {
+  const a = attemptsOf(report('cdan-appended-log-office31-d2a')[0]!);
+  assert.equal(a.length, 64);
+  for (let i = 1; i < a.length; i++) {
+    const m0 = a[i - 1].config?.method;
+    const m1 = a[i].config?.method;
+    if (m0 !== m1) assert.ok(a[i].run! > a[i - 1].run! && a[i].changed!.includes('method'), `invocation ${i + 1}: ${m0} -> ${m1}`);
+    const s0 = a[i - 1].config?.['loss.seed'];
+    const s1 = a[i].config?.['loss.seed'];
+    if (s0 !== s1) assert.ok(a[i].run! > a[i - 1].run!, `invocation ${i + 1}: seed ${s0} -> ${s1}`);
+  }
+  // invocations 5..10 print the same config (CDAN+E, no seed key yet) and are restarts of one run
+  assert.equal(new Set(a.slice(4, 10).map((x) => x.run)).size, 1);
+  const runs = new Set(a.map((x) => x.run)).size;
+  assert.ok(runs > 3 && runs < 64, `${runs} runs`);
 });

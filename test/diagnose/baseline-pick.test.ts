@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pickBaselines, whyNoBaseline } from '../../src/model/baseline-run.js';
+import { pickBaselines, whyNoBaseline } from '../../src/understand/baseline-run.js';
 import { diagnose } from '../../src/index.js';
 import { FIXTURES } from '../helpers/shared.js';
 

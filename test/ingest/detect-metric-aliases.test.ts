@@ -1,7 +1,7 @@
 // Tests for the metric-name table readers and detection rely on: canonical keys, config aliases, series building.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalKey, loadMetricAliases, buildSeries, parseNumber, guessAlgorithm, isEpochLevelName } from '../../src/model/metric-aliases.js';
+import { canonicalKey, loadMetricAliases, buildSeries, parseNumber, guessAlgorithm, isEpochLevelName } from '../../src/understand/metric-aliases.js';
 import { KEY } from '../../src/model/metric-keys.js';
 
 test('names the other tools write map onto canonical keys (issue 4 list)', () => {

@@ -26,7 +26,10 @@ test('DeepDA epoch fields: with and without a colon (test_loss has none)', () =>
 test('DeepDA finished log: per-epoch series (0-based), Namespace hyperparameters, Transfer result = best', async () => {
   const truth = JSON.parse(readFileSync(join(SHARED_RUNS, 'truth.json'), 'utf8')).healthy;
   const f = await readDeepdaLog(join(TL, 'deepda_DANN_clean2rotated.txt'));
-  assert.deepEqual([f.format, f.status, f.algorithm, f.epochsCompleted, f.itersPerEpoch], ['deepda-log', 'finished', 'dann', 15, 300]);
+  // the reader names the framework; src/understand/algorithm.ts reads transfer_loss='adv' (test/understand/algorithm-keys.test.ts)
+  assert.deepEqual([f.format, f.status, f.algorithm, f.epochsCompleted, f.itersPerEpoch], ['deepda-log', 'finished', 'deepda', 15, 300]);
+  // `Epoch: [ 1/15]` .. `[15/15]`: 1-based in the log, 0-based indices in the series, the log's total kept
+  assert.deepEqual([f.epochBase, f.epochsPlanned], [1, 15]);
   const val = seriesOf(f, 'val/acc1');
   assert.deepEqual([val.rawName, val.granularity, val.unit], ['test_acc', 'epoch', 'percent']);
   assert.deepEqual(val.points.map((p) => p.step), [...Array(15).keys()]);

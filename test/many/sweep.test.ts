@@ -8,6 +8,10 @@ import { triageTable, renderTriageText, renderTriageMarkdown, renderSeedGroupsTe
 import { diagnoseMany, workerCount } from '../../src/pipeline/diagnose-many.js';
 import { groupBySeed, compareSeedGroups } from '../../src/seeds/index.js';
 import { hasShared } from '../helpers/shared.js';
+import { renderText } from '../../src/reporters/text.js';
+import { renderMarkdown } from '../../src/reporters/markdown.js';
+import { renderSarif } from '../../src/reporters/sarif.js';
+import { RULES } from '../../rules/index.js';
 import { makeSweep, type Sweep } from './sweep-fixture.js';
 
 let sweep: Sweep;
@@ -94,6 +98,21 @@ test('triage text and Markdown renderings', () => {
   assert.match(renderTriageText(t, { color: true }), /\u001b\[3[123]m/);
   const md = renderTriageMarkdown(t);
   assert.equal(md.split('\n').filter((l) => l.startsWith('| ')).length, 12);
+});
+
+test('a sweep kept as run summaries (--format text/markdown/sarif) renders exactly what the full reports render', async () => {
+  // worker path with tiny batches, so summaries cross threads and the cross-worker re-judging is summarised too
+  const slim = await diagnoseMany([sweep.root], { concurrency: 2, detail: 'summary' }, { minRunsPerWorker: 1, batchRuns: 2 });
+  assert.equal(slim.runs.length, sequential.runs.length);
+  // the bulk is gone: no run keeps its series, logged evaluations or per-class tables
+  for (const r of slim.runs) assert.deepEqual([r.series.length, r.evaluations.length, r.perClass.length, r.checks], [0, 0, 0, undefined]);
+  assert.ok(sequential.runs.some((r) => r.series.length > 0 && r.perClass.length > 0), 'the full reports do have them');
+  // evaluation durations are measured per run: the only thing allowed to differ
+  const noTimes = (t: string) => t.replace(/\d+(\.\d+)? s\b/g, '# s');
+  assert.equal(noTimes(renderText(slim, { color: false, verboseNotes: true, allRuns: true })), noTimes(renderText(sequential, { color: false, verboseNotes: true, allRuns: true })));
+  assert.equal(noTimes(renderMarkdown(slim)), noTimes(renderMarkdown(sequential)));
+  const sarif = (r: Report) => renderSarif(r, RULES.map((x) => x.meta), { baseDir: sweep.root, toolVersion: 'x' });
+  assert.equal(sarif(slim), sarif(sequential));
 });
 
 test('seed groups: the healthy config and its two re-seeded copies form one group with mean 85.778', () => {

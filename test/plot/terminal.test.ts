@@ -52,9 +52,11 @@ test('sparkline: scaled to the range, bucketed to a width, NaN shown', () => {
 test('tsneOfFeatureDump (the UI loader) embeds the healthy dump on a worker with rising progress', { skip: hasShared ? false : 'needs ../shared/runs' }, async () => {
   const fractions: number[] = [];
   const r = await tsneOfFeatureDump(join(SHARED_RUNS, 'healthy', 'features.npz'), { maxPoints: 100, onProgress: (f) => fractions.push(f) });
-  assert.equal(r.points.length, 200);
-  assert.equal(r.capped, 450, '100 of 450 points');
-  assert.equal(r.domains.filter((d) => d === 1).length + r.domains.filter((d) => d === 0).length, 100);
+  assert.equal(r.n, 100);
+  assert.equal(r.xy.length, 200);
+  assert.ok(r.subsampled);
+  assert.equal(r.totalPoints, 450, '100 of 450 points');
+  assert.equal(r.domain.filter((d) => d === 1).length + r.domain.filter((d) => d === 0).length, 100);
   assert.ok(fractions.length > 3 && fractions.at(-1) === 1);
   assert.ok(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]), 'progress never goes back');
 });

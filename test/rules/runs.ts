@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Run, Point, Series, HyperValue } from '../../src/model/types.js';
 import { discoverRuns } from '../../src/discover/discover-runs.js';
 import { loadRun } from '../../src/pipeline/load-run.js';
-import { unitOf } from '../../src/model/metric-aliases.js';
+import { unitOf } from '../../src/understand/metric-aliases.js';
 import { KEY } from '../../src/model/metric-keys.js';
 import { SHARED_RUNS, SHARED_REAL_LOGS } from '../helpers/shared.js';
 

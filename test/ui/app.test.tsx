@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { renderApp, KEYS } from './render.js';
 import { reportOf, labelShiftRun, healthyRun, divergedRun } from './report-fixtures.js';
 import type { EvalResults } from '../../src/model/types.js';
-import type { TsneResult } from '../../src/ui/state/ui-state.js';
+import type { DrawnEmbedding } from '../../src/tsne/embed-features.js';
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
@@ -141,18 +141,22 @@ test('a failed evaluation says so in the header and leaves the rest usable', asy
   await r.waitFor('▸ ⚠ target-acc-degrading');
 });
 
-function twoClusters(): TsneResult {
+function twoClusters(): DrawnEmbedding {
   // source points (domain 0) on the left, target (1) on the right; classes 0 and 1 split top/bottom
   return {
-    points: new Float32Array([0, 0, 0, 10, 1, 0, 1, 10, 20, 0, 20, 10]),
-    labels: new Int32Array([0, 1, 0, 1, 0, 1]),
-    domains: new Uint8Array([0, 0, 0, 0, 1, 1]),
+    xy: new Float64Array([0, 0, 0, 10, 1, 0, 1, 10, 20, 0, 20, 10]),
+    n: 6,
+    label: new Int32Array([0, 1, 0, 1, 0, 1]),
+    domain: new Uint8Array([0, 0, 0, 0, 1, 1]),
+    numClasses: 2,
     classNames: ['zero', 'one'],
+    subsampled: false,
+    totalPoints: 6,
   };
 }
 
 test('t-SNE: progress while computing (rest of the UI usable), then the scatter by class; d/c toggle colouring', async (t) => {
-  const ts = deferred<TsneResult | null>();
+  const ts = deferred<DrawnEmbedding | null>();
   let progress!: (f: number) => void;
   const r = await renderApp(reportOf(labelShiftRun()), { load: { tsne: (_id, onProgress) => { progress = onProgress; return ts.promise; } } });
   t.after(() => r.unmount());

@@ -33,9 +33,13 @@ test('frames carry colour codes with colour on and none with colour off; badges 
 test('t-SNE with colour: braille dots from src/plot/terminal-scatter; under NO_COLOR: glyphs instead', async (t) => {
   const { renderApp, plain } = await import('./render.js');
   const tsne = {
-    points: new Float32Array([0, 0, 0, 10, 1, 0, 1, 10, 20, 0, 20, 10]),
-    labels: new Int32Array([0, 1, 0, 1, 0, 1]),
-    domains: new Uint8Array([0, 0, 0, 0, 1, 1]),
+    xy: new Float64Array([0, 0, 0, 10, 1, 0, 1, 10, 20, 0, 20, 10]),
+    n: 6,
+    label: new Int32Array([0, 1, 0, 1, 0, 1]),
+    domain: new Uint8Array([0, 0, 0, 0, 1, 1]),
+    numClasses: 2,
+    subsampled: false,
+    totalPoints: 6,
   };
   const on = await renderApp(reportOf(labelShiftRun()), { color: true, load: { tsne: async () => tsne } });
   t.after(() => on.unmount());

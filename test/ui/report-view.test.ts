@@ -33,7 +33,7 @@ test('per-class view from the log: the last epoch table (label_shift, lines 394-
   assert.equal(v.target![7], 9.090909004211426);
   assert.equal(v.target![6], 100.0);
   assert.equal(v.source, undefined, 'the log has no source per-class table');
-  assert.match(v.targetFrom!, /log val epoch 14 \(train-2026-11-27-18_38_15\.txt:394\)/);
+  assert.match(v.targetFrom!, /log val table, epoch 14 at train-2026-11-27-18_38_15\.txt:394/);
   assert.equal(perClassView(healthyRun(), undefined), null, 'no table, no evaluation: unknown');
 });
 

@@ -67,7 +67,7 @@ test('Enter zooms the focused pane and Esc unzooms before anything else; Esc on 
 });
 
 test('a late t-SNE progress tick does not turn a finished embedding back into "loading"', () => {
-  const value = { points: new Float32Array([0, 0]), labels: new Int32Array([0]), domains: new Uint8Array([0]) };
+  const value = { xy: new Float64Array([0, 0]), n: 1, label: new Int32Array([0]), domain: new Uint8Array([0]), numClasses: 1, subsampled: false, totalPoints: 1 };
   const s = run(single, [
     { type: 'tsneStarted', runId: 'label_shift' },
     { type: 'tsneProgress', runId: 'label_shift', fraction: 0.5 },

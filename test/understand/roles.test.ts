@@ -9,7 +9,7 @@ import { main } from '../../src/cli.js';
 import { FIXTURES } from '../helpers/shared.js';
 import { inferRoleFromName, keyFromName } from '../../src/understand/infer-role.js';
 import { hyperLookup, HYPER_NAMES } from '../../src/understand/hyper-aliases.js';
-import { isSourceOnly } from '../../src/model/baseline-run.js';
+import { isSourceOnly } from '../../src/understand/baseline-run.js';
 import { parseConfigText } from '../../src/ingest/config/read-config.js';
 import { KEY } from '../../src/model/metric-keys.js';
 

@@ -56,3 +56,4 @@ export function statusFromPlannedEpochs(
   if (epochsValidated >= planned) return { status: 'finished', note: { level: 'info', file, message: `status inferred: ${epochsValidated} of ${planned} planned epochs (${name}) reached validation` } };
   return { status: 'incomplete', note: { level: 'info', file, message: `only ${epochsValidated} of ${planned} planned epochs (${name}) reached validation: the run stopped early or is still running` } };
 }
+

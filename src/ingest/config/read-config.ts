@@ -1,12 +1,12 @@
 // Reads a run's configuration files found beside its logs (config.yaml/.json, args.json/.txt, hparams.yaml, opts.yaml,
 // W&B config.yaml, Hydra .hydra/config.yaml, best_params.json ...) into flat hyperparameters. Safe loading only: YAML
 // tags such as `!!python/object` are never executed; pickled-object internals (`_modules`, `_buffers`) are dropped.
-import { readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, sep } from 'node:path';
 import { loadYaml } from '../lazy-yaml.js';
 import type { HyperValue, Note, RunFragment } from '../../model/types.js';
 import { parseNamespace } from '../common/python-literal.js';
-import { parseNumber } from '../../model/metric-aliases.js';
+import { parseNumber } from '../../understand/metric-aliases.js';
 
 /** File names that hold a run's configuration, in the order their values win. */
 export const CONFIG_FILE_NAMES = [
@@ -114,15 +114,32 @@ export async function parseConfigText(name: string, text: string): Promise<Recor
   return parseKeyValueText(text);
 }
 
-/** The configuration files (CONFIG_FILE_NAMES) present in `dir`. */
+/**
+ * The configuration files (CONFIG_FILE_NAMES) present in `dir`, in CONFIG_FILE_NAMES order. One directory listing
+ * instead of a stat per name: a stat of a missing file throws, and 22 of them per run directory cost ~0.6 ms of a
+ * sweep's per-run CPU. Names still match exactly, and a listed name counts only when it is a file (links followed).
+ */
 export async function configFilesIn(dir: string): Promise<string[]> {
+  const listings = new Map<string, Promise<Set<string>>>();
+  const listing = (d: string) => {
+    let l = listings.get(d);
+    if (!l) listings.set(d, (l = readdir(d).then((names) => new Set(names), () => new Set<string>())));
+    return l;
+  };
   const out: string[] = [];
   for (const name of CONFIG_FILE_NAMES) {
-    const file = join(dir, name);
+    const parts = name.split(sep);
+    let at = dir;
+    let present = true;
+    for (const part of parts) {
+      if (!(await listing(at)).has(part)) { present = false; break; }
+      at = join(at, part);
+    }
+    if (!present) continue;
     try {
-      if ((await stat(file)).isFile()) out.push(file);
+      if ((await stat(at)).isFile()) out.push(at);
     } catch {
-      /* not there */
+      /* vanished or unreadable */
     }
   }
   return out;

@@ -7,12 +7,12 @@
 import { basename } from 'node:path';
 import { readLines } from '../common/read-lines.js';
 import { CrashTracker } from '../textlogs/crash.js';
-import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../understand/metric-aliases.js';
 import { scanLine, type ScannedField } from './scan-line.js';
 import { isOutOfMemory, killedByLine, statusOfCrash } from './outcome.js';
 import { MAX_POINTS_PER_SERIES } from '../common/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
-import type { CrashInfo, HyperValue, Note, Point, RunAttempt, RunFragment, RunStatus } from '../../model/types.js';
+import type { CrashInfo, HyperValue, Note, Point, RunAttempt, RunFragment, RunStatus, Series } from '../../model/types.js';
 
 /** Names of a progress counter (the line's x-axis). Finest first: an iteration counter beats an epoch counter. */
 const ITER_COUNTER = /^(iter|iters|iteration|iterations|it|itr|step|steps|global[ _]step|batch|global_step|update|updates)$/i;
@@ -35,6 +35,46 @@ const PROSE_KEY = /['"`]|\.py\b|\//;
 const MAX_KEY_WORDS = 6;
 /** Keys of this length or longer with one point are prose numbers, not metrics. */
 const MIN_POINTS_PER_SERIES = 2;
+/**
+ * A text field on a metric line (`Task: AD`, `phase: val`) labels what the numbers measured when its key is a short
+ * name and its value one short word: longer values are prose or paths, not a task or split name.
+ */
+const MAX_LABEL_KEY_WORDS = 3;
+const MAX_LABEL_VALUE_CHARS = 24;
+
+/** The labels of one line: its short `key: word` text fields. */
+export function lineLabels(texts: readonly { key: string; text: string }[]): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const { key, text } of texts) {
+    if (PROSE_KEY.test(key) || key.split(' ').length > MAX_LABEL_KEY_WORDS) continue;
+    if (text.length > MAX_LABEL_VALUE_CHARS || /\s|['"`/\\]/.test(text) || isNumberToken(text)) continue;
+    (out ??= {})[key] = text;
+  }
+  return out;
+}
+
+/**
+ * One metric's points split by the labels that change between its lines (`Task: AD` then `Task: AW` in SHOT's
+ * log_test.txt: two evaluations of different tasks, not one curve). Labels every point shares are the series' labels.
+ */
+export function splitByLabels(points: readonly Point[], labelsOf: (p: Point) => Record<string, string> | undefined): { points: Point[]; labels?: Record<string, string>; varying: string[] }[] {
+  const values = new Map<string, Set<string>>();
+  for (const p of points) for (const [k, v] of Object.entries(labelsOf(p) ?? {})) (values.get(k) ?? values.set(k, new Set()).get(k)!).add(v);
+  const shared = (k: string) => points.every((p) => labelsOf(p)?.[k] !== undefined);
+  const varying = [...values].filter(([k, vs]) => vs.size > 1 || !shared(k)).map(([k]) => k);
+  const constant = Object.fromEntries([...values].filter(([k]) => !varying.includes(k)).map(([k, vs]) => [k, [...vs][0]]));
+  const groups = new Map<string, Point[]>();
+  for (const p of points) {
+    const l = labelsOf(p) ?? {};
+    const sig = JSON.stringify(varying.map((k) => l[k] ?? null));
+    (groups.get(sig) ?? groups.set(sig, []).get(sig)!).push(p);
+  }
+  return [...groups].map(([sig, pts]) => {
+    const vals = JSON.parse(sig) as (string | null)[];
+    const labels = { ...constant, ...Object.fromEntries(varying.flatMap((k, i) => (vals[i] === null ? [] : [[k, vals[i]!]]))) };
+    return { points: pts, ...(Object.keys(labels).length ? { labels } : {}), varying: varying.filter((_, i) => vals[i] !== null) };
+  });
+}
 
 interface Invocation {
   index: number;
@@ -168,6 +208,8 @@ export async function readConsoleLog(file: string, opts: ConsoleOptions = {}): P
     invocations.push(cur);
     crashTracker = new CrashTracker(file);
   };
+  const pointLabels = new WeakMap<Point, Record<string, string>>();
+  let lineLabel: Record<string, string> | undefined;
   const addField = (inv: Invocation, key: string, value: number, step: number, lineNo: number, epoch?: number): void => {
     // bounded memory: past the budget keep every stride-th value, and every non-finite one (a NaN is a symptom)
     const th = inv.thinning.get(key) ?? inv.thinning.set(key, { stride: 1, seen: 0 }).get(key)!;
@@ -175,6 +217,7 @@ export async function readConsoleLog(file: string, opts: ConsoleOptions = {}): P
     if (!keep) return;
     const p: Point = { step, value, line: lineNo };
     if (epoch !== undefined) p.epoch = epoch;
+    if (lineLabel) pointLabels.set(p, lineLabel);
     const list = inv.points.get(key) ?? inv.points.set(key, []).get(key)!;
     list.push(p);
     if (list.length > MAX_POINTS_PER_SERIES) {
@@ -254,7 +297,8 @@ export async function readConsoleLog(file: string, opts: ConsoleOptions = {}): P
     }
     // 5. key/value numbers (a library warning names a file:line and a version, never a metric)
     if (!/\d|nan|inf/i.test(t) || WARNING_LINE.test(t)) continue;
-    const { fields: scanned } = scanLine(t);
+    const { fields: scanned, texts } = scanLine(t);
+    lineLabel = lineLabels(texts);
     const fields = scanned.filter((f) => !PROSE_KEY.test(f.key) && f.key.split(' ').length <= MAX_KEY_WORDS);
     const named = fields.filter((f) => f.key !== '');
     if (named.length === 0 && !fields.some((f) => f.total !== undefined)) continue;
@@ -284,6 +328,7 @@ export async function readConsoleLog(file: string, opts: ConsoleOptions = {}): P
       added++;
     }
     if (added > 0) cur.metricLines++;
+    lineLabel = undefined;
   }
   if (lastLineNo > 0) cur.endLine = Math.max(cur.endLine, lastLineNo);
 
@@ -330,13 +375,30 @@ export async function readConsoleLog(file: string, opts: ConsoleOptions = {}): P
     return frag;
   }
   const raws: RawSeries[] = [];
+  const labelled: Series[] = [];
+  const constantLabels = new Map<string, Record<string, string>>();
   for (const [key, points] of chosen.points) {
-    if (points.length < MIN_POINTS_PER_SERIES && chosen.metricLines >= MIN_POINTS_PER_SERIES) continue;
     const gran = chosen.granularity === 'epoch' || isEpochLevelName(key, canonicalKey(key, opts.metricAliases)) ? 'epoch' : 'iteration';
-    raws.push({ rawName: key, file, granularity: gran, points });
+    const groups = splitByLabels(points, (p) => pointLabels.get(p));
+    if (groups.length === 1) {
+      if (points.length < MIN_POINTS_PER_SERIES && chosen.metricLines >= MIN_POINTS_PER_SERIES) continue;
+      raws.push({ rawName: key, file, granularity: gran, points });
+      if (groups[0].labels) constantLabels.set(key, groups[0].labels);
+      continue;
+    }
+    // one series per task the lines name: the key says which, the name stays as written (its words give the role)
+    for (const g of groups) {
+      const one = buildSeries([{ rawName: key, file, granularity: gran, points: g.points }], opts.metricAliases).series[0];
+      const which = g.varying.map((k) => `${k}: ${g.labels![k]}`).join(', ');
+      labelled.push({ ...one, key: `${key} [${which}]`, ...(g.labels ? { labels: g.labels } : {}) });
+    }
   }
   const built = buildSeries(raws, opts.metricAliases);
-  frag.series = built.series;
+  for (const s of built.series) {
+    const l = constantLabels.get(s.rawName);
+    if (l) s.labels = l;
+  }
+  frag.series = [...built.series, ...labelled];
   notes.push(...built.notes);
   const g = guessAlgorithm(frag.hyperparameters, built.series.map((s) => s.key), file);
   if (g.algorithm) frag.algorithm = g.algorithm;

@@ -4,12 +4,12 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InputError, inputErrorFromFs } from '../input-error.js';
-import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../understand/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
 import { readHparamsYaml, statusFromPlannedEpochs } from '../common/hparams.js';
 import { PointBuffer } from '../common/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
-import type { Evaluation, HyperValue, Note, Point, RunAttempt, RunFragment, RunSourceFormat } from '../../model/types.js';
+import type { AttemptReach, Evaluation, HyperValue, Note, Point, RunAttempt, RunFragment, RunSourceFormat } from '../../model/types.js';
 
 /** DeepDA's train_log.csv columns (code/DeepDA/main.py writes `%.6f` of these three, no header). */
 export const DEEPDA_COLUMNS = ['cls_loss', 'transfer_loss', 'total_loss'] as const;
@@ -121,7 +121,12 @@ export async function readCsvLog(file: string, opts: CsvReadOptions = {}): Promi
   let firstX: number | undefined;
   let headerAt: number | undefined;
   let lastXOf: (number | undefined)[] = [];
+  // where each attempt's rows reached: its status is read from it against the plan (understand/appended-runs)
+  const ranges: AttemptReach[] = [];
+  let range: AttemptReach = {};
   const startAttempt = (line: number): void => {
+    ranges.push(range);
+    range = {};
     attempts.push({ file, line: attemptFirst || 1, endLine: attemptLast, index: attempts.length + 1, status: 'unknown', pointCounts: Object.fromEntries(cols.filter((c) => c.buf.total > 0).map((c) => [c.name, c.buf.total])) });
     for (const c of cols) c.buf = new PointBuffer(opts.maxPointsPerSeries);
     attemptFirst = line;
@@ -177,6 +182,11 @@ export async function readCsvLog(file: string, opts: CsvReadOptions = {}): Promi
         for (let i = 0; i < Math.min(row.length, header.length); i++) if (row[i] !== '') lastXOf[i] = x;
       }
       attemptLast = line;
+      if (epochIndex !== undefined && kind !== 'deepda-csv') {
+        range.firstEpoch ??= epochIndex;
+        range.lastEpoch = Math.max(range.lastEpoch ?? -Infinity, epochIndex);
+      }
+      range.lastStep = step;
       for (let i = 0; i < Math.min(row.length, header.length); i++) {
         if (i === stepIdx || i === epochIdx || i === timeIdx) continue;
         const cell = row[i];
@@ -199,6 +209,7 @@ export async function readCsvLog(file: string, opts: CsvReadOptions = {}): Promi
   }
   if (kind === undefined) throw new InputError(file, 'empty CSV file');
   if (attempts.length > 0) {
+    ranges.push(range);
     attempts.push({ file, line: attemptFirst, endLine: attemptLast, index: attempts.length + 1, status: 'unknown', pointCounts: Object.fromEntries(cols.filter((c) => c.buf.total > 0).map((c) => [c.name, c.buf.total])) });
     notes.push({ level: 'warn', file, line: attemptFirst, message: `${attempts.length} runs appended in this file (header re-printed or the step starting over); the run's series are the newest (from line ${attemptFirst}), the others are earlier attempts` });
   }
@@ -243,6 +254,7 @@ export async function readCsvLog(file: string, opts: CsvReadOptions = {}): Promi
   else if (kind === 'deepda-csv') frag.algorithm = 'deepda';
   if (g.note) frag.notes!.push(g.note);
   addEvaluations(frag, file);
+  attempts.forEach((a, i) => { if (ranges[i]) a.reached = ranges[i]; });
   const st = statusFromPlannedEpochs(frag.hyperparameters, frag.epochsCompleted, file);
   if (st.status) frag.status = st.status;
   if (st.note) frag.notes!.push(st.note);

@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { readLines } from '../common/read-lines.js';
 import { InputError, inputErrorFromFs } from '../input-error.js';
-import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../understand/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
 import { statusFromPlannedEpochs } from '../common/hparams.js';
 import { PointBuffer } from '../common/point-buffer.js';
@@ -96,9 +96,12 @@ export async function readJsonlLog(file: string, opts: ReadOptions = {}): Promis
   let lastRowLine = 0;
   const lastStepOf = new Map<string, number>();
   let pendingConfig: { values: Record<string, HyperValue>; line: number } | undefined;
+  let firstEpoch: number | undefined;
+  let lastEpoch: number | undefined;
   const closeAttempt = (endLine: number): void => {
     attempts.push({
       file, line: attemptStart, endLine, index: attempts.length + 1, status: 'unknown',
+      reached: { ...(firstEpoch !== undefined ? { firstEpoch, lastEpoch } : {}), ...(lastStep !== undefined ? { lastStep } : {}) },
       ...(hyper ? { config: hyper } : {}),
       pointCounts: Object.fromEntries([...series].map(([k, b]) => [k, b.total])),
     });
@@ -173,10 +176,16 @@ export async function readJsonlLog(file: string, opts: ReadOptions = {}): Promis
       attemptStart = pendingConfig?.line ?? no;
       pendingConfig = undefined;
       firstStep = undefined;
+      firstEpoch = undefined;
+      lastEpoch = undefined;
     }
     if (attemptStart === 0) attemptStart = hyperLine ?? no;
     firstStep ??= s;
     lastStep = s;
+    if (epoch !== undefined) {
+      firstEpoch ??= epoch;
+      lastEpoch = Math.max(lastEpoch ?? -Infinity, epoch);
+    }
     lastRowLine = no;
     for (const k of flat.keys()) lastStepOf.set(k, s);
     for (const [k, v] of flat) {

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { loadYaml } from '../lazy-yaml.js';
 import { readLines } from '../common/read-lines.js';
 import { InputError, inputErrorFromFs } from '../input-error.js';
-import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../understand/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
 import type { HyperValue, Note, Point, RunFragment, RunStatus } from '../../model/types.js';

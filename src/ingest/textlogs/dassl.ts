@@ -2,7 +2,7 @@
 // per-class blocks (`* accuracy: 73.0%`), `Finish training`.
 import { loadYaml } from '../lazy-yaml.js';
 import { readLines } from '../common/read-lines.js';
-import { buildSeries, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, parseNumber, type RawSeries } from '../../understand/metric-aliases.js';
 import { flattenHyper } from '../common/hparams.js';
 import { literalOrSource } from '../common/python-literal.js';
 import { CrashTracker } from './crash.js';
@@ -39,6 +39,7 @@ export async function readDasslLog(file: string, opts: ReadOptions = {}): Promis
   let configLines: string[] = [];
   let lastEpoch: number | undefined;
   let itersPerEpoch: number | undefined;
+  let plannedEpochs: number | undefined;
   let finished = false;
   let evalPhase: 'val' | 'test' | undefined;
   let pending: Evaluation | undefined;
@@ -72,6 +73,7 @@ export async function readDasslLog(file: string, opts: ReadOptions = {}): Promis
       const epoch = Number(m[1]) - 1; // Dassl prints epoch+1 and batch_idx+1
       const iter = Number(m[3]) - 1;
       itersPerEpoch = Number(m[4]);
+      plannedEpochs = Number(m[2]);
       const step = epoch * itersPerEpoch + iter;
       lastEpoch = epoch;
       for (const mm of m[5].matchAll(METER)) {
@@ -121,6 +123,8 @@ export async function readDasslLog(file: string, opts: ReadOptions = {}): Promis
   const frag: RunFragment = { format: 'dassl-log', files: [file], series: built.series, evaluations, perClass, notes: [...notes, ...built.notes] };
   if (itersPerEpoch !== undefined) frag.itersPerEpoch = itersPerEpoch;
   if (lastEpoch !== undefined) frag.epochsCompleted = finished ? lastEpoch + 1 : lastEpoch;
+  if (lastEpoch !== undefined) frag.epochBase = 1;
+  if (plannedEpochs !== undefined) frag.epochsPlanned = plannedEpochs;
   let hyper: Record<string, HyperValue> = { ...args };
   if (configLines.length) {
     try {

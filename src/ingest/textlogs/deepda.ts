@@ -1,17 +1,15 @@
 // DeepDA (jindongwang/transferlearning code/DeepDA) stdout logs: Namespace line, per-epoch lines, `Transfer result:`.
 import { readLines } from '../common/read-lines.js';
 import { parseNamespace } from '../common/python-literal.js';
-import { buildSeries, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, parseNumber, type RawSeries } from '../../understand/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
 import { CrashTracker } from './crash.js';
 import type { ReadOptions } from '../format-reader.js';
-import type { Algorithm, Evaluation, HyperValue, Note, Point, RunFragment, SourceRef } from '../../model/types.js';
+import type { Evaluation, HyperValue, Note, Point, RunFragment, SourceRef } from '../../model/types.js';
 
 /** `Epoch: [ 1/500], cls_loss: 3.1772, transfer_loss: 0.1302, total_Loss: 3.3074, test_loss 3.069487, test_acc: 21.7252` */
 export const DEEPDA_EPOCH = /^Epoch:\s*\[\s*(\d+)\s*\/\s*(\d+)\s*\]\s*,?\s*(.*)$/;
 const TRANSFER_RESULT = /^Transfer result:\s*(\S+)/;
-/** DeepDA `--transfer_loss` values that are a named algorithm; the others stay 'deepda'. */
-const LOSS_TO_ALGORITHM: Record<string, Algorithm> = { adv: 'dann', mmd: 'dan', daan: 'deepda', lmmd: 'deepda', coral: 'deepda', bnm: 'deepda' };
 
 /** `name: value` / `name value` pairs separated by commas (DeepDA writes `test_loss 3.069487` without a colon). */
 export function parseDeepdaFields(rest: string): { name: string; value: number }[] {
@@ -69,14 +67,16 @@ export async function readDeepdaLog(file: string, opts: ReadOptions = {}): Promi
   const raws: RawSeries[] = [...series].map(([rawName, points]) => ({ rawName, file, granularity: 'epoch', points }));
   const built = buildSeries(raws, opts.metricAliases);
   const frag: RunFragment = { format: 'deepda-log', files: [file], series: built.series, evaluations, notes: [...notes, ...built.notes], epochsCompleted: epochs };
+  if (epochs > 0) frag.epochBase = 1;
+  if (totalEpochs !== undefined) frag.epochsPlanned = totalEpochs;
   if (hyper) {
     frag.hyperparameters = hyper;
     frag.hyperparametersFrom = hyperFrom;
     const ipe = hyper.n_iter_per_epoch;
     if (typeof ipe === 'number' && ipe > 0) frag.itersPerEpoch = ipe;
-    const tl = hyper.transfer_loss;
-    frag.algorithm = typeof tl === 'string' ? LOSS_TO_ALGORITHM[tl.toLowerCase()] ?? 'deepda' : 'deepda';
-  } else frag.algorithm = 'deepda';
+  }
+  // the framework's name; src/understand/algorithm.ts reads the algorithm from `transfer_loss` (adv, mmd, daan ...)
+  frag.algorithm = 'deepda';
   const val = built.series.find((s) => s.key === KEY.valAcc);
   const finite = (val?.points ?? []).map((p) => p.value).filter(Number.isFinite);
   if (transferResult !== undefined) frag.bestAcc1 = transferResult;

@@ -1,6 +1,6 @@
 // Keras / ADAPT console logs: `Epoch 3/50` then `32/32 [====] - 0s 4ms/step - loss: 0.31 - disc_loss: 1.38 - disc_acc: 0.52`.
 import { readLines } from '../common/read-lines.js';
-import { buildSeries, guessAlgorithm, parseNumber, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, guessAlgorithm, parseNumber, type RawSeries } from '../../understand/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
 import { CrashTracker } from './crash.js';
 import type { ReadOptions } from '../format-reader.js';
@@ -74,6 +74,8 @@ export async function readKerasLog(file: string, opts: ReadOptions = {}): Promis
   }
   const done = series.size ? Math.max(...[...series.values()].map((l) => l.length)) : 0;
   frag.epochsCompleted = done;
+  if (epochsSeen) frag.epochBase = 1;
+  if (total !== undefined) frag.epochsPlanned = total;
   if (crash.crash) { frag.status = 'crashed'; frag.crash = crash.crash; }
   else if (total !== undefined && done >= total) frag.status = 'finished';
   else if (total !== undefined) {

@@ -6,7 +6,7 @@ import { readTfRecords } from './record-reader.js';
 import { decodeEvent, isNumericDtype, type DecodedValue } from './event.js';
 import { ProtoError } from './protobuf.js';
 import { maskedCrc32c } from './crc32c.js';
-import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../understand/metric-aliases.js';
 import { readHparamsYaml, statusFromPlannedEpochs } from '../common/hparams.js';
 import { MAX_POINTS_PER_SERIES } from '../common/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';

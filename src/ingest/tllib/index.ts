@@ -10,6 +10,8 @@ export const tllibReader: FormatReader = {
 };
 
 export { readTllibLog, MAX_NOTES_PER_KIND, MAX_TABLES, MAX_SERIES, MAX_TABLE_ROWS, type ReaderTuning } from './read-tllib-log.js';
+export { TllibTextParser } from './text-parser.js';
+export { TllibFastPath } from './fast-path.js';
 export { sniffTllib } from './sniff.js';
 export { inferAlgorithm, algorithmFromLogPath, algorithmFromMeters } from './algorithm.js';
 export { MAX_POINTS_PER_SERIES } from '../common/point-buffer.js';

@@ -8,7 +8,7 @@ import { loadYaml } from '../lazy-yaml.js';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import { readLines } from '../common/read-lines.js';
 import { flattenHyper } from '../common/hparams.js';
-import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../model/metric-aliases.js';
+import { buildSeries, canonicalKey, guessAlgorithm, isEpochLevelName, type RawSeries } from '../../understand/metric-aliases.js';
 import { ProtoError } from '../tfevents/protobuf.js';
 import { readLogPayloads } from './leveldb-log.js';
 import { decodeRecord, type KeyValueJson } from './records.js';

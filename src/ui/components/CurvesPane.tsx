@@ -2,6 +2,7 @@
 // finding's epoch range marked under them; zoomed, the selected curve becomes a block chart.
 import { Box, Text } from 'ink';
 import type { RunReport } from '../../report/schema.js';
+import { shownEpoch } from '../../model/epoch-numbering.js';
 import { curvesOf, alignCurves, formatNumber, curveScale, curveStep } from '../state/report-view.js';
 import { sparkline, markRow, blockChart, resample, colsPerPoint, type Sample } from '../draw/sparkline.js';
 import { useTheme, accent } from '../theme.js';
@@ -67,7 +68,9 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
   const withRange = inner.width - LABEL_WIDTH - 3 - fullW >= epochs.length;
   const valueW = withRange ? fullW : Math.min(VALUE_WIDTH, Math.max(...values.map((v) => valueText(v, false).length), 0));
   const sparkW = Math.max(4, inner.width - LABEL_WIDTH - 3 - valueW);
-  const title = `Curves per epoch${epochs.length ? ` (${epochs[0]}..${epochs.at(-1)})` : ''}`;
+  // epochs as the log numbers them (DeepDA/Keras count from 1); the curves themselves are indexed from 0
+  const ep = (e: number) => shownEpoch(e, run.epochBase);
+  const title = `Curves per epoch${epochs.length ? ` (${ep(epochs[0])}..${ep(epochs.at(-1)!)})` : ''}`;
   if (curves.length === 0) {
     return (
       <Pane title={title} focused={focused} width={width} height={height}>
@@ -79,7 +82,7 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
   const toIdx = range ? epochs.length - 1 - [...epochs].reverse().findIndex((e) => e <= range.to) : -1;
   const hasMark = range !== null && fromIdx >= 0 && toIdx >= fromIdx && toIdx < epochs.length;
   const mark = hasMark ? markRow(epochs.length, sparkW, fromIdx, toIdx) : '';
-  const markLabel = hasMark ? `finding: ep ${range!.from === range!.to ? range!.from : `${range!.from}..${range!.to}`}` : '';
+  const markLabel = hasMark ? `finding: ep ${range!.from === range!.to ? ep(range!.from) : `${ep(range!.from)}..${ep(range!.to)}`}` : '';
 
   if (zoomed) {
     const sel = Math.min(cursor, curves.length - 1);
@@ -103,10 +106,10 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
         {hasMark ? <Text wrap="truncate-end" color={accent(theme, 'yellow')}>{' '.repeat(9)}{markRow(epochs.length, chartW, fromIdx, toIdx)}</Text> : null}
         {step ? (
           <Text wrap="truncate-end" color={accent(theme, 'magenta')}>
-            {' '.repeat(9 + columnsOf(step.index, epochs.length, chartW)[0])}{STEP_GLYPH} step at epoch {epochs[step.index]}: {formatNumber(step.before)} → {formatNumber(step.after)}
+            {' '.repeat(9 + columnsOf(step.index, epochs.length, chartW)[0])}{STEP_GLYPH} step at epoch {ep(epochs[step.index])}: {formatNumber(step.before)} → {formatNumber(step.after)}
           </Text>
         ) : null}
-        <Text wrap="truncate-end" dimColor>{' '.repeat(9)}epochs {epochs[0]}..{epochs.at(-1)} · last {valueText(values[sel])}{hasMark ? ` · ▔ ${markLabel}${range!.series ? ` (${range!.series})` : ''}` : ''}</Text>
+        <Text wrap="truncate-end" dimColor>{' '.repeat(9)}epochs {ep(epochs[0])}..{ep(epochs.at(-1)!)} · last {valueText(values[sel])}{hasMark ? ` · ▔ ${markLabel}${range!.series ? ` (${range!.series})` : ''}` : ''}</Text>
       </Pane>
     );
   }

@@ -112,7 +112,7 @@ export function FindingDetail({ run, finding, width, height, focused, zoomed = f
           {finding.evidence.map((ev, i) => (
             <Text key={i} wrap="truncate-end">
               <Text color={accent(theme, 'cyan')}>{evidenceLocation(ev)}</Text>
-              {evidenceText(ev) ? `  ${evidenceText(ev)}` : ''}
+              {evidenceText(ev, run.epochBase) ? `  ${evidenceText(ev, run.epochBase)}` : ''}
             </Text>
           ))}
         </Section>

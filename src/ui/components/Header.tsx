@@ -1,6 +1,7 @@
 // Header: run, algorithm, status, evaluation backend; the verdict line; headline numbers; key hyperparameters.
 import { Box, Text } from 'ink';
 import type { RunReport } from '../../report/schema.js';
+import { shownEpoch } from '../../model/epoch-numbering.js';
 import type { EvalResults } from '../../model/types.js';
 import type { Load } from '../state/ui-state.js';
 import { algorithmName, statusText, verdict, severityCounts, pct, hyperLine, SEVERITY_BADGE, evidenceLocation } from '../state/report-view.js';
@@ -31,7 +32,7 @@ export function Header({ run, evaluation, elapsed, evaluationOff = false, width 
   const c = severityCounts(run);
   const m = run.metrics;
   const statusColour = run.status === 'finished' ? accent(theme, 'green') : run.status === 'crashed' || run.status === 'failed' ? accent(theme, 'red') : accent(theme, 'yellow');
-  const best = m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)}${m.bestEpoch !== undefined ? ` at epoch ${m.bestEpoch}` : ''})` : '';
+  const best = m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)}${m.bestEpoch !== undefined ? ` at epoch ${shownEpoch(m.bestEpoch, run.epochBase)}` : ''})` : '';
   const badge = v.severity === 'ok' ? '✔' : SEVERITY_BADGE[v.severity];
   const crashAt = run.crash?.file ? `  ${evidenceLocation({ file: run.crash.file, line: run.crash.line, observed: null })}` : '';
   return (

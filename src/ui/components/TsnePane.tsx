@@ -2,8 +2,8 @@
 // (src/plot/terminal-scatter) when colour is on; a glyph per cell (class index, or source/target/both) under
 // NO_COLOR, where uncoloured braille would not tell classes or domains apart. Shows progress meanwhile.
 import { Box, Text } from 'ink';
-import type { Load, TsneResult } from '../state/ui-state.js';
-import type { FeatureEmbedding } from '../../tsne/embed-features.js';
+import type { Load } from '../state/ui-state.js';
+import type { DrawnEmbedding } from '../../tsne/embed-features.js';
 import { terminalScatter } from '../../plot/terminal-scatter.js';
 import { scatterGrid, EMPTY, MIXED } from '../draw/scatter-grid.js';
 import { bar } from '../draw/bar.js';
@@ -11,7 +11,7 @@ import { useTheme, accent } from '../theme.js';
 import { Pane, innerSize } from './Pane.js';
 
 export interface TsnePaneProps {
-  tsne?: Load<TsneResult>;
+  tsne?: Load<DrawnEmbedding>;
   /** false when the CLI gave no t-SNE callback */
   available: boolean;
   colour: 'class' | 'domain';
@@ -47,19 +47,6 @@ function segments(cells: Int32Array, row: number, width: number): { k: number; n
   return out;
 }
 
-/**
- * The fields of a FeatureEmbedding that terminalScatter reads (xy, n, domain, label, numClasses, classNames),
- * from the UI's TsneResult. The rest of FeatureEmbedding describes how the embedding was made and is not drawn.
- */
-function asEmbedding(r: TsneResult): FeatureEmbedding {
-  let numClasses = 0;
-  for (let i = 0; i < r.labels.length; i++) numClasses = Math.max(numClasses, r.labels[i] + 1);
-  const drawn: Pick<FeatureEmbedding, 'xy' | 'n' | 'domain' | 'label' | 'numClasses' | 'classNames'> = {
-    xy: Float64Array.from(r.points), n: r.points.length >> 1, domain: r.domains, label: r.labels, numClasses, classNames: r.classNames,
-  };
-  return drawn as FeatureEmbedding;
-}
-
 export function TsnePane({ tsne, available, colour, focused, width, height }: TsnePaneProps) {
   const theme = useTheme();
   const inner = innerSize(width, height);
@@ -84,17 +71,17 @@ export function TsnePane({ tsne, available, colour, focused, width, height }: Ts
     );
   }
   const r = tsne.value;
-  if (!r || r.points.length === 0) return message('no feature dump to embed (features.npz / *.npy beside the run)');
-  const n = r.points.length >> 1;
+  if (!r || r.n === 0) return message('no feature dump to embed (features.npz / *.npy beside the run)');
+  const n = r.n;
   // the point count sits in the title, where a long class legend cannot push it out of view
-  const count = r.capped !== undefined && r.capped > n ? `${n} of ${r.capped} pts` : `${n} pts`;
+  const count = r.subsampled && r.totalPoints > n ? `${n} of ${r.totalPoints} pts` : `${n} pts`;
   const doneTitle = `${title} ${count}`;
   const gridH = Math.max(1, inner.height - 1);
-  const keys = colour === 'domain' ? r.domains : r.labels;
+  const keys = colour === 'domain' ? r.domain : r.label;
   // the glyph grid also measures how mixed the domains are (cells holding both), shown in either mode
-  const grid = scatterGrid(r.points, keys, inner.width, gridH, colour === 'domain' ? 'mixed' : 'majority');
+  const grid = scatterGrid(r.xy, keys, inner.width, gridH, colour === 'domain' ? 'mixed' : 'majority');
   let src = 0;
-  for (let i = 0; i < r.domains.length; i++) if (r.domains[i] === 0) src++;
+  for (let i = 0; i < n; i++) if (r.domain[i] === 0) src++;
   let mixedPct = 0;
   if (colour === 'domain') {
     let occupied = 0, mixed = 0;
@@ -106,7 +93,7 @@ export function TsnePane({ tsne, available, colour, focused, width, height }: Ts
   }
 
   if (theme.color) {
-    const plot = terminalScatter(asEmbedding(r), { width: inner.width, height: gridH, colorBy: colour });
+    const plot = terminalScatter(r, { width: inner.width, height: gridH, colorBy: colour });
     return (
       <Pane title={doneTitle} hint={hint} focused={focused} width={width} height={height}>
         {plot.rows.map((segs, y) => (
@@ -118,7 +105,7 @@ export function TsnePane({ tsne, available, colour, focused, width, height }: Ts
         ))}
         <Text wrap="truncate-end">
           {plot.legend.map((l, i) => (
-            <Text key={i}><Text color={l.color}>●</Text>{colour === 'domain' ? ` ${l.label} ${i === 0 ? src : r.domains.length - src}` : ` ${l.label}`}  </Text>
+            <Text key={i}><Text color={l.color}>●</Text>{colour === 'domain' ? ` ${l.label} ${i === 0 ? src : n - src}` : ` ${l.label}`}  </Text>
           ))}
           <Text dimColor>{colour === 'domain' ? `mixed ${mixedPct}%` : ''}</Text>
         </Text>
@@ -128,10 +115,10 @@ export function TsnePane({ tsne, available, colour, focused, width, height }: Ts
 
   let legend: string;
   if (colour === 'domain') {
-    legend = `${SOURCE_GLYPH} source ${src}  ${TARGET_GLYPH} target ${r.domains.length - src}  ${BOTH_GLYPH} both ${mixedPct}%`;
+    legend = `${SOURCE_GLYPH} source ${src}  ${TARGET_GLYPH} target ${n - src}  ${BOTH_GLYPH} both ${mixedPct}%`;
   } else {
     const classes = new Set<number>();
-    for (let i = 0; i < r.labels.length; i++) classes.add(r.labels[i]);
+    for (let i = 0; i < n; i++) classes.add(r.label[i]);
     const sorted = [...classes].sort((a, b) => a - b);
     // without class names the glyph is the class index already: say so once instead of "0=0 1=1 ..."
     legend = r.classNames

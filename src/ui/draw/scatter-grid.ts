@@ -20,7 +20,7 @@ export interface ScatterGrid {
  * in 'mixed' mode (domains) a cell with more than one key becomes MIXED. Non-finite points are skipped (t-SNE
  * output, not a training metric). Cost O(n + width·height·k). y grows upwards.
  */
-export function scatterGrid(points: Float32Array, keys: ArrayLike<number>, width: number, height: number, mode: 'majority' | 'mixed'): ScatterGrid {
+export function scatterGrid(points: Float32Array | Float64Array, keys: ArrayLike<number>, width: number, height: number, mode: 'majority' | 'mixed'): ScatterGrid {
   const cells = new Int32Array(Math.max(0, width * height)).fill(EMPTY);
   const counts = new Int32Array(Math.max(0, width * height));
   const n = Math.min(points.length >> 1, keys.length);

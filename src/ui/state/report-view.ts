@@ -2,6 +2,8 @@
 import type { Report, RunReport, Finding, RankedCause, Severity, Evidence, SeriesSummary } from '../../report/schema.js';
 import type { EvalResults, HyperValue } from '../../model/types.js';
 import { KEY } from '../../model/metric-keys.js';
+import { finalPerClassTable, perClassTableLabel } from '../../model/per-class-table.js';
+import { shownEpoch, type EpochBase } from '../../model/epoch-numbering.js';
 import { changePoint } from '../../signals/change-point.js';
 
 /** Lower is worse, so sorting ascending puts the worst first. Same order as the engine and the reporters. */
@@ -143,11 +145,12 @@ export function evidenceLocation(ev: Evidence): string {
   return `${base}:${ev.line}${ev.endLine !== undefined && ev.endLine !== ev.line ? `-${ev.endLine}` : ''}`;
 }
 
-export function evidenceText(ev: Evidence): string {
+export function evidenceText(ev: Evidence, base?: EpochBase): string {
   const parts: string[] = [];
   if (ev.series) {
     const unit = ev.unit === 'step' ? 'steps' : 'epochs';
-    const range = ev.from !== undefined || ev.to !== undefined ? ` ${unit} ${ev.from ?? ev.to}..${ev.to ?? ev.from}` : '';
+    const at = (n: number) => (ev.unit === 'step' ? n : shownEpoch(n, base));
+    const range = ev.from !== undefined || ev.to !== undefined ? ` ${unit} ${at((ev.from ?? ev.to)!)}..${at((ev.to ?? ev.from)!)}` : '';
     parts.push(`${ev.series}${range}`);
   }
   if (ev.observed !== null && ev.observed !== undefined && ev.observed !== '') {
@@ -215,15 +218,8 @@ export interface PerClassView {
  */
 export function perClassView(run: RunReport, evalResults: EvalResults | undefined): PerClassView | null {
   const ev = evalResults ?? run.eval;
-  const lastTable = (domain: 'source' | 'target') => {
-    const tables = run.perClass.filter((t) => t.domain === domain && t.rows.length > 0);
-    // val tables of the last epoch over test-phase (best model) tables: they match the final numbers
-    const val = tables.filter((t) => t.phase === 'val');
-    const pool = val.length ? val : tables;
-    return pool.reduce<typeof pool[number] | undefined>((best, t) => (!best || (t.epoch ?? -1) >= (best.epoch ?? -1) ? t : best), undefined);
-  };
-  const tTable = lastTable('target');
-  const sTable = lastTable('source');
+  const tTable = finalPerClassTable(run.perClass, 'target');
+  const sTable = finalPerClassTable(run.perClass, 'source');
   const view: PerClassView = { names: [] };
   const n = ev?.numClasses ?? tTable?.rows.length ?? sTable?.rows.length ?? 0;
   if (n === 0) return null;
@@ -235,14 +231,14 @@ export function perClassView(run: RunReport, evalResults: EvalResults | undefine
     view.targetPredHistogram = ev.target.predHistogram;
   } else if (tTable) {
     view.target = tTable.rows.map((r) => r.acc);
-    view.targetFrom = `log ${tTable.phase}${tTable.epoch !== undefined ? ` epoch ${tTable.epoch}` : ''}` + (tTable.line ? ` (${evidenceLocation({ file: tTable.file, line: tTable.line, observed: null })})` : '');
+    view.targetFrom = perClassTableLabel(tTable, run.epochBase);
   }
   if (ev?.source) {
     view.source = ev.source.perClassAcc;
     view.sourceFrom = `re-evaluated (${ev.source.predictionsFrom}, n=${ev.source.n})`;
   } else if (sTable) {
     view.source = sTable.rows.map((r) => r.acc);
-    view.sourceFrom = `log ${sTable.phase}${sTable.epoch !== undefined ? ` epoch ${sTable.epoch}` : ''}`;
+    view.sourceFrom = perClassTableLabel(sTable, run.epochBase);
   }
   if (!view.target && !view.source) return null;
   return view;

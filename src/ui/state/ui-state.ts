@@ -6,8 +6,7 @@ import { runOrder, sortedFindings, curvesOf, perClassView } from './report-view.
 import { keyToAction, type KeyPress } from './keys.js';
 
 /** What the t-SNE callback gives back (2-D points with labels and domains): the plot module's type, one definition. */
-import type { UiTsneResult } from '../../plot/tsne-of-run.js';
-export type TsneResult = UiTsneResult;
+import type { DrawnEmbedding } from '../../tsne/embed-features.js';
 
 export type Load<T> =
   | { status: 'loading'; progress?: number }
@@ -55,7 +54,7 @@ export interface UiState {
   /** one line in the footer: export path, errors */
   message: string | null;
   evaluation: Record<string, Load<EvalResults>>;
-  tsne: Record<string, Load<TsneResult>>;
+  tsne: Record<string, Load<DrawnEmbedding>>;
   /** the replay pane is shown over the open run */
   replayOpen: boolean;
   /** a replay the app should start (a new object per start): it answers with replayProgress/Done/Failed of that gen */
@@ -92,7 +91,7 @@ export type Action =
   | { type: 'evalFailed'; runId: string; message: string }
   | { type: 'tsneStarted'; runId: string }
   | { type: 'tsneProgress'; runId: string; fraction: number }
-  | { type: 'tsneDone'; runId: string; value: TsneResult | null }
+  | { type: 'tsneDone'; runId: string; value: DrawnEmbedding | null }
   | { type: 'tsneFailed'; runId: string; message: string }
   /** `r`: show the replay pane; start a replay unless one is running or finished */
   | { type: 'replayOpen' }

@@ -1,6 +1,6 @@
 // Recognises source-only (no adaptation) runs and picks the one that is a fair baseline for an adapted run.
-import type { Run } from './types.js';
-import { HYPER_NAMES, hyperLookup, hyperValueNumber } from '../understand/hyper-aliases.js';
+import type { Run } from '../model/types.js';
+import { HYPER_NAMES, hyperLookup, hyperValueNumber } from './hyper-aliases.js';
 
 /**
  * A source-only run: algorithm 'erm' (tllib erm.py / src_only), or an adversarial weight (any spelling in the one
@@ -48,6 +48,33 @@ export function whyNoBaseline(run: Pick<Run, 'algorithm' | 'hyperparameters'>, s
   const best = diffs.sort((a, b) => a.keys.length - b.keys.length)[0];
   const what = best.keys.slice(0, 3).map((k) => `${k} ${show(run.hyperparameters[k])} vs ${show(best.c.hyperparameters[k])}`).join(', ');
   return `no source-only baseline picked: ${best.c.id} trained on other data (${what}${best.keys.length > 3 ? ', …' : ''}); give one with --baseline`;
+}
+
+/**
+ * whyNoBaseline for every run at once: `result[i]` is run i's reason, or undefined (it has a baseline, is source-only,
+ * or there is nothing to explain). The same answer as calling whyNoBaseline per run, in O(runs + tasks^2) instead of
+ * O(runs x source-only runs): source-only runs of one task differ from a run in the same keys, so only the first of
+ * each task can be the closest one (ties go to the first, as the per-run sort keeps), and runs of one task share
+ * their reason. A 1,000-run sweep with 111 source-only seeds spent 0.5 ms per run here before.
+ */
+export function whyNoBaselines(
+  runs: readonly Pick<Run, 'algorithm' | 'hyperparameters'>[],
+  sourceOnly: readonly (Pick<Run, 'algorithm' | 'hyperparameters'> & { id: string })[],
+): (string | undefined)[] {
+  const firstOfTask = new Map<string, (typeof sourceOnly)[number]>();
+  for (const c of sourceOnly) {
+    const k = taskKey(c);
+    if (!firstOfTask.has(k)) firstOfTask.set(k, c);
+  }
+  const candidates = [...firstOfTask.values()];
+  const picked = pickBaselines(runs);
+  const byTask = new Map<string, string | undefined>();
+  return runs.map((r, i) => {
+    if (picked[i] !== undefined || isSourceOnly(r)) return undefined;
+    const k = taskKey(r);
+    if (!byTask.has(k)) byTask.set(k, whyNoBaseline(r, candidates));
+    return byTask.get(k);
+  });
 }
 
 function sameTask(a: Run, b: Run): boolean {

@@ -2,11 +2,11 @@
 // canonical keys, and decides whether an accuracy came as a fraction (0..1) or percent. Unknown names are kept as-is.
 // The meaning of a name comes from role inference (src/understand/infer-role.ts: tokens and tool conventions), not
 // from a table of spellings; the config file's `metricAliases` and `roles` override it.
-import { KEY } from './metric-keys.js';
-import { keyFromName } from '../understand/infer-role.js';
-import { HYPER_NAMES, hyperLookup } from '../understand/hyper-aliases.js';
-import { algorithmOfWord } from '../understand/algorithm.js';
-import type { Algorithm, HyperValue, Note, Point, Series, SeriesUnit } from './types.js';
+import { KEY } from '../model/metric-keys.js';
+import { keyFromName } from './infer-role.js';
+import { HYPER_NAMES, hyperLookup } from './hyper-aliases.js';
+import { ASSUMED_DANN_NOTE, algorithmOfWord } from './algorithm.js';
+import type { Algorithm, HyperValue, Note, Point, Series, SeriesUnit } from '../model/types.js';
 
 /** Canonical keys whose values are accuracies (so fraction vs percent matters). */
 const ACCURACY_KEYS = new Set<string>([KEY.clsAcc, KEY.domainAcc, KEY.valAcc, KEY.sourceValAcc]);
@@ -154,9 +154,6 @@ export function parseNumber(text: string): number | null {
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return null;
   return Number(t);
 }
-
-/** The note a reader adds when it assumed DANN from the series; src/understand/algorithm.ts reads it as the source. */
-export const ASSUMED_DANN_NOTE = 'no algorithm named in the hyperparameters; assumed DANN-style (a discriminator accuracy is logged)';
 
 /**
  * The algorithm a run used, from an explicit hyperparameter (`algorithm: dann`, `method: CDAN+E`); failing that,
