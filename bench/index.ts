@@ -7,6 +7,7 @@ import { benchTriage } from './triage.js';
 import { benchStartup } from './startup.js';
 import { benchVerdicts } from './verdicts.js';
 import { benchReplay } from './replay.js';
+import { benchHtmlSweep } from './html-sweep.js';
 
 const BENCHES: Record<string, () => Promise<string[]>> = {
   ingest: () => benchIngest(),
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   startup: () => benchStartup(),
   verdicts: () => benchVerdicts(),
   replay: () => benchReplay(),
+  html: () => benchHtmlSweep(),
 };
 
 const wanted = process.argv.slice(2);

@@ -7,7 +7,7 @@ import { SEVERITY_ORDER } from './report/schema.js';
 import { HELP, parseCliArgs, UsageError, type CliOptions, type OutputFormat, type FailOn } from './cli/args.js';
 import { InputError } from './ingest/input-error.js';
 import { loadCommandConfig } from './cli/config.js';
-import { RunCache } from './pipeline/run-cache.js';
+import { RunCache, SWEEP_CACHE_MAX_RUNS } from './pipeline/run-cache.js';
 import { exitQuietlyOnClosedPipe } from './runtime/closed-pipe.js';
 import { ProgressLine } from './runtime/progress-line.js';
 import { Interrupted, untilInterrupted, installInterruptHandlers } from './runtime/interrupt.js';
@@ -36,7 +36,8 @@ function useColor(opts: CliOptions, io: CliIO, toFile: boolean): boolean {
   return io.isTTY;
 }
 
-async function render(report: Report, format: OutputFormat, opts: CliOptions, io: CliIO, toFile: boolean, cache?: RunCache): Promise<string> {
+/** A report as text, or as pieces written as they come (HTML: a sweep's page is never one string in memory). */
+async function render(report: Report, format: OutputFormat, opts: CliOptions, io: CliIO, toFile: boolean, cache?: RunCache): Promise<string | Iterable<string>> {
   switch (format) {
     case 'text': {
       const { renderText } = await import('./reporters/text.js');
@@ -56,9 +57,11 @@ async function render(report: Report, format: OutputFormat, opts: CliOptions, io
       return renderSarif(report, RULES.map((r) => r.meta), { baseDir: io.cwd, toolVersion: report.tool.version });
     }
     case 'html': {
-      const { renderHtml } = await import('./reporters/html.js');
+      const { htmlChunks, htmlSelection } = await import('./reporters/html.js');
       const { reportPlots } = await import('./pipeline/report-plots.js');
-      return renderHtml(report, { svgs: await reportPlots(report, { maxPoints: opts.maxPoints, cache }) });
+      // plots only for the runs the page details (at most HTML_DETAILED_RUNS), never for every run of a sweep
+      const detailed = { ...report, runs: htmlSelection(report).detailed.map((d) => d.run) };
+      return htmlChunks(report, { svgs: await reportPlots(detailed, { maxPoints: opts.maxPoints, cache }) });
     }
   }
 }
@@ -113,7 +116,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const uiModule = interactive ? import('./ui/index.js') : undefined;
     uiModule?.catch(() => {}); // a load failure surfaces where it is awaited
     // Runs are kept only when an output needs more than the report (plots, HTML, the UI's export)
-    const cache = opts.plotsDir || interactive || opts.outputs.some((o) => o.format === 'html') ? new RunCache() : undefined;
+    // (bounded unless --replay, which needs every run: a sweep's outputs re-read the few runs they draw that were not kept)
+    const cache = opts.plotsDir || interactive || opts.outputs.some((o) => o.format === 'html') ? new RunCache(opts.replay ? {} : { maxRuns: SWEEP_CACHE_MAX_RUNS }) : undefined;
     // Text, Markdown and SARIF read each run's summary only: a sweep then holds ~14 KB per run instead of its full
     // report (JSON, HTML and the UI show every series and table)
     const detail = !interactive && !cache && opts.outputs.every((o) => SUMMARY_FORMATS.has(o.format)) ? 'summary' as const : 'full' as const;
@@ -127,6 +131,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         maxDepth: opts.maxDepth, followLinks: opts.followLinks, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, shard: opts.shard, cache, detail,
         // on a terminal the UI replays in its own pane, with progress and Esc to cancel, instead of before the first frame
         ...(opts.replay && !interactive ? { replay: opts.replay } : {}),
+        ...(opts.rerun ? { rerun: opts.rerun } : {}),
         onProgress: progress && ((m, f) => progress.update(showControls(m), f)),
       }), io.interrupted).finally(() => progress?.done());
     if (opts.baselineFile) {
@@ -140,7 +145,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     if (opts.plotsDir) {
       const { writeReportPlots } = await import('./pipeline/report-plots.js');
-      const written = await writeReportPlots(report, resolve(opts.plotsDir), { maxPoints: opts.maxPoints, guard: outputGuard(report, opts.force), cache });
+      // a plot that cannot be drawn or rendered is a note, never the end of the command
+      // (the same message for every run, e.g. no font for PNGs, is said once)
+      const said = new Set<string>();
+      const onNote = (runId: string, m: string) => {
+        if (said.has(m)) return;
+        said.add(m);
+        io.stderr.write(`dann-doctor: note: ${showControls(runId)}: ${showControls(m)}\n`);
+      };
+      const written = await writeReportPlots(report, resolve(opts.plotsDir), { maxPoints: opts.maxPoints, guard: outputGuard(report, opts.force), cache, env: io.env, onNote });
       io.stderr.write(`wrote ${written.length} plot files to ${opts.plotsDir}\n`);
     }
     for (const e of report.errors) io.stderr.write(`dann-doctor: ${showControls(e.message)}\n`);
@@ -158,10 +171,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const text = await render(report, out.format, opts, io, !!out.file, cache);
       if (out.file) {
         // a text report carries the mark in its last line, so a rerun may replace it (see output/safe-write)
-        const marked = out.format === 'text' ? `${text}\n(${OWNER_MARK} ${report.tool.version})\n` : text;
+        const marked = out.format === 'text' ? `${text as string}\n(${OWNER_MARK} ${report.tool.version})\n` : text;
         writeOutputFile(resolve(io.cwd, out.file), marked, outputGuard(report, opts.force), `${out.format} report`);
         io.stderr.write(`wrote ${out.format} report to ${out.file}\n`);
-      } else io.stdout.write(terminalSafeText(text)); // our SGR colours pass, any other control is shown escaped
+      } else if (typeof text === 'string') io.stdout.write(terminalSafeText(text)); // our SGR colours pass, any other control is shown escaped
+      else for (const piece of text) if (!io.stdout.write(terminalSafeText(piece))) await new Promise((done) => io.stdout.once('drain', done));
     }
     // an empty TensorBoard folder beside real runs is said, not a failure
     if (report.errors.some((e) => e.kind !== 'empty') || (report.runs.length === 0 && report.errors.length > 0)) return 2;

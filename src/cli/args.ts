@@ -46,6 +46,8 @@ export interface CliOptions {
   shard?: ShardSpec;
   /** --replay [--try k=v]... [--replay-budget 30s] */
   replay?: ReplayRequest;
+  /** --data ROOT / --rerun: re-run each checkpoint without a feature dump on its images (root: ROOT, else the run's) */
+  rerun?: { data?: string };
   help: boolean;
   version: boolean;
 }
@@ -147,6 +149,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
         try: { type: 'string', multiple: true },
         'replay-budget': { type: 'string' },
         'replay-steps': { type: 'string' },
+        data: { type: 'string' },
+        rerun: { type: 'boolean' },
         version: { type: 'boolean', short: 'V' },
   });
   const v = parsed.values;
@@ -178,7 +182,12 @@ export function parseCliArgs(argv: string[]): CliOptions {
   const shard = v.shard === undefined ? undefined : parseShard(v.shard);
   if (v.shard !== undefined && !shard) throw new UsageError(`--shard expects i/n with 1 <= i <= n (e.g. --shard 2/8), got "${v.shard}"`);
   const replay = replayRequest(!!v.replay, v.try ?? [], v['replay-budget'], positiveInt('replay-steps', v['replay-steps']));
+  const evaluate = evalDepth(v.eval, !!v['no-eval'], !!v.backend);
+  if (v.data !== undefined && v.data.trim() === '') throw new UsageError('--data expects the dataset root folder, got ""');
+  const rerun = v.data !== undefined || v.rerun ? { ...(v.data !== undefined ? { data: v.data } : {}) } : undefined;
+  if (rerun && evaluate === 'off') throw new UsageError(`${v.data !== undefined ? '--data' : '--rerun'} re-runs the checkpoint to evaluate it; it makes no sense with --no-eval`);
   return {
+    ...(rerun ? { rerun } : {}),
     shard,
     replay,
     paths: parsed.positionals,
@@ -189,7 +198,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     roleMap,
     configFile: v.config,
     ruleOverrides,
-    evaluate: evalDepth(v.eval, !!v['no-eval'], !!v.backend),
+    evaluate,
     backend: backendName(v.backend),
     baselineRun: v.baseline,
     plotsDir: v.plots,
@@ -235,6 +244,12 @@ Analysis
                              and per-class A-distance (seconds)
       --no-eval              log only: do not read feature dumps
       --backend NAME         force a TF.js backend for --eval deep: tfjs-node-gpu | tfjs-node | webgpu | wasm | cpu
+      --data ROOT            re-run a checkpoint (checkpoints/latest.pth, else best.pth) on the run's images
+                             when it saved no features.npz: ROOT is the dataset root (tllib layout:
+                             image_list/*.txt, Digits, or class/xxx.png folders), the tasks and transform
+                             come from the run's Namespace; the arrays are cached outside the run
+                             (DANN_DOCTOR_CACHE_DIR, else $XDG_CACHE_HOME/dann-doctor), a second look is instant
+      --rerun                the same with the dataset root the run's Namespace names
       --baseline RUN         a source-only run to measure the adaptation gain against
   -c, --config FILE          dann-doctor.config.json (default: ./dann-doctor.config.json if present)
       --rule ID=LEVEL        override a rule's severity: off | info | warn | error

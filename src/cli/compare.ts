@@ -14,6 +14,7 @@ import { loadCommandConfig } from './config.js';
 import { resolve } from 'node:path';
 import { mdCode, mdText } from '../output/markdown-safe.js';
 import { escapeJsonC1, showControls, showControlsDeep, terminalSafeText } from '../output/terminal-safe.js';
+import { stringifyFinite } from '../output/finite-json.js';
 
 /**
  * Without seed repeats a single-run gap has no noise estimate; on digit/Office-31 benchmarks seed-to-seed spread of
@@ -317,7 +318,7 @@ export function renderComparisonMarkdown(result: ComparisonResult): string {
 
 /** JSON document: versioned like the Report. */
 export function renderComparisonJson(result: ComparisonResult): string {
-  return `${escapeJsonC1(JSON.stringify({ schemaVersion: 1, kind: result.kind === 'runs' ? 'run-comparison' : 'run-set-comparison', ...result.comparison }, null, 2))}\n`;
+  return `${escapeJsonC1(stringifyFinite({ schemaVersion: 1, kind: result.kind === 'runs' ? 'run-comparison' : 'run-set-comparison', ...result.comparison }))}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

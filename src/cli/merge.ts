@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { Report, RunReport, ShardJudgeOptions } from '../report/schema.js';
 import type { Run, RunSourceFormat } from '../model/types.js';
 import type { CliIO } from '../output/cli-io.js';
+import { restoreNonFinite } from '../output/finite-json.js';
 import { InputError, inputErrorFromFs } from '../ingest/input-error.js';
 import { mergeShardReports, MergeError, type Rejudge } from '../sweep/merge-reports.js';
 
@@ -16,7 +17,8 @@ async function readReport(file: string): Promise<Report> {
     throw inputErrorFromFs(file, err);
   }
   try {
-    return JSON.parse(text) as Report;
+    // NaN/Infinity were written as null and listed under nonFinite: put them back, so the merge judges the same numbers
+    return restoreNonFinite(JSON.parse(text) as Report);
   } catch (err) {
     throw new InputError(file, `not a JSON report (${err instanceof Error ? err.message : String(err)})`);
   }

@@ -48,7 +48,8 @@ export function uiLoaders(report: Report, opts: LoaderOptions, cwd: string, guar
           const run = report.runs.find((r) => r.id === runId);
           if (!run || (!run.features && run.checkpoints.length === 0)) return null;
           const { evaluateInWorker } = await import('../pipeline/evaluate-in-worker.js');
-          return evaluateInWorker(run.path, { depth: 'deep', backend: opts.backend, maxPoints: opts.maxPoints, signal });
+          // a re-run's dump lives in the cache, not the run dir: the kept Run knows where (re-reading the path would not)
+          return evaluateInWorker(cache?.get(run.path) ?? run.path, { depth: 'deep', backend: opts.backend, maxPoints: opts.maxPoints, signal });
         },
       }),
       // `r` in the UI: the replay of --replay (its --try, budget and steps when given) on the main thread; it yields

@@ -91,7 +91,8 @@ function needsRebuiltHead(arrays: ReadonlyMap<string, NdArray>): boolean {
 /** Class names from a per-class table of the run's log, when it has one row per class. */
 function classNamesOf(run: Run): string[] | undefined {
   const t = run.perClass.find((p) => p.rows.length > 0);
-  return t?.rows.map((r) => r.name);
+  // else the names the dataset gives, when the dump was made by re-running the checkpoint on it
+  return t?.rows.map((r) => r.name) ?? run.features?.rerun?.classNames;
 }
 
 /**

@@ -158,6 +158,25 @@ export interface CheckpointInfo {
 export interface FeatureDumpInfo {
   path: string;
   arrays: { name: string; shape: number[]; dtype: string }[];
+  /** set when dann-doctor made this dump itself by re-running the run's checkpoint on its images (`--data`) */
+  rerun?: RerunInfo;
+}
+
+/** Where a re-run dump came from (its file lives in dann-doctor's cache, never in the run directory). */
+export interface RerunInfo {
+  checkpoint: string;
+  dataRoot: string;
+  /** the validation transform as tllib prints it */
+  transform: string;
+  /** engine and backend the network ran on, e.g. 'onnxruntime (cpu)' */
+  engine: string;
+  architecture: string;
+  rows: { source: number; target: number };
+  imagesPerSecond: number;
+  /** true when the arrays came from the cache (no image was decoded this time) */
+  cached: boolean;
+  /** class names the dataset gives (tllib's Digits names, an ImageFolder's folders) */
+  classNames?: string[];
 }
 
 export interface DomainEval {
@@ -251,6 +270,11 @@ export interface AttemptReach {
   firstEpoch?: number;
   lastEpoch?: number;
   lastStep?: number;
+  /** steps between the last two logged values (an evaluation interval): the last log may fall short of the plan by it */
+  stepInterval?: number;
+  /** the plan the lines themselves print (`Iter:400/4000`, `epoch [3/50]`) */
+  plannedSteps?: number;
+  plannedEpochs?: number;
 }
 
 /**

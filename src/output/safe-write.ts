@@ -1,6 +1,6 @@
 // Every file dann-doctor writes goes through here: never into a run or data directory (compared by real path, so
 // a symlink to a run's folder is caught), never through a symlink, never over a file that is not ours.
-import { realpathSync, lstatSync, openSync, readSync, closeSync, mkdirSync, writeFileSync, renameSync, rmSync } from 'node:fs';
+import { realpathSync, lstatSync, openSync, readSync, closeSync, mkdirSync, writeFileSync, writeSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 
 /** A write dann-doctor will not do; the CLI shows it as one line and exits 2. */
@@ -120,18 +120,30 @@ export function checkOutputDir(dir: string, guard: OutputGuard, what = 'output d
 
 let tmpCounter = 0;
 
+/** Writes pieces one after another into a file created exclusively: a big report is never one string in memory. */
+function writeChunks(tmp: string, chunks: Iterable<string>): void {
+  const fd = openSync(tmp, 'wx');
+  try {
+    for (const c of chunks) writeSync(fd, c);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Checks, creates the folder, writes a temporary file beside the target (exclusive create: never through a planted
- * link) and renames it over the target, so a half-written report never replaces a good one.
+ * link) and renames it over the target, so a half-written report never replaces a good one. `data` may be pieces
+ * (an iterable of strings, e.g. htmlChunks), written as they are produced.
  */
-export function writeOutputFile(file: string, data: string | Uint8Array, guard: OutputGuard, what?: string): string {
+export function writeOutputFile(file: string, data: string | Uint8Array | Iterable<string>, guard: OutputGuard, what?: string): string {
   const real = checkOutputPath(file, guard, what);
   mkdirSync(dirname(real), { recursive: true });
   // mkdir may have followed nothing new, but check the created folder again by real path
   checkOutputPath(file, guard, what);
   const tmp = join(dirname(real), `.${basename(real)}.dann-doctor-${process.pid}-${tmpCounter++}.tmp`);
   try {
-    writeFileSync(tmp, data, { flag: 'wx' });
+    if (typeof data === 'string' || data instanceof Uint8Array) writeFileSync(tmp, data, { flag: 'wx' });
+    else writeChunks(tmp, data);
     renameSync(tmp, real);
   } catch (err) {
     rmSync(tmp, { force: true });

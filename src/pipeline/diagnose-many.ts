@@ -1,7 +1,7 @@
 // Diagnosis of many runs (sweep triage): discovery here, reading and rules in batches on shards (worker threads and
 // this thread), each run judged and freed as soon as it is read, one Report out. diagnose() is this with one shard.
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../runtime/start-worker.js';
+import { startWorker, workerModuleUrl } from '../runtime/start-worker.js';
 import { availableParallelism, loadavg } from 'node:os';
 import type { Report, RunReport } from '../report/schema.js';
 import type { DiagnoseOptions } from './options.js';
@@ -33,7 +33,7 @@ export const LOCAL_BATCH_RUNS = 8;
 
 /** The worker: dist/src/sweep/diagnose-worker.js, or its .ts source under tsx (src/runtime/start-worker.ts). */
 function startDiagnoseWorker(): Worker {
-  return startWorker(new URL('./diagnose-worker.js', import.meta.url));
+  return startWorker(workerModuleUrl(import.meta.url, 'pipeline/diagnose-worker.js'));
 }
 
 /**
@@ -162,6 +162,7 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
     config: resolveConfig(options.config), evaluate: options.evaluate, backend: options.backend, formatHint: options.formatHint,
     maxBytes: options.maxBytes, maxPoints: options.maxPoints, baseline: options.baseline,
     loadConcurrency: tuning.loadConcurrency, detail: options.detail,
+    ...(options.rerun ? { rerun: options.rerun } : {}),
   };
   const total = found.runs.length;
   let done = 0;

@@ -1,7 +1,7 @@
 // Runs evaluateRun on a worker thread; abortable (the worker is terminated). TF.js work is synchronous for seconds
 // at a time: off the main thread, the terminal UI keeps drawing and Ctrl-C / SIGTERM are noticed at once.
 import type { EvalResults, Run } from '../model/types.js';
-import { startWorker } from '../runtime/start-worker.js';
+import { startWorker, workerModuleUrl } from '../runtime/start-worker.js';
 
 export interface EvaluateInWorkerOptions {
   /** default 'deep': what runs on a worker thread is the slow evaluation */
@@ -21,7 +21,7 @@ export function evaluateInWorker(target: Run | string, opts: EvaluateInWorkerOpt
     // Cancelling raises this shared flag; the worker then stops before its next onnxruntime call and replies. It is
     // never terminated while inside onnxruntime: that aborts the whole process (Napi::Error, exit 134).
     const stop = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-    const w = startWorker(new URL('./evaluate-worker.js', import.meta.url), {
+    const w = startWorker(workerModuleUrl(import.meta.url, 'pipeline/evaluate-worker.js'), {
       ...(typeof target === 'string' ? { path: target } : { run: target }),
       depth: opts.depth,
       backend: opts.backend,

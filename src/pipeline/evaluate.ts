@@ -6,11 +6,23 @@
 import type { Run } from '../model/types.js';
 import { evalDepthOf, type DiagnoseOptions } from './options.js';
 
-export type EvaluateStepOptions = Pick<DiagnoseOptions, 'evaluate' | 'backend' | 'maxPoints'>;
+export type EvaluateStepOptions = Pick<DiagnoseOptions, 'evaluate' | 'backend' | 'maxPoints' | 'rerun'>;
 
 export async function attachEvaluation(run: Run, options: EvaluateStepOptions, onProgress?: (message: string, fraction?: number) => void): Promise<void> {
   const depth = evalDepthOf(options.evaluate);
-  if (depth === 'off' || (!run.features && depth === 'quick')) return;
+  if (depth === 'off') return;
+  if (options.rerun && !run.features) {
+    // no dump of its own: re-run the checkpoint on the run's images (or take the cached re-run); see pipeline/rerun.ts
+    try {
+      const { attachRerun } = await import('./rerun.js');
+      await attachRerun(run, options.rerun, onProgress);
+    } catch (err) {
+      run.evalFailure = `re-run: ${err instanceof Error ? err.message : String(err)}`;
+      run.notes.push({ level: 'warn', file: run.path, message: run.evalFailure });
+    }
+    if (!run.features) return;
+  }
+  if (!run.features && depth === 'quick') return;
   try {
     let res;
     if (depth === 'quick') {

@@ -3,6 +3,7 @@ import type { EngineConfig, ShardSpec } from '../report/schema.js';
 import type { RunSourceFormat } from '../model/types.js';
 import type { RunCache } from './run-cache.js';
 import type { ReplayConfig } from '../report/replay-schema.js';
+import type { RerunRequest } from '../rerun/rerun-run.js';
 import type { ReportDetail } from '../report/slim-run-report.js';
 
 /** `--replay`: what to replay beyond the run and its causes' fixes, and for how long. */
@@ -62,4 +63,9 @@ export interface DiagnoseOptions {
   detail?: ReportDetail;
   /** replay the adversarial game and candidate fixes on each run's frozen features (in-process; docs/replay.md) */
   replay?: ReplayRequest;
+  /**
+   * `--data ROOT` / `--rerun`: a run with a checkpoint and no feature dump is re-run on its images (the Namespace's
+   * dataset, or `data` as the root) and evaluated from that; results are cached outside the run (pipeline/rerun.ts)
+   */
+  rerun?: RerunRequest;
 }

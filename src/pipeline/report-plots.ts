@@ -75,7 +75,7 @@ export async function writeReportPlots(report: Report, dir: string, opts: Report
     const note = (m: string) => opts.onNote?.(r.id, m);
     const run = await reloadRun(r, note, opts.cache);
     const embedding = await embedRunFeatures(r, opts, note);
-    written.push(...(await writePlots({ runId: r.id, run, report: r, embedding }, dir, opts)));
+    written.push(...(await writePlots({ runId: r.id, run, report: r, embedding }, dir, { ...opts, notePlot: note })));
   }
   return written;
 }

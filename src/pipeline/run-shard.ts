@@ -43,7 +43,7 @@ export class RunShard {
 
   /** src/index.ts's evaluation step (on its own worker thread), progress posted to the coordinator. */
   private async evaluate(run: Run, o: WorkerOptions): Promise<void> {
-    await timedAsync('evaluate', () => attachEvaluation(run, { evaluate: o.evaluate, backend: o.backend, maxPoints: o.maxPoints }, (message, fraction) => this.post({ type: 'progress', message, ...(fraction !== undefined ? { fraction } : {}) })));
+    await timedAsync('evaluate', () => attachEvaluation(run, { evaluate: o.evaluate, backend: o.backend, maxPoints: o.maxPoints, ...(o.rerun ? { rerun: o.rerun } : {}) }, (message, fraction) => this.post({ type: 'progress', message, ...(fraction !== undefined ? { fraction } : {}) })));
   }
 
   async handle(msg: ToWorker): Promise<void> {

@@ -3,7 +3,7 @@
 import type { DiscoveredRun } from '../discover/discover-runs.js';
 import type { EngineConfig, Report, RunReport } from '../report/schema.js';
 import type { Run, RunSourceFormat } from '../model/types.js';
-import type { EvaluateSetting } from './options.js';
+import type { DiagnoseOptions, EvaluateSetting } from './options.js';
 import type { ReportDetail } from '../report/slim-run-report.js';
 
 /** The cloneable subset of DiagnoseOptions a worker needs (onProgress is a function and stays in the main thread). */
@@ -20,6 +20,8 @@ export interface WorkerOptions {
   loadConcurrency?: number;
   /** what of each judged run's report is sent back (reduced in the shard, so a worker copies less too) */
   detail?: ReportDetail;
+  /** re-run checkpoints without a dump on their images (--data / --rerun) */
+  rerun?: DiagnoseOptions['rerun'];
 }
 
 /** A source-only run that is the first (lowest discovery index) of its task that its sender knows of. */

@@ -3,7 +3,7 @@ import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { writeOutputFile, checkOutputDir, OWNER_MARK, type OutputGuard } from '../output/safe-write.js';
 import { buildPlots, type PlotInputs } from './build-plots.js';
-import { svgToPng } from './png.js';
+import { svgToPng, type PngOptions } from './png.js';
 import { resolveFontFiles } from './fonts.js';
 
 export interface WritePlotsOptions {
@@ -14,6 +14,14 @@ export interface WritePlotsOptions {
   env?: Record<string, string | undefined>;
   /** run/data directories never written into, and whether foreign files may be replaced (default: none, no) */
   guard?: OutputGuard;
+  /** told, in one line, about each PNG that could not be rendered (its SVG is written all the same) */
+  notePlot?: (message: string) => void;
+  /** SVG -> PNG (default: svgToPng, resvg); a test injects a failing one */
+  renderPng?: (svg: string, opts: PngOptions) => Promise<Uint8Array>;
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0].trim() || 'unknown error';
 }
 
 /** An XML comment before the root element: marks the file as ours (see output/safe-write) without changing the drawing. */
@@ -39,18 +47,36 @@ export async function writePlots(inputs: PlotInputs, dir: string, opts: WritePlo
   const guard = opts.guard ?? { protect: [] };
   checkOutputDir(dir, guard, 'plots directory');
   const plots = buildPlots(inputs);
-  const png = opts.png ?? true;
-  const fontFiles = png && plots.length ? resolveFontFiles(opts.env ?? {}) : [];
+  const note = opts.notePlot ?? (() => {});
+  let png = opts.png ?? true;
+  let fontFiles: string[] = [];
+  if (png && plots.length) {
+    try {
+      fontFiles = resolveFontFiles(opts.env ?? {});
+    } catch (err) {
+      // a PNG without its labels would be wrong: none is drawn, the SVGs (text drawn by the viewer) still are
+      note(`PNGs not written (SVGs are): ${firstLine(err)}`);
+      png = false;
+    }
+  }
+  const render = opts.renderPng ?? svgToPng;
   const written: string[] = [];
   for (const p of plots) {
     const svgPath = join(dir, `${p.name}.svg`);
     writeOutputFile(svgPath, markSvg(p.svg), guard, 'plot');
     written.push(svgPath);
-    if (png) {
-      const pngPath = join(dir, `${p.name}.png`);
-      writeOutputFile(pngPath, markPng(await svgToPng(p.svg, { width: opts.pngWidth, fontFiles })), guard, 'plot');
-      written.push(pngPath);
+    if (!png) continue;
+    let bytes: Uint8Array;
+    try {
+      bytes = await render(p.svg, { width: opts.pngWidth, fontFiles });
+    } catch (err) {
+      // one plot resvg cannot draw (an odd character, a renderer limit, a missing native binding) costs its PNG only
+      note(`PNG of ${p.name} not written (its SVG is): ${firstLine(err)}`);
+      continue;
     }
+    const pngPath = join(dir, `${p.name}.png`);
+    writeOutputFile(pngPath, markPng(bytes), guard, 'plot');
+    written.push(pngPath);
   }
   return written;
 }

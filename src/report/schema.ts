@@ -4,6 +4,7 @@ import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, Run
 import type { RunVerdict, Coverage } from './run-verdict.js';
 import type { SeriesRole } from '../model/role-types.js';
 import type { ReplayReport } from './replay-schema.js';
+import type { NonFiniteField } from '../output/finite-json.js';
 import type { EpochBase } from '../model/epoch-numbering.js';
 
 export type Severity = 'error' | 'warn' | 'info';
@@ -164,6 +165,10 @@ export interface RunReport {
   replay?: ReplayReport;
 }
 
+/**
+ * Changes when a field is removed, renamed or changes meaning; an added optional field keeps it (readers ignore
+ * what they do not know), so shard reports of one version always merge.
+ */
 export const SCHEMA_VERSION = 1;
 
 export interface Report {
@@ -173,6 +178,11 @@ export interface Report {
   runs: RunReport[];
   /** input errors that did not stop the other runs (one bad file never stops the run) */
   errors: { path: string; message: string; /** 'empty': a folder that held nothing to read (event files without scalars): said, but not a failure */ kind?: 'empty' }[];
+  /**
+   * Only in the JSON text (never in memory): the numbers that were NaN/±Infinity, written as null, each with its
+   * JSON pointer (output/finite-json.ts; `merge` puts them back).
+   */
+  nonFiniteFields?: NonFiniteField[];
   /** set on the report of one `--shard i/n` share: what `dann-doctor merge` needs to combine the shares */
   shard?: ShardReportInfo;
 }

@@ -1,12 +1,14 @@
 // Self-contained HTML report (one file, inline CSS and SVG, no scripts, no network): summary, findings, causes, plots.
+import { basename } from 'node:path';
 import type { Report, RunReport, Finding, RankedCause } from '../report/schema.js';
 import type { FeatureEmbedding } from '../tsne/embed-features.js';
 import type { NamedPlot } from '../plot/build-plots.js';
 import { buildPlots } from '../plot/build-plots.js';
 import { perClassBarsSvg, perClassFromReport } from '../plot/per-class-bars-svg.js';
 import { esc } from '../plot/svg.js';
-import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { checkpointWarnings, coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { pct } from './style.js';
+import { triageTable } from '../sweep/triage-table.js';
 import { replaySummaryLine, replayTable } from '../replay/table.js';
 import { shownEpoch, type EpochBase } from '../model/epoch-numbering.js';
 
@@ -114,6 +116,7 @@ function runHtml(r: RunReport, i: number, extras: HtmlExtras): string {
   out.push(`<div class="facts">${esc(headerFacts(r))} · <code>${esc(r.path)}</code></div>`);
   const partial = partialReadLine(r);
   if (partial) out.push(`<div class="finding warn">${esc(partial)}</div>`);
+  for (const w of checkpointWarnings(r)) out.push(`<div class="finding warn checkpoint-warning">${w.file ? `<code>${esc(basename(w.file))}</code>: ` : ''}${esc(w.text)}</div>`);
   const cov = coverageLines(r);
   if (cov.missing.length) {
     out.push(`<ul class="coverage">${cov.missing.map((m) => `<li><b>missing</b> ${esc(m)}</li>`).join('')}${cov.found.map((f) => `<li>found ${esc(f)}</li>`).join('')}${cov.hint ? `<li>map it: ${esc(cov.hint)}</li>` : ''}</ul>`);
@@ -149,27 +152,88 @@ function runHtml(r: RunReport, i: number, extras: HtmlExtras): string {
   return out.join('\n');
 }
 
-/** The whole report as one HTML document. Pure: Report (+ optional ready plots) -> string. */
-export function renderHtml(report: Report, extras: HtmlExtras = {}): string {
-  const rows = report.runs
-    .map((r, i) => {
-      const v = verdictOf(r);
-      return `<tr><td><a href="#${runAnchor(r, i)}">${esc(r.id)}</a></td><td>${esc(r.algorithm)}</td><td>${esc(r.status)}</td><td>${pct(r.metrics.finalSourceAcc)}</td><td>${pct(r.metrics.finalTargetAcc)}</td><td class="verdict ${v.kind}">${esc(v.text)}</td></tr>`;
-    })
-    .join('');
-  const errors = report.errors.length
-    ? `<section class="errors"><h3>Inputs that could not be read</h3><ul>${report.errors.map((e) => `<li><code>${esc(e.path)}</code>: ${esc(e.message)}</li>`).join('')}</ul></section>`
-    : '';
-  return `<!DOCTYPE html>
+/**
+ * Runs that get a section of their own (verdict, findings, causes, curves, t-SNE). A page is read by a person and
+ * each section inlines its plots (100-500 KB of SVG): 50 sections keep a sweep's page to a few MB where 5,000 made
+ * a 228 MB file that took 4 GB to build. Every run still has its row in the summary table.
+ */
+export const HTML_DETAILED_RUNS = 50;
+/** Rows of the summary table (and of the unreadable-inputs list): ~0.5 KB each, so at most ~5 MB of table. */
+export const HTML_TABLE_ROWS = 10_000;
+
+export interface HtmlSelection {
+  /** runs with a section, with their index in report.runs (anchors use it); worst first when cut */
+  detailed: { run: RunReport; index: number }[];
+  /** the summary table's rows, same order rule */
+  rows: { run: RunReport; index: number }[];
+  /** runs without a section, and without a table row */
+  withoutDetails: number;
+  withoutRow: number;
+}
+
+/**
+ * What the page shows: every run in report order while there are at most `detailed` runs; beyond, the runs in
+ * triage order (worst first, src/sweep/triage-table.ts) and only the first `detailed` of them in full.
+ */
+export function htmlSelection(report: Report, limits: { detailed?: number; rows?: number } = {}): HtmlSelection {
+  const maxDetailed = limits.detailed ?? HTML_DETAILED_RUNS;
+  const maxRows = limits.rows ?? HTML_TABLE_ROWS;
+  let order = report.runs.map((run, index) => ({ run, index }));
+  if (order.length > maxDetailed) {
+    // triage rows carry the run id; ids repeat only in odd inputs, so each id maps to its runs in report order
+    const byId = new Map<string, number[]>();
+    report.runs.forEach((r, i) => byId.set(r.id, [...(byId.get(r.id) ?? []), i]));
+    order = triageTable(report).rows.map((row) => byId.get(row.runId)!.shift()!).map((index) => ({ run: report.runs[index], index }));
+  }
+  const detailed = order.slice(0, maxDetailed);
+  const rows = order.slice(0, maxRows);
+  return { detailed, rows, withoutDetails: order.length - detailed.length, withoutRow: order.length - rows.length };
+}
+
+function summaryRow(r: RunReport, i: number, linked: boolean): string {
+  const v = verdictOf(r);
+  const name = linked ? `<a href="#${runAnchor(r, i)}">${esc(r.id)}</a>` : esc(r.id);
+  return `<tr><td>${name}</td><td>${esc(r.algorithm)}</td><td>${esc(r.status)}</td><td>${pct(r.metrics.finalSourceAcc)}</td><td>${pct(r.metrics.finalTargetAcc)}</td><td class="verdict ${v.kind}">${esc(v.text)}</td></tr>`;
+}
+
+/** Table rows are yielded this many at a time: chunks of ~100 KB, never the whole table as one string. */
+const ROWS_PER_CHUNK = 200;
+
+/**
+ * The report as HTML, in pieces that can be written as they come: at most HTML_DETAILED_RUNS run sections and
+ * HTML_TABLE_ROWS table rows, with a line saying what was left out. Pure: Report (+ ready plots) -> strings. Plots
+ * are needed (extras.svgs) only for htmlSelection(report).detailed; a run without ready plots gets them drawn from
+ * its report.
+ */
+export function* htmlChunks(report: Report, extras: HtmlExtras = {}, limits: { detailed?: number; rows?: number } = {}): Generator<string> {
+  const sel = htmlSelection(report, limits);
+  const linked = new Set(sel.detailed.map((d) => d.index));
+  yield `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>dann-doctor report</title><style>${CSS}</style></head>
 <body><header class="top"><h1>dann-doctor report</h1><div class="meta">${esc(report.tool.name)} ${esc(report.tool.version)} · schema ${report.schemaVersion} · ${esc(report.generatedAt)} · ${report.runs.length} run(s)</div></header>
 <main>
-<section id="summary"><h2>Runs</h2><table class="summary"><thead><tr><th>run</th><th>algorithm</th><th>status</th><th>source</th><th>target</th><th>verdict</th></tr></thead><tbody>${rows}</tbody></table></section>
-${errors}
-${report.runs.map((r, i) => runHtml(r, i, extras)).join('\n')}
-</main></body></html>
-`;
+<section id="summary"><h2>Runs</h2>`;
+  const cut = sel.withoutDetails > 0 || sel.withoutRow > 0;
+  if (cut) {
+    const rowsNote = sel.withoutRow > 0 ? ` The table lists the first ${sel.rows.length}; ${sel.withoutRow} more are left out of this page.` : '';
+    yield `<p class="small left-out">${report.runs.length} runs, worst first: the ${sel.detailed.length} most in need of a look are detailed below; ${sel.withoutDetails} run${sel.withoutDetails === 1 ? ' is' : 's are'} in the table only (no findings, causes or plots here).${rowsNote} Every run in full: <code>--format json</code>, <code>--format text --verbose</code>, or give one run's folder.</p>`;
+  }
+  yield '<table class="summary"><thead><tr><th>run</th><th>algorithm</th><th>status</th><th>source</th><th>target</th><th>verdict</th></tr></thead><tbody>';
+  for (let k = 0; k < sel.rows.length; k += ROWS_PER_CHUNK) yield sel.rows.slice(k, k + ROWS_PER_CHUNK).map((x) => summaryRow(x.run, x.index, linked.has(x.index))).join('');
+  yield '</tbody></table></section>\n';
+  if (report.errors.length) {
+    const shown = report.errors.slice(0, HTML_TABLE_ROWS);
+    const more = report.errors.length - shown.length;
+    yield `<section class="errors"><h3>Inputs that could not be read</h3><ul>${shown.map((e) => `<li><code>${esc(e.path)}</code>: ${esc(e.message)}</li>`).join('')}${more > 0 ? `<li>${more} more (--format json lists them)</li>` : ''}</ul></section>\n`;
+  }
+  for (const d of sel.detailed) yield `${runHtml(d.run, d.index, extras)}\n`;
+  yield '</main></body></html>\n';
+}
+
+/** The whole report as one HTML document (see htmlChunks; the CLI writes the chunks as they come instead). */
+export function renderHtml(report: Report, extras: HtmlExtras = {}): string {
+  return [...htmlChunks(report, extras)].join('');
 }

@@ -2,11 +2,10 @@
 import { basename } from 'node:path';
 import type { Report, RunReport } from '../report/schema.js';
 import { pct, SEVERITY_GLYPH } from './style.js';
-import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { checkpointWarnings, coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageMarkdown } from '../sweep/render-triage.js';
 import { mdCode, mdText } from '../output/markdown-safe.js';
-import { CODE_PLACEHOLDER_NOTE } from '../ingest/checkpoint-facts.js';
 import { replaySummaryLine, replayTable } from '../replay/table.js';
 
 // every string that may come from a file goes through mdText (as text) or mdCode (as a code span)
@@ -19,7 +18,7 @@ function runSection(run: RunReport): string {
   out.push(`${esc(headerFacts(run))}  `);
   const partial = partialReadLine(run, (f) => basename(f));
   if (partial) out.push(`⚠️ ${esc(partial)}  `);
-  for (const n of [...run.notes, ...(run.checkpoints ?? []).flatMap((c) => c.notes)]) if (n.message.startsWith(CODE_PLACEHOLDER_NOTE)) out.push(`⚠️ ${esc(`${n.file ? `${basename(n.file)}: ` : ''}${n.message}`)}  `);
+  for (const w of checkpointWarnings(run)) out.push(`⚠️ ${esc(`${w.file ? `${basename(w.file)}: ` : ''}${w.text}`)}  `);
   for (const e of evaluationProblems(run)) out.push(`${e.level === 'error' ? '❌' : '⚠️'} ${esc(e.text)}  `);
   const m = run.metrics;
   out.push(`source ${pct(m.finalSourceAcc)} · target ${pct(m.finalTargetAcc)}${m.bestTargetAcc !== undefined ? ` (best ${pct(m.bestTargetAcc)})` : ''}${m.finalDomainAcc !== undefined ? ` · domain acc ${pct(m.finalDomainAcc)}` : ''}`, '');

@@ -1,5 +1,6 @@
 // The one-line verdict and the header facts of a run, shared by the text and Markdown reporters.
 import type { RunReport } from '../report/schema.js';
+import { CODE_PLACEHOLDER_NOTE } from '../ingest/checkpoint-facts.js';
 import { epochNumberingNote } from '../model/epoch-numbering.js';
 
 export { sortedFindings, verdictOf, runVerdictOf, missingSummary, coverageLines, type Verdict } from '../report/views.js';
@@ -12,6 +13,33 @@ export function evaluationProblems(run: RunReport): { level: 'error' | 'warn'; t
   const out: { level: 'error' | 'warn'; text: string }[] = [];
   if (run.evalFailure) out.push({ level: 'error', text: `evaluation requested but not run: ${run.evalFailure}` });
   for (const n of run.eval?.notes ?? []) if (n.level === 'warn') out.push({ level: 'warn', text: `evaluation: ${n.message}` });
+  return out;
+}
+
+/**
+ * How many warnings of one checkpoint a report lists: a hostile or damaged archive can raise one per tensor, and the
+ * first few say what happened (the JSON report keeps every note under runs[].checkpoints[].notes).
+ */
+export const CHECKPOINT_WARNINGS_SHOWN = 5;
+
+/** The reader's note per non-allow-listed global; the checkpoint's one CODE_PLACEHOLDER_NOTE already names them all. */
+const PER_GLOBAL_PLACEHOLDER = /^pickle references '.*', which is not on the allow-list/;
+
+/**
+ * Warnings the checkpoint readers raised for the checkpoint as a whole (it references code, a truncated archive,
+ * tensors or storages skipped, a memory budget hit), for every reporter: a user must learn that a checkpoint tried
+ * to run code or was only partly read, whatever the output format. `file` is the checkpoint's path.
+ */
+export function checkpointWarnings(run: RunReport): { file?: string; text: string }[] {
+  const out: { file?: string; text: string }[] = [];
+  for (const n of run.notes) if (n.message.startsWith(CODE_PLACEHOLDER_NOTE)) out.push({ file: n.file, text: n.message });
+  for (const c of run.checkpoints ?? []) {
+    const summarised = c.notes.some((n) => n.message.startsWith(CODE_PLACEHOLDER_NOTE));
+    const warns = c.notes.filter((n) => n.level === 'warn' && !(summarised && PER_GLOBAL_PLACEHOLDER.test(n.message)));
+    for (const n of warns.slice(0, CHECKPOINT_WARNINGS_SHOWN)) out.push({ file: n.file ?? c.path, text: n.message });
+    const more = warns.length - CHECKPOINT_WARNINGS_SHOWN;
+    if (more > 0) out.push({ file: c.path, text: `${more} more warning${more > 1 ? 's' : ''} about this checkpoint (the JSON report lists them)` });
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@ import { relative, sep } from 'node:path';
 import { mdText } from '../output/markdown-safe.js';
 import type { RuleMeta } from '../engine/types.js';
 import type { Report, Severity } from '../report/schema.js';
-import { runVerdictOf } from './run-headline.js';
+import { checkpointWarnings, runVerdictOf } from './run-headline.js';
 
 /** The pseudo-rule a not-judged run is reported under. */
 export const NOT_JUDGED_RULE = 'not-judged';
@@ -66,6 +66,16 @@ export function renderSarif(report: Report, rules: RuleMeta[], opts: SarifOption
       properties: { runId: run.id, causes: [] },
     } as (typeof results)[number]);
   }
+  // Checkpoint warnings (code references, truncated archives, skipped tensors) are about the input, not a rule's
+  // finding: SARIF's place for them is the invocation's notifications, each located at its checkpoint.
+  const notifications = [
+    ...report.runs.flatMap((run) => checkpointWarnings(run).map((w) => ({
+      level: 'warning' as const,
+      message: { text: `${mdText(run.id)}: ${mdText(w.text)}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(w.file ?? run.path, opts.baseDir) } } }],
+    }))),
+    ...report.errors.map((e) => ({ level: 'error' as const, message: { text: mdText(e.message) } })),
+  ];
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -96,7 +106,7 @@ export function renderSarif(report: Report, rules: RuleMeta[], opts: SarifOption
           },
         },
         results,
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.errors.map((e) => ({ level: 'error', message: { text: mdText(e.message) } })) }],
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
       },
     ],
   };

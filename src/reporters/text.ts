@@ -3,12 +3,11 @@ import { basename } from 'node:path';
 import type { Report, RunReport, Evidence } from '../report/schema.js';
 import { paint, paintSeverity, pct, SEVERITY_GLYPH } from './style.js';
 import { verdictGlyph } from '../report/views.js';
-import { coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { checkpointWarnings, coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageText, renderSeedGroupsText } from '../sweep/render-triage.js';
 import { groupBySeed } from '../seeds/group-by-seed.js';
 import { showControlsDeep } from '../output/terminal-safe.js';
-import { CODE_PLACEHOLDER_NOTE } from '../ingest/checkpoint-facts.js';
 import { appendedRunCounts } from '../understand/appended-runs.js';
 import { alignTable, replaySummaryLine, replayTable } from '../replay/table.js';
 import { shownEpoch, type EpochBase } from '../model/epoch-numbering.js';
@@ -97,8 +96,8 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   if (run.checked.length) out.push(`  ${p.green('also checked'.padEnd(13))} ${run.checked.join(' · ')}`);
   if (run.notChecked.length) out.push(`  ${p.dim('not checked'.padEnd(13))} ${p.dim(run.notChecked.join(' · '))}`);
   const warnNotes = run.notes.filter((n) => n.level === 'warn');
-  // a checkpoint that tried to run code is shown whatever the verbosity
-  if (!opts.verboseNotes) for (const n of [...run.notes, ...(run.checkpoints ?? []).flatMap((c) => c.notes)]) if (n.message.startsWith(CODE_PLACEHOLDER_NOTE)) out.push(p.yellow(`  ⚠ ${n.file ? `${basename(n.file)}: ` : ''}${n.message}`));
+  // a checkpoint that tried to run code or was only partly read is shown whatever the verbosity
+  for (const w of checkpointWarnings(run)) out.push(p.yellow(`  ⚠ ${w.file ? `${basename(w.file)}: ` : ''}${w.text}`));
   if (opts.verboseNotes) for (const n of run.notes) out.push(p.dim(`  note  ${n.file ? `${locationOf({ file: n.file, line: n.line }, (f) => basename(f))}: ` : ''}${n.message}`));
   else if (run.notes.length) out.push(p.dim(`  ${run.notes.length} ingest note${run.notes.length > 1 ? 's' : ''}${warnNotes.length ? ` (${warnNotes.length} warning${warnNotes.length > 1 ? 's' : ''})` : ''}; --verbose lists them`));
   return out.join('\n');

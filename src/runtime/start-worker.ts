@@ -4,6 +4,19 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
+/** Defined (true) by scripts/build.mjs in the one-file CLI bundle, dist/src/cli.js; absent everywhere else. */
+declare const DD_CLI_BUNDLE: boolean | undefined;
+
+/**
+ * The URL of the worker module `fromSrc` (its path under src/, e.g. 'pipeline/diagnose-worker.js'), for a caller in
+ * the same folder whose import.meta.url is `own`. Inside the CLI bundle every module's import.meta.url is the bundle's
+ * (dist/src/cli.js), so the path is taken from src/'s root there; the worker itself is the transpiled file beside it.
+ */
+export function workerModuleUrl(own: string, fromSrc: string): URL {
+  const bundled = typeof DD_CLI_BUNDLE !== 'undefined' && DD_CLI_BUNDLE;
+  return new URL(`./${bundled ? fromSrc : fromSrc.slice(fromSrc.lastIndexOf('/') + 1)}`, own);
+}
+
 /**
  * `entry` is the worker module's URL as the caller sees it, with a .js name (`new URL('./worker.js',
  * import.meta.url)`). From source the .ts file is started through a tiny eval'd bootstrap that registers tsx in the

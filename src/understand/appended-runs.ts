@@ -86,21 +86,24 @@ export function appendedRunCounts(attempts: readonly RunAttempt[]): { runs: numb
  * a crash or a Ctrl-C is only known from a stdout capture beside it (settleAttemptStatuses).
  */
 export function attemptStatusFromPlan(config: Readonly<Record<string, HyperValue>> | undefined, r: AttemptReach): { status: 'finished' | 'incomplete' | 'unknown'; why?: string } {
-  if (!config) return { status: 'unknown' };
-  const epochs = hyperLookup(config, HYPER_NAMES.epochs);
-  const planE = epochs ? hyperValueNumber(epochs.value) : undefined;
+  const epochs = config && r.plannedEpochs === undefined ? hyperLookup(config, HYPER_NAMES.epochs) : undefined;
+  const planE = r.plannedEpochs ?? (epochs ? hyperValueNumber(epochs.value) : undefined);
+  const eName = r.plannedEpochs !== undefined ? 'printed on its lines' : epochs?.name;
   if (planE !== undefined && planE > 0 && r.lastEpoch !== undefined) {
     const base = r.firstEpoch !== undefined && r.firstEpoch >= 1 ? 1 : 0;
     return r.lastEpoch >= planE - 1 + base
-      ? { status: 'finished', why: `reached epoch ${r.lastEpoch} of ${planE} planned (${epochs!.name})` }
-      : { status: 'incomplete', why: `stopped at epoch ${r.lastEpoch} of ${planE} planned (${epochs!.name})` };
+      ? { status: 'finished', why: `reached epoch ${r.lastEpoch} of ${planE} planned (${eName})` }
+      : { status: 'incomplete', why: `stopped at epoch ${r.lastEpoch} of ${planE} planned (${eName})` };
   }
-  const steps = hyperLookup(config, HYPER_NAMES.steps);
-  const planS = steps ? hyperValueNumber(steps.value) : undefined;
+  const steps = config && r.plannedSteps === undefined ? hyperLookup(config, HYPER_NAMES.steps) : undefined;
+  const planS = r.plannedSteps ?? (steps ? hyperValueNumber(steps.value) : undefined);
+  const sName = r.plannedSteps !== undefined ? 'printed on its lines' : steps?.name;
   if (planS !== undefined && planS > 0 && r.lastStep !== undefined) {
-    return r.lastStep >= planS - 1
-      ? { status: 'finished', why: `reached step ${r.lastStep} of ${planS} planned (${steps!.name})` }
-      : { status: 'incomplete', why: `stopped at step ${r.lastStep} of ${planS} planned (${steps!.name})` };
+    // a run that logs every k steps (tests every 500 of 16,004) logs last at most k short of its plan
+    const last = r.plannedSteps !== undefined ? planS : planS - 1;
+    return r.lastStep >= last || (r.stepInterval !== undefined && r.lastStep + r.stepInterval > last)
+      ? { status: 'finished', why: `reached step ${r.lastStep} of ${planS} planned (${sName})` }
+      : { status: 'incomplete', why: `stopped at step ${r.lastStep} of ${planS} planned (${sName})` };
   }
   return { status: 'unknown' };
 }
@@ -111,13 +114,14 @@ export function attemptStatusFromPlan(config: Readonly<Record<string, HyperValue
  * Ctrl-C), matched in order. Only equal counts are matched: otherwise nothing says which invocation wrote which rows.
  */
 export function settleAttemptStatuses(attempts: RunAttempt[], runConfig: Readonly<Record<string, HyperValue>>, captureFiles: ReadonlySet<string>): void {
+  // attempts that ended in a traceback keep the status it gave; the others are read against their plan
   const byFile = new Map<string, RunAttempt[]>();
   for (const a of attempts) (byFile.get(a.file) ?? byFile.set(a.file, []).get(a.file)!).push(a);
   const captures = [...byFile].filter(([f]) => captureFiles.has(f));
   for (const [file, list] of byFile) {
     if (captureFiles.has(file)) continue;
     for (const a of list) {
-      if (!a.reached || a.status !== 'unknown') continue;
+      if (!a.reached || a.status !== 'unknown' || a.crash) continue;
       const plan = attemptStatusFromPlan(a.config ?? runConfig, a.reached);
       a.status = plan.status;
       if (plan.why) a.statusFrom = plan.why;

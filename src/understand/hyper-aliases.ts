@@ -24,7 +24,7 @@ export const HYPER_NAMES = {
   lr: ['lr', 'learning_rate', 'base_lr', 'lr0', 'init_lr', 'opt_learning_rate', 'learningrate'],
   itersPerEpoch: ['iters_per_epoch', 'steps_per_epoch', 'iterations_per_epoch', 'n_iters_per_epoch', 'n_iter_per_epoch'],
   epochs: ['epochs', 'max_epochs', 'num_epochs', 'n_epochs', 'n_epoch', 'max_epoch', 'nepochs', 'epoch'],
-  steps: ['steps', 'max_steps', 'max_iter', 'max_iters', 'num_iters', 'n_steps', 'iterations', 'total_steps'],
+  steps: ['steps', 'max_steps', 'max_iter', 'max_iters', 'num_iters', 'num_iterations', 'n_steps', 'iterations', 'total_steps'],
   optimizer: ['optimizer', 'optim', 'opt', 'optimizer_name'],
   numClasses: ['num_classes', 'n_classes', 'nclasses', 'class_num', 'classes'],
   seed: ['seed', 'random_seed', 'trial_seed', 'manual_seed'],

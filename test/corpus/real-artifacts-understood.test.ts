@@ -197,4 +197,8 @@ test('CDAN appended log.txt: a changed method or seed starts a new run; the same
   assert.equal(new Set(a.slice(4, 10).map((x) => x.run)).size, 1);
   const runs = new Set(a.map((x) => x.run)).size;
   assert.ok(runs > 3 && runs < 64, `${runs} runs`);
+  // README: 16 invocations reach iter 16000 of num_iterations 16,004 (tests every 500): finished; the other 30 of the
+  // 46 with eval lines stopped early; the 18 without one have nothing that says how far they got
+  assert.equal(a.filter((x) => x.status === 'finished').length, 16);
+  assert.equal(a.filter((x) => x.status === 'incomplete').length, 30);
 });

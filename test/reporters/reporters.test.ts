@@ -29,6 +29,13 @@ test('SARIF output validates against the SARIF 2.1.0 JSON schema and points at l
   const sarif = JSON.parse(renderSarif(report, RULES.map((r) => r.meta), { baseDir: REPO_ROOT, toolVersion: '0.1.0' }));
   const ok = validate(sarif);
   assert.ok(ok, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+  // a checkpoint warning becomes a located tool notification, still valid SARIF
+  const warned: Report = structuredClone(report);
+  const ck = warned.runs.find((r) => r.checkpoints.length)!.checkpoints[0];
+  ck.notes.push({ level: 'warn', file: ck.path, message: "tensor 'w' skipped: view reaches past its storage" });
+  const withNote = JSON.parse(renderSarif(warned, RULES.map((r) => r.meta), { baseDir: REPO_ROOT, toolVersion: '0.1.0' }));
+  assert.ok(validate(withNote), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+  assert.equal(withNote.runs[0].invocations[0].toolExecutionNotifications.filter((n: { level: string }) => n.level === 'warning').length, 1);
   // every rule, plus the not-judged pseudo-rule
   assert.equal(sarif.runs[0].tool.driver.rules.length, RULES.length + 1);
   const perClass = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'per-class-imbalance');
@@ -63,9 +70,20 @@ test('JSON report keeps the versioned contract and stays valid JSON with NaN val
     const conf = run.causes.map((c: { confidence: number }) => c.confidence);
     assert.deepEqual(conf, [...conf].sort((a: number, b: number) => b - a), 'causes sorted by confidence');
   }
+  // JSON has no NaN: the field is null (typed, never the string "NaN") and nonFiniteFields says which field it was
   const withNaN: Report = structuredClone(report);
   withNaN.runs[0].series[0].min = Number.NaN;
-  assert.doesNotThrow(() => JSON.parse(renderJson(withNaN)));
+  withNaN.runs[1].metrics.finalTargetAcc = -Infinity;
+  const text = renderJson(withNaN);
+  assert.doesNotMatch(text.slice(0, text.indexOf('"nonFiniteFields"')), /"(NaN|-?Infinity)"/, 'no number written as a string');
+  const back = JSON.parse(text);
+  assert.equal(back.runs[0].series[0].min, null);
+  assert.equal(back.runs[1].metrics.finalTargetAcc, null);
+  assert.deepEqual(back.nonFiniteFields, [
+    { pointer: '/runs/0/series/0/min', value: 'NaN' },
+    { pointer: '/runs/1/metrics/finalTargetAcc', value: '-Infinity' },
+  ]);
+  assert.equal(JSON.parse(renderJson(report)).nonFiniteFields, undefined, 'absent when every number is finite');
 });
 
 test('text report: one run leads with its verdict; several runs lead with the triage table, worst first', () => {

@@ -34,7 +34,13 @@ test('attempt status from the plan: epochs counted from the attempt\'s first epo
   assert.equal(attemptStatusFromPlan({ epochs: 3 }, { firstEpoch: 1, lastEpoch: 3 }).status, 'finished');
   assert.equal(attemptStatusFromPlan({ 'hparams.max_steps': 5001 }, { lastStep: 5000 }).status, 'finished');
   assert.equal(attemptStatusFromPlan({ lr: 0.1 }, { lastEpoch: 9 }).status, 'unknown');
+  // evaluated every 500 of 16,004 iterations: the last log at 16000 is the end; at 15500 it is not
+  assert.equal(attemptStatusFromPlan({ num_iterations: 16004 }, { lastStep: 16000, stepInterval: 500 }).status, 'finished');
+  assert.equal(attemptStatusFromPlan({ num_iterations: 16004 }, { lastStep: 15500, stepInterval: 500 }).status, 'incomplete');
+  // the plan printed on the lines (`Iter:400/4000`) wins over the config
+  assert.equal(attemptStatusFromPlan({ max_iter: 9999 }, { lastStep: 4000, plannedSteps: 4000 }).status, 'finished');
   assert.equal(attemptStatusFromPlan(undefined, { lastEpoch: 9 }).status, 'unknown');
+  assert.equal(attemptStatusFromPlan(undefined, { firstEpoch: 1, lastEpoch: 50, plannedEpochs: 50 }).status, 'finished');
 });
 
 test('a CSV with a restart appended: each attempt gets a status from the hparams.yaml beside it', async () => {

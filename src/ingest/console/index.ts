@@ -12,7 +12,7 @@ import { scanLine, type ScannedField } from './scan-line.js';
 import { isOutOfMemory, killedByLine, statusOfCrash } from './outcome.js';
 import { MAX_POINTS_PER_SERIES } from '../common/point-buffer.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
-import type { CrashInfo, HyperValue, Note, Point, RunAttempt, RunFragment, RunStatus, Series } from '../../model/types.js';
+import type { AttemptReach, CrashInfo, HyperValue, Note, Point, RunAttempt, RunFragment, RunStatus, Series } from '../../model/types.js';
 
 /** Names of a progress counter (the line's x-axis). Finest first: an iteration counter beats an epoch counter. */
 const ITER_COUNTER = /^(iter|iters|iteration|iterations|it|itr|step|steps|global[ _]step|batch|global_step|update|updates)$/i;
@@ -91,6 +91,8 @@ interface Invocation {
   /** counter value of the first metric line: a later line whose counter is <= it starts a new invocation */
   firstCounter?: number;
   lastCounter?: number;
+  /** the last step between two counter values (an evaluation interval): how far short of the plan a finished run may stop */
+  counterGap?: number;
   counterName?: string;
   granularity: 'iteration' | 'epoch';
   /** a whitespace table in progress: column names */
@@ -311,6 +313,7 @@ export async function readConsoleLog(file: string, opts: ConsoleOptions = {}): P
       }
       cur.counterName ??= counter.name;
       cur.firstCounter ??= v;
+      if (cur.lastCounter !== undefined && v > cur.lastCounter) cur.counterGap = v - cur.lastCounter;
       cur.lastCounter = v;
       if (counter.epoch) cur.granularity = 'epoch';
       if (counter.field.total !== undefined) cur.totals.set(counter.name, counter.field.total);
@@ -339,6 +342,7 @@ export async function readConsoleLog(file: string, opts: ConsoleOptions = {}): P
     file, line: inv.line, endLine: inv.endLine, index: k + 1, status: statusOf(inv),
     ...(inv.crash ? { crash: inv.crash } : {}),
     ...(Object.keys(inv.config).length ? { config: inv.config } : {}),
+    ...(inv.lastCounter !== undefined && inv.counterName && (isIterCounter(inv.counterName) || isEpochCounter(inv.counterName)) ? { reached: reachOf(inv) } : {}),
     pointCounts: Object.fromEntries([...inv.points].map(([key, pts]) => [key, pts.length])),
   }));
   const withData = real.filter((inv) => inv.metricLines > 0);
@@ -410,6 +414,13 @@ export async function readConsoleLog(file: string, opts: ConsoleOptions = {}): P
   }
   notes.push({ level: 'info', file, message: `read by the generic console reader (${basename(file)}: ${chosen.metricLines} lines with numbers${chosen.counterName ? `, x-axis "${chosen.counterName}"` : ''}); names kept as written` });
   return frag;
+}
+
+/** Where an invocation's counter reached, for its status against the plan when no traceback says how it ended. */
+function reachOf(inv: Invocation): AttemptReach {
+  const total = inv.counterName ? inv.totals.get(inv.counterName) : undefined;
+  if (inv.granularity === 'epoch') return { firstEpoch: inv.firstCounter, lastEpoch: inv.lastCounter, ...(total !== undefined ? { plannedEpochs: total } : {}) };
+  return { lastStep: inv.lastCounter, ...(inv.counterGap !== undefined ? { stepInterval: inv.counterGap } : {}), ...(total !== undefined ? { plannedSteps: total } : {}) };
 }
 
 /**
