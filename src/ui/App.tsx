@@ -174,9 +174,12 @@ function useReplays(state: UiState, dispatch: (a: Action) => void, load: UiLoade
     const controller = new AbortController();
     running.current.set(runId, { gen, controller });
     let last = -1;
+    let lastLabel = '';
     const onProgress = (label: string, fraction: number) => {
-      if (Math.abs(fraction - last) < PROGRESS_STEP && fraction < 1) return;
+      // a new variant or seed is always shown; ticks within one only when they move the bar
+      if (label === lastLabel && Math.abs(fraction - last) < PROGRESS_STEP && fraction < 1) return;
       last = fraction;
+      lastLabel = label;
       safe({ type: 'replayProgress', runId, gen, label, fraction });
     };
     const replay = load.replay;

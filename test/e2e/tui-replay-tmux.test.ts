@@ -73,7 +73,7 @@ test('--replay in the UI: progress, Esc cancels, the UI stays live, r replays ag
   assert.doesNotMatch(back, /replaying…/);
   // the UI answers keys at once after the cancel (the replay no longer holds the main thread)
   ui.keys('j');
-  await ui.waitFor((s) => /▸ /.test(s.split('\n').filter((l) => l.includes('▸'))[0] ?? '') && s.includes('replay cancelled'), 'the findings cursor after j');
+  await ui.waitFor((s) => /▸ ⚠ target-acc-degrading/.test(s), 'the findings cursor on the second finding after j');
   ui.keys('r');
   await ui.waitFor((s) => /replaying… \d+%\s+replay as configured \(seed 1\)/.test(s), 'the replay started again by r', START_TIMEOUT_MS);
   ui.keys('C-c');
