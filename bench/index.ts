@@ -1,4 +1,4 @@
-// `npm run bench [-- ingest tsne eval triage verdicts replay]`: every benchmark, one after the other (never part of npm test).
+// `npm run bench [-- ingest tsne eval triage verdicts replay rerun]`: every benchmark, one after the other (never part of npm test).
 import { benchIngest } from './ingest.js';
 import { benchTsne } from './tsne.js';
 import { benchEval } from './eval.js';
@@ -7,7 +7,9 @@ import { benchTriage } from './triage.js';
 import { benchStartup } from './startup.js';
 import { benchVerdicts } from './verdicts.js';
 import { benchReplay } from './replay.js';
+import { benchRerunNetwork } from './rerun-network.js';
 import { benchHtmlSweep } from './html-sweep.js';
+import { benchRerunData } from './rerun-data.js';
 
 const BENCHES: Record<string, () => Promise<string[]>> = {
   ingest: () => benchIngest(),
@@ -18,7 +20,10 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   startup: () => benchStartup(),
   verdicts: () => benchVerdicts(),
   replay: () => benchReplay(),
+  // the network forward (wt-18a) and the decode + transform rate (rerun-data) of a re-run, one after the other
+  rerun: async () => [...(await benchRerunNetwork()), ...(await benchRerunData())],
   html: () => benchHtmlSweep(),
+  'rerun-data': () => benchRerunData(),
 };
 
 const wanted = process.argv.slice(2);

@@ -18,6 +18,8 @@ export interface StartUiOptions {
   exportReport?: (format: ExportFormat, runId: string) => Promise<string>;
   /** `--replay` on a terminal: the UI replays the open run at once, in its replay pane */
   replayOnStart?: boolean;
+  /** the folder exports are written to (shown in the export prompt; see exportDir) */
+  exportDir?: string;
 }
 
 /** Exit code when the UI itself failed (an internal error, as for the rest of the CLI). */
@@ -42,7 +44,13 @@ export async function startUi(raw: Report, opts: StartUiOptions): Promise<number
     rejudge: src.rejudge && (async (runId, evaluation) => ({ ...showControlsDeep(await src.rejudge!(idOf(runId), evaluation)), id: runId })),
     replay: src.replay && (async (runId, onProgress, signal) => showControlsDeep(await src.replay!(idOf(runId), (label, f) => onProgress(showControlsDeep(label), f), signal))),
   };
-  const onExport = opts.exportReport && ((format: ExportFormat, runId: string) => opts.exportReport!(format, idOf(runId)));
+  // every file written, said again on stderr after the UI closes (the footer line is gone with the alternate screen)
+  const exported: string[] = [];
+  const onExport = opts.exportReport && (async (format: ExportFormat, runId: string) => {
+    const path = await opts.exportReport!(format, idOf(runId));
+    exported.push(path);
+    return path;
+  });
 
   let code = 0;
   const stdout = io.stdout as NodeJS.WriteStream;
@@ -51,7 +59,7 @@ export async function startUi(raw: Report, opts: StartUiOptions): Promise<number
   try {
     const instance = render(
       <ThemeContext.Provider value={{ color: colourEnabled(io.env) }}>
-        <App report={report} load={load} onExport={onExport} onExit={(c) => { code = c; }} start={{ replay: opts.replayOnStart === true }} />
+        <App report={report} load={load} onExport={onExport} exportDir={opts.exportDir} onExit={(c) => { code = c; }} start={{ replay: opts.replayOnStart === true }} />
       </ThemeContext.Provider>,
       {
         stdout,
@@ -72,5 +80,6 @@ export async function startUi(raw: Report, opts: StartUiOptions): Promise<number
     return EXIT_INTERNAL;
   } finally {
     if (alt) stdout.write(LEAVE_ALT_SCREEN);
+    for (const p of exported) io.stderr.write(`dann-doctor: exported ${p}\n`);
   }
 }
