@@ -4,13 +4,14 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
-/** Defined (true) by scripts/build.mjs in the one-file CLI bundle, dist/src/cli.js; absent everywhere else. */
+/** Defined (true) by scripts/build.mjs in the CLI bundle (dist/src/cli.js and its chunks); absent everywhere else. */
 declare const DD_CLI_BUNDLE: boolean | undefined;
 
 /**
  * The URL of the worker module `fromSrc` (its path under src/, e.g. 'pipeline/diagnose-worker.js'), for a caller in
- * the same folder whose import.meta.url is `own`. Inside the CLI bundle every module's import.meta.url is the bundle's
- * (dist/src/cli.js), so the path is taken from src/'s root there; the worker itself is the transpiled file beside it.
+ * the same folder whose import.meta.url is `own`. Inside the CLI bundle a module's import.meta.url is its chunk's
+ * (dist/src/cli.js or dist/src/cli-chunk-*.js), so the path is taken from src/'s root there; the worker itself is the
+ * transpiled file.
  */
 export function workerModuleUrl(own: string, fromSrc: string): URL {
   const bundled = typeof DD_CLI_BUNDLE !== 'undefined' && DD_CLI_BUNDLE;
