@@ -155,7 +155,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const written = await writeReportPlots(report, resolve(opts.plotsDir), { maxPoints: opts.maxPoints, guard: outputGuard(report, opts.force), cache, env: io.env, onNote });
       io.stderr.write(`wrote ${written.length} plot files to ${opts.plotsDir}\n`);
     }
-    for (const e of report.errors) io.stderr.write(`dann-doctor: ${showControls(e.message)}\n`);
+    // each input error said once where the user looks: a text/Markdown report on the terminal lists it (once, at its
+    // end); otherwise (JSON/SARIF, a file, a pipe, the UI) stderr says it
+    const reportOnTerminal = !interactive && io.isTTY && opts.outputs.some((o) => !o.file && (o.format === 'text' || o.format === 'markdown'));
+    if (!reportOnTerminal) for (const e of report.errors) io.stderr.write(`dann-doctor: ${showControls(e.message)}\n`);
     if (report.runs.length === 0 && !opts.formatGiven) return 2;
     if (interactive) {
       const { startUi } = await uiModule!;

@@ -4,6 +4,7 @@ import type { EvalResults } from '../model/types.js';
 import type { CliOptions } from './args.js';
 import type { OutputGuard } from '../output/safe-write.js';
 import type { RunCache } from '../pipeline/run-cache.js';
+import { exportDir, exportPath } from '../ui/export-path.js';
 
 import type { FeatureEmbedding } from '../tsne/embed-features.js';
 
@@ -33,7 +34,10 @@ async function rejudgeRun(report: Report, runId: string, evaluation: EvalResults
 export function uiLoaders(report: Report, opts: LoaderOptions, cwd: string, guard: OutputGuard = { protect: [] }, config: Partial<EngineConfig> = {}, cache?: RunCache) {
   // what exports write: the report with every re-judged run swapped in
   let current = report;
+  const protect = guard.protect.length ? guard.protect : report.runs.map((r) => r.path);
   return {
+    // shown in the export prompt before anything is written
+    exportDir: exportDir(cwd, protect),
     load: {
       rejudge: async (runId: string, evaluation: EvalResults): Promise<RunReport> => {
         const judged = await rejudgeRun(current, runId, evaluation, opts, config, cache);
@@ -61,13 +65,12 @@ export function uiLoaders(report: Report, opts: LoaderOptions, cwd: string, guar
     },
     exportReport: async (format: 'markdown' | 'html', runId: string): Promise<string> => {
       const { writeFileSync } = await import('node:fs');
-      const { exportPath } = await import('../ui/export-path.js');
       const one: Report = { ...current, runs: current.runs.filter((r) => r.id === runId) };
       const text = format === 'markdown'
         ? (await import('../reporters/markdown.js')).renderMarkdown(one)
         : (await import('../reporters/html.js')).renderHtml(one, { svgs: await (await import('../pipeline/report-plots.js')).reportPlots(one, { maxPoints: opts.maxPoints, cache }) });
       // never into a run directory: exportPath falls back to the temp dir and never overwrites
-      const file = exportPath(cwd, runId, guard.protect.length ? guard.protect : report.runs.map((r) => r.path), format);
+      const file = exportPath(cwd, runId, protect, format);
       writeFileSync(file, text, { flag: 'wx' }); // exclusive create: never through a link planted at that name
       return file;
     },

@@ -31,7 +31,7 @@ export function fileStem(runId: string): string {
 }
 
 /**
- * Builds every plot for one run: t-SNE by class (with centroid arrows) and by domain, the overview curves, and
+ * Builds every plot for one run: t-SNE by class (with source-to-target class medoid arrows) and by domain, the overview curves, and
  * one curve plot per finding that names a series. Pure: returns strings, writes nothing.
  */
 export function buildPlots(inputs: PlotInputs): NamedPlot[] {

@@ -1,6 +1,7 @@
 // SVG line chart of training series with a highlighted step range, change-point markers and validation points.
 import { SERIES_COLORS } from './palette.js';
 import { esc, px, svgOpen, fmtTick, niceTicks } from './svg.js';
+import { placeLabels } from './label-layout.js';
 
 export interface CurvePoint {
   step: number;
@@ -36,6 +37,11 @@ export interface CurvePlotInput {
 const DEFAULT_WIDTH = 760;
 const DEFAULT_HEIGHT = 340;
 const MARGIN = { left: 64, right: 230, top: 36, bottom: 48 };
+/** Range and marker labels: font size and the row pitch between stacked labels (px). */
+const LABEL_FONT = 10;
+const LABEL_ROW = 12;
+/** A white outline under label text (paint-order: stroke first) so a curve running through it does not hide it. */
+const HALO = ' stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"';
 /** Legend labels longer than this are cut with an ellipsis so they stay on the canvas. */
 const MAX_LEGEND_CHARS = 30;
 /** Four decades: a loss going from ~2 to ~1e4+ is unreadable on a linear axis. */
@@ -126,15 +132,20 @@ export function curvePlotSvg(input: CurvePlotInput): string {
 
   const parts: string[] = [svgOpen(width, height, input.title, 'curve-plot')];
   parts.push(`<text class="title" x="${MARGIN.left}" y="22" font-size="15" font-weight="bold">${esc(input.title)}</text>`);
+  // range labels in rows along the top, marker labels in rows along the bottom, none overlapping another
+  // (src/plot/label-layout.ts); a white halo keeps them readable over the curves
+  const overlay: string[] = [];
+  const highlightLabels = placeLabels((input.highlights ?? []).map((h) => ({ anchor: sx(h.from) + 3, text: h.label ?? '' })), LABEL_FONT, MARGIN.left + 2, MARGIN.left + pw - 2);
   (input.highlights ?? []).forEach((h, i) => {
     const a = sx(h.from), b = sx(h.to);
     // alternate shades so adjacent ranges (e.g. "level before" / "level after") stay apart
     const fill = i % 2 === 0 ? '#ffd54f' : '#ffab91';
+    const at = highlightLabels[i];
     parts.push(
-      `<g class="highlight"><rect x="${px(a)}" y="${MARGIN.top}" width="${px(Math.max(b - a, 2))}" height="${ph}" fill="${fill}" fill-opacity="0.35"/>` +
-        (h.label ? `<text x="${px(a + 3)}" y="${MARGIN.top + 12 + (i % 2) * 12}" font-size="10" fill="#7a5c00">${esc(h.label)}</text>` : '') +
-        '</g>',
+      `<g class="highlight"><rect x="${px(a)}" y="${MARGIN.top}" width="${px(Math.max(b - a, 2))}" height="${ph}" fill="${fill}" fill-opacity="0.35"/></g>`,
     );
+    // labels go over the curves (drawn last), not under them
+    if (h.label) overlay.push(`<text class="range-label" x="${px(at.x)}" y="${MARGIN.top + 12 + at.row * LABEL_ROW}" font-size="${LABEL_FONT}" fill="#7a5c00"${HALO}>${esc(h.label)}</text>`);
   });
   // axes and grid
   const grid: string[] = [];
@@ -205,14 +216,16 @@ export function curvePlotSvg(input: CurvePlotInput): string {
     legendRows.push(`<g class="legend-item legend-nonfinite">${cross(MARGIN.left + pw + 21, ly - 4)}<text x="${MARGIN.left + pw + 34}" y="${ly}">NaN/Inf (${nonFinite})</text></g>`);
     ly += 17;
   }
-  for (const m of input.markers ?? []) {
+  const markerLabels = placeLabels((input.markers ?? []).map((m) => ({ anchor: sx(m.step) + 3, text: m.label ?? '' })), LABEL_FONT, MARGIN.left + 2, MARGIN.left + pw - 2);
+  (input.markers ?? []).forEach((m, i) => {
     const x = sx(m.step);
+    const at = markerLabels[i];
     parts.push(
-      `<g class="marker change-point"><line x1="${px(x)}" y1="${MARGIN.top}" x2="${px(x)}" y2="${MARGIN.top + ph}" stroke="#6a1b9a" stroke-width="1.5" stroke-dasharray="5 3"/>` +
-        (m.label ? `<text x="${px(x + 3)}" y="${MARGIN.top + ph - 4}" font-size="10" fill="#6a1b9a">${esc(m.label)}</text>` : '') +
-        '</g>',
+      `<g class="marker change-point"><line x1="${px(x)}" y1="${MARGIN.top}" x2="${px(x)}" y2="${MARGIN.top + ph}" stroke="#6a1b9a" stroke-width="1.5" stroke-dasharray="5 3"/></g>`,
     );
-  }
+    if (m.label) overlay.push(`<text class="marker-label" x="${px(at.x)}" y="${MARGIN.top + ph - 4 - at.row * LABEL_ROW}" font-size="${LABEL_FONT}" fill="#6a1b9a"${HALO}>${esc(m.label)}</text>`);
+  });
+  parts.push(`<g class="labels">${overlay.join('')}</g>`);
   if (input.markers?.length) {
     legendRows.push(`<g class="legend-item"><line x1="${MARGIN.left + pw + 21}" y1="${ly - 10}" x2="${MARGIN.left + pw + 21}" y2="${ly + 2}" stroke="#6a1b9a" stroke-dasharray="3 2" stroke-width="1.5"/><text x="${MARGIN.left + pw + 34}" y="${ly}">change point</text></g>`);
     ly += 17;

@@ -1,5 +1,5 @@
 // Public surface of the plots: SVG builders, PNG rendering, file writers, and the terminal pieces the Ink UI reuses.
-export { tsneScatterSvg, classCentroids, className, type ScatterOptions, type Centroid } from './tsne-scatter-svg.js';
+export { tsneScatterSvg, classCentres, className, type ScatterOptions, type ClassCentre } from './tsne-scatter-svg.js';
 export { curvePlotSvg, downsampleMinMax, type CurvePlotInput, type CurveSeries, type CurvePoint } from './curves-svg.js';
 export { perClassBarsSvg, perClassFromReport, type PerClassBarsInput } from './per-class-bars-svg.js';
 export { curveSourceFromRun, curveSourceFromReport, overviewCurves, findingCurves, validationDots, type CurveSource } from './run-curves.js';

@@ -1,11 +1,11 @@
-// SVG of a feature t-SNE: coloured by class (domain as marker shape) or by domain, with optional centroid arrows.
+// SVG of a feature t-SNE: coloured by class (domain as marker shape) or by domain, with optional class-centre arrows.
 import type { FeatureEmbedding } from '../tsne/embed-features.js';
 import { classColor, domainColor } from './palette.js';
 import { esc, px, svgOpen, fmtTick, niceTicks } from './svg.js';
 
 export interface ScatterOptions {
   colorBy: 'class' | 'domain';
-  /** arrows from each class's source centroid to its target centroid (shows conditional misalignment) */
+  /** arrows from each class's source medoid to its target medoid (shows conditional misalignment) */
   arrows?: boolean;
   width?: number;
   height?: number;
@@ -23,7 +23,7 @@ const TARGET_OPACITY = 0.6;
 /** Below this spread (embedding units; a normal t-SNE spans tens) every point sits on one spot. */
 const COLLAPSED_EXTENT = 1e-6;
 
-export interface Centroid {
+export interface ClassCentre {
   label: number;
   source: [number, number];
   target: [number, number];
@@ -31,25 +31,42 @@ export interface Centroid {
   distance: number;
 }
 
-/** Per class present in both domains: the mean embedded position of its source points and of its target points. */
-export function classCentroids(e: FeatureEmbedding): Centroid[] {
+/** Candidate points tried per class and domain when looking for the medoid: O(MEDOID_CANDIDATES x m), not O(m^2). */
+const MEDOID_CANDIDATES = 256;
+
+/**
+ * The medoid of some embedded points: the point with the least summed distance to the others. Unlike the mean it is
+ * always one of the points, so a class split over two clusters gets an arrow that ends on one of them, not in the
+ * empty space between. Candidates are an even stride of at most MEDOID_CANDIDATES points (all of them when fewer).
+ */
+function medoid(xy: Float64Array, rows: readonly number[]): [number, number] {
+  const step = Math.max(1, Math.floor(rows.length / MEDOID_CANDIDATES));
+  let best = rows[0];
+  let bestSum = Infinity;
+  for (let a = 0; a < rows.length; a += step) {
+    const i = rows[a];
+    let sum = 0;
+    for (const j of rows) sum += Math.hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]);
+    if (sum < bestSum) { bestSum = sum; best = i; }
+  }
+  return [xy[2 * best], xy[2 * best + 1]];
+}
+
+/** Per class present in both domains: the medoid of its source points and of its target points (see medoid). */
+export function classCentres(e: FeatureEmbedding): ClassCentre[] {
   const k = Math.max(e.numClasses, 0);
-  const sum = new Float64Array(k * 4);
-  const cnt = new Int32Array(k * 2);
+  const rows: number[][] = Array.from({ length: k * 2 }, () => []);
   for (let i = 0; i < e.n; i++) {
     const c = e.label[i];
     if (c < 0 || c >= k) continue;
-    const d = e.domain[i];
-    sum[c * 4 + d * 2] += e.xy[2 * i];
-    sum[c * 4 + d * 2 + 1] += e.xy[2 * i + 1];
-    cnt[c * 2 + d]++;
+    rows[c * 2 + e.domain[i]].push(i);
   }
-  const out: Centroid[] = [];
+  const out: ClassCentre[] = [];
   for (let c = 0; c < k; c++) {
-    const ns = cnt[c * 2], nt = cnt[c * 2 + 1];
-    if (!ns || !nt) continue;
-    const s: [number, number] = [sum[c * 4] / ns, sum[c * 4 + 1] / ns];
-    const t: [number, number] = [sum[c * 4 + 2] / nt, sum[c * 4 + 3] / nt];
+    const src = rows[c * 2], tgt = rows[c * 2 + 1];
+    if (!src.length || !tgt.length) continue;
+    const s = medoid(e.xy, src);
+    const t = medoid(e.xy, tgt);
     out.push({ label: c, source: s, target: t, distance: Math.hypot(t[0] - s[0], t[1] - s[1]) });
   }
   return out;
@@ -134,7 +151,7 @@ export function tsneScatterSvg(e: FeatureEmbedding, opts: ScatterOptions): strin
   }
   parts.push(`<g class="points">${pts.join('')}</g>`);
   if (opts.arrows) {
-    const arrows = classCentroids(e).map(
+    const arrows = classCentres(e).map(
       (c) =>
         `<line class="centroid-arrow" data-class="${c.label}" x1="${px(sx(c.source[0]))}" y1="${px(sy(c.source[1]))}" ` +
         `x2="${px(sx(c.target[0]))}" y2="${px(sy(c.target[1]))}" stroke="#222" stroke-width="1.6" marker-end="url(#arrowhead)"/>`,
@@ -192,7 +209,7 @@ function legend(e: FeatureEmbedding, opts: ScatterOptions, width: number): strin
   if (opts.arrows) {
     y += 10;
     rows.push(`<text x="${x}" y="${y}" fill="#222" font-size="11">→ source to target</text>`);
-    rows.push(`<text x="${x}" y="${y + 13}" fill="#222" font-size="11">class centroid</text>`);
+    rows.push(`<text x="${x}" y="${y + 13}" fill="#222" font-size="11">class medoid</text>`);
   }
   return `<g class="legend">${rows.join('')}</g>`;
 }

@@ -112,7 +112,8 @@ export function renderText(raw: Report, opts: TextOptions & { allRuns?: boolean 
   const p = paint(opts.color);
   const errors = report.errors.map((e) => (e.kind === 'empty' ? p.dim(`· ${e.message}`) : p.red(`✖ ${e.message}`)));
   if (report.runs.length <= 1) return [...report.runs.map((r) => renderRunText(r, opts)), ...errors].join('\n\n') + '\n';
-  const table = renderTriageText(triageTable(report), { color: opts.color }).trimEnd();
+  // input errors are listed once, at the end (the triage table would list them too)
+  const table = renderTriageText({ ...triageTable(report), errors: [] }, { color: opts.color }).trimEnd();
   const seeds = renderSeedGroupsText(groupBySeed(report.runs)).trimEnd();
   // a not-judged run is detailed too: what it lacks and how to map it is the answer
   const detailed = report.runs.filter((r) => opts.allRuns || verdictOf(r).kind === 'problems' || verdictOf(r).kind === 'not-judged');

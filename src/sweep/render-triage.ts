@@ -49,7 +49,8 @@ export function renderTriageText(table: TriageTable, opts: RenderTriageOptions =
   out.push('');
   out.push(`${table.rows.length} run${table.rows.length === 1 ? '' : 's'}, ${bad} with warnings or errors`);
   if (hidden.length) out.push(`${hidden.length} more varying hyperparameter${hidden.length === 1 ? '' : 's'} not shown: ${hidden.join(', ')} (all in --format json/markdown)`);
-  for (const e of table.errors) out.push(`${opts.color ? ANSI.red : ''}error: ${e.path}: ${e.message}${opts.color ? ANSI.reset : ''}`);
+  // most messages already start with the path ("/x: no such file or directory"): not twice
+  for (const e of table.errors) out.push(`${opts.color ? ANSI.red : ''}error: ${e.message.startsWith(e.path) ? e.message : `${e.path}: ${e.message}`}${opts.color ? ANSI.reset : ''}`);
   return `${out.join('\n')}\n`;
 }
 

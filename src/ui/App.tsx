@@ -40,6 +40,8 @@ export interface AppProps {
   load?: UiLoaders;
   /** writes the export and resolves with the path written */
   onExport?: (format: ExportFormat, runId: string) => Promise<string>;
+  /** where exports go, said in the export prompt before anything is written */
+  exportDir?: string;
   /** called once with the exit code when the user quits */
   onExit?: (code: number) => void;
 }
@@ -155,7 +157,7 @@ function RunsHeader({ report, width }: { report: Report; width: number }) {
   );
 }
 
-export function App({ report: initialReport, load, onExport, onExit }: AppProps) {
+export function App({ report: initialReport, load, onExport, exportDir, onExit }: AppProps) {
   const { exit } = useApp();
   // the report as judged so far: a run's entry is replaced once its background evaluation is judged in
   const [report, setReport] = useState(initialReport);
@@ -264,7 +266,7 @@ export function App({ report: initialReport, load, onExport, onExit }: AppProps)
         ? <Header run={run} evaluation={evaluation} elapsed={elapsed} evaluationOff={!load?.evaluate} width={layout.columns} />
         : <RunsHeader report={report} width={layout.columns} />}
       {body}
-      <Footer exportPrompt={state.exportPrompt} message={state.message} multiRun={report.runs.length > 1} runOpen={Boolean(run)} width={layout.columns} />
+      <Footer exportPrompt={state.exportPrompt} exportDir={exportDir} message={state.message} multiRun={report.runs.length > 1} runOpen={Boolean(run)} width={layout.columns} />
     </Box>
   );
 }

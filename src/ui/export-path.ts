@@ -21,15 +21,23 @@ function isInside(child: string, parent: string): boolean {
 }
 
 /**
- * Where an export goes: `<cwd>/dann-doctor-<run>.<ext>`, never inside a run directory (if the cwd is one, the
- * system temp directory instead; compared by real path, so `cd LINK-TO-RUN` counts), and never over an existing
- * file or link (-1, -2, ... appended).
+ * The folder exports go to: the current directory (where the user started dann-doctor, as for --output), unless that
+ * is inside a run directory (compared by real path, so `cd LINK-TO-RUN` counts): then the system temp directory.
+ * The UI shows it in the export prompt, before anything is written.
+ */
+export function exportDir(cwd: string, runPaths: string[]): string {
+  const realCwd = realPathOf(cwd);
+  const inRunDir = protectedDirs(runPaths).some((p) => isInside(realCwd, p));
+  return inRunDir ? tmpdir() : realCwd;
+}
+
+/**
+ * Where an export goes: `<exportDir>/dann-doctor-<run>.<ext>`, never inside a run directory, and never over an
+ * existing file or link (-1, -2, ... appended).
  */
 export function exportPath(cwd: string, runId: string, runPaths: string[], format: ExportFormat): string {
   const ext = format === 'markdown' ? 'md' : 'html';
-  const realCwd = realPathOf(cwd);
-  const inRunDir = protectedDirs(runPaths).some((p) => isInside(realCwd, p));
-  const dir = inRunDir ? tmpdir() : realCwd;
+  const dir = exportDir(cwd, runPaths);
   const base = `dann-doctor-${runId.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'run'}`;
   let path = join(dir, `${base}.${ext}`);
   for (let i = 1; taken(path); i++) path = join(dir, `${base}-${i}.${ext}`);

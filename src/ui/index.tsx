@@ -16,6 +16,8 @@ export interface StartUiOptions {
   load?: UiLoaders;
   /** writes the report of one run as Markdown/HTML and resolves with the path written (see exportPath) */
   exportReport?: (format: ExportFormat, runId: string) => Promise<string>;
+  /** the folder exports are written to (shown in the export prompt; see exportDir) */
+  exportDir?: string;
 }
 
 /** Exit code when the UI itself failed (an internal error, as for the rest of the CLI). */
@@ -39,7 +41,13 @@ export async function startUi(raw: Report, opts: StartUiOptions): Promise<number
     // the re-judged run replaces the shown one: shown ids and text, as for the rest of the report
     rejudge: src.rejudge && (async (runId, evaluation) => ({ ...showControlsDeep(await src.rejudge!(idOf(runId), evaluation)), id: runId })),
   };
-  const onExport = opts.exportReport && ((format: ExportFormat, runId: string) => opts.exportReport!(format, idOf(runId)));
+  // every file written, said again on stderr after the UI closes (the footer line is gone with the alternate screen)
+  const exported: string[] = [];
+  const onExport = opts.exportReport && (async (format: ExportFormat, runId: string) => {
+    const path = await opts.exportReport!(format, idOf(runId));
+    exported.push(path);
+    return path;
+  });
 
   let code = 0;
   const stdout = io.stdout as NodeJS.WriteStream;
@@ -48,7 +56,7 @@ export async function startUi(raw: Report, opts: StartUiOptions): Promise<number
   try {
     const instance = render(
       <ThemeContext.Provider value={{ color: colourEnabled(io.env) }}>
-        <App report={report} load={load} onExport={onExport} onExit={(c) => { code = c; }} />
+        <App report={report} load={load} onExport={onExport} exportDir={opts.exportDir} onExit={(c) => { code = c; }} />
       </ThemeContext.Provider>,
       {
         stdout,
@@ -69,5 +77,6 @@ export async function startUi(raw: Report, opts: StartUiOptions): Promise<number
     return EXIT_INTERNAL;
   } finally {
     if (alt) stdout.write(LEAVE_ALT_SCREEN);
+    for (const p of exported) io.stderr.write(`dann-doctor: exported ${p}\n`);
   }
 }

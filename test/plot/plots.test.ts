@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { inflateSync } from 'node:zlib';
 import { readNpz } from '../../src/ingest/npy/index.js';
 import { embedFeatures, embedInputFromArrays, type FeatureEmbedding } from '../../src/tsne/index.js';
-import { tsneScatterSvg, classCentroids } from '../../src/plot/tsne-scatter-svg.js';
+import { tsneScatterSvg, classCentres } from '../../src/plot/tsne-scatter-svg.js';
 import { curvePlotSvg, downsampleMinMax } from '../../src/plot/curves-svg.js';
 import { classColor, DOMAIN_COLORS } from '../../src/plot/palette.js';
 import { svgToPng } from '../../src/plot/png.js';
@@ -59,8 +59,8 @@ test('class view: one mark per point, circle for source and triangle for target,
   assert.match(svg, />t-SNE 2</);
   assert.match(svg, /stratified sample of 450 \(cap 120\)/);
   // one arrow per class present in both domains
-  assert.equal((svg.match(/class="centroid-arrow"/g) ?? []).length, classCentroids(e).length);
-  assert.ok(classCentroids(e).length >= 9);
+  assert.equal((svg.match(/class="centroid-arrow"/g) ?? []).length, classCentres(e).length);
+  assert.ok(classCentres(e).length >= 9);
 });
 
 test('domain view: every mark is the domain colour', { skip }, async () => {

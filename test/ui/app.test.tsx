@@ -107,7 +107,7 @@ test('per-class pane: target bars from the log\'s last-epoch table, weak classes
   assert.match(lineWith(f, '7 - seven'), /!7 - seven ██▎·+ +9\.1/);
   assert.match(lineWith(f, '6 - six'), / 6 - six +█+ 100\.0/);
   assert.match(lineWith(f, '5 - five'), / 5 - five +█+▋·+ +78\.3/);
-  assert.match(f, /target: log val epoch 14/);
+  assert.match(f, /target: log val table, epoch 14 at /);
   const healthy = await renderApp(reportOf(healthyRun()));
   t.after(() => healthy.unmount());
   assert.match(healthy.lastFrame(), /unknown: no per-class table in the log/);

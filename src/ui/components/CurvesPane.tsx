@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import type { RunReport } from '../../report/schema.js';
 import { shownEpoch } from '../../model/epoch-numbering.js';
 import { curvesOf, alignCurves, formatNumber, curveScale, curveStep } from '../state/report-view.js';
-import { sparkline, markRow, blockChart, resample, colsPerPoint, type Sample } from '../draw/sparkline.js';
+import { sparkline, markRow, blockChart, resample, pointSpan, type Sample } from '../draw/sparkline.js';
 import { useTheme, accent } from '../theme.js';
 import { Pane, innerSize } from './Pane.js';
 
@@ -32,11 +32,9 @@ function drawable(unit: string, values: Sample[]): { values: Sample[]; min?: num
 }
 
 /** Columns [start, end) a point index occupies in a chart of `width` columns over `n` points. */
-function columnsOf(index: number, n: number, width: number): [number, number] {
+function columnsOf(index: number, n: number, width: number, fill = false): [number, number] {
   const { values, bucket } = resample(new Array<Sample>(n).fill(0), width);
-  const k = colsPerPoint(values.length, width);
-  const start = Math.floor(index / bucket) * k;
-  return [start, start + k];
+  return pointSpan(Math.floor(index / bucket), values.length, width, fill);
 }
 
 export const STEP_GLYPH = '◆';
@@ -103,10 +101,10 @@ export function CurvesPane({ run, cursor, range, focused, zoomed, width, height 
             <Text color={accent(theme, 'cyan')}>{r}</Text>
           </Text>
         ))}
-        {hasMark ? <Text wrap="truncate-end" color={accent(theme, 'yellow')}>{' '.repeat(9)}{markRow(epochs.length, chartW, fromIdx, toIdx)}</Text> : null}
+        {hasMark ? <Text wrap="truncate-end" color={accent(theme, 'yellow')}>{' '.repeat(9)}{markRow(epochs.length, chartW, fromIdx, toIdx, '▔', true)}</Text> : null}
         {step ? (
           <Text wrap="truncate-end" color={accent(theme, 'magenta')}>
-            {' '.repeat(9 + columnsOf(step.index, epochs.length, chartW)[0])}{STEP_GLYPH} step at epoch {ep(epochs[step.index])}: {formatNumber(step.before)} → {formatNumber(step.after)}
+            {' '.repeat(9 + columnsOf(step.index, epochs.length, chartW, true)[0])}{STEP_GLYPH} step at epoch {ep(epochs[step.index])}: {formatNumber(step.before)} → {formatNumber(step.after)}
           </Text>
         ) : null}
         <Text wrap="truncate-end" dimColor>{' '.repeat(9)}epochs {ep(epochs[0])}..{ep(epochs.at(-1)!)} · last {valueText(values[sel])}{hasMark ? ` · ▔ ${markLabel}${range!.series ? ` (${range!.series})` : ''}` : ''}</Text>

@@ -2,20 +2,35 @@
 import { Box, Text } from 'ink';
 import { KEY_HELP } from '../state/keys.js';
 import { Pane } from './Pane.js';
+import { useTheme } from '../theme.js';
+import { SOURCE_GLYPH, TARGET_GLYPH, BOTH_GLYPH, classGlyph } from './TsnePane.js';
 
 export interface HelpPaneProps {
   width: number;
   height: number;
 }
 
-const PANE_HELP: [string, string][] = [
-  ['Findings', 'worst first; the detail shows evidence (file:line, epochs, observed vs threshold), causes and fixes'],
-  ['Curves', 'per-epoch means; the selected finding\'s epochs are marked ▔ underneath; a step (change point) is drawn inverse; × = NaN/Inf'],
-  ['Per-class', 'target vs source accuracy per class; ! = target class below 35%'],
-  ['t-SNE', 'features of both domains; by class a glyph per class, by domain ◦ source • target ◉ both in one cell (well mixed = aligned)'],
-];
+/**
+ * What the t-SNE pane draws, which depends on colour: braille dots coloured per cell when colour is on, a glyph per
+ * cell under NO_COLOR (TsnePane.tsx). The glyphs named here are the pane's own constants.
+ */
+export function tsneHelp(color: boolean): string {
+  return color
+    ? 'features of both domains as braille dots, each cell coloured by the class or domain with most points in it (legend ● underneath); mixed % = cells holding both domains (well mixed = aligned)'
+    : `features of both domains, a glyph per cell: by class the class index (${classGlyph(0)}-${classGlyph(9)}, ${classGlyph(10)}-…), by domain ${SOURCE_GLYPH} source ${TARGET_GLYPH} target ${BOTH_GLYPH} both in one cell (well mixed = aligned)`;
+}
+
+function paneHelp(color: boolean): [string, string][] {
+  return [
+    ['Findings', 'worst first; the detail shows evidence (file:line, epochs, observed vs threshold), causes and fixes'],
+    ['Curves', 'per-epoch means; the selected finding\'s epochs are marked ▔ underneath; a step (change point) is drawn inverse; × = NaN/Inf'],
+    ['Per-class', 'target vs source accuracy per class; ! = target class below 35%'],
+    ['t-SNE', tsneHelp(color)],
+  ];
+}
 
 export function HelpPane({ width, height }: HelpPaneProps) {
+  const theme = useTheme();
   return (
     <Pane title="Help" hint="? or Esc to close" focused width={width} height={height}>
       {KEY_HELP.map(([k, d]) => (
@@ -25,10 +40,10 @@ export function HelpPane({ width, height }: HelpPaneProps) {
         </Box>
       ))}
       <Text> </Text>
-      {PANE_HELP.map(([k, d]) => (
+      {paneHelp(theme.color).map(([k, d]) => (
         <Box key={k}>
           <Box width={14} flexShrink={0}><Text bold>{k}</Text></Box>
-          <Text wrap="truncate-end">{d}</Text>
+          <Text wrap="wrap">{d}</Text>
         </Box>
       ))}
     </Pane>

@@ -15,6 +15,18 @@ export function colsPerPoint(n: number, width: number): number {
   return Math.max(1, Math.min(MAX_COLS_PER_POINT, Math.floor(width / n)));
 }
 
+/**
+ * Columns of point i of n (after resampling to `width`): [start, end). `fill` spreads the points over the whole width
+ * (the zoomed chart: one curve gets the pane, so it uses all of it); otherwise each point gets colsPerPoint columns.
+ */
+export function pointSpan(i: number, n: number, width: number, fill = false): [number, number] {
+  if (!fill || n <= 0 || n >= width) {
+    const k = colsPerPoint(n, width);
+    return [i * k, (i + 1) * k];
+  }
+  return [Math.floor((i * width) / n), Math.floor(((i + 1) * width) / n)];
+}
+
 /** A value per point; null = no value at this point (drawn as a gap), NaN/Inf = a non-finite value (drawn ×). */
 export type Sample = number | null;
 
@@ -59,28 +71,31 @@ export function sparkline(values: Sample[], width: number, opts: { min?: number;
 }
 
 /** A row under the sparkline with `mark` under points from..to (indices into the original values). */
-export function markRow(n: number, width: number, from: number, to: number, mark = '▔'): string {
+export function markRow(n: number, width: number, from: number, to: number, mark = '▔', fill = false): string {
   const { bucket } = resample(new Array<Sample>(n).fill(0), width);
   const points = Math.ceil(n / bucket);
-  const k = colsPerPoint(points, width);
   let out = '';
   for (let i = 0; i < points; i++) {
     const lo = i * bucket;
     const hi = lo + bucket - 1;
-    out += (hi >= from && lo <= to ? mark : ' ').repeat(k);
+    const [a, b] = pointSpan(i, points, width, fill);
+    out += (hi >= from && lo <= to ? mark : ' ').repeat(b - a);
   }
   return out.replace(/\s+$/, '');
 }
 
 /**
- * Multi-row column chart (top row first) using eighth blocks, for the zoomed curves pane. Cost O(n·height).
+ * Multi-row column chart (top row first) using eighth blocks, for the zoomed curves pane: the points fill the whole
+ * `width` (pointSpan with fill). Cost O(width·height).
  */
 export function blockChart(values: Sample[], width: number, height: number, opts: { min?: number; max?: number } = {}): string[] {
   const { values: vs } = resample(values, width);
   const [lo, hi] = range(vs, opts.min, opts.max);
-  const k = colsPerPoint(vs.length, width);
   const rows: string[] = Array.from({ length: height }, () => '');
-  for (const v of vs) {
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i];
+    const [a, b] = pointSpan(i, vs.length, width, true);
+    const k = b - a;
     const eighths = v === null ? -2 : !Number.isFinite(v) ? -1 : hi <= lo ? height * 4 : Math.round(((v - lo) / (hi - lo)) * height * 8);
     for (let r = 0; r < height; r++) {
       const fromBottom = height - 1 - r;
