@@ -9,6 +9,7 @@ import { benchVerdicts } from './verdicts.js';
 import { benchReplay } from './replay.js';
 import { benchRerunNetwork } from './rerun-network.js';
 import { benchHtmlSweep } from './html-sweep.js';
+import { benchRerunData } from './rerun-data.js';
 
 const BENCHES: Record<string, () => Promise<string[]>> = {
   ingest: () => benchIngest(),
@@ -19,8 +20,10 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   startup: () => benchStartup(),
   verdicts: () => benchVerdicts(),
   replay: () => benchReplay(),
-  rerun: () => benchRerunNetwork(),
+  // the network forward (wt-18a) and the decode + transform rate (rerun-data) of a re-run, one after the other
+  rerun: async () => [...(await benchRerunNetwork()), ...(await benchRerunData())],
   html: () => benchHtmlSweep(),
+  'rerun-data': () => benchRerunData(),
 };
 
 const wanted = process.argv.slice(2);

@@ -65,7 +65,51 @@ function coeffs(inSize: number, outSize: number): Coeffs {
 function clip8(v: number): number {
   if (v >= ONE * 256) return 255;
   if (v <= 0) return 0;
-  return Math.floor(v / ONE);
+  // v < 2^30 here: the shift is exact (Pillow: v >> PRECISION_BITS)
+  return v >> PRECISION_BITS;
+}
+
+/**
+ * The horizontal pass: out[o] = clip8(ONE/2 + sum_t in[i_t] * w_t) for `lines` rows of `n` output pixels; `inStep`
+ * between taps, `lineIn`/`lineOut` between rows, `pixOut` between output pixels, `channels` interleaved values.
+ */
+function pass(src: Uint8Array, out: Uint8Array, c: Coeffs, lines: number, n: number, channels: number,
+  lineIn: number, lineOut: number, inStep: number, pixOut: number, firstOffset: number): void {
+  const k = c.k;
+  for (let line = 0; line < lines; line++) {
+    const inBase = line * lineIn;
+    const outBase = line * lineOut;
+    for (let o = 0; o < n; o++) {
+      const first = c.bounds[2 * o]! - firstOffset;
+      const taps = c.bounds[2 * o + 1]!;
+      const kb = o * c.ksize;
+      const at = inBase + first * inStep;
+      if (channels === 1) {
+        let s0 = ONE / 2;
+        for (let t = 0; t < taps; t++) s0 += src[at + t * inStep]! * k[kb + t]!;
+        out[outBase + o * pixOut] = clip8(s0);
+      } else if (channels === 3) {
+        let s0 = ONE / 2, s1 = ONE / 2, s2 = ONE / 2;
+        for (let t = 0; t < taps; t++) {
+          const i = at + t * inStep;
+          const w = k[kb + t]!;
+          s0 += src[i]! * w;
+          s1 += src[i + 1]! * w;
+          s2 += src[i + 2]! * w;
+        }
+        const q = outBase + o * pixOut;
+        out[q] = clip8(s0);
+        out[q + 1] = clip8(s1);
+        out[q + 2] = clip8(s2);
+      } else {
+        for (let ch = 0; ch < channels; ch++) {
+          let s0 = ONE / 2;
+          for (let t = 0; t < taps; t++) s0 += src[at + t * inStep + ch]! * k[kb + t]!;
+          out[outBase + o * pixOut + ch] = clip8(s0);
+        }
+      }
+    }
+  }
 }
 
 /**
@@ -74,8 +118,6 @@ function clip8(v: number): number {
  */
 export function pilResizeBicubic(src: Uint8Array, width: number, height: number, channels: number, outW: number, outH: number): Uint8Array {
   if (outW === width && outH === height) return src;
-  const horiz = outW !== width;
-  const vert = outH !== height;
   const cv = coeffs(height, outH);
   // the rows the vertical pass reads (Pillow resamples only those horizontally)
   const first = cv.bounds[0]!;
@@ -83,39 +125,32 @@ export function pilResizeBicubic(src: Uint8Array, width: number, height: number,
   let img = src;
   let w = width;
   let rowOffset = 0;
-  if (horiz) {
-    const ch = coeffs(width, outW);
+  if (outW !== width) {
     const rows = last - first;
     const tmp = new Uint8Array(rows * outW * channels);
-    for (let y = 0; y < rows; y++) {
-      const inRow = (y + first) * width * channels;
-      const outRow = y * outW * channels;
-      for (let xx = 0; xx < outW; xx++) {
-        const xmin = ch.bounds[2 * xx]!;
-        const n = ch.bounds[2 * xx + 1]!;
-        const kb = xx * ch.ksize;
-        for (let c = 0; c < channels; c++) {
-          let ss = ONE / 2;
-          for (let x = 0; x < n; x++) ss += src[inRow + (x + xmin) * channels + c]! * ch.k[kb + x]!;
-          tmp[outRow + xx * channels + c] = clip8(ss);
-        }
-      }
-    }
+    // lines = rows; taps step one pixel (channels values); output pixels step `channels`
+    pass(src.subarray(first * width * channels), tmp, coeffs(width, outW), rows, outW, channels, width * channels, outW * channels, channels, channels, 0);
     img = tmp;
     w = outW;
     rowOffset = first;
   }
-  if (!vert) return img;
+  if (outH === height) return img;
   const out = new Uint8Array(outH * w * channels);
+  // row by row (Pillow's order, and cache-friendly): each output row is a weighted sum of whole input rows
+  const stride = w * channels;
+  const acc = new Float64Array(stride);
   for (let yy = 0; yy < outH; yy++) {
     const ymin = cv.bounds[2 * yy]! - rowOffset;
-    const n = cv.bounds[2 * yy + 1]!;
+    const taps = cv.bounds[2 * yy + 1]!;
     const kb = yy * cv.ksize;
-    for (let i = 0; i < w * channels; i++) {
-      let ss = ONE / 2;
-      for (let y = 0; y < n; y++) ss += img[(y + ymin) * w * channels + i]! * cv.k[kb + y]!;
-      out[yy * w * channels + i] = clip8(ss);
+    acc.fill(ONE / 2);
+    for (let t = 0; t < taps; t++) {
+      const wgt = cv.k[kb + t]!;
+      const row = (ymin + t) * stride;
+      for (let i = 0; i < stride; i++) acc[i] += img[row + i]! * wgt;
     }
+    const o = yy * stride;
+    for (let i = 0; i < stride; i++) out[o + i] = clip8(acc[i]!);
   }
   return out;
 }
