@@ -85,7 +85,8 @@ test('run list columns, zoomed curve width, help text, export location', { skip,
 
   // open the first run, focus the curves pane, zoom: the chart spans the pane (the 8-column scale + 1 space aside)
   keys('Enter');
-  await waitForScreen((x) => x.includes('Curves per epoch (1..'), 'the run open, epochs as the log numbers them');
+  s = await waitForScreen((x) => x.includes('Curves per epoch (1..'), 'the run open, epochs as the log numbers them');
+  assert.match(s, /ep × \d+ it \(numbered from 1\)/);
   keys('Tab');
   keys('Enter');
   s = await waitForScreen((x) => x.includes('Enter back'), 'the zoomed curve');

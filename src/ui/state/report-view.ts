@@ -103,7 +103,7 @@ export function hyperLine(run: RunReport): string {
   const h = run.hyperparameters;
   const epochs = run.epochsCompleted ?? (typeof h.epochs === 'number' ? h.epochs : undefined);
   const iters = run.itersPerEpoch ?? (typeof h.iters_per_epoch === 'number' ? h.iters_per_epoch : undefined);
-  if (epochs !== undefined) parts.push(`${epochs} ep` + (iters !== undefined ? ` × ${iters} it` : ''));
+  if (epochs !== undefined) parts.push(`${epochs} ep` + (iters !== undefined ? ` × ${iters} it` : '') + (run.epochBase === 1 ? ' (numbered from 1)' : ''));
   for (const k of KEY_HYPERPARAMETERS) {
     if (!(k in h)) continue;
     parts.push(k === 'batch_size' ? `batch ${formatHyper(h[k])}` : `${k} ${formatHyper(h[k])}`);
