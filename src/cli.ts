@@ -44,8 +44,9 @@ async function render(report: Report, format: OutputFormat, opts: CliOptions, io
       return renderText(report, { color: useColor(opts, io, toFile), verboseNotes: opts.verbose, allRuns: opts.verbose });
     }
     case 'json': {
-      const { renderJson } = await import('./reporters/json.js');
-      return renderJson(report);
+      // in pieces, one run at a time: a sweep's JSON text is never built whole (reporters/json.ts)
+      const { renderJsonChunks } = await import('./reporters/json.js');
+      return renderJsonChunks(report);
     }
     case 'markdown': {
       const { renderMarkdown } = await import('./reporters/markdown.js');
