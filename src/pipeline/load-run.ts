@@ -77,8 +77,8 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
   for (const file of d.summaryFiles ?? []) {
     try {
       const summary = await readSummaryFile(file);
-      if (summary) fragments.push(summary);
-      else logFiles.push(file); // not a summary (a log, JSON lines): the log readers decide
+      if (typeof summary === 'object') fragments.push(summary);
+      else if (summary === 'not-a-summary') logFiles.push(file); // a log, JSON lines: the log readers decide
     } catch (err) {
       notes.push({ level: 'warn', file, message: errMessage(err) });
     }
