@@ -32,6 +32,16 @@ function collectNonFinite(value: unknown, pointer: string, out: NonFiniteField[]
   seen.delete(value);
 }
 
+/** The `nonFiniteFields` list stringifyFinite adds for `value` (for a writer that stringifies it in pieces). */
+export function nonFiniteFieldsOf(value: unknown): NonFiniteField[] {
+  const out: NonFiniteField[] = [];
+  collectNonFinite(value, '', out, new Set());
+  return out;
+}
+
+/** JSON.stringify's replacer of stringifyFinite: every non-finite number becomes null. */
+export const finiteReplacer = (_k: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
+
 /**
  * `value` as JSON text: NaN/±Infinity written as null (what JSON.stringify does anyway, but silently), listed in a
  * top-level `nonFiniteFields` array when `value` is an object. Cost: one extra walk over the value.

@@ -13,6 +13,8 @@ export function evaluationProblems(run: RunReport): { level: 'error' | 'warn'; t
   const out: { level: 'error' | 'warn'; text: string }[] = [];
   if (run.evalFailure) out.push({ level: 'error', text: `evaluation requested but not run: ${run.evalFailure}` });
   for (const n of run.eval?.notes ?? []) if (n.level === 'warn') out.push({ level: 'warn', text: `evaluation: ${n.message}` });
+  // a re-run that lost images (not found, unreadable, labels out of range) evaluated fewer rows than listed: said first
+  for (const n of run.notes) if (n.level === 'warn' && n.message.startsWith('re-run: ') && n.message !== run.evalFailure) out.push({ level: 'warn', text: n.message });
   return out;
 }
 

@@ -36,6 +36,13 @@ function evalSummary(ev: NonNullable<RunReport['eval']>): string {
   return `${ev.depth ? `${ev.depth}, ` : ''}${how}${rows !== undefined ? `, ${rows} target rows` : ''}, ${secs} s${ev.depth === 'quick' ? ' (--eval deep for the discriminator counterfactual)' : ''}`;
 }
 
+/** Where the evaluated features came from when dann-doctor re-ran the checkpoint (--data): said beside the evaluation. */
+function rerunSummary(run: RunReport): string {
+  const r = run.features?.rerun;
+  if (!r) return '';
+  return ` · features from re-running ${basename(r.checkpoint)} (${r.architecture}) on ${r.rows.source} source + ${r.rows.target} target images${r.cached ? ' (cached)' : `, ${Math.round(r.imagesPerSecond)} images/s`}`;
+}
+
 export function renderRunText(raw: RunReport, opts: TextOptions): string {
   const run = showControlsDeep(raw); // every string from a file shown without its control characters
   const p = paint(opts.color);
@@ -53,7 +60,7 @@ export function renderRunText(raw: RunReport, opts: TextOptions): string {
   const test = m.testAcc !== undefined ? `  test ${pct(m.testAcc)}` : '';
   const dom = m.finalDomainAcc !== undefined ? `  domain acc ${pct(m.finalDomainAcc)} (last epoch)` : '';
   out.push(`  source ${pct(m.finalSourceAcc)}  target ${pct(m.finalTargetAcc)}${best}${test}${dom}`);
-  if (run.eval) out.push(p.dim(`  evaluation: ${evalSummary(run.eval)}`));
+  if (run.eval) out.push(p.dim(`  evaluation: ${evalSummary(run.eval)}${rerunSummary(run)}`));
   if (run.earlierAttempts.length) out.push(p.dim(`  earlier attempts: ${run.earlierAttempts.map((f) => basename(f)).join(', ')}`));
   if (run.attempts?.length) out.push(p.dim(`  ${attemptsLine(run.attempts)}`));
 

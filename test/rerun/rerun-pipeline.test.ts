@@ -12,6 +12,7 @@ import { readNpz } from '../../src/ingest/npy/index.js';
 import { RunCache } from '../../src/pipeline/run-cache.js';
 import { parseCliArgs, UsageError } from '../../src/cli/args.js';
 import { FIXTURES } from '../helpers/shared.js';
+import { evaluationProblems } from '../../src/reporters/run-headline.js';
 
 const RERUN = join(FIXTURES, 'rerun');
 const RUN = join(RERUN, 'run');
@@ -113,6 +114,8 @@ test('missing, unreadable and out-of-range images are left out with counted note
   assert.match(notes, /target: 116 of 119 listed images used; 1 not found \(first: .*0003\.png, .*usps_test\.txt line 4\); 1 unreadable \(first: .*0005\.png: [^)]+\); 1 with a label outside 0\.\.9 \(first: label 42, .*line 8\)/);
   assert.match(notes, /1 line\(s\) of the image list are not `path label` and were skipped \(first, line 9: "images\/0008\.png"\)/);
   assert.equal(r.eval!.target!.n, 116);
+  // said in the report's first lines, not only among the ingest notes
+  assert.match(evaluationProblems(r).map((p) => p.text).join('\n'), /re-run: target: 116 of 119 listed images used/);
   assert.equal(r.features?.rerun?.rows.target, 116);
   assert.deepEqual(snapshot(root), before, 'the data dir is untouched');
 });

@@ -65,7 +65,7 @@ interface PendingTable {
   phase: 'val' | 'test';
 }
 
-/** All the state of one pass over a log, fed one decoded line at a time (line, then finish, then fragment). One instance per file. */
+/** All the state of one pass over a log, fed one decoded line at a time: line(), then finish(), then fragment(). */
 export class TllibTextParser {
   readonly notes: Note[] = [];
   private readonly noteCounts = new Map<NoteKind, number>();
