@@ -130,7 +130,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       : diagnose(opts.paths, {
         config, evaluate: opts.evaluate, backend: opts.backend, baseline: opts.baselineRun, formatHint: opts.formatHint,
         maxDepth: opts.maxDepth, followLinks: opts.followLinks, maxBytes: opts.maxBytes, maxPoints: opts.maxPoints, shard: opts.shard, cache, detail,
-        ...(opts.replay ? { replay: opts.replay } : {}),
+        // on a terminal the UI replays in its own pane, with progress and Esc to cancel, instead of before the first frame
+        ...(opts.replay && !interactive ? { replay: opts.replay } : {}),
         ...(opts.rerun ? { rerun: opts.rerun } : {}),
         onProgress: progress && ((m, f) => progress.update(showControls(m), f)),
       }), io.interrupted).finally(() => progress?.done());
@@ -164,7 +165,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (interactive) {
       const { startUi } = await uiModule!;
       const { uiLoaders } = await import('./cli/ui-loaders.js');
-      const code = await startUi(report, { io, ...uiLoaders(report, opts, io.cwd, outputGuard(report, false), config, cache) });
+      const code = await startUi(report, { io, ...uiLoaders(report, opts, io.cwd, outputGuard(report, false), config, cache), replayOnStart: !!opts.replay });
       // Safety net: if a worker outlives the UI (an evaluation winding down after quit), leave anyway. Unref'd, so
       // it never delays a normal exit; only the interactive path has it (piped output must never be cut off).
       setTimeout(() => process.exit(code), 1000).unref();

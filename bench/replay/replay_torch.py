@@ -8,7 +8,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-torch.set_num_threads(int(json.loads(sys.argv[1]) if len(sys.argv) > 1 else 2))
+torch.set_num_threads(int(json.loads(sys.argv[1]) if len(sys.argv) > 1 else 1))
 job = json.load(sys.stdin)
 z = np.load(job['npz'])
 def pick(dom, roles):
@@ -52,7 +52,7 @@ def trial(cfg, seed, N):
     dy = torch.cat([torch.ones(B, 1), torch.zeros(B, 1)])
     g = torch.Generator().manual_seed(seed)
     so, to = [], []
-    tail = []; t0 = time.perf_counter(); diverged = False
+    tail = []; t0 = time.perf_counter(); c0 = time.process_time(); diverged = False
     bott.train(); head.train(); D.train()
     for step in range(N):
         i = step / N * T
@@ -79,11 +79,11 @@ def trial(cfg, seed, N):
             if step >= N - max(1, round(N * 0.2)): tail.append(((dl > 0).float() == dy).float().mean().item() * 100)
         if not torch.isfinite(loss): diverged = True; break
         opt.zero_grad(); loss.backward(); opt.step()
-    secs = time.perf_counter() - t0
+    secs = time.perf_counter() - t0; cpu = time.process_time() - c0
     bott.eval(); head.eval()
     with torch.no_grad():
         acc = lambda x, yy: (head(bott(torch.from_numpy(x))).argmax(1).numpy() == yy).mean() * 100
-        return {'seed': seed, 'seconds': secs, 'diverged': diverged, 'domainAcc': float(np.mean(tail)) if tail else None,
+        return {'seed': seed, 'seconds': secs, 'cpuSeconds': cpu, 'diverged': diverged, 'domainAcc': float(np.mean(tail)) if tail else None,
                 'sourceAcc': float(acc(s_ho, s_hoy)), 'targetAcc': float(acc(t_ho, t_hoy))}
 
 for vi, cfg in enumerate(job['variants']):

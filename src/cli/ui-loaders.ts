@@ -4,11 +4,12 @@ import type { EvalResults } from '../model/types.js';
 import type { CliOptions } from './args.js';
 import type { OutputGuard } from '../output/safe-write.js';
 import type { RunCache } from '../pipeline/run-cache.js';
+import type { ReplayReport } from '../report/replay-schema.js';
 import { exportDir, exportPath } from '../ui/export-path.js';
 
 import type { FeatureEmbedding } from '../tsne/embed-features.js';
 
-type LoaderOptions = Pick<CliOptions, 'backend' | 'maxPoints'> & Partial<Pick<CliOptions, 'formatHint' | 'maxBytes' | 'baselineRun' | 'evaluate'>>;
+type LoaderOptions = Pick<CliOptions, 'backend' | 'maxPoints'> & Partial<Pick<CliOptions, 'formatHint' | 'maxBytes' | 'baselineRun' | 'evaluate' | 'replay'>>;
 
 /**
  * Takes the run from the cache or reads it again (the report keeps no Run), attaches the evaluation and judges it as `diagnose --eval` would,
@@ -55,6 +56,26 @@ export function uiLoaders(report: Report, opts: LoaderOptions, cwd: string, guar
           return evaluateInWorker(cache?.get(run.path) ?? run.path, { depth: 'deep', backend: opts.backend, maxPoints: opts.maxPoints, signal });
         },
       }),
+      // `r` in the UI: the replay of --replay (its --try, budget and steps when given) on the main thread; it yields
+      // every few steps, so the UI stays live, and the signal stops it within a step
+      replay: async (runId: string, onProgress: (label: string, fraction: number) => void, signal: AbortSignal): Promise<ReplayReport | null> => {
+        const shown = current.runs.find((r) => r.id === runId);
+        if (!shown) throw new Error(`no run ${runId} in the report`);
+        const { loadRuns } = await import('../pipeline/load.js');
+        const run = cache?.get(shown.path) ?? (await loadRuns([shown.path], { config, formatHint: opts.formatHint, maxBytes: opts.maxBytes, maxDepth: 0 })).runs[0];
+        if (!run) throw new Error(`${shown.path} could not be read again`);
+        const { replayRun } = await import('../replay/index.js');
+        const req = opts.replay;
+        return replayRun(run, {
+          causes: shown.causes.map((c) => c.id),
+          tries: req?.tries ?? [],
+          ...(req?.budgetSeconds !== undefined ? { budgetSeconds: req.budgetSeconds } : {}),
+          ...(req?.iterations !== undefined ? { iterations: req.iterations } : {}),
+          ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
+          signal,
+          onProgress,
+        });
+      },
       tsne: async (runId: string, onProgress: (f: number) => void, signal?: AbortSignal): Promise<FeatureEmbedding | null> => {
         const run = report.runs.find((r) => r.id === runId);
         if (!run?.features) return null;

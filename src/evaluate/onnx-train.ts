@@ -10,63 +10,17 @@ import {
   DISC_SEPARATED_ACC, DISC_SEPARATION_WINDOW, heldOutSplit, type DiscriminatorOptions, type DiscriminatorRun,
 } from './discriminator.js';
 import { loadOnnxRuntime } from './onnx-mlp.js';
-import { type Bytes, cat, intField, bytesField, strField, msg } from './onnx-proto.js';
+import { GraphBuilder, attrInt, attrInts, FLOAT, type Ort, type OrtTensor } from './onnx-graph.js';
 import type { DiscriminatorTrainer } from './measure.js';
 
 /** torch.nn.BatchNorm1d defaults. */
 const BN_EPS = 1e-5;
 const BN_MOMENTUM = 0.1;
-const ONNX_IR_VERSION = 8;
-const ONNX_OPSET = 13;
-const FLOAT = 1;
-const INT64 = 7;
-const ATTR_INT = 2;
-const ATTR_INTS = 7;
 /**
  * One intra-op thread: the batch is only 64 rows, so a second thread buys little, and ORT's thread pool spin-waits,
  * which on a shared machine burns the core another process needs (measured: 2 threads slower than 1 under load).
  */
 export const ORT_TRAIN_THREADS = 1;
-
-/** A tiny ONNX graph builder: nodes in order, float/int64 constants, typed inputs and outputs. */
-class GraphBuilder {
-  private readonly nodes: Bytes[] = [];
-  private readonly inits: Bytes[] = [];
-  private readonly ins: Bytes[] = [];
-  private readonly outs: Bytes[] = [];
-  private k = 0;
-
-  op(type: string, inputs: string[], attrs: Bytes[] = [], name?: string): string {
-    const out = name ?? `_n${this.k++}`;
-    this.nodes.push(msg(1, [...inputs.map((i) => strField(1, i)), strField(2, out), strField(3, out), strField(4, type), ...attrs]));
-    return out;
-  }
-  float(v: number): string {
-    const name = `_c${this.k++}`;
-    const raw = new Uint8Array(Float32Array.of(v).buffer);
-    this.inits.push(msg(5, [intField(2, FLOAT), strField(8, name), bytesField(9, raw)]));
-    return name;
-  }
-  int64s(vs: number[]): string {
-    const name = `_c${this.k++}`;
-    const raw = new Uint8Array(BigInt64Array.from(vs.map(BigInt)).buffer);
-    this.inits.push(msg(5, [intField(1, vs.length), intField(2, INT64), strField(8, name), bytesField(9, raw)]));
-    return name;
-  }
-  input(name: string, dims: (number | string)[]): string { this.ins.push(valueInfo(11, name, dims)); return name; }
-  output(name: string, dims: (number | string)[]): void { this.outs.push(valueInfo(12, name, dims)); }
-  model(): Uint8Array {
-    const graph = msg(7, [...this.nodes, strField(2, 'dann_doctor_train'), ...this.inits, ...this.ins, ...this.outs]);
-    return cat([intField(1, ONNX_IR_VERSION), strField(2, 'dann-doctor'), graph, msg(8, [strField(1, ''), intField(2, ONNX_OPSET)])]);
-  }
-}
-
-function valueInfo(field: number, name: string, dims: (number | string)[]): Bytes {
-  const shape = msg(2, dims.map((d) => msg(1, [typeof d === 'number' ? intField(1, d) : strField(2, d)])));
-  return msg(field, [strField(1, name), msg(2, [msg(1, [intField(1, FLOAT), shape])])]);
-}
-const attrInt = (name: string, v: number): Bytes => msg(5, [strField(1, name), intField(3, v), intField(20, ATTR_INT)]);
-const attrInts = (name: string, vs: number[]): Bytes => msg(5, [strField(1, name), ...vs.map((v) => intField(8, v)), intField(20, ATTR_INTS)]);
 
 type ParamName = 'W1' | 'b1' | 'g1' | 'be1' | 'W2' | 'b2' | 'g2' | 'be2' | 'W3' | 'b3';
 
@@ -170,13 +124,6 @@ export function evalGraph(d: number, H: number): Uint8Array {
   g.output('o', ['rows', 1]);
   return g.model();
 }
-
-interface OrtTensor { data: unknown; dims?: readonly number[] }
-interface Ort {
-  InferenceSession: { create(model: Uint8Array, opts?: Record<string, unknown>): Promise<Session> };
-  Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => OrtTensor;
-}
-interface Session { run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>; release(): Promise<void> }
 
 /**
  * trainDiscriminator's contract (same split, batches, init and separation test, see discriminator.ts) on onnxruntime.

@@ -17,7 +17,7 @@ import { configFilesIn, readConfigFiles } from '../ingest/config/read-config.js'
 import { understandRun } from '../understand/index.js';
 import { readSummaryFile } from '../ingest/summary/index.js';
 import { settleAttemptStatuses } from '../understand/appended-runs.js';
-import { isTestLogName } from '../understand/final-results.js';
+import { MAX_END_OF_RUN_POINTS, isTestLogName } from '../understand/final-results.js';
 import { KEY } from '../model/metric-keys.js';
 
 export interface LoadRunOptions {
@@ -77,8 +77,8 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
   for (const file of d.summaryFiles ?? []) {
     try {
       const summary = await readSummaryFile(file);
-      if (summary) fragments.push(summary);
-      else logFiles.push(file); // not a summary (a log, JSON lines): the log readers decide
+      if (typeof summary === 'object') fragments.push(summary);
+      else if (summary === 'not-a-summary') logFiles.push(file); // a log, JSON lines: the log readers decide
     } catch (err) {
       notes.push({ level: 'warn', file, message: errMessage(err) });
     }
@@ -166,6 +166,7 @@ const CANONICAL_KEYS = new Set<string>(Object.values(KEY));
  */
 function markTestLog(f: RunFragment): void {
   for (const s of f.series ?? []) {
+    if (s.points.length > MAX_END_OF_RUN_POINTS) continue; // a test pass per epoch: a curve
     s.endOfRun = 'test-log';
     if (CANONICAL_KEYS.has(s.key)) s.key = `${s.rawName} (${basename(s.file)})`;
   }

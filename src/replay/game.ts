@@ -255,33 +255,56 @@ export async function playTrial(tf: Tf, split: ReplaySplit, cfg: ReplayConfig, o
       const pred = tf.argMax(classify(f), 1).dataSync() as Int32Array;
       return { pred: Int32Array.from(pred), feats: { rows: m.rows, cols: bDim, data: Float32Array.from(f.dataSync() as Float32Array) } };
     });
-    const s = score(split.sourceHeld);
-    const t = score(split.targetHeld);
-    const tTrain = score(split.targetTrain);
-    const sTrain = score(split.sourceTrain);
-    const hist = new Array<number>(C).fill(0);
-    for (const p of t.pred) if (p >= 0) hist[p]!++;
-    const n = t.pred.length || 1;
-    let ent = 0;
-    for (const h of hist) if (h > 0) ent -= (h / n) * Math.log(h / n);
-    const probe = diverged ? null : trainDomainProbe(tf, stackRows(sTrain.feats, s.feats), stackRows(tTrain.feats, t.feats), { seed: opts.seed });
-    return {
-      seed: opts.seed,
-      iterations: diverged ? step : opts.iterations,
-      domainAcc: tailAcc.length ? mean(tailAcc) : null,
-      domainAccCurve: curve,
-      sourceAcc: accuracy(s.pred, split.sourceHeldLabels),
-      targetAcc: split.targetHeldLabels ? accuracy(t.pred, split.targetHeldLabels) : null,
-      predictionEntropy: C > 1 ? ent / Math.log(C) : 1,
-      topClassShare: Math.max(...hist) / n,
-      aDistance: probe ? probe.aDistance : null,
-      diverged,
-      seconds: (performance.now() - t0) / 1000,
-    };
+    return scoreTrial(tf, split, score, { seed: opts.seed, iterations: opts.iterations, stepsRun: step, diverged, tailAcc, curve, t0 });
   } finally {
     tf.dispose([...everything, ...momentum.values()]);
     for (const p of pending) { p.mean.dispose(); p.variance.dispose(); }
   }
+}
+
+/** How a trial went, for scoreTrial: the steps it ran and the domain accuracies it saw. */
+export interface TrialProgress {
+  seed: number;
+  iterations: number;
+  /** the step it stopped at when it diverged */
+  stepsRun: number;
+  diverged: boolean;
+  tailAcc: readonly number[];
+  curve: number[];
+  /** performance.now() at the start */
+  t0: number;
+}
+
+/**
+ * The end of a trial on either engine: `score` runs the trained bottleneck and head in eval mode (running BatchNorm
+ * statistics, no dropout) on a matrix; held-out accuracies, the target prediction histogram and the proxy
+ * A-distance of the bottleneck features follow from it.
+ */
+export function scoreTrial(tf: Tf, split: ReplaySplit, score: (m: Matrix) => { pred: Int32Array; feats: Matrix }, p: TrialProgress): ReplayTrial {
+  const C = split.classes;
+  const s = score(split.sourceHeld);
+  const t = score(split.targetHeld);
+  const tTrain = score(split.targetTrain);
+  const sTrain = score(split.sourceTrain);
+  const hist = new Array<number>(C).fill(0);
+  for (const k of t.pred) if (k >= 0) hist[k]!++;
+  const n = t.pred.length || 1;
+  let ent = 0;
+  for (const h of hist) if (h > 0) ent -= (h / n) * Math.log(h / n);
+  const probe = p.diverged ? null : trainDomainProbe(tf, stackRows(sTrain.feats, s.feats), stackRows(tTrain.feats, t.feats), { seed: p.seed });
+  return {
+    seed: p.seed,
+    iterations: p.diverged ? p.stepsRun : p.iterations,
+    domainAcc: p.tailAcc.length ? mean(p.tailAcc) : null,
+    domainAccCurve: p.curve,
+    sourceAcc: accuracy(s.pred, split.sourceHeldLabels),
+    targetAcc: split.targetHeldLabels ? accuracy(t.pred, split.targetHeldLabels) : null,
+    predictionEntropy: C > 1 ? ent / Math.log(C) : 1,
+    topClassShare: Math.max(...hist) / n,
+    aDistance: probe ? probe.aDistance : null,
+    diverged: p.diverged,
+    seconds: (performance.now() - p.t0) / 1000,
+  };
 }
 
 function accuracy(pred: Int32Array, labels: Int32Array): number {
@@ -294,7 +317,7 @@ function mean(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-function stackRows(a: Matrix, b: Matrix): Matrix {
+export function stackRows(a: Matrix, b: Matrix): Matrix {
   const data = new Float32Array((a.rows + b.rows) * a.cols);
   data.set(a.data, 0);
   data.set(b.data, a.rows * a.cols);
@@ -302,7 +325,7 @@ function stackRows(a: Matrix, b: Matrix): Matrix {
 }
 
 /** Standard normal draws (Box-Muller) from the seeded generator, for the randomized multilinear map. */
-function gaussian(n: number, rand: () => number): Float32Array {
+export function gaussian(n: number, rand: () => number): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i += 2) {
     const u = Math.max(rand(), 1e-12);
@@ -314,7 +337,7 @@ function gaussian(n: number, rand: () => number): Float32Array {
   return out;
 }
 
-function abortError(): Error {
+export function abortError(): Error {
   const e = new Error('replay cancelled');
   e.name = 'AbortError';
   return e;

@@ -4,7 +4,9 @@ import type { Tf } from '../evaluate/backend.js';
 import { type Matrix, takeRows } from '../evaluate/matrix.js';
 import { domainArrays, maxLabel } from '../evaluate/dump-arrays.js';
 import { mulberry32, shuffled, range } from '../evaluate/rng.js';
-import { playTrial, type ReplaySplit } from './game.js';
+import { playTrial, type ReplaySplit, type TrialOptions } from './game.js';
+import type { Ort } from '../evaluate/onnx-graph.js';
+import { ORT_TRAIN_THREADS } from '../evaluate/onnx-train.js';
 import type { DomainState, ReplayReport, ReplayTrial, ReplayVariant, ReplayVariantResult } from '../report/replay-schema.js';
 
 /** Said once in every output that shows a replay. */
@@ -37,6 +39,32 @@ export const MIN_CHANGE_POINTS = 1;
 
 export class ReplayInputError extends Error {}
 
+export type ReplayEngineChoice = 'auto' | 'tfjs' | 'onnxruntime';
+
+/** One way of playing a trial; `name` goes into the report. */
+interface TrialEngine {
+  name: string;
+  play(split: ReplaySplit, cfg: ReplayVariant['config'], opts: TrialOptions): Promise<ReplayTrial>;
+  release(): Promise<void>;
+}
+
+/**
+ * The fastest engine here: onnxruntime-node's MLAS GEMMs (one thread) play the game ~3x faster than TF.js on wasm
+ * (docs/replay.md, Speed); TF.js stays the fallback where the optional onnxruntime-node addon does not load.
+ */
+async function trialEngine(tf: Tf, want: ReplayEngineChoice, backendName: string): Promise<TrialEngine> {
+  if (want !== 'tfjs') {
+    const [{ loadOnnxRuntime }, { onnxGame }] = await Promise.all([import('../evaluate/onnx-mlp.js'), import('./game-onnx.js')]);
+    const { ort, why } = await loadOnnxRuntime();
+    if (ort) {
+      const game = onnxGame(ort as unknown as Ort, tf);
+      return { name: `onnxruntime-node (CPU, ${ORT_TRAIN_THREADS} thread; probe on ${backendName})`, play: game.play, release: game.release };
+    }
+    if (want === 'onnxruntime') throw new Error(`onnxruntime-node is not available to replay on: ${why}`);
+  }
+  return { name: backendName, play: (split, cfg, opts) => playTrial(tf, split, cfg, opts), release: async () => {} };
+}
+
 export interface ReplayInputs {
   arrays: ReadonlyMap<string, NdArray>;
   /** the dump's file name, for the report */
@@ -48,6 +76,8 @@ export interface ReplayOptions {
   iterations?: number;
   maxSeeds?: number;
   backendName: string;
+  /** where the game is played: 'auto' = onnxruntime-node when it loads, else TF.js on `backendName` */
+  engine?: ReplayEngineChoice;
   signal?: AbortSignal;
   onProgress?: (msg: string, frac: number) => void;
 }
@@ -170,19 +200,24 @@ export async function replayVariants(tf: Tf, inputs: ReplayInputs, variants: rea
   let slowest = 0;
   const total = variants.length * maxSeeds;
   let done = 0;
-  outer: for (let seed = 0; seed < maxSeeds; seed++) {
-    for (let i = 0; i < variants.length; i++) {
-      // A trial starts only when one more of the slowest kind so far still fits in the budget (the first always runs).
-      if (done > 0 && elapsed() + slowest > budget) { exhausted = true; break outer; }
-      const v = variants[i]!;
-      const trial = await playTrial(tf, split, v.config, {
-        seed, iterations, signal: opts.signal,
-        onStep: (step, n) => opts.onProgress?.(`replay ${v.label} (seed ${seed + 1})`, (done + step / n) / total),
-      });
-      slowest = Math.max(slowest, trial.seconds);
-      trials[i]!.push(trial);
-      done++;
+  const engine = await trialEngine(tf, opts.engine ?? 'auto', opts.backendName);
+  try {
+    outer: for (let seed = 0; seed < maxSeeds; seed++) {
+      for (let i = 0; i < variants.length; i++) {
+        // A trial starts only when one more of the slowest kind so far still fits in the budget (the first always runs).
+        if (done > 0 && elapsed() + slowest > budget) { exhausted = true; break outer; }
+        const v = variants[i]!;
+        const trial = await engine.play(split, v.config, {
+          seed, iterations, signal: opts.signal,
+          onStep: (step, n) => opts.onProgress?.(`replay ${v.label} (seed ${seed + 1})`, (done + step / n) / total),
+        });
+        slowest = Math.max(slowest, trial.seconds);
+        trials[i]!.push(trial);
+        done++;
+      }
     }
+  } finally {
+    await engine.release();
   }
   const summaries = variants.map((v, i) => summarise(v, trials[i]!));
   const base = summaries[0];
@@ -190,7 +225,7 @@ export async function replayVariants(tf: Tf, inputs: ReplayInputs, variants: rea
   if (exhausted) notes.push(`the ${budget}s budget ran out after ${done} of ${total} trials; variants with fewer seeds are less certain (--replay-budget to raise it)`);
   return {
     caveat: REPLAY_CAVEAT,
-    backend: opts.backendName,
+    backend: engine.name,
     inputs: {
       source: names.source, target: names.target,
       sourceRows: split.sourceTrain.rows + split.sourceHeld.rows, targetRows: split.targetTrain.rows + split.targetHeld.rows,

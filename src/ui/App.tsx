@@ -4,8 +4,9 @@ import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import type { Report, RunReport } from '../report/schema.js';
 import type { EvalResults } from '../model/types.js';
-import { initialState, reduce, type UiState, type Action, type ExportFormat } from './state/ui-state.js';
+import { initialState, reduce, type UiState, type Action, type ExportFormat, type UiStart } from './state/ui-state.js';
 import type { DrawnEmbedding } from '../tsne/embed-features.js';
+import type { ReplayReport } from '../report/replay-schema.js';
 import { splitKeys } from './state/keys.js';
 import { computeLayout, findingsListWidth, type Layout } from './state/layout.js';
 import { sortedFindings, findingEpochRange, severityCounts, isHealthy } from './state/report-view.js';
@@ -18,6 +19,7 @@ import { TsnePane } from './components/TsnePane.js';
 import { RunList } from './components/RunList.js';
 import { RunPreview } from './components/RunPreview.js';
 import { HelpPane } from './components/HelpPane.js';
+import { ReplayPane } from './components/ReplayPane.js';
 import { Footer } from './components/Footer.js';
 import { useTheme, accent, severityColour } from './theme.js';
 
@@ -33,6 +35,11 @@ export interface UiLoaders {
    * the header's verdict and confidence, the findings and the export then say what the CLI with --eval says.
    */
   rejudge?: (runId: string, evaluation: EvalResults) => Promise<RunReport>;
+  /**
+   * `r`: the run's game and its candidate fixes replayed on the frozen features (null: no dump to replay on). It
+   * yields to the event loop every few steps, so keys and progress stay live; `signal` cancels it (AbortError).
+   */
+  replay?: (runId: string, onProgress: (label: string, fraction: number) => void, signal: AbortSignal) => Promise<ReplayReport | null>;
 }
 
 export interface AppProps {
@@ -44,6 +51,8 @@ export interface AppProps {
   exportDir?: string;
   /** called once with the exit code when the user quits */
   onExit?: (code: number) => void;
+  /** what to do at once (`--replay` on a terminal: replay the open run) */
+  start?: UiStart;
 }
 
 /** Fallback size when stdout does not say (pipes, test streams): the classic 80×24. */
@@ -141,6 +150,63 @@ function useBackgroundLoads(report: Report, state: UiState, dispatch: (a: Action
   }, [state.active, load, report]);
 }
 
+/**
+ * Starts the replay the reducer asks for and feeds its progress and result back; aborts a replay whose entry left
+ * 'loading' (Esc, q, a newer start) and every replay when the UI unmounts (Ctrl-C, quit).
+ */
+function useReplays(state: UiState, dispatch: (a: Action) => void, load: UiLoaders | undefined) {
+  const running = useRef(new Map<string, { gen: number; controller: AbortController }>());
+  const alive = useRef(true);
+  useEffect(() => () => {
+    alive.current = false;
+    for (const r of running.current.values()) r.controller.abort();
+  }, []);
+  useEffect(() => {
+    const req = state.replayRequest;
+    if (!req) return;
+    const { runId, gen } = req;
+    const safe = (a: Action) => {
+      if (alive.current) dispatch(a);
+    };
+    running.current.get(runId)?.controller.abort();
+    if (!load?.replay) {
+      safe({ type: 'replayFailed', runId, gen, message: 'replay is not available here' });
+      return;
+    }
+    const controller = new AbortController();
+    running.current.set(runId, { gen, controller });
+    let last = -1;
+    let lastLabel = '';
+    const onProgress = (label: string, fraction: number) => {
+      // a new variant or seed is always shown; ticks within one only when they move the bar
+      if (label === lastLabel && Math.abs(fraction - last) < PROGRESS_STEP && fraction < 1) return;
+      last = fraction;
+      lastLabel = label;
+      safe({ type: 'replayProgress', runId, gen, label, fraction });
+    };
+    const replay = load.replay;
+    // after this effect returns, so the "replaying" frame is drawn before the replay's first synchronous work
+    setImmediate(() => {
+      if (!alive.current || controller.signal.aborted) return;
+      replay(runId, onProgress, controller.signal).then(
+        (value) => safe({ type: 'replayDone', runId, gen, value }),
+        (e) => { if ((e as Error)?.name !== 'AbortError') safe({ type: 'replayFailed', runId, gen, message: message(e) }); },
+      ).finally(() => {
+        if (running.current.get(runId)?.gen === gen) running.current.delete(runId);
+      });
+    });
+  }, [state.replayRequest]);
+  useEffect(() => {
+    for (const [runId, r] of running.current) {
+      const cur = state.replay[runId];
+      if (cur?.status !== 'loading' || cur.gen !== r.gen) {
+        r.controller.abort();
+        running.current.delete(runId);
+      }
+    }
+  }, [state.replay]);
+}
+
 function RunsHeader({ report, width }: { report: Report; width: number }) {
   const theme = useTheme();
   const bad = report.runs.filter((r) => severityCounts(r).error > 0).length;
@@ -157,14 +223,15 @@ function RunsHeader({ report, width }: { report: Report; width: number }) {
   );
 }
 
-export function App({ report: initialReport, load, onExport, exportDir, onExit }: AppProps) {
+export function App({ report: initialReport, load, onExport, exportDir, onExit, start }: AppProps) {
   const { exit } = useApp();
   // the report as judged so far: a run's entry is replaced once its background evaluation is judged in
   const [report, setReport] = useState(initialReport);
   const onRejudged = (judged: RunReport) => setReport((cur) => ({ ...cur, runs: cur.runs.map((r) => (r.id === judged.id ? judged : r)) }));
-  const [state, dispatch] = useReducer((s: UiState, a: Action) => reduce(report, s, a), report, initialState);
+  const [state, dispatch] = useReducer((s: UiState, a: Action) => reduce(report, s, a), report, (r) => initialState(r, start));
   const size = useTerminalSize();
   useBackgroundLoads(report, state, dispatch, load, onRejudged);
+  useReplays(state, dispatch, load);
   const run = state.active !== null ? report.runs[state.active] : undefined;
   const evaluation = run ? state.evaluation[run.id] : undefined;
   const elapsed = useElapsed(evaluation?.status === 'loading');
@@ -202,6 +269,8 @@ export function App({ report: initialReport, load, onExport, exportDir, onExit }
   let body: ReactNode;
   if (state.help) {
     body = <HelpPane width={layout.columns} height={bodyHeight} />;
+  } else if (run && state.replayOpen) {
+    body = <ReplayPane load={state.replay[run.id]} stored={run.replay} width={layout.columns} height={bodyHeight} />;
   } else if (!run) {
     const preview = report.runs[state.order[state.runCursor]];
     body = (
@@ -266,7 +335,7 @@ export function App({ report: initialReport, load, onExport, exportDir, onExit }
         ? <Header run={run} evaluation={evaluation} elapsed={elapsed} evaluationOff={!load?.evaluate} width={layout.columns} />
         : <RunsHeader report={report} width={layout.columns} />}
       {body}
-      <Footer exportPrompt={state.exportPrompt} exportDir={exportDir} message={state.message} multiRun={report.runs.length > 1} runOpen={Boolean(run)} width={layout.columns} />
+      <Footer exportPrompt={state.exportPrompt} exportDir={exportDir} message={state.message} multiRun={report.runs.length > 1} runOpen={Boolean(run)} replay={Boolean(load?.replay)} width={layout.columns} />
     </Box>
   );
 }

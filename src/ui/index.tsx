@@ -16,6 +16,8 @@ export interface StartUiOptions {
   load?: UiLoaders;
   /** writes the report of one run as Markdown/HTML and resolves with the path written (see exportPath) */
   exportReport?: (format: ExportFormat, runId: string) => Promise<string>;
+  /** `--replay` on a terminal: the UI replays the open run at once, in its replay pane */
+  replayOnStart?: boolean;
   /** the folder exports are written to (shown in the export prompt; see exportDir) */
   exportDir?: string;
 }
@@ -40,6 +42,7 @@ export async function startUi(raw: Report, opts: StartUiOptions): Promise<number
     tsne: src.tsne && (async (runId, onProgress, signal) => showControlsDeep(await src.tsne!(idOf(runId), onProgress, signal))),
     // the re-judged run replaces the shown one: shown ids and text, as for the rest of the report
     rejudge: src.rejudge && (async (runId, evaluation) => ({ ...showControlsDeep(await src.rejudge!(idOf(runId), evaluation)), id: runId })),
+    replay: src.replay && (async (runId, onProgress, signal) => showControlsDeep(await src.replay!(idOf(runId), (label, f) => onProgress(showControlsDeep(label), f), signal))),
   };
   // every file written, said again on stderr after the UI closes (the footer line is gone with the alternate screen)
   const exported: string[] = [];
@@ -56,7 +59,7 @@ export async function startUi(raw: Report, opts: StartUiOptions): Promise<number
   try {
     const instance = render(
       <ThemeContext.Provider value={{ color: colourEnabled(io.env) }}>
-        <App report={report} load={load} onExport={onExport} exportDir={opts.exportDir} onExit={(c) => { code = c; }} />
+        <App report={report} load={load} onExport={onExport} exportDir={opts.exportDir} onExit={(c) => { code = c; }} start={{ replay: opts.replayOnStart === true }} />
       </ThemeContext.Provider>,
       {
         stdout,

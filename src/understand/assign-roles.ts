@@ -10,6 +10,7 @@ import { ASSUMED, CONVENTION, EXPLICIT, MIN_KEY_CONFIDENCE, inferRoleFromName, k
 import { parseRoleSpec } from './role-spec.js';
 import { hyperLookup } from './hyper-aliases.js';
 import { tokenize } from './tokens.js';
+import * as W from './lexicon.js';
 import { LABEL_DOMAIN_CONFIDENCE, applyFinalResults, endOfRunRole, sourceDomainValues } from './final-results.js';
 
 /** ln 2: binary cross-entropy of a discriminator at chance; a sum over source and target batches sits at 2 ln 2. */
@@ -170,6 +171,19 @@ function byLabel(c: Candidate, sourceValues: Map<string, string>): void {
   };
 }
 
+/** Label values that name a split or a domain in full (`phase: val`, `domain: target`); single letters never do. */
+const LABEL_ROLE_WORDS = new Set([...W.TRAIN_WORDS, ...W.VAL_WORDS, ...W.TEST_WORDS, 'source', 'src', 'target', 'tgt'].filter((w) => w.length > 1));
+
+/**
+ * The name role inference reads: the name as written, plus the split or domain its lines were labelled with
+ * (`acc` printed on `phase: val` lines is a validation accuracy). End-of-run results keep their own reading.
+ */
+function withLabelWords(s: Series): string {
+  if (!s.labels || s.endOfRun) return s.rawName;
+  const words = Object.values(s.labels).map((v) => v.toLowerCase()).filter((v) => LABEL_ROLE_WORDS.has(v));
+  return words.length ? `${s.rawName} ${words.join(' ')}` : s.rawName;
+}
+
 /** An unnamed accuracy with at most this many values reads as periodic evaluations, not per-step training meters. */
 const MAX_EVALUATIONS = 50;
 
@@ -208,7 +222,7 @@ export function assignRoles(run: Run, opts: AssignRolesOptions = {}): void {
   for (const [key, s] of Object.entries(run.series)) {
     // A reader's own structured key (tllib's `analysis/a_distance`, `val/f1_macro`) says more than the raw meter name
     const structured = !roleOfKey(key) && key !== s.rawName && !key.endsWith(')') && key.includes('/');
-    const named = inferRoleFromName(structured ? key : s.rawName, s.granularity === 'epoch' ? 'epoch' : 'step');
+    const named = inferRoleFromName(structured ? key : withLabelWords(s), s.granularity === 'epoch' ? 'epoch' : 'step');
     const fromKey = roleOfKey(key);
     let role: SeriesRole = s.endOfRun ? endOfRunRole(s).role : named;
     // A reader that knows its format's structure (tllib's validation Acc@1, DeepDA's columns) or a metricAliases

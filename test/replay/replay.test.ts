@@ -126,3 +126,23 @@ test('a cancelled replay stops with an AbortError', async () => {
     (e: unknown) => (e as Error).name === 'AbortError',
   );
 });
+
+test('both engines play the same game: onnxruntime (default) and the TF.js fallback, same seed, same curves', async () => {
+  const { tf, name } = await loadBackend({ backend: 'cpu' });
+  // BatchNorm discriminator: no dropout draws, so the same seed gives both engines the same weights and batches and
+  // the only difference left is float rounding (the dropout discriminator draws its masks differently per engine)
+  const small = { ...TLLIB_DEFAULTS, bottleneckDim: 8, discHidden: 16, batchSize: 16, runIterations: 200 };
+  const vs = variantsFor(small, [], [{ algorithm: 'cdan+e' }], 6);
+  const run = (engine: 'tfjs' | 'onnxruntime') => replayVariants(tf, { arrays: blobs(120, 3, 5), file: 'b.npz' }, vs, { backendName: name, engine, iterations: 60, maxSeeds: 1, budgetSeconds: 600 });
+  const [a, b] = [await run('tfjs'), await run('onnxruntime')];
+  assert.equal(a.backend, 'cpu');
+  assert.match(b.backend, /^onnxruntime-node/);
+  assert.equal(a.variants.length, 3);
+  a.variants.forEach((va, i) => {
+    const ta = va.trials[0]!;
+    const tb = b.variants[i]!.trials[0]!;
+    assert.equal(tb.domainAccCurve.length, ta.domainAccCurve.length);
+    ta.domainAccCurve.forEach((x, k) => assert.ok(Math.abs(x - tb.domainAccCurve[k]!) < 2, `${va.variant.label} curve point ${k}: ${x} vs ${tb.domainAccCurve[k]}`));
+    assert.ok(Math.abs(ta.sourceAcc - tb.sourceAcc) < 3 && Math.abs(ta.targetAcc! - tb.targetAcc!) < 3, `${va.variant.label}: ${ta.sourceAcc}/${ta.targetAcc} vs ${tb.sourceAcc}/${tb.targetAcc}`);
+  });
+});

@@ -11,6 +11,7 @@ import { main } from '../../src/cli.js';
 import { readSummaryFile } from '../../src/ingest/summary/index.js';
 import { readConsoleLog, splitByLabels } from '../../src/ingest/console/index.js';
 import { isTestLogName } from '../../src/understand/final-results.js';
+import type { RunFragment } from '../../src/model/types.js';
 
 interface Run { id: string; verdict: { kind: string } | string; metrics: Record<string, number | undefined>; findings: { ruleId: string; message: string }[]; checked: string[]; evaluations: { phase: string; domain: string; acc1?: number; labels?: Record<string, string> }[]; series: { rawName: string; key: string; role?: { domain: string; split: string } }[] }
 
@@ -91,15 +92,23 @@ test('a results summary stating the source-only target accuracy: the run\'s own 
 test('summary reader: JSON dict of final metrics and text summaries; logs and JSON lines are not summaries', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dd-summary-read-'));
   write(dir, 'metrics.json', '{"test_acc": 91.5, "test_loss": 0.3, "test_a_distance": 1.7, "nested": {"val_acc": 0.9}}');
-  const j = (await readSummaryFile(join(dir, 'metrics.json')))!;
+  const j = (await readSummaryFile(join(dir, 'metrics.json'))) as RunFragment;
   assert.deepEqual(j.series!.map((s) => [s.rawName, s.points[0].value, s.endOfRun]), [['test_acc', 91.5, 'summary'], ['test_loss', 0.3, 'summary'], ['nested/val_acc', 0.9, 'summary']]);
   assert.equal(j.hyperparameters!.test_a_distance, 1.7);
   write(dir, 'results.json', '{"iteration": 1, "total_loss": 2.1}\n{"iteration": 2, "total_loss": 1.9}\n');
-  assert.equal(await readSummaryFile(join(dir, 'results.json')), null);
+  assert.equal(await readSummaryFile(join(dir, 'results.json')), 'not-a-summary');
   write(dir, 'results.txt', 'epoch: 1, acc: 0.5\nepoch: 2, acc: 0.6\n');
-  assert.equal(await readSummaryFile(join(dir, 'results.txt')), null);
+  assert.equal(await readSummaryFile(join(dir, 'results.txt')), 'not-a-summary');
+  write(dir, 'final.json', '{"status": "done"}');
+  assert.equal(await readSummaryFile(join(dir, 'final.json')), 'no-metrics');
+  // Keras history dumped as JSON: curves, one value per epoch
+  write(dir, 'history.json', '{"loss": [1.0, 0.8, 0.6], "val_accuracy": [0.5, 0.6, 0.7]}');
+  const h = (await readSummaryFile(join(dir, 'history.json'))) as RunFragment;
+  assert.deepEqual(h.series!.map((x) => [x.rawName, x.granularity, x.endOfRun, x.points.map((p) => p.value)]), [
+    ['loss', 'epoch', undefined, [1, 0.8, 0.6]], ['val_accuracy', 'epoch', undefined, [0.5, 0.6, 0.7]],
+  ]);
   write(dir, 'summary.txt', 'lr: 0.01\nfinal accuracy: 87.5 %\n');
-  const t = (await readSummaryFile(join(dir, 'summary.txt')))!;
+  const t = (await readSummaryFile(join(dir, 'summary.txt'))) as RunFragment;
   assert.deepEqual(t.series!.map((s) => [s.rawName, s.points[0].value, s.points[0].line]), [['final accuracy', 87.5, 2]]);
   assert.equal(t.hyperparameters!.lr, 0.01);
 });
@@ -129,4 +138,35 @@ test('console lines labelled with different tasks are separate evaluations; a co
   assert.equal(one.length, 1);
   assert.deepEqual(one[0].labels, { Task: 'A' });
   assert.ok(isTestLogName('/x/log_test.txt') && isTestLogName('eval.log') && !isTestLogName('log.txt') && !isTestLogName('latest.txt'));
+  assert.ok(!isTestLogName('train_eval.log'), 'a log of training and evaluation is a training log');
+});
+
+test('a label naming the split gives the role: acc on `phase: val` lines is validation, on `phase: train` lines training', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dd-label-split-'));
+  const lines: string[] = [];
+  for (let e = 1; e <= 6; e++) lines.push(`epoch: ${e}, phase: train, loss: ${(1 / e).toFixed(3)}, acc: ${(0.5 + e / 20).toFixed(2)}`, `epoch: ${e}, phase: val, loss: ${(1.2 / e).toFixed(3)}, acc: ${(0.45 + e / 25).toFixed(2)}`);
+  write(dir, 'train.log', lines.join('\n') + '\n');
+  const [r] = await report(dir);
+  const val = r.series.find((s) => s.key === 'val/acc1');
+  assert.ok(val, JSON.stringify(r.series.map((s) => [s.key, s.rawName])));
+  assert.equal(r.metrics.finalTargetAcc, 69); // 0.45 + 6/25 on the last `phase: val` line
+  assert.ok(r.series.some((s) => s.key === 'train/cls_acc'));
+});
+
+test('a "test" log with a test pass every epoch is a curve, not end-of-run results', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dd-test-curve-'));
+  write(dir, 'test.log', Array.from({ length: 8 }, (_, i) => `epoch: ${i + 1}, test_acc: ${(60 + i).toFixed(1)}`).join('\n') + '\n');
+  const [r] = await report(dir);
+  assert.equal(r.series.find((s) => s.rawName === 'test_acc')!.key, 'val/acc1');
+  assert.equal(r.metrics.finalTargetAcc, 67);
+});
+
+test('SHOT-like explicit --baseline: a source stage tested on several tasks gives the test of the run\'s own task', async () => {
+  const root = twoStage([70, 74, 77, 79, 80]);
+  const stdout = new PassThrough();
+  let out = '';
+  stdout.on('data', (d) => (out += d));
+  await main([join(root, 'target', 'AD'), '--baseline', join(root, 'source', 'A'), '--format', 'json', '--fail-on', 'never'], { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: {}, isTTY: false, cwd: process.cwd(), interrupted: new Promise(() => {}) } as never);
+  const r = (JSON.parse(out).runs as Run[])[0];
+  assert.ok(r.checked.some((c) => /improved \+19 over source-only A \(61% -> 80%\)/.test(c)), r.checked.join('\n'));
 });

@@ -3,7 +3,8 @@
 // (`results_summary.txt`: `target_acc_after: 0.8845  (CORAL adapted)`). Each metric becomes a one-value series marked
 // end-of-run (its role is inferred like any series, src/understand/final-results.ts); settings written beside them
 // (`lr: 0.001`, `lambda_coral: 1.0`) are hyperparameters. A file that repeats a key or is not one JSON object is no
-// summary (a log, JSON lines): null, and the file is read as a log instead.
+// summary (a log, JSON lines): the file is read as a log instead. A JSON object of number lists (Keras' history
+// dumped with json.dump) holds curves: one series per metric, one value per epoch.
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { HyperValue, Note, RunFragment, Series } from '../../model/types.js';
@@ -12,7 +13,7 @@ import { parseLenientJson } from '../wandb/lenient-json.js';
 import { inputErrorFromFs } from '../input-error.js';
 
 /** Names of files that may hold a run's final results (the content decides). */
-export const SUMMARY_FILE = /^(?:[\w-]*[_-])?(?:results?|summary|metrics|scores|final)(?:[_-][\w-]*)?\.(json|txt)$/i;
+export const SUMMARY_FILE = /^(?:[\w-]*[_-])?(?:results?|summary|metrics|scores|final|history)(?:[_-][\w-]*)?\.(json|txt)$/i;
 /** A summary is a few KB; beyond this it is a log or a dump, read by the other readers. */
 export const MAX_SUMMARY_BYTES = 1 << 20;
 /** Nesting followed in a JSON summary (`{"test": {"acc": ...}}`): deeper is data, not a summary. */
@@ -44,27 +45,37 @@ function flatten(v: unknown, prefix: string, depth: number, out: [string, unknow
   out.push([prefix, v]);
 }
 
-function fromJson(file: string, text: string): RunFragment | null {
+/** A list of numbers under a metric name (Keras `history.history` dumped as JSON): one value per epoch. */
+function historySeries(file: string, name: string, values: unknown[]): Series | undefined {
+  if (values.length < 2 || !values.every((x) => typeof x === 'number' || x === null)) return undefined;
+  const points = values.map((x, i) => ({ step: i, epoch: i, value: x === null ? NaN : (x as number) }));
+  return { key: name, rawName: name, file, unit: 'other', granularity: 'epoch', points };
+}
+
+function fromJson(file: string, text: string): SummaryRead {
   let doc: unknown;
   try {
     doc = parseLenientJson(text);
   } catch {
-    return null; // JSON lines (Detectron2's metrics.json) or not JSON: the log readers decide
+    return 'not-a-summary'; // JSON lines (Detectron2's metrics.json) or not JSON: the log readers decide
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return null;
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return 'no-metrics';
   const leaves: [string, unknown][] = [];
   flatten(doc, '', 0, leaves);
   const series: Series[] = [];
   const hyper: Record<string, HyperValue> = {};
   for (const [k, v] of leaves) {
     if (typeof v === 'number' && isResultName(k)) series.push(oneValueSeries(file, k, v, undefined));
-    else if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') hyper[k] = v;
+    else if (Array.isArray(v) && isResultName(k)) {
+      const h = historySeries(file, k, v);
+      if (h) series.push(h);
+    } else if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') hyper[k] = v;
   }
-  if (series.length === 0) return null;
+  if (series.length === 0) return 'no-metrics';
   return fragment(file, series, hyper);
 }
 
-function fromText(file: string, text: string): RunFragment | null {
+function fromText(file: string, text: string): SummaryRead {
   const series: Series[] = [];
   const hyper: Record<string, HyperValue> = {};
   const seen = new Set<string>();
@@ -75,14 +86,14 @@ function fromText(file: string, text: string): RunFragment | null {
     const key = m[1].trim();
     const raw = m[2].trim();
     if (raw === '') continue; // a heading (`Results:`)
-    if (seen.has(key)) return null; // the same name twice: a log of several evaluations, not a summary
+    if (seen.has(key)) return 'not-a-summary'; // the same name twice: a log of several evaluations, not a summary
     seen.add(key);
     const num = NUMBER_WITH_REMARK.exec(raw);
     if (num && isResultName(key)) series.push(oneValueSeries(file, key, Number(num[1]), i + 1, num[2] ?? num[3]));
     else if (num) hyper[key] = Number(num[1]);
     else hyper[key] = raw === 'True' || raw === 'true' ? true : raw === 'False' || raw === 'false' ? false : raw === 'None' || raw === 'null' ? null : raw;
   }
-  if (series.length === 0) return null;
+  if (series.length === 0) return 'not-a-summary';
   return fragment(file, series, hyper);
 }
 
@@ -94,15 +105,21 @@ function fragment(file: string, series: Series[], hyper: Record<string, HyperVal
   };
 }
 
-/** The file's final results, or null when it is not a summary (a log, JSON lines, no metric at all). */
-export async function readSummaryFile(file: string): Promise<RunFragment | null> {
+/**
+ * What a summary-named file held: its results, 'not-a-summary' (a log, JSON lines: the log readers should read it) or
+ * 'no-metrics' (one JSON object without a metric: nothing to read, and no log either).
+ */
+export type SummaryRead = RunFragment | 'not-a-summary' | 'no-metrics';
+
+/** The file's final results (and metric histories of a JSON object of lists), or why there are none. */
+export async function readSummaryFile(file: string): Promise<SummaryRead> {
   let size: number;
   try {
     size = (await stat(file)).size;
   } catch (err) {
     throw inputErrorFromFs(file, err);
   }
-  if (size === 0 || size > MAX_SUMMARY_BYTES) return null;
+  if (size === 0 || size > MAX_SUMMARY_BYTES) return 'not-a-summary';
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -11,10 +11,12 @@ export interface FooterProps {
   message: string | null;
   multiRun: boolean;
   runOpen: boolean;
+  /** the replay (`r`) is offered */
+  replay?: boolean;
   width: number;
 }
 
-export function Footer({ exportPrompt, exportDir, message, multiRun, runOpen, width }: FooterProps) {
+export function Footer({ exportPrompt, exportDir, message, multiRun, runOpen, replay, width }: FooterProps) {
   const theme = useTheme();
   if (exportPrompt) {
     const keys = 'export as: m Markdown · h HTML · Esc cancel';
@@ -28,7 +30,7 @@ export function Footer({ exportPrompt, exportDir, message, multiRun, runOpen, wi
   }
   // most useful first; hints that do not fit the width are dropped from the end, never cut mid-word
   const items = runOpen
-    ? ['? help', 'q quit', '↑↓ move', '⏎ open', 'tab pane', ...(multiRun ? ['esc runs'] : []), 'e export', 'd/c colour']
+    ? ['? help', 'q quit', '↑↓ move', '⏎ open', 'tab pane', ...(multiRun ? ['esc runs'] : []), 'e export', ...(replay ? ['r replay'] : []), 'd/c colour']
     : ['? help', 'q quit', '↑↓ move', '⏎ open run'];
   const room = Math.max(0, width - (message ? cellWidth(message) + 2 : 0));
   const shown: string[] = [];

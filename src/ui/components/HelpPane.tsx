@@ -25,6 +25,7 @@ function paneHelp(color: boolean): [string, string][] {
     ['Findings', 'worst first; the detail shows evidence (file:line, epochs, observed vs threshold), causes and fixes'],
     ['Curves', 'per-epoch means; the selected finding\'s epochs are marked ▔ underneath; a step (change point) is drawn inverse; × = NaN/Inf'],
     ['Per-class', 'target vs source accuracy per class; ! = target class below 35%'],
+    ['Replay', 'r: the game replayed on the frozen features, as configured, per candidate fix and source-only; target acc ± seeds, verdict vs the run'],
     ['t-SNE', tsneHelp(color)],
   ];
 }

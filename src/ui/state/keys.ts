@@ -35,6 +35,7 @@ export const KEY_HELP: [string, string][] = [
   ['Tab  ⇧Tab', 'next / previous pane (findings, curves, per-class, t-SNE)'],
   ['Esc  ⌫', 'back (close zoom, help, or return to the run list)'],
   ['d  c', 'colour the t-SNE by domain / by class'],
+  ['r', 'replay the run\'s game and its candidate fixes on the frozen features (Esc cancels, r again replays again)'],
   ['e', 'export the report (m Markdown, h HTML) to a file in the current directory'],
   ['?', 'this help'],
   ['q', 'quit'],
@@ -71,6 +72,13 @@ export function keyToAction(input: string, key: KeyPress, s: UiState): KeyResult
     if (input === '?' || key.escape || key.return) return { type: 'toggleHelp' };
     return null;
   }
+  if (s.replayOpen) {
+    if (input === 'q') return { type: 'quit', code: 0 };
+    if (key.escape || key.backspace || key.delete) return { type: 'replayClose' };
+    if (input === 'r') return { type: 'replayAgain' };
+    if (input === '?') return { type: 'toggleHelp' };
+    return null;
+  }
   if (input === 'q') return { type: 'quit', code: 0 };
   if (input === '?') return { type: 'toggleHelp' };
   if (key.tab) return key.shift ? { type: 'focusPrev' } : { type: 'focusNext' };
@@ -85,5 +93,6 @@ export function keyToAction(input: string, key: KeyPress, s: UiState): KeyResult
   if (input === 'd') return { type: 'tsneColour', colour: 'domain' };
   if (input === 'c') return { type: 'tsneColour', colour: 'class' };
   if (input === 'e') return { type: 'exportPrompt' };
+  if (input === 'r' && s.active !== null) return { type: 'replayOpen' };
   return null;
 }

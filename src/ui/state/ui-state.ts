@@ -1,6 +1,7 @@
 // UI state and its reducer: every key press and background result becomes an action; pure, tested without Ink.
 import type { Report } from '../../report/schema.js';
 import type { EvalResults } from '../../model/types.js';
+import type { ReplayReport } from '../../report/replay-schema.js';
 import { runOrder, sortedFindings, curvesOf, perClassView } from './report-view.js';
 import { keyToAction, type KeyPress } from './keys.js';
 
@@ -17,6 +18,14 @@ export type PaneId = 'runs' | 'findings' | 'curves' | 'perClass' | 'tsne';
 export const RUN_PANES: PaneId[] = ['findings', 'curves', 'perClass', 'tsne'];
 
 export type ExportFormat = 'markdown' | 'html';
+
+/** The replay of one run (`r`): running with progress, finished, failed, or cancelled by the user. */
+export type ReplayLoad =
+  /** gen: which start this is (a late answer from a cancelled replay of the same run is ignored) */
+  | { status: 'loading'; progress: number; label: string; gen: number }
+  | { status: 'done'; value: ReplayReport | null }
+  | { status: 'error'; message: string }
+  | { status: 'cancelled' };
 
 export interface UiState {
   /** report.runs indices, worst first */
@@ -46,6 +55,20 @@ export interface UiState {
   message: string | null;
   evaluation: Record<string, Load<EvalResults>>;
   tsne: Record<string, Load<DrawnEmbedding>>;
+  /** the replay pane is shown over the open run */
+  replayOpen: boolean;
+  /** a replay the app should start (a new object per start): it answers with replayProgress/Done/Failed of that gen */
+  replayRequest: { runId: string; gen: number } | null;
+  /** replays started so far */
+  replayGen: number;
+  /** per run id; a replay whose entry leaves 'loading' (Esc, q) is aborted by the app */
+  replay: Record<string, ReplayLoad>;
+}
+
+/** What the UI starts with beyond the report. */
+export interface UiStart {
+  /** `--replay` on a terminal: open the replay pane and start the replay of the (single) open run at once */
+  replay?: boolean;
 }
 
 export type Action =
@@ -69,12 +92,21 @@ export type Action =
   | { type: 'tsneStarted'; runId: string }
   | { type: 'tsneProgress'; runId: string; fraction: number }
   | { type: 'tsneDone'; runId: string; value: DrawnEmbedding | null }
-  | { type: 'tsneFailed'; runId: string; message: string };
+  | { type: 'tsneFailed'; runId: string; message: string }
+  /** `r`: show the replay pane; start a replay unless one is running or finished */
+  | { type: 'replayOpen' }
+  /** `r` inside the pane: replay again (once the last one finished, failed or was cancelled) */
+  | { type: 'replayAgain' }
+  /** Esc in the replay pane: close it, cancelling a replay still running */
+  | { type: 'replayClose' }
+  | { type: 'replayProgress'; runId: string; gen: number; fraction: number; label: string }
+  | { type: 'replayDone'; runId: string; gen: number; value: ReplayReport | null }
+  | { type: 'replayFailed'; runId: string; gen: number; message: string };
 
-export function initialState(report: Report): UiState {
+export function initialState(report: Report, start: UiStart = {}): UiState {
   const order = runOrder(report);
   const single = report.runs.length === 1;
-  return {
+  const s: UiState = {
     order,
     runCursor: 0,
     active: single ? 0 : null,
@@ -96,7 +128,26 @@ export function initialState(report: Report): UiState {
       : null,
     evaluation: {},
     tsne: {},
+    replayOpen: false,
+    replayRequest: null,
+    replayGen: 0,
+    replay: {},
   };
+  return start.replay && single ? startReplay(report, s) : s;
+}
+
+/** Opens the replay pane on the open run and asks the app to start a replay (the run's own result, if the report has one, stays shown until a new one finishes). */
+function startReplay(report: Report, s: UiState): UiState {
+  if (s.active === null) return s;
+  const runId = report.runs[s.active].id;
+  const gen = s.replayGen + 1;
+  return { ...s, replayOpen: true, replayGen: gen, replayRequest: { runId, gen }, replay: { ...s.replay, [runId]: { status: 'loading', progress: 0, label: 'starting the replay', gen } }, message: null };
+}
+
+/** A replay still running is cancelled (the app aborts it when its entry leaves 'loading'). */
+function cancelReplay(s: UiState, runId: string): UiState {
+  if (s.replay[runId]?.status !== 'loading') return s;
+  return { ...s, replayRequest: s.replayRequest?.runId === runId ? null : s.replayRequest, replay: { ...s.replay, [runId]: { status: 'cancelled' } }, message: 'replay cancelled' };
 }
 
 function clamp(v: number, lo: number, hi: number): number {
@@ -147,6 +198,8 @@ export function reduce(report: Report, s: UiState, a: Action): UiState {
       const r = keyToAction(a.input, a.key, s);
       if (!r) return s;
       if (r.type === 'quit') {
+        // leaving cancels a replay still running (the app aborts it; unmounting aborts the rest)
+        for (const id of Object.keys(s.replay)) s = cancelReplay(s, id);
         // a plain q never drops an export half-written: wait for it (Ctrl-C still leaves at once)
         if (s.exporting && r.code === 0) return { ...s, quitAfterExport: true, message: `${s.message ?? 'exporting…'} quitting once it is written` };
         return { ...s, quit: r.code };
@@ -189,5 +242,31 @@ export function reduce(report: Report, s: UiState, a: Action): UiState {
     }
     case 'tsneDone': return { ...s, tsne: { ...s.tsne, [a.runId]: { status: 'done', value: a.value } } };
     case 'tsneFailed': return { ...s, tsne: { ...s.tsne, [a.runId]: { status: 'error', message: a.message } } };
+    case 'replayOpen': {
+      if (s.active === null) return s;
+      const runId = report.runs[s.active].id;
+      const cur = s.replay[runId];
+      // a replay running or finished (here or by --replay before the UI) is shown, not started again
+      if (cur?.status === 'loading' || cur?.status === 'done' || (!cur && report.runs[s.active].replay)) return { ...s, replayOpen: true, zoomed: false };
+      return startReplay(report, { ...s, zoomed: false });
+    }
+    case 'replayAgain': {
+      if (s.active === null || s.replay[report.runs[s.active].id]?.status === 'loading') return s;
+      return startReplay(report, s);
+    }
+    case 'replayClose': {
+      if (s.active === null) return { ...s, replayOpen: false };
+      return { ...cancelReplay(s, report.runs[s.active].id), replayOpen: false };
+    }
+    case 'replayProgress':
+    case 'replayDone':
+    case 'replayFailed': {
+      const cur = s.replay[a.runId];
+      // a late answer must not revive a cancelled replay or overwrite a newer one
+      if (cur?.status !== 'loading' || cur.gen !== a.gen) return s;
+      const next: ReplayLoad = a.type === 'replayProgress' ? { ...cur, progress: clamp(a.fraction, 0, 1), label: a.label }
+        : a.type === 'replayDone' ? { status: 'done', value: a.value } : { status: 'error', message: a.message };
+      return { ...s, replay: { ...s.replay, [a.runId]: next } };
+    }
   }
 }
