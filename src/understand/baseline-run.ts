@@ -37,7 +37,7 @@ export const TASK_KEYS = [
 export const TASKLESS_SCOPE_LEVELS = 2;
 
 /** What a run must share with a baseline when neither says what it trained on: the experiment folder and how it logs. */
-type Placed = Pick<Run, 'hyperparameters'> & { path?: string; formats?: readonly string[] };
+type Placed = Pick<Run, 'hyperparameters'> & { path?: string; formats?: readonly string[]; inRunBaseline?: unknown };
 
 function experimentFolder(path: string): string {
   let p = path;
@@ -98,7 +98,8 @@ export function whyNoBaselines(
   const picked = pickBaselines(runs);
   const byTask = new Map<string, string | undefined>();
   return runs.map((r, i) => {
-    if (picked[i] !== undefined || isSourceOnly(r)) return undefined;
+    // a run that states its own source-only result is compared with that: nothing is missing
+    if (picked[i] !== undefined || isSourceOnly(r) || r.inRunBaseline) return undefined;
     const k = taskKey(r);
     if (!byTask.has(k)) byTask.set(k, whyNoBaseline(r, candidates));
     return byTask.get(k);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pickBaselines, whyNoBaseline } from '../../src/understand/baseline-run.js';
+import { pickBaselines, whyNoBaseline, whyNoBaselines } from '../../src/understand/baseline-run.js';
 import { diagnose } from '../../src/index.js';
 import { FIXTURES } from '../helpers/shared.js';
 
@@ -63,6 +63,10 @@ test('runs that log no dataset or domain: a baseline only from the same experime
   assert.deepEqual(pickBaselines([kedroErm, kedroDann, coralUb, siblingCsv] as never), [undefined, 0, undefined, undefined]);
   assert.match(whyNoBaseline(coralUb as never, [{ id: 'kedro_erm', ...kedroErm }] as never) ?? '', /neither this run nor kedro_erm logs its dataset or domains, and kedro_erm is in another experiment folder/);
   assert.equal(whyNoBaseline(kedroDann as never, [{ id: 'kedro_erm', ...kedroErm }] as never), undefined);
+  // a run that states its own source-only result (a results summary's "before") misses nothing: no "why" line
+  const stated = { ...coralUb, inRunBaseline: { value: 89.71, from: 'target_acc_before' } };
+  assert.deepEqual(whyNoBaselines([kedroErm, stated] as never, [{ id: 'kedro_erm', ...kedroErm }] as never), [undefined, undefined]);
+  assert.match(whyNoBaselines([kedroErm, coralUb] as never, [{ id: 'kedro_erm', ...kedroErm }] as never)[1] ?? '', /another experiment folder/);
   // a run that does log its data is matched on the data, wherever it sits
   assert.deepEqual(pickBaselines([at('/a/x/y/erm', ['tllib'], erm({ data: 'D' })), at('/b/dann', ['tllib'], hp({ data: 'D' }))] as never), [undefined, 0]);
 });
