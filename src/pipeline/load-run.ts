@@ -17,7 +17,7 @@ import { configFilesIn, readConfigFiles } from '../ingest/config/read-config.js'
 import { understandRun } from '../understand/index.js';
 import { readSummaryFile } from '../ingest/summary/index.js';
 import { settleAttemptStatuses } from '../understand/appended-runs.js';
-import { isTestLogName } from '../understand/final-results.js';
+import { MAX_END_OF_RUN_POINTS, isTestLogName } from '../understand/final-results.js';
 import { KEY } from '../model/metric-keys.js';
 
 export interface LoadRunOptions {
@@ -166,6 +166,7 @@ const CANONICAL_KEYS = new Set<string>(Object.values(KEY));
  */
 function markTestLog(f: RunFragment): void {
   for (const s of f.series ?? []) {
+    if (s.points.length > MAX_END_OF_RUN_POINTS) continue; // a test pass per epoch: a curve
     s.endOfRun = 'test-log';
     if (CANONICAL_KEYS.has(s.key)) s.key = `${s.rawName} (${basename(s.file)})`;
   }

@@ -53,6 +53,7 @@ export function buildRunReport(run: Run, parts: RunVerdictParts): RunReport {
     earlierAttempts: run.earlierAttempts,
     ...(run.attempts?.length ? { attempts: run.attempts } : {}),
     ...(run.configFiles?.length ? { configFiles: run.configFiles } : {}),
+    ...(run.inRunBaseline ? { inRunBaseline: run.inRunBaseline } : {}),
     status: run.status,
     crash: run.crash,
     algorithm: run.algorithm,

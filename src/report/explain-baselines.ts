@@ -7,7 +7,7 @@ import { isSourceOnly, whyNoBaselines } from '../understand/baseline-run.js';
 /** Adds the reason to `notChecked` of every run concerned (in place). Nothing happens with an explicit baseline. */
 export function explainMissingBaselines(reports: RunReport[], explicitBaseline: boolean): void {
   if (explicitBaseline) return;
-  const asRuns = reports as unknown as Pick<Run, 'algorithm' | 'hyperparameters'>[];
+  const asRuns = reports as unknown as (Pick<Run, 'algorithm' | 'hyperparameters' | 'path' | 'formats' | 'inRunBaseline'>)[];
   const sourceOnly = reports.filter((r) => isSourceOnly(r as unknown as Pick<Run, 'algorithm' | 'hyperparameters'>));
   if (sourceOnly.length === 0) return;
   whyNoBaselines(asRuns, sourceOnly).forEach((why, i) => {

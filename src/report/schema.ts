@@ -1,6 +1,6 @@
 // The versioned JSON report (schemaVersion) every reporter renders and the UI shows: its types and the severity
 // order. The lowest layer above the run model: reporters, UI, plots, sweeps and commands import it, never the engine.
-import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo, RunAttempt } from '../model/types.js';
+import type { Run, HyperValue, Note, EvalResults, PerClassTable, Evaluation, RunStatus, Algorithm, CrashInfo, RunAttempt, InRunBaseline } from '../model/types.js';
 import type { RunVerdict, Coverage } from './run-verdict.js';
 import type { SeriesRole } from '../model/role-types.js';
 import type { ReplayReport } from './replay-schema.js';
@@ -116,6 +116,8 @@ export interface RunReport {
   attempts?: RunAttempt[];
   /** config/args files found beside the logs (present when any) */
   configFiles?: string[];
+  /** the source-only result the run states itself (a results summary's "before"), compared with instead of another run */
+  inRunBaseline?: InRunBaseline;
   status: RunStatus;
   crash?: CrashInfo;
   algorithm: Algorithm;

@@ -111,7 +111,7 @@ export async function rerunRun(run: Run, req: RerunRequest, deps: RerunDeps, opt
   const cacheDir = resolve(req.cacheDir ?? defaultCacheDir());
   // the cache must never be a run directory or the data directory (nothing is ever written there)
   const cacheRefused = inside(cacheDir, runDir) || (layout.root && inside(cacheDir, layout.root));
-  if (cacheRefused) notes.push({ level: 'warn', file: cacheDir, message: 're-run results not cached: the cache folder is inside the run or data directory (set DANN_DOCTOR_CACHE_DIR elsewhere)' });
+  if (cacheRefused) return { notes, failure: `the cache folder ${cacheDir} is inside the run or data directory, where dann-doctor never writes (set DANN_DOCTOR_CACHE_DIR elsewhere)` };
   progress(`hashing ${basename(checkpoint)}`);
   let key: string;
   let t: ValTransform = tr.transform;
@@ -120,7 +120,7 @@ export async function rerunRun(run: Run, req: RerunRequest, deps: RerunDeps, opt
   } catch (err) {
     return { notes, failure: `checkpoint not readable: ${(err as Error).message}` };
   }
-  const hit = cacheRefused ? undefined : await readCachedRerun(cacheDir, key);
+  const hit = await readCachedRerun(cacheDir, key);
   if (hit) {
     for (const m of hit.meta.notes) notes.push({ level: 'warn', file: layout.root, message: `re-run: ${m}` });
     return { notes, features: await featuresOf(hit.features, hit.meta, true, deps) };
@@ -156,7 +156,6 @@ export async function rerunRun(run: Run, req: RerunRequest, deps: RerunDeps, opt
       ...(classNames?.length === net.numClasses ? { classNames } : {}), notes: skipped, created: new Date().toISOString(),
     };
     for (const m of skipped) notes.push({ level: 'warn', file: layout.root, message: `re-run: ${m}` });
-    if (cacheRefused) return { notes, failure: 're-run results need a cache folder outside the run and data directories' };
     const written = await writeCachedRerun(cacheDir, key, res.arrays, meta);
     return { notes, features: await featuresOf(written.features, meta, false, deps) };
   } finally {

@@ -105,7 +105,7 @@ export async function mergeShardReports(reports: Report[], names: string[], opts
     // Each shard explained missing baselines over its own runs only: take those lines out, explain over the whole set.
     for (const index of new Set(placed.map((p) => p.shard))) {
       const mine = placed.filter((p) => p.shard === index).map((p) => p.run);
-      const asRuns = mine as unknown as Pick<Run, 'algorithm' | 'hyperparameters'>[];
+      const asRuns = mine as unknown as (Pick<Run, 'algorithm' | 'hyperparameters' | 'path' | 'formats' | 'inRunBaseline'>)[];
       const sourceOnly = mine.filter((r) => isSourceOnly(r as unknown as Run));
       whyNoBaselines(asRuns, sourceOnly).forEach((why, i) => {
         const at = why === undefined ? -1 : mine[i].notChecked.lastIndexOf(why);

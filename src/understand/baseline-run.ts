@@ -1,4 +1,5 @@
 // Recognises source-only (no adaptation) runs and picks the one that is a fair baseline for an adapted run.
+import { dirname } from 'node:path';
 import type { Run } from '../model/types.js';
 import { HYPER_NAMES, hyperLookup, hyperValueNumber } from './hyper-aliases.js';
 
@@ -27,9 +28,32 @@ export const TASK_KEYS = [
   'byte_size', 'image_size', 'resize_size', 'num_classes',
 ];
 
-/** Identity of a run's task (dataset, source and target domains): runs with equal keys compare with each other. */
-export function taskKey(r: Pick<Run, 'hyperparameters'>): string {
-  return JSON.stringify(TASK_KEYS.map((k) => r.hyperparameters[k] ?? null));
+/**
+ * Folder levels above a run that still count as "its experiment" when the run logs no task setting at all. Scripts
+ * keep one experiment's variants side by side (`outputs/<variant>`, `models/<variant>/<arch>`); two levels cover
+ * both, while runs of two unrelated projects passed in one command sit further apart (a Kedro MNIST->telegrams
+ * source-only run was taken as the baseline of a coloured-MNIST CORAL run: -1.0 points, a false warning).
+ */
+export const TASKLESS_SCOPE_LEVELS = 2;
+
+/** What a run must share with a baseline when neither says what it trained on: the experiment folder and how it logs. */
+type Placed = Pick<Run, 'hyperparameters'> & { path?: string; formats?: readonly string[]; inRunBaseline?: unknown };
+
+function experimentFolder(path: string): string {
+  let p = path;
+  for (let i = 0; i < TASKLESS_SCOPE_LEVELS; i++) p = dirname(p);
+  return p;
+}
+
+/**
+ * Identity of a run's task (dataset, source and target domains): runs with equal keys compare with each other. A run
+ * with none of the task settings (many scripts log only lr and epochs) is only comparable with runs of the same
+ * experiment folder written by the same kind of logger: without data settings, that is all that says the data matched.
+ */
+export function taskKey(r: Placed): string {
+  const values = TASK_KEYS.map((k) => r.hyperparameters[k] ?? null);
+  if (r.path === undefined || values.some((v) => v !== null)) return JSON.stringify(values);
+  return JSON.stringify({ taskless: experimentFolder(r.path), formats: [...(r.formats ?? [])].sort() });
 }
 
 function show(v: unknown): string {
@@ -41,10 +65,14 @@ function show(v: unknown): string {
  * the closest one and the settings it differs in. Undefined when a baseline was found, the run is source-only, or
  * there is no source-only run at all (nothing to explain).
  */
-export function whyNoBaseline(run: Pick<Run, 'algorithm' | 'hyperparameters'>, sourceOnly: readonly (Pick<Run, 'algorithm' | 'hyperparameters'> & { id: string })[]): string | undefined {
+export function whyNoBaseline(run: Pick<Run, 'algorithm'> & Placed, sourceOnly: readonly (Pick<Run, 'algorithm'> & Placed & { id: string })[]): string | undefined {
   if (isSourceOnly(run) || sourceOnly.length === 0) return undefined;
+  if (sourceOnly.some((c) => taskKey(c) === taskKey(run))) return undefined;
   const diffs = sourceOnly.map((c) => ({ c, keys: TASK_KEYS.filter((k) => JSON.stringify(c.hyperparameters[k] ?? null) !== JSON.stringify(run.hyperparameters[k] ?? null)) }));
-  if (diffs.some((d) => d.keys.length === 0)) return undefined;
+  const unplaced = diffs.find((d) => d.keys.length === 0);
+  if (unplaced) {
+    return `no source-only baseline picked: neither this run nor ${unplaced.c.id} logs its dataset or domains, and ${unplaced.c.id} is in another experiment folder or logged another way; give one with --baseline`;
+  }
   const best = diffs.sort((a, b) => a.keys.length - b.keys.length)[0];
   const what = best.keys.slice(0, 3).map((k) => `${k} ${show(run.hyperparameters[k])} vs ${show(best.c.hyperparameters[k])}`).join(', ');
   return `no source-only baseline picked: ${best.c.id} trained on other data (${what}${best.keys.length > 3 ? ', …' : ''}); give one with --baseline`;
@@ -58,8 +86,8 @@ export function whyNoBaseline(run: Pick<Run, 'algorithm' | 'hyperparameters'>, s
  * their reason. A 1,000-run sweep with 111 source-only seeds spent 0.5 ms per run here before.
  */
 export function whyNoBaselines(
-  runs: readonly Pick<Run, 'algorithm' | 'hyperparameters'>[],
-  sourceOnly: readonly (Pick<Run, 'algorithm' | 'hyperparameters'> & { id: string })[],
+  runs: readonly (Pick<Run, 'algorithm'> & Placed)[],
+  sourceOnly: readonly (Pick<Run, 'algorithm'> & Placed & { id: string })[],
 ): (string | undefined)[] {
   const firstOfTask = new Map<string, (typeof sourceOnly)[number]>();
   for (const c of sourceOnly) {
@@ -70,7 +98,8 @@ export function whyNoBaselines(
   const picked = pickBaselines(runs);
   const byTask = new Map<string, string | undefined>();
   return runs.map((r, i) => {
-    if (picked[i] !== undefined || isSourceOnly(r)) return undefined;
+    // a run that states its own source-only result is compared with that: nothing is missing
+    if (picked[i] !== undefined || isSourceOnly(r) || r.inRunBaseline) return undefined;
     const k = taskKey(r);
     if (!byTask.has(k)) byTask.set(k, whyNoBaseline(r, candidates));
     return byTask.get(k);
@@ -91,7 +120,7 @@ export function pickBaseline(run: Run, candidates: readonly Run[]): Run | undefi
  * pickBaseline for every run at once, in O(runs) instead of O(runs^2) (a 100,000-run sweep): the first source-only
  * run of each task, given to every adapted run of that task. `result[i]` is the index of run i's baseline in `runs`.
  */
-export function pickBaselines(runs: readonly Pick<Run, 'algorithm' | 'hyperparameters'>[]): (number | undefined)[] {
+export function pickBaselines(runs: readonly (Pick<Run, 'algorithm'> & Placed)[]): (number | undefined)[] {
   const firstOfTask = new Map<string, number>();
   runs.forEach((r, i) => {
     if (!isSourceOnly(r)) return;

@@ -22,9 +22,18 @@ const BASELINE_COMMENT = /baseline|source[- _]?only|src[- _]?only|no[- _]adapt|w
 /** Names of log files that evaluate the finished model (`log_test.txt`, `test.log`, `eval_results.txt`). */
 const TEST_LOG_WORDS = new Set(['test', 'testing', 'eval', 'evaluation', 'evaluate', 'inference']);
 
+/** Words that say a file logs training too (`train_eval.log`): not a test log. */
+const TRAIN_LOG_WORDS = new Set(['train', 'training', 'fit']);
+/**
+ * A test log evaluates the finished model once per task: a series with more values than this in a "test" file is a
+ * curve (a test pass every epoch, written to its own file) and is read as one.
+ */
+export const MAX_END_OF_RUN_POINTS = 3;
+
 /** True when a file's name says it holds test/evaluation passes of the finished model, not training. */
 export function isTestLogName(file: string): boolean {
-  return tokenize(basename(file).replace(/\.[a-z0-9]+$/i, '')).some((t) => TEST_LOG_WORDS.has(t));
+  const tokens = tokenize(basename(file).replace(/\.[a-z0-9]+$/i, ''));
+  return tokens.some((t) => TEST_LOG_WORDS.has(t)) && !tokens.some((t) => TRAIN_LOG_WORDS.has(t));
 }
 
 /** The tokens of `raw` without the baseline marker, and whether there was one. */

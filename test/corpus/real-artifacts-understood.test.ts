@@ -202,3 +202,14 @@ test('CDAN appended log.txt: a changed method or seed starts a new run; the same
   assert.equal(a.filter((x) => x.status === 'finished').length, 16);
   assert.equal(a.filter((x) => x.status === 'incomplete').length, 30);
 });
+
+test('SHOT A->W with the source stage as --baseline: compared with its Task: AW test (78.71), +10.22 to 88.93', () => {
+  ensureBuilt();
+  const dir = join(ART, 'shot-office31-a2d-a2w', 'ckps');
+  const r = spawnSync(process.execPath, [BIN, join(dir, 'target', 'uda', 'office', 'AW'), '--baseline', join(dir, 'source', 'uda', 'office', 'A'), '--format', 'json', '--no-eval', '--fail-on', 'never'], { encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const aw = JSON.parse(r.stdout).runs[0] as R & { checked: string[]; findings: { ruleId: string }[] };
+  assert.equal(aw.findings.filter((f) => f.ruleId === 'no-adaptation-gain').length, 0);
+  assert.ok(aw.checked.some((c) => /78\.7% -> 88\.9%/.test(c)), aw.checked.join('\n'));
+  assert.equal(kind(aw), 'ok');
+});

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pickBaselines, whyNoBaseline } from '../../src/understand/baseline-run.js';
+import { pickBaselines, whyNoBaseline, whyNoBaselines } from '../../src/understand/baseline-run.js';
 import { diagnose } from '../../src/index.js';
 import { FIXTURES } from '../helpers/shared.js';
 
@@ -50,4 +50,23 @@ test('short domain spellings (SHOT/SFDA --s/--t, DomainBed test_envs) take part 
   assert.deepEqual(pickBaselines(runs as never), [undefined, undefined, 0]);
   assert.match(whyNoBaseline(runs[1] as never, [{ id: 'src_A', ...runs[0] }] as never) ?? '', /trained on other data \(t 2 vs 1\)/);
   assert.deepEqual(pickBaselines([erm({ dataset: 'PACS', test_envs: '[0]' }), hp({ dataset: 'PACS', test_envs: '[1]' })] as never), [undefined, undefined]);
+});
+
+test('runs that log no dataset or domain: a baseline only from the same experiment folder and logger', () => {
+  // two projects passed in one command, neither logging its data: a Kedro-style source-only run must not become the
+  // baseline of another project's run (it did: "+1.0 points over the source-only baseline" of an unrelated dataset)
+  const at = (path: string, formats: string[], r: ReturnType<typeof hp> | ReturnType<typeof erm>) => ({ ...r, path, formats });
+  const kedroErm = at('/p/kedro/data/06_models/source_only/lenet', ['summary'], erm({ lr: 0.08 }));
+  const kedroDann = at('/p/kedro/data/06_models/dann/lenet', ['summary'], hp({ lr: 0.03, trade_off: 1.9 }));
+  const coralUb = at('/p/coral/outputs/upper_bound', ['csv'], hp({ lr: 0.0001 }));
+  const siblingCsv = at('/p/kedro/data/06_models/dann/lenet', ['csv'], hp({ lr: 0.03 }));
+  assert.deepEqual(pickBaselines([kedroErm, kedroDann, coralUb, siblingCsv] as never), [undefined, 0, undefined, undefined]);
+  assert.match(whyNoBaseline(coralUb as never, [{ id: 'kedro_erm', ...kedroErm }] as never) ?? '', /neither this run nor kedro_erm logs its dataset or domains, and kedro_erm is in another experiment folder/);
+  assert.equal(whyNoBaseline(kedroDann as never, [{ id: 'kedro_erm', ...kedroErm }] as never), undefined);
+  // a run that states its own source-only result (a results summary's "before") misses nothing: no "why" line
+  const stated = { ...coralUb, inRunBaseline: { value: 89.71, from: 'target_acc_before' } };
+  assert.deepEqual(whyNoBaselines([kedroErm, stated] as never, [{ id: 'kedro_erm', ...kedroErm }] as never), [undefined, undefined]);
+  assert.match(whyNoBaselines([kedroErm, coralUb] as never, [{ id: 'kedro_erm', ...kedroErm }] as never)[1] ?? '', /another experiment folder/);
+  // a run that does log its data is matched on the data, wherever it sits
+  assert.deepEqual(pickBaselines([at('/a/x/y/erm', ['tllib'], erm({ data: 'D' })), at('/b/dann', ['tllib'], hp({ data: 'D' }))] as never), [undefined, 0]);
 });

@@ -109,7 +109,8 @@ test('the UI on label_shift: header, a finding opened, t-SNE drawn, export, resi
   s = await waitForScreen((x) => /t-SNE \(by class\) \d+ (of \d+ )?pts/.test(x) || /t-SNE failed/.test(x), 'the t-SNE drawn', TSNE_TIMEOUT_MS);
   assert.doesNotMatch(s, /t-SNE failed/);
   keys('d');
-  s = await waitForScreen((x) => x.includes('t-SNE (by domain)'), 't-SNE by domain');
+  // wait for the legend itself, not only the title: under load a capture can catch a frame half drawn
+  s = await waitForScreen((x) => x.includes('t-SNE (by domain)') && /◦ source \d+ {2}• target \d+/.test(x), 't-SNE by domain with its legend');
   assert.match(s, /◦ source \d+ {2}• target \d+/);
 
   // export Markdown into the cwd

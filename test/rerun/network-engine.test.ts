@@ -8,6 +8,7 @@ import { loadOnnxRuntime } from '../../src/evaluate/onnx-mlp.js';
 import { rebuildNetwork, recogniseClassifier } from '../../src/rerun/network/index.js';
 import { rowsPerCall, MAX_ROWS_PER_CALL } from '../../src/rerun/network/batching.js';
 import { FIXTURES } from '../helpers/shared.js';
+import { loadBackend } from '../../src/evaluate/backend.js';
 
 const { stateDict } = await readPth(join(FIXTURES, 'rerun-net/resnet_basic.pth'));
 const { ort } = await loadOnnxRuntime();
@@ -40,3 +41,15 @@ for (const engine of ['onnxruntime', 'tfjs'] as const) {
     }
   });
 }
+
+test('tfjs: a forward pass leaves no tensor behind (activations freed after their last reader, outputs read and freed)', async () => {
+  const net = await rebuildNetwork(stateDict, { engine: 'tfjs' });
+  const { tf } = await loadBackend();
+  try {
+    const before = tf.memory().numTensors;
+    await net.forward({ n: 3, channels: 3, height: 40, width: 40, data: new Float32Array(3 * 3 * 40 * 40).fill(0.5) });
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    await net.dispose();
+  }
+});

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readPth } from '../../src/ingest/pth/index.js';
 import { recogniseClassifier, UnrecognisedLayout } from '../../src/rerun/network/index.js';
 import type { NdArray } from '../../src/model/ndarray.js';
-import { SHARED_RUNS } from '../helpers/shared.js';
+import { FIXTURES, SHARED_RUNS } from '../helpers/shared.js';
 
 const { stateDict } = await readPth(join(SHARED_RUNS, 'healthy/checkpoints/latest.pth'));
 
@@ -52,4 +52,15 @@ test("a checkpoint that nests the classifier (e.g. {'model': state_dict}) is rea
   const ir = recogniseClassifier(nested, { inputSize: { height: 16, width: 16 } });
   assert.equal(ir.architecture, 'lenet');
   assert.match(ir.notes.join('\n'), /under 'model\.'/);
+});
+
+test('a ResNet whose stem is not 7x7 (CIFAR-style: stride and max-pool unknowable) is refused, not guessed', async () => {
+  const { stateDict: rn } = await readPth(join(FIXTURES, 'rerun-net/resnet_basic.pth'));
+  const cifar = new Map(rn);
+  cifar.set('backbone.conv1.weight', t([8, 3, 3, 3]));
+  assert.throws(() => recogniseClassifier(cifar), /backbone\.conv1 is 3x3, not torchvision's 7x7 stem/);
+  // a block missing its second conv is named
+  const broken = new Map(rn);
+  broken.delete('backbone.layer2.0.conv2.weight');
+  assert.throws(() => recogniseClassifier(broken), /missing conv 'backbone\.layer2\.0\.conv2\.weight'/);
 });

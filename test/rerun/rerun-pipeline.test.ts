@@ -127,6 +127,15 @@ test('no data: a clear failure naming what was looked for, never a crash', async
   assert.match(r.notes.map((n) => n.message).join('\n'), /target task USPS: no image list found \(looked for .*USPS\/image_list\/usps_test\.txt\)/);
 });
 
+test('a cache folder inside the run or data directory is refused before anything is computed or written', async () => {
+  const before = [snapshot(RUN), snapshot(DATA)];
+  for (const inside of [join(RUN, 'cache'), join(DATA, 'USPS', '.cache')]) {
+    const r = (await diagnose([RUN], { rerun: { data: DATA, cacheDir: inside } })).runs[0]!;
+    assert.match(r.evalFailure ?? '', /inside the run or data directory, where dann-doctor never writes/);
+  }
+  assert.deepEqual([snapshot(RUN), snapshot(DATA)], before);
+});
+
 test('--data and --rerun are options of the one parser; with --no-eval they are a usage error', () => {
   assert.deepEqual(parseCliArgs(['run', '--data', '/d']).rerun, { data: '/d' });
   assert.deepEqual(parseCliArgs(['run', '--rerun']).rerun, {});

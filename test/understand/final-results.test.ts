@@ -138,6 +138,7 @@ test('console lines labelled with different tasks are separate evaluations; a co
   assert.equal(one.length, 1);
   assert.deepEqual(one[0].labels, { Task: 'A' });
   assert.ok(isTestLogName('/x/log_test.txt') && isTestLogName('eval.log') && !isTestLogName('log.txt') && !isTestLogName('latest.txt'));
+  assert.ok(!isTestLogName('train_eval.log'), 'a log of training and evaluation is a training log');
 });
 
 test('a label naming the split gives the role: acc on `phase: val` lines is validation, on `phase: train` lines training', async () => {
@@ -150,4 +151,22 @@ test('a label naming the split gives the role: acc on `phase: val` lines is vali
   assert.ok(val, JSON.stringify(r.series.map((s) => [s.key, s.rawName])));
   assert.equal(r.metrics.finalTargetAcc, 69); // 0.45 + 6/25 on the last `phase: val` line
   assert.ok(r.series.some((s) => s.key === 'train/cls_acc'));
+});
+
+test('a "test" log with a test pass every epoch is a curve, not end-of-run results', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dd-test-curve-'));
+  write(dir, 'test.log', Array.from({ length: 8 }, (_, i) => `epoch: ${i + 1}, test_acc: ${(60 + i).toFixed(1)}`).join('\n') + '\n');
+  const [r] = await report(dir);
+  assert.equal(r.series.find((s) => s.rawName === 'test_acc')!.key, 'val/acc1');
+  assert.equal(r.metrics.finalTargetAcc, 67);
+});
+
+test('SHOT-like explicit --baseline: a source stage tested on several tasks gives the test of the run\'s own task', async () => {
+  const root = twoStage([70, 74, 77, 79, 80]);
+  const stdout = new PassThrough();
+  let out = '';
+  stdout.on('data', (d) => (out += d));
+  await main([join(root, 'target', 'AD'), '--baseline', join(root, 'source', 'A'), '--format', 'json', '--fail-on', 'never'], { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: {}, isTTY: false, cwd: process.cwd(), interrupted: new Promise(() => {}) } as never);
+  const r = (JSON.parse(out).runs as Run[])[0];
+  assert.ok(r.checked.some((c) => /improved \+19 over source-only A \(61% -> 80%\)/.test(c)), r.checked.join('\n'));
 });

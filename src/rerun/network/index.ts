@@ -17,7 +17,11 @@ export async function rebuildNetwork(stateDict: ReadonlyMap<string, NdArray>, op
   if (engine === 'tfjs') {
     net = await tfjsNetwork(ir);
   } else {
-    const onnx = await onnxNetwork(ir);
+    const onnx = await onnxNetwork(ir).catch((err: unknown) => {
+      // a forced engine reports its own failure; 'auto' falls back to TF.js and says why
+      if (engine === 'onnxruntime') throw err;
+      return { unavailable: `session not created: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
+    });
     if ('unavailable' in onnx) {
       if (engine === 'onnxruntime') throw new Error(`engine 'onnxruntime' was asked for but onnxruntime-node cannot be used here: ${onnx.unavailable}`);
       net = await tfjsNetwork(ir);

@@ -7,7 +7,8 @@ import type { LayerOp } from './ir.js';
 import { INPUT } from './ir.js';
 import { StateDictView, UnrecognisedLayout } from './state-dict.js';
 
-/** torchvision's stem: conv1 stride 2, MaxPool2d(3, 2, 1). */
+/** torchvision's stem: a 7x7 conv1 with stride 2, MaxPool2d(3, 2, 1). */
+const STEM_KERNEL = 7;
 const STEM_STRIDE = 2;
 const STEM_POOL = { kernel: 3, stride: 2, pad: 1 };
 /** torchvision's four stages; stages 2-4 halve the map in their first block. */
@@ -36,6 +37,11 @@ export interface ResNetBackbone { architecture: string; ops: LayerOp[]; output: 
 export function buildResNet(sd: StateDictView): ResNetBackbone {
   const ops: LayerOp[] = [];
   const notes: string[] = [];
+  const stemShape = sd.shape('backbone.conv1.weight')!;
+  if (stemShape[2] !== STEM_KERNEL || stemShape[3] !== STEM_KERNEL) {
+    // CIFAR-style ResNets use a 3x3 stem with stride 1 and no max-pool: the weights cannot tell which, so no guess
+    throw new UnrecognisedLayout(`${sd.prefix}backbone.conv1 is ${stemShape[2]}x${stemShape[3]}, not torchvision's 7x7 stem: its stride and max-pool cannot be read from the weights (a CIFAR-style ResNet?)`);
+  }
   const stem = convSame(sd, 'backbone.conv1', INPUT, 'stem_conv', STEM_STRIDE);
   ops.push(stem, sd.bn('backbone.bn1', 'stem_conv', 'stem_bn', stem.shape[0]));
   ops.push({ op: 'relu', input: 'stem_bn', output: 'stem_relu' }, { op: 'maxpool', input: 'stem_relu', output: 'stem_pool', ...STEM_POOL });

@@ -1,10 +1,10 @@
 // Runs a NetworkIR on TF.js (the backend ladder in evaluate/backend.ts): NHWC tensors, weights laid out once
-// (conv OIHW -> HWIO), BatchNorms folded, each call inside tf.tidy so only the three outputs leave it.
+// (conv OIHW -> HWIO), BatchNorms folded, every activation freed after its last reader, so only the three outputs leave a call.
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import { loadBackend, type Tf } from '../../evaluate/backend.js';
 import type { ForwardOutputs, ImageBatch, RebuiltNetwork } from '../types.js';
 import type { LayerOp, NetworkIR } from './ir.js';
-import { INPUT, OUTPUTS } from './ir.js';
+import { INPUT, OUTPUTS, opInputs } from './ir.js';
 import { foldBatchNorms } from './fold-bn.js';
 import { rowsPerCall } from './batching.js';
 import { checkBatch } from './check-batch.js';
@@ -37,34 +37,50 @@ export async function tfjsNetwork(ir: NetworkIR, opts: TfjsEngineOptions = {}): 
     if (op.op === 'bn') throw new Error(`${op.output}: a BatchNorm not preceded by a conv or Linear is not supported`);
     return { op };
   });
-  const run = (x: Tensor4D): Tensor[] => {
-    const v = new Map<string, Tensor>([[INPUT, tf.transpose(x, [0, 2, 3, 1])]]);
-    for (const { op, w, b } of prepared) {
-      const a = v.get(op.op === 'add' ? op.inputs[0] : op.input)!;
-      let y: Tensor;
-      switch (op.op) {
-        case 'conv': {
-          const [ph, pw] = op.pad;
-          const pad = ph === pw ? ph : ([[0, 0], [ph, ph], [pw, pw], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]]);
-          y = tf.conv2d(a as Tensor4D, w as Tensor4D, op.stride, pad);
-          if (b) y = tf.add(y, b);
-          break;
-        }
-        case 'linear':
-          y = tf.matMul(a as Tensor2D, w as Tensor2D, false, true);
-          if (b) y = tf.add(y, b);
-          break;
-        case 'relu': y = tf.relu(a); break;
-        case 'maxpool': y = tf.maxPool(a as Tensor4D, op.kernel, op.stride, op.pad); break;
-        case 'gap': y = tf.mean(a, [1, 2]); break;
-        // PyTorch flattens channel-major: back to NCHW first
-        case 'flatten': y = a.rank === 4 ? tf.reshape(tf.transpose(a, [0, 3, 1, 2]), [a.shape[0]!, -1]) : a; break;
-        case 'add': y = tf.add(a, v.get(op.inputs[1])!); break;
-        case 'identity': y = a; break;
-        case 'bn': throw new Error('unreachable: folded');
+  // Each value is freed right after its last reader (tf.tidy over the whole pass would hold every activation of a
+  // ResNet-50 until the end: ~100 MB per image); temporaries inside one op are freed by a tidy around it.
+  const lastUse = new Map<string, number>();
+  prepared.forEach(({ op }, i) => { for (const n of opInputs(op)) lastUse.set(n, i); });
+  const keep = new Set<string>(OUTPUTS);
+  const apply = ({ op, w, b }: Prepared, v: Map<string, Tensor>): Tensor => {
+    const a = v.get(op.op === 'add' ? op.inputs[0] : op.input)!;
+    let y: Tensor;
+    switch (op.op) {
+      case 'conv': {
+        const [ph, pw] = op.pad;
+        const pad = ph === pw ? ph : ([[0, 0], [ph, ph], [pw, pw], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]]);
+        y = tf.conv2d(a as Tensor4D, w as Tensor4D, op.stride, pad);
+        return b ? tf.add(y, b) : y;
       }
-      v.set(op.output, y);
+      case 'linear':
+        y = tf.matMul(a as Tensor2D, w as Tensor2D, false, true);
+        return b ? tf.add(y, b) : y;
+      case 'relu': return tf.relu(a);
+      case 'maxpool': return tf.maxPool(a as Tensor4D, op.kernel, op.stride, op.pad);
+      case 'gap': return tf.mean(a, [1, 2]);
+      // PyTorch flattens channel-major: back to NCHW first
+      case 'flatten': return a.rank === 4 ? tf.reshape(tf.transpose(a, [0, 3, 1, 2]), [a.shape[0]!, -1]) : a;
+      case 'add': return tf.add(a, v.get(op.inputs[1])!);
+      case 'identity': return a;
+      case 'bn': throw new Error('unreachable: folded');
     }
+  };
+  const run = (x: Tensor4D): Tensor[] => {
+    const v = new Map<string, Tensor>();
+    const refs = new Map<Tensor, number>(); // an identity gives one tensor two names
+    const put = (name: string, t: Tensor) => { v.set(name, t); refs.set(t, (refs.get(t) ?? 0) + 1); };
+    const drop = (name: string) => {
+      const t = v.get(name)!;
+      v.delete(name);
+      const r = refs.get(t)! - 1;
+      if (r > 0) refs.set(t, r);
+      else { refs.delete(t); t.dispose(); }
+    };
+    put(INPUT, tf.transpose(x, [0, 2, 3, 1]));
+    prepared.forEach((p, i) => {
+      put(p.op.output, tf.tidy(() => apply(p, v)));
+      for (const n of new Set(opInputs(p.op))) if (lastUse.get(n) === i && !keep.has(n)) drop(n);
+    });
     return OUTPUTS.map((o) => v.get(o)!);
   };
   let disposed = false;
@@ -83,7 +99,13 @@ export async function tfjsNetwork(ir: NetworkIR, opts: TfjsEngineOptions = {}): 
       for (let r0 = 0; r0 < batch.n; r0 += rows) {
         signal?.throwIfAborted();
         const r1 = Math.min(batch.n, r0 + rows);
-        const ys = tf.tidy(() => run(tf.tensor4d(batch.data.subarray(r0 * per, r1 * per), [r1 - r0, batch.channels, batch.height, batch.width])));
+        const x = tf.tensor4d(batch.data.subarray(r0 * per, r1 * per), [r1 - r0, batch.channels, batch.height, batch.width]);
+        let ys: Tensor[];
+        try {
+          ys = run(x);
+        } finally {
+          x.dispose();
+        }
         try {
           for (let k = 0; k < ys.length; k++) out[k]!.data.set((await ys[k]!.data()) as Float32Array, r0 * out[k]!.cols);
         } finally {
