@@ -89,7 +89,8 @@ test('run list columns, zoomed curve width, help text, export location', { skip,
   assert.match(s, /ep × \d+ it \(numbered from 1\)/);
   keys('Tab');
   keys('Enter');
-  s = await waitForScreen((x) => x.includes('Enter back'), 'the zoomed curve');
+  // the pane's last line (under the chart) is drawn last: waiting for it keeps a half-drawn frame out of the measure
+  s = await waitForScreen((x) => x.includes('Enter back') && /epochs \d+\.\.\d+ · last/.test(x), 'the zoomed curve');
   const chart = s.split('\n').map((l) => /[▁▂▃▄▅▆▇█]/.test(l) ? l.replace(/^│?[^▁▂▃▄▅▆▇█]*/, '').replace(/\s*│?\s*$/, '') : '').filter(Boolean);
   const widest = Math.max(...chart.map((l) => stringWidth(l)));
   const inner = COLUMNS - 2 - 10; // pane border and the scale column
