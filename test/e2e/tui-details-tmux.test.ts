@@ -4,53 +4,30 @@
 // stderr after the UI closes. Needs tmux and a built dist/ (npm test builds first); fixtures only, no ../shared.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import stringWidth from 'string-width';
-import { REPO_ROOT, FIXTURES } from '../helpers/shared.js';
+import { FIXTURES } from '../helpers/shared.js';
+import { BIN, tmuxSession, tmuxSkipReason } from '../helpers/tmux.js';
 
-const BIN = join(REPO_ROOT, 'bin/dann-doctor.js');
-const BUILT = join(REPO_ROOT, 'dist/src/ui/index.js');
 const SESSION = 'ui';
 const COLUMNS = 160;
 const ROWS = 45;
 const START_TIMEOUT_MS = 30_000;
 const KEY_TIMEOUT_MS = 10_000;
-const POLL_MS = 100;
 
-const skip = spawnSync('tmux', ['-V']).status !== 0
-  ? 'tmux is not installed (apt-get install tmux): the terminal UI e2e test needs it'
-  : !existsSync(BUILT) ? 'dist/ is not built: run `node scripts/build.mjs` (npm test does) before this test' : false;
+const skip = tmuxSkipReason();
 
 let socket = '';
 let cwd = '';
 
-function interactiveEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', NO_COLOR: '1' };
-  for (const k of Object.keys(env)) if (k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k === 'BUILD_NUMBER' || k === 'RUN_ID' || k.startsWith('CI_')) delete env[k];
-  return env;
-}
 
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', env: interactiveEnv() });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
-const keys = (...k: string[]) => tmux('send-keys', '-t', SESSION, ...k);
-
-async function waitForScreen(pred: (s: string) => boolean, what: string, timeoutMs = KEY_TIMEOUT_MS): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = screen();
-    if (pred(s)) return s;
-    if (Date.now() > deadline) throw new Error(`screen never showed ${what} within ${timeoutMs} ms; it shows:\n${s}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
+const session = () => tmuxSession(socket, SESSION, KEY_TIMEOUT_MS);
+const tmux = (...a: string[]) => session().tmux(...a);
+const screen = () => session().screen();
+const keys = (...k: string[]) => session().keys(...k);
+const waitForScreen = (pred: (s: string) => boolean, what: string, timeoutMs = KEY_TIMEOUT_MS) => session().waitForScreen(pred, what, timeoutMs);
 
 before(() => {
   if (skip) return;
@@ -67,7 +44,7 @@ before(() => {
 
 after(() => {
   if (skip) return;
-  spawnSync('tmux', ['-S', socket, 'kill-server']);
+  session().kill();
   rmSync(cwd, { recursive: true, force: true });
 });
 

@@ -4,51 +4,30 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { FIXTURES, REPO_ROOT } from '../helpers/shared.js';
+import { FIXTURES } from '../helpers/shared.js';
+import { BIN, tmuxSession, tmuxSkipReason } from '../helpers/tmux.js';
 
-const BIN = join(REPO_ROOT, 'bin/dann-doctor.js');
-const BUILT = join(REPO_ROOT, 'dist/src/ui/index.js');
 const RUN = join(FIXTURES, 'runs', 'label_shift');
 const SESSION = 'keys';
 /** Bounds for polls (not sleeps): evaluation of this run takes ~30 s alone, ~60-90 s beside t-SNE on 2 busy cores. */
 const START_TIMEOUT_MS = 30_000;
 const KEY_TIMEOUT_MS = 10_000;
 const EVAL_TIMEOUT_MS = 240_000;
-const POLL_MS = 100;
 
-const skip = spawnSync('tmux', ['-V']).status !== 0
-  ? 'tmux is not installed (apt-get install tmux)'
-  : !existsSync(BUILT) ? 'dist/ is not built: run `node scripts/build.mjs` first' : false;
+const skip = tmuxSkipReason();
 
 let socket = '';
 let cwd = '';
 
-function interactiveEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', NO_COLOR: '1' };
-  for (const k of Object.keys(env)) if (k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k === 'BUILD_NUMBER' || k === 'RUN_ID' || k.startsWith('CI_')) delete env[k];
-  return env;
-}
 
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', env: interactiveEnv() });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
-
-async function waitForScreen(pred: (s: string) => boolean, what: string, timeoutMs = KEY_TIMEOUT_MS): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = screen();
-    if (pred(s)) return s;
-    if (Date.now() > deadline) throw new Error(`screen never showed ${what} within ${timeoutMs} ms; it shows:\n${s}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
+const session = () => tmuxSession(socket, SESSION, KEY_TIMEOUT_MS);
+const tmux = (...a: string[]) => session().tmux(...a);
+const screen = () => session().screen();
+const keys = (...k: string[]) => session().keys(...k);
+const waitForScreen = (pred: (s: string) => boolean, what: string, timeoutMs = KEY_TIMEOUT_MS) => session().waitForScreen(pred, what, timeoutMs);
 
 before(() => {
   if (skip) return;
@@ -61,7 +40,7 @@ before(() => {
 
 after(() => {
   if (skip) return;
-  spawnSync('tmux', ['-S', socket, 'kill-server']);
+  session().kill();
   rmSync(cwd, { recursive: true, force: true });
 });
 

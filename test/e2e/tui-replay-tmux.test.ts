@@ -4,64 +4,35 @@
 // Needs tmux and a built dist/ (npm test builds first); no ../shared.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { FIXTURES, REPO_ROOT } from '../helpers/shared.js';
+import { FIXTURES } from '../helpers/shared.js';
+import { BIN, tmuxSession, tmuxSkipReason, type TmuxSession } from '../helpers/tmux.js';
 
-const BIN = join(REPO_ROOT, 'bin/dann-doctor.js');
-const BUILT = join(REPO_ROOT, 'dist/src/ui/index.js');
 const RUN = join(FIXTURES, 'runs', 'label_shift');
 /** Bounds for polls (not sleeps), generous for 2 cores shared by many sessions. */
 const START_TIMEOUT_MS = 60_000;
 const KEY_TIMEOUT_MS = 15_000;
 const REPLAY_TIMEOUT_MS = 240_000;
-const POLL_MS = 100;
 
-const skip = spawnSync('tmux', ['-V']).status !== 0
-  ? 'tmux is not installed (apt-get install tmux)'
-  : !existsSync(BUILT) ? 'dist/ is not built: run `node scripts/build.mjs` first' : false;
+const skip = tmuxSkipReason();
 
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) {
-    spawnSync('tmux', ['-S', join(d, 'tmux.sock'), 'kill-server']);
+    tmuxSession(join(d, 'tmux.sock'), 'r').kill();
     rmSync(d, { recursive: true, force: true });
   }
 });
 
-function interactiveEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', NO_COLOR: '1' };
-  for (const k of Object.keys(env)) if (k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k === 'BUILD_NUMBER' || k === 'RUN_ID' || k.startsWith('CI_')) delete env[k];
-  return env;
-}
-
 /** A private tmux server running the binary with `args`; keys and screen captures go to it. */
-function session(args: string) {
+function session(args: string): TmuxSession & { waitFor: TmuxSession['waitForScreen'] } {
   const cwd = mkdtempSync(join(tmpdir(), 'dann-doctor-replay-'));
   dirs.push(cwd);
-  const socket = join(cwd, 'tmux.sock');
-  const tmux = (...a: string[]): string => {
-    const r = spawnSync('tmux', ['-S', socket, ...a], { encoding: 'utf8', env: interactiveEnv() });
-    if (r.status !== 0) throw new Error(`tmux ${a.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
-  tmux('new-session', '-d', '-s', 'r', '-x', '160', '-y', '45', '-c', cwd, `node ${BIN} ${RUN} --no-eval ${args}; echo "EXIT=$?"; sleep 60`);
-  const screen = () => tmux('capture-pane', '-p', '-t', 'r');
-  return {
-    keys: (...k: string[]) => void tmux('send-keys', '-t', 'r', ...k),
-    screen,
-    async waitFor(pred: (s: string) => boolean, what: string, timeoutMs = KEY_TIMEOUT_MS): Promise<string> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const s = screen();
-        if (pred(s)) return s;
-        if (Date.now() > deadline) throw new Error(`screen never showed ${what} within ${timeoutMs} ms; it shows:\n${s}`);
-        await new Promise((r) => setTimeout(r, POLL_MS));
-      }
-    },
-  };
+  const t = tmuxSession(join(cwd, 'tmux.sock'), 'r', KEY_TIMEOUT_MS);
+  t.tmux('new-session', '-d', '-s', 'r', '-x', '160', '-y', '45', '-c', cwd, `node ${BIN} ${RUN} --no-eval ${args}; echo "EXIT=$?"; sleep 60`);
+  return { ...t, waitFor: t.waitForScreen };
 }
 
 test('--replay in the UI: progress, Esc cancels, the UI stays live, r replays again, Ctrl-C quits with 130', { skip, timeout: 4 * START_TIMEOUT_MS }, async () => {

@@ -2,14 +2,12 @@
 // t-SNE, exports, resizes, quits. Needs a built dist/ (npm test builds first) and Debian's tmux.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { REPO_ROOT, SHARED_RUNS, hasShared } from '../helpers/shared.js';
+import { SHARED_RUNS, hasShared } from '../helpers/shared.js';
+import { BIN, tmuxSession, tmuxSkipReason } from '../helpers/tmux.js';
 
-const BIN = join(REPO_ROOT, 'bin/dann-doctor.js');
-const BUILT = join(REPO_ROOT, 'dist/src/ui/index.js');
 const RUN = join(SHARED_RUNS, 'label_shift');
 /** A private tmux server (its socket inside the test's temp dir), so the test never touches a user's sessions. */
 let socket = '';
@@ -20,47 +18,14 @@ const ROWS = 45;
 const START_TIMEOUT_MS = 30_000;
 const KEY_TIMEOUT_MS = 10_000;
 const TSNE_TIMEOUT_MS = 180_000;
-const POLL_MS = 100;
 
-const tmuxMissing = spawnSync('tmux', ['-V']).status !== 0;
-const skip = tmuxMissing
-  ? 'tmux is not installed (apt-get install tmux): the terminal UI e2e test needs it'
-  : !existsSync(BUILT)
-    ? 'dist/ is not built: run `node scripts/build.mjs` (npm test does) before this test'
-    : !hasShared
-      ? '../shared/runs is missing'
-      : false;
+const skip = tmuxSkipReason() || (!hasShared ? '../shared/runs is missing' : false);
 
-/** The environment without CI markers: the CLI and Ink both turn the interactive UI off in CI. */
-function interactiveEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', NO_COLOR: '1' };
-  for (const k of Object.keys(env)) if (k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k === 'BUILD_NUMBER' || k === 'RUN_ID' || k.startsWith('CI_')) delete env[k];
-  return env;
-}
-
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', env: interactiveEnv() });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-function screen(): string {
-  return tmux('capture-pane', '-p', '-t', SESSION);
-}
-
-async function waitForScreen(pred: (s: string) => boolean, what: string, timeoutMs = KEY_TIMEOUT_MS): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = screen();
-    if (pred(s)) return s;
-    if (Date.now() > deadline) throw new Error(`screen never showed ${what} within ${timeoutMs} ms; it shows:\n${s}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
-
-function keys(...k: string[]) {
-  tmux('send-keys', '-t', SESSION, ...k);
-}
+const session = () => tmuxSession(socket, SESSION, KEY_TIMEOUT_MS);
+const tmux = (...a: string[]) => session().tmux(...a);
+const screen = () => session().screen();
+const keys = (...k: string[]) => session().keys(...k);
+const waitForScreen = (pred: (s: string) => boolean, what: string, timeoutMs = KEY_TIMEOUT_MS) => session().waitForScreen(pred, what, timeoutMs);
 
 let cwd = '';
 
@@ -75,7 +40,7 @@ before(() => {
 
 after(() => {
   if (skip) return;
-  spawnSync('tmux', ['-S', socket, 'kill-server']);
+  session().kill();
   rmSync(cwd, { recursive: true, force: true });
 });
 
