@@ -7,24 +7,17 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { NdArray } from '../model/ndarray.js';
+import type { RerunInfo } from '../model/types.js';
 import type { ListedImage, ValTransform } from './types.js';
 import { npzBytes } from './write-npz.js';
 
 /** Bumped when what is cached changes meaning (array names, preprocessing): old entries are then simply not found. */
 export const RERUN_CACHE_VERSION = 1;
 
-/** What a cache entry says about itself (meta.json). */
-export interface RerunMeta {
+/** What a cache entry says about itself (meta.json): the re-run's facts as the report gives them, and its own. */
+export interface RerunMeta extends Omit<RerunInfo, 'cached'> {
   version: number;
-  checkpoint: string;
-  dataRoot: string;
-  transform: string;
-  engine: string;
-  architecture: string;
-  rows: { source: number; target: number };
   seconds: number;
-  imagesPerSecond: number;
-  classNames?: string[];
   /** notes of the run that made the entry (skipped images...), repeated when the entry is used */
   notes: string[];
   created: string;
