@@ -6,7 +6,7 @@ import type { NamedPlot } from '../plot/build-plots.js';
 import { buildPlots } from '../plot/build-plots.js';
 import { perClassBarsSvg, perClassFromReport } from '../plot/per-class-bars-svg.js';
 import { esc } from '../plot/svg.js';
-import { checkpointWarnings, coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { attemptsLine, checkpointWarnings, coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { pct } from './style.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { replaySummaryLine, replayTable } from '../replay/table.js';
@@ -116,6 +116,7 @@ function runHtml(r: RunReport, i: number, extras: HtmlExtras): string {
   out.push(`<div class="facts">${esc(headerFacts(r))} · <code>${esc(r.path)}</code></div>`);
   const partial = partialReadLine(r);
   if (partial) out.push(`<div class="finding warn">${esc(partial)}</div>`);
+  if (r.attempts?.length) out.push(`<div class="facts attempts">${esc(attemptsLine(r.attempts))}</div>`);
   for (const w of checkpointWarnings(r)) out.push(`<div class="finding warn checkpoint-warning">${w.file ? `<code>${esc(basename(w.file))}</code>: ` : ''}${esc(w.text)}</div>`);
   const cov = coverageLines(r);
   if (cov.missing.length) {

@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import type { Report, RunReport } from '../report/schema.js';
 import { pct, SEVERITY_GLYPH } from './style.js';
-import { checkpointWarnings, coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
+import { attemptsLine, checkpointWarnings, coverageLines, evaluationProblems, partialReadLine, headerFacts, locationOf, sortedFindings, verdictOf } from './run-headline.js';
 import { triageTable } from '../sweep/triage-table.js';
 import { renderTriageMarkdown } from '../sweep/render-triage.js';
 import { mdCode, mdText } from '../output/markdown-safe.js';
@@ -18,6 +18,7 @@ function runSection(run: RunReport): string {
   out.push(`${esc(headerFacts(run))}  `);
   const partial = partialReadLine(run, (f) => basename(f));
   if (partial) out.push(`⚠️ ${esc(partial)}  `);
+  if (run.attempts?.length) out.push(`${esc(attemptsLine(run.attempts))}  `);
   for (const w of checkpointWarnings(run)) out.push(`⚠️ ${esc(`${w.file ? `${basename(w.file)}: ` : ''}${w.text}`)}  `);
   for (const e of evaluationProblems(run)) out.push(`${e.level === 'error' ? '❌' : '⚠️'} ${esc(e.text)}  `);
   const m = run.metrics;

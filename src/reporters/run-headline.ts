@@ -2,6 +2,8 @@
 import type { RunReport } from '../report/schema.js';
 import { CODE_PLACEHOLDER_NOTE } from '../ingest/checkpoint-facts.js';
 import { epochNumberingNote } from '../model/epoch-numbering.js';
+import { appendedRunCounts } from '../understand/appended-runs.js';
+import { basename } from 'node:path';
 
 export { sortedFindings, verdictOf, runVerdictOf, missingSummary, coverageLines, type Verdict } from '../report/views.js';
 
@@ -81,4 +83,30 @@ export function locationOf(e: { file: string; line?: number; endLine?: number },
   const f = relativeTo ? relativeTo(e.file) : e.file;
   if (e.line === undefined) return f;
   return e.endLine !== undefined && e.endLine !== e.line ? `${f}:${e.line}-${e.endLine}` : `${f}:${e.line}`;
+}
+
+/** `11 runs appended in out.txt: 10 ended in a traceback (3 stopped by hand, 1 out of memory); this report is the newest with numbers` */
+export function attemptsLine(attempts: NonNullable<RunReport['attempts']>): string {
+  const files = [...new Set(attempts.map((a) => basename(a.file)))].join(', ');
+  const crashed = attempts.filter((a) => a.crash);
+  const killed = attempts.filter((a) => a.status === 'killed').length;
+  const oom = crashed.filter((a) => /out ?of ?memory/i.test(`${a.crash!.type} ${a.crash!.message}`)).length;
+  const extra = [killed ? `${killed} stopped by hand` : '', oom ? `${oom} out of memory` : ''].filter(Boolean).join(', ');
+  const how = crashed.length ? `; ${crashed.length} ended in a traceback${extra ? ` (${extra})` : ''}` : '';
+  const finished = attempts.filter((a) => a.status === 'finished').length;
+  const done = attempts.at(-1)?.status === 'finished' ? '; the newest finished' : finished ? `; ${finished} reached the end` : '';
+  const { runs, restarts, configs } = appendedRunCounts(attempts);
+  // separate runs (the printed config changed) vs restarts of one run (the same config again), issue 13
+  const what = !configs
+    ? `${attempts.length} attempts appended in ${files} (no config printed: read as restarts of one run)`
+    : runs === attempts.length
+      ? `${attempts.length} runs appended in ${files} (each with other hyperparameters)`
+      : runs === 1
+        ? `${attempts.length} attempts of one run appended in ${files} (the same config each time)`
+        : `${attempts.length} invocations appended in ${files}: ${runs} runs (the config changed) and ${restarts} restarts of the same config`;
+  const shown = attempts.filter((a) => Object.values(a.pointCounts).some((n) => n > 0)).at(-1);
+  const where = shown && shown.line > 0 ? `lines ${shown.line}-${shown.endLine}` : shown ? basename(shown.file) : '';
+  const which = [shown?.run !== undefined && runs > 1 ? `run ${shown.run} of ${runs}` : '', where].filter(Boolean).join(', ');
+  const others = runs > 1 ? `; the other ${runs - 1} run${runs > 2 ? 's are' : ' is'} listed in --format json (attempts), not judged` : '';
+  return `${what}${how}${done}; the series shown are the newest that logged numbers${which ? ` (${which})` : ''}${others}`;
 }
