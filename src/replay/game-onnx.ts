@@ -5,21 +5,16 @@
 import type { Tf } from '../evaluate/backend.js';
 import type { Matrix } from '../evaluate/matrix.js';
 import { takeRows } from '../evaluate/matrix.js';
-import { mulberry32, shuffled, range, torchLinearInit } from '../evaluate/rng.js';
+import { mulberry32, torchLinearInit } from '../evaluate/rng.js';
 import { GraphBuilder, attrInt, attrInts, FLOAT, type Ort, type OrtTensor, type Session } from '../evaluate/onnx-graph.js';
 import { ORT_TRAIN_THREADS } from '../evaluate/onnx-train.js';
 import { learningRateAt, reversalAt, runIterationAt } from './schedules.js';
 import {
-  CDAN_MAX_MULTILINEAR, CDAN_RANDOM_DIM, REPLAY_CURVE_POINTS, REPLAY_TAIL_FRACTION, YIELD_EVERY_STEPS,
-  abortError, gaussian, scoreTrial, type ReplaySplit, type TrialOptions,
+  BN_EPS, BN_MOMENTUM, CDAN_MAX_MULTILINEAR, CDAN_RANDOM_DIM, DISC_DROPOUT,
+  abortError, gaussian, scoreTrial, trialLoop, type ReplaySplit, type TrialOptions,
 } from './game.js';
 import type { ReplayConfig, ReplayTrial } from '../report/replay-schema.js';
 
-/** torch.nn.BatchNorm1d defaults. */
-const BN_EPS = 1e-5;
-const BN_MOMENTUM = 0.1;
-/** tllib DomainDiscriminator without BatchNorm: Dropout(0.5) after each hidden ReLU. */
-const DISC_DROPOUT = 0.5;
 /** tllib CDAN+E's entropy: -sum p log(p + 1e-5). */
 const ENTROPY_EPS = 1e-5;
 
@@ -297,25 +292,13 @@ async function playOnOnnx(ort: Ort, tf: Tf, session: Session, split: ReplaySplit
   };
   const scalar = (v: number) => new ort.Tensor('float32', Float32Array.of(v), [1]);
 
-  const sOrder: number[] = [];
-  const tOrder: number[] = [];
-  const take = (order: number[], rows: number): number[] => {
-    if (order.length < B) order.push(...shuffled(range(rows), rand));
-    return order.splice(0, B);
-  };
-  const tail = Math.max(1, Math.round(opts.iterations * REPLAY_TAIL_FRACTION));
-  const tailAcc: number[] = [];
-  const curve: number[] = [];
-  const curveEvery = Math.max(1, Math.floor(opts.iterations / REPLAY_CURVE_POINTS));
-  let curveSum = 0;
-  let curveN = 0;
+  const loop = trialLoop(split, B, rand, opts);
   let diverged = false;
   let step = 0;
   for (step = 1; step <= opts.iterations; step++) {
     if (opts.signal?.aborted) throw abortError();
     const runIter = runIterationAt(step - 1, opts.iterations, cfg);
-    const si = take(sOrder, split.sourceTrain.rows);
-    const ti = take(tOrder, split.targetTrain.rows);
+    const { si, ti } = loop.batch();
     const x = new Float32Array(n * d);
     x.set(takeRows(split.sourceTrain, si).data, 0);
     x.set(takeRows(split.targetTrain, ti).data, B * d);
@@ -342,16 +325,9 @@ async function playOnOnnx(ort: Ort, tf: Tf, session: Session, split: ReplaySplit
       const o = out.o!.data as Float32Array;
       let right = 0;
       for (let i = 0; i < n; i++) if ((o[i]! > 0) === (i < B)) right++;
-      const domainAcc = (100 * right) / n;
-      if (step > opts.iterations - tail) tailAcc.push(domainAcc);
-      curveSum += domainAcc;
-      curveN++;
-      if (step % curveEvery === 0) { curve.push(curveSum / curveN); curveSum = 0; curveN = 0; }
+      loop.recordDomainAcc(step, (100 * right) / n);
     }
-    if (step % YIELD_EVERY_STEPS === 0) {
-      opts.onStep?.(step, opts.iterations);
-      await new Promise<void>((r) => setImmediate(r));
-    }
+    await loop.tick(step);
   }
   // eval mode in plain typed arrays: BatchNorm's running statistics folded into a scale and shift
   const W0 = feeds.W0!.data as Float32Array, b0 = feeds.b0!.data as Float32Array;
@@ -372,7 +348,7 @@ async function playOnOnnx(ort: Ort, tf: Tf, session: Session, split: ReplaySplit
     }
     return { pred, feats: { rows: m.rows, cols: b, data: f } };
   };
-  return scoreTrial(tf, split, score, { seed: opts.seed, iterations: opts.iterations, stepsRun: step, diverged, tailAcc, curve, t0 });
+  return scoreTrial(tf, split, score, { seed: opts.seed, iterations: opts.iterations, stepsRun: step, diverged, tailAcc: loop.tailAcc, curve: loop.curve, t0 });
 }
 
 /** x [rows, k] W [k, out] + bias, row by row (W's rows contiguous): rows x k x out multiply-adds. */

@@ -10,10 +10,10 @@ import { learningRateAt, reversalAt, runIterationAt } from './schedules.js';
 import type { ReplayConfig, ReplayTrial } from '../report/replay-schema.js';
 
 /** torch.nn.BatchNorm1d defaults. */
-const BN_EPS = 1e-5;
-const BN_MOMENTUM = 0.1;
+export const BN_EPS = 1e-5;
+export const BN_MOMENTUM = 0.1;
 /** tllib DomainDiscriminator without BatchNorm: Dropout(0.5) after each hidden ReLU. */
-const DISC_DROPOUT = 0.5;
+export const DISC_DROPOUT = 0.5;
 /**
  * tllib's ConditionalDomainAdversarialLoss uses the full multilinear map f (x) g while features x classes <= 4096,
  * and a randomized multilinear map of output 1024 above it.
@@ -151,19 +151,8 @@ export async function playTrial(tf: Tf, split: ReplaySplit, cfg: ReplayConfig, o
     return tf.reshape(tf.mul(tf.reshape(f, [n, bDim, 1]), tf.reshape(g, [n, 1, C])), [n, bDim * C]) as T2;
   };
 
-  const sOrder: number[] = [];
-  const tOrder: number[] = [];
-  const take = (order: number[], rows: number): number[] => {
-    if (order.length < B) order.push(...shuffled(range(rows), rand));
-    return order.splice(0, B);
-  };
+  const loop = trialLoop(split, B, rand, opts);
   const domainY = new Float32Array(2 * B).fill(1, 0, B); // source = 1, target = 0 (tllib DomainAdversarialLoss)
-  const tail = Math.max(1, Math.round(opts.iterations * REPLAY_TAIL_FRACTION));
-  const tailAcc: number[] = [];
-  const curve: number[] = [];
-  const curveEvery = Math.max(1, Math.floor(opts.iterations / REPLAY_CURVE_POINTS));
-  let curveSum = 0;
-  let curveN = 0;
   let diverged = false;
   let step = 0;
   try {
@@ -171,8 +160,7 @@ export async function playTrial(tf: Tf, split: ReplaySplit, cfg: ReplayConfig, o
       if (opts.signal?.aborted) throw abortError();
       const runIter = runIterationAt(step - 1, opts.iterations, cfg);
       const coeff = reversalAt(runIter, cfg);
-      const si = take(sOrder, split.sourceTrain.rows);
-      const ti = take(tOrder, split.targetTrain.rows);
+      const { si, ti } = loop.batch();
       const xs = takeRows(split.sourceTrain, si);
       const xt = takeRows(split.targetTrain, ti);
       const ys = Int32Array.from(si, (i) => split.sourceTrainLabels[i]!);
@@ -238,16 +226,8 @@ export async function playTrial(tf: Tf, split: ReplaySplit, cfg: ReplayConfig, o
       for (const p of pending) { p.mean.dispose(); p.variance.dispose(); }
       pending.length = 0;
       if (diverged) break;
-      if (Number.isFinite(domainAcc)) {
-        if (step > opts.iterations - tail) tailAcc.push(domainAcc);
-        curveSum += domainAcc;
-        curveN++;
-        if (step % curveEvery === 0) { curve.push(curveSum / curveN); curveSum = 0; curveN = 0; }
-      }
-      if (step % YIELD_EVERY_STEPS === 0) {
-        opts.onStep?.(step, opts.iterations);
-        await new Promise<void>((r) => setImmediate(r));
-      }
+      if (Number.isFinite(domainAcc)) loop.recordDomainAcc(step, domainAcc);
+      await loop.tick(step);
     }
     // Score in eval mode: running BatchNorm statistics, no dropout.
     const score = (m: Matrix): { pred: Int32Array; feats: Matrix } => tf.tidy(() => {
@@ -255,7 +235,7 @@ export async function playTrial(tf: Tf, split: ReplaySplit, cfg: ReplayConfig, o
       const pred = tf.argMax(classify(f), 1).dataSync() as Int32Array;
       return { pred: Int32Array.from(pred), feats: { rows: m.rows, cols: bDim, data: Float32Array.from(f.dataSync() as Float32Array) } };
     });
-    return scoreTrial(tf, split, score, { seed: opts.seed, iterations: opts.iterations, stepsRun: step, diverged, tailAcc, curve, t0 });
+    return scoreTrial(tf, split, score, { seed: opts.seed, iterations: opts.iterations, stepsRun: step, diverged, tailAcc: loop.tailAcc, curve: loop.curve, t0 });
   } finally {
     tf.dispose([...everything, ...momentum.values()]);
     for (const p of pending) { p.mean.dispose(); p.variance.dispose(); }
@@ -263,6 +243,48 @@ export async function playTrial(tf: Tf, split: ReplaySplit, cfg: ReplayConfig, o
 }
 
 /** How a trial went, for scoreTrial: the steps it ran and the domain accuracies it saw. */
+/** What one trial's step loop needs besides the game itself; the same for the TF.js and the onnxruntime engine. */
+export interface TrialLoop {
+  /** the next B source and B target training rows: without replacement, a fresh shuffle when a domain runs short */
+  batch(): { si: number[]; ti: number[] };
+  /** one step's domain accuracy: kept for the tail mean (last REPLAY_TAIL_FRACTION) and averaged into the curve */
+  recordDomainAcc(step: number, acc: number): void;
+  /** progress, and a turn of the event loop every YIELD_EVERY_STEPS steps (Ctrl-C and the UI stay live) */
+  tick(step: number): Promise<void>;
+  tailAcc: number[];
+  curve: number[];
+}
+
+export function trialLoop(split: ReplaySplit, B: number, rand: () => number, opts: Pick<TrialOptions, 'iterations' | 'onStep'>): TrialLoop {
+  const sOrder: number[] = [];
+  const tOrder: number[] = [];
+  const take = (order: number[], rows: number): number[] => {
+    if (order.length < B) order.push(...shuffled(range(rows), rand));
+    return order.splice(0, B);
+  };
+  const tail = Math.max(1, Math.round(opts.iterations * REPLAY_TAIL_FRACTION));
+  const curveEvery = Math.max(1, Math.floor(opts.iterations / REPLAY_CURVE_POINTS));
+  let curveSum = 0;
+  let curveN = 0;
+  const loop: TrialLoop = {
+    tailAcc: [],
+    curve: [],
+    batch: () => ({ si: take(sOrder, split.sourceTrain.rows), ti: take(tOrder, split.targetTrain.rows) }),
+    recordDomainAcc(step, acc) {
+      if (step > opts.iterations - tail) loop.tailAcc.push(acc);
+      curveSum += acc;
+      curveN++;
+      if (step % curveEvery === 0) { loop.curve.push(curveSum / curveN); curveSum = 0; curveN = 0; }
+    },
+    async tick(step) {
+      if (step % YIELD_EVERY_STEPS !== 0) return;
+      opts.onStep?.(step, opts.iterations);
+      await new Promise<void>((r) => setImmediate(r));
+    },
+  };
+  return loop;
+}
+
 export interface TrialProgress {
   seed: number;
   iterations: number;
