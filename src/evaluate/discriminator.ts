@@ -27,10 +27,35 @@ const BN_MOMENTUM = 0.1;
  * A seeded train / held-out split of one domain's rows (PROBE_HELD_OUT_FRACTION held out), shared by both
  * discriminator trainers (TF.js here, onnxruntime in onnx-train.ts) so they see the same rows for the same seed.
  */
-export function heldOutSplit(m: Matrix, rand: () => number): { train: Matrix; held: Matrix } {
+function heldOutSplit(m: Matrix, rand: () => number): { train: Matrix; held: Matrix } {
   const idx = shuffled(range(m.rows), rand);
   const nHeld = Math.round(m.rows * PROBE_HELD_OUT_FRACTION);
   return { train: takeRows(m, idx.slice(nHeld)), held: takeRows(m, idx.slice(0, nHeld)) };
+}
+
+/** What both discriminator trainers start from: the seeded generator after the split, sizes and both domains' splits. */
+export interface TrainerSetup {
+  /** the seed's generator, already advanced past the two splits (weights are drawn next, in the same order) */
+  rand: () => number;
+  H: number;
+  d: number;
+  budget: number;
+  s: { train: Matrix; held: Matrix };
+  t: { train: Matrix; held: Matrix };
+  /** rows per domain in a batch */
+  B: number;
+}
+
+/** The same rows, sizes and generator for the TF.js and the onnxruntime trainer; null when a domain is too small to train. */
+export function trainerSetup(src: Matrix, tgt: Matrix, opts: DiscriminatorOptions): TrainerSetup | null {
+  const rand = mulberry32(opts.seed);
+  const H = opts.hidden ?? DISC_HIDDEN;
+  const d = src.cols;
+  const budget = opts.budgetSteps ?? DISC_BUDGET_STEPS;
+  const s = heldOutSplit(src, rand);
+  const t = heldOutSplit(tgt, rand);
+  if (s.train.rows < 2 || t.train.rows < 2 || s.held.rows < 1 || t.held.rows < 1 || d === 0 || tgt.cols !== d) return null;
+  return { rand, H, d, budget, s, t, B: Math.min(DISC_BATCH_PER_DOMAIN, s.train.rows, t.train.rows) };
 }
 
 export interface DiscriminatorRun {
@@ -60,15 +85,9 @@ export interface DiscriminatorOptions {
  * per domain, from the training split. Cost: budget x 3 x 2B x (d H + H^2) flops; ~0.3 GFLOP per step at d=128, H=1024.
  */
 export function trainDiscriminator(tf: Tf, src: Matrix, tgt: Matrix, opts: DiscriminatorOptions): DiscriminatorRun | null {
-  const rand = mulberry32(opts.seed);
-  const H = opts.hidden ?? DISC_HIDDEN;
-  const d = src.cols;
-  const budget = opts.budgetSteps ?? DISC_BUDGET_STEPS;
-  const split = (m: Matrix) => heldOutSplit(m, rand);
-  const s = split(src);
-  const t = split(tgt);
-  if (s.train.rows < 2 || t.train.rows < 2 || s.held.rows < 1 || t.held.rows < 1 || d === 0 || tgt.cols !== d) return null;
-  const B = Math.min(DISC_BATCH_PER_DOMAIN, s.train.rows, t.train.rows);
+  const setup = trainerSetup(src, tgt, opts);
+  if (!setup) return null;
+  const { rand, H, d, budget, s, t, B } = setup;
 
   const v = (data: Float32Array, shape: number[], trainable = true) =>
     tf.tidy(() => tf.variable(tf.tensor(data, shape), trainable));

@@ -6,8 +6,8 @@ import type { Matrix } from './matrix.js';
 import { takeRows } from './matrix.js';
 import { mulberry32, shuffled, range, torchLinearInit } from './rng.js';
 import {
-  DISC_HIDDEN, DISC_BUDGET_STEPS, DISC_BATCH_PER_DOMAIN, DISC_LR, DISC_MOMENTUM, DISC_DROPOUT,
-  DISC_SEPARATED_ACC, DISC_SEPARATION_WINDOW, heldOutSplit, type DiscriminatorOptions, type DiscriminatorRun,
+  DISC_LR, DISC_MOMENTUM, DISC_DROPOUT,
+  DISC_SEPARATED_ACC, DISC_SEPARATION_WINDOW, trainerSetup, type DiscriminatorOptions, type DiscriminatorRun,
 } from './discriminator.js';
 import { loadOnnxRuntime } from './onnx-mlp.js';
 import { GraphBuilder, attrInt, attrInts, FLOAT, type Ort, type OrtTensor } from './onnx-graph.js';
@@ -136,15 +136,9 @@ export async function onnxDiscriminatorTrainer(): Promise<DiscriminatorTrainer |
 }
 
 async function trainOnOnnx(ort: Ort, src: Matrix, tgt: Matrix, opts: DiscriminatorOptions): Promise<DiscriminatorRun | null> {
-  const rand = mulberry32(opts.seed);
-  const H = opts.hidden ?? DISC_HIDDEN;
-  const d = src.cols;
-  const budget = opts.budgetSteps ?? DISC_BUDGET_STEPS;
-  const split = (m: Matrix) => heldOutSplit(m, rand);
-  const s = split(src);
-  const t = split(tgt);
-  if (s.train.rows < 2 || t.train.rows < 2 || s.held.rows < 1 || t.held.rows < 1 || d === 0 || tgt.cols !== d) return null;
-  const B = Math.min(DISC_BATCH_PER_DOMAIN, s.train.rows, t.train.rows);
+  const setup = trainerSetup(src, tgt, opts);
+  if (!setup) return null;
+  const { rand, H, d, budget, s, t, B } = setup;
   const n = 2 * B;
   const bn = opts.batchNorm;
   // same draw order as trainDiscriminator: W1, b1, W2, b2, W3, b3
