@@ -22,12 +22,7 @@ const skip = tmuxSkipReason();
 let socket = '';
 let cwd = '';
 
-
-const session = () => tmuxSession(socket, SESSION, KEY_TIMEOUT_MS);
-const tmux = (...a: string[]) => session().tmux(...a);
-const screen = () => session().screen();
-const keys = (...k: string[]) => session().keys(...k);
-const waitForScreen = (pred: (s: string) => boolean, what: string, timeoutMs = KEY_TIMEOUT_MS) => session().waitForScreen(pred, what, timeoutMs);
+const { tmux, keys, waitForScreen, kill } = tmuxSession(() => socket, SESSION, KEY_TIMEOUT_MS);
 
 before(() => {
   if (skip) return;
@@ -44,7 +39,7 @@ before(() => {
 
 after(() => {
   if (skip) return;
-  session().kill();
+  kill();
   rmSync(cwd, { recursive: true, force: true });
 });
 

@@ -20,12 +20,7 @@ const KEY_TIMEOUT_MS = 10_000;
 const TSNE_TIMEOUT_MS = 180_000;
 
 const skip = tmuxSkipReason() || (!hasShared ? '../shared/runs is missing' : false);
-
-const session = () => tmuxSession(socket, SESSION, KEY_TIMEOUT_MS);
-const tmux = (...a: string[]) => session().tmux(...a);
-const screen = () => session().screen();
-const keys = (...k: string[]) => session().keys(...k);
-const waitForScreen = (pred: (s: string) => boolean, what: string, timeoutMs = KEY_TIMEOUT_MS) => session().waitForScreen(pred, what, timeoutMs);
+const { tmux, keys, waitForScreen, kill } = tmuxSession(() => socket, SESSION, KEY_TIMEOUT_MS);
 
 let cwd = '';
 
@@ -40,7 +35,7 @@ before(() => {
 
 after(() => {
   if (skip) return;
-  session().kill();
+  kill();
   rmSync(cwd, { recursive: true, force: true });
 });
 

@@ -37,10 +37,14 @@ export interface TmuxSession {
   kill(): void;
 }
 
-/** Session `name` on the private server at `socket` (a path inside the test's temp dir). */
-export function tmuxSession(socket: string, name: string, keyTimeoutMs = DEFAULT_KEY_TIMEOUT_MS): TmuxSession {
+/**
+ * Session `name` on the private server at `socket` (a path inside the test's temp dir), or at the path a function
+ * gives when called (tests that make their temp dir in `before`).
+ */
+export function tmuxSession(socket: string | (() => string), name: string, keyTimeoutMs = DEFAULT_KEY_TIMEOUT_MS): TmuxSession {
+  const at = typeof socket === 'string' ? () => socket : socket;
   const tmux = (...args: string[]): string => {
-    const r = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', env: interactiveEnv() });
+    const r = spawnSync('tmux', ['-S', at(), ...args], { encoding: 'utf8', env: interactiveEnv() });
     if (r.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${r.stderr}`);
     return r.stdout;
   };
@@ -58,6 +62,6 @@ export function tmuxSession(socket: string, name: string, keyTimeoutMs = DEFAULT
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
     },
-    kill: () => void spawnSync('tmux', ['-S', socket, 'kill-server']),
+    kill: () => void spawnSync('tmux', ['-S', at(), 'kill-server']),
   };
 }
