@@ -6,6 +6,7 @@ import { tmpdir, availableParallelism, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFile as execFileCb } from 'node:child_process';
+import { createHash } from 'node:crypto';
 
 /** The bundled real runs and logs (fixtures/runs, fixtures/real-logs; see fixtures/README.md). */
 const SHARED = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures');
@@ -13,7 +14,7 @@ const SHARED = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures');
 export const TARGET_RUNS = 1000;
 
 /** Source run directories: the six real runs and the three real tllib logs, cycled. */
-async function sources(): Promise<string[]> {
+export async function sources(): Promise<string[]> {
   const out: string[] = [];
   for (const parent of ['runs', 'real-logs']) {
     const dir = join(SHARED, parent);
@@ -43,13 +44,14 @@ export async function makeSweep(root: string, n: number): Promise<void> {
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Compiled copy of src/ and rules/ for the measurement (ignored folder; node_modules resolves from the repo). */
-const BUILD_DIR = join(REPO, 'node_modules', '.cache', 'dann-doctor-bench');
+// One folder per checkout (a hash of its path): worktrees that share one node_modules must not build over each other.
+export const BUILD_DIR = join(REPO, 'node_modules', '.cache', `dann-doctor-bench-${createHash('sha1').update(REPO).digest('hex').slice(0, 8)}`);
 
 /**
  * Transpile src/ and rules/ the way scripts/build.mjs does, into BUILD_DIR (not dist/, which others may be using):
  * users run the compiled package, and under tsx every worker thread would pay for a TypeScript loader of its own.
  */
-async function buildForBench(): Promise<void> {
+export async function buildForBench(): Promise<void> {
   const { build } = await import('esbuild');
   const walk = async (dir: string, out: string[] = []): Promise<string[]> => {
     for (const e of await readdir(dir, { withFileTypes: true })) {
