@@ -1,6 +1,7 @@
 // Linear domain probe solved in closed form (ridge least squares on standardised features) in plain typed arrays.
 import { type Matrix, takeRows } from './matrix.js';
 import { mulberry32, shuffled, range } from './rng.js';
+import { gramStride, ridgeCholesky } from '../math/gram.js';
 import { PROBE_HELD_OUT_FRACTION, proxyADistance } from './probe.js';
 
 /**
@@ -58,100 +59,79 @@ export function ridgeDomainProbe(a: Matrix, b: Matrix, opts: RidgeProbeOptions):
   if (nHeld < 1 || nTrain < 2 || a.cols !== b.cols || d === 0) return null;
   const ia = shuffled(range(a.rows), rand).slice(0, n);
   const ib = shuffled(range(b.rows), rand).slice(0, n);
-  const train = stack2(takeRows(a, ia.slice(0, nTrain)), takeRows(b, ib.slice(0, nTrain)));
-  const test = stack2(takeRows(a, ia.slice(nTrain)), takeRows(b, ib.slice(nTrain)));
+  // training rows: a's first nTrain draws then b's; held-out rows: the rest of a's, then the rest of b's
   const rows = 2 * nTrain;
+  const src = (r: number) => (r < nTrain ? a.data : b.data);
+  const at = (r: number) => (r < nTrain ? ia[r]! : ib[r - nTrain]!) * d;
   const y = new Float64Array(rows).fill(1, 0, nTrain).fill(-1, nTrain);
 
-  // standardise in place with the training split's statistics (constant columns: std 1, they stay 0)
+  // the training split's mean/std (constant columns: std 1, they stay 0); rows read in place, no copy
   const mean = new Float64Array(d);
   const sq = new Float64Array(d);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) mean[j]! += train.data[r * d + j]!;
+  for (let r = 0; r < rows; r++) { const x = src(r), o = at(r); for (let j = 0; j < d; j++) mean[j]! += x[o + j]!; }
   for (let j = 0; j < d; j++) mean[j]! /= rows;
-  for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) { const v = train.data[r * d + j]! - mean[j]!; sq[j]! += v * v; }
+  for (let r = 0; r < rows; r++) { const x = src(r), o = at(r); for (let j = 0; j < d; j++) { const v = x[o + j]! - mean[j]!; sq[j]! += v * v; } }
   const inv = new Float64Array(d);
   for (let j = 0; j < d; j++) { const sd = Math.sqrt(sq[j]! / rows); inv[j] = sd > 1e-6 && Number.isFinite(sd) ? 1 / sd : 0; }
-  const standardise = (m: Matrix) => {
-    for (let r = 0; r < m.rows; r++) for (let j = 0; j < d; j++) {
-      const v = (m.data[r * d + j]! - mean[j]!) * inv[j]!;
-      m.data[r * d + j] = Number.isFinite(v) ? v : 0;
-    }
-  };
-  standardise(train);
-  standardise(test);
+  // Standardised values are rounded to float32 (Math.fround), as when they were written back into the float32 rows:
+  // the probe's numbers stay those of the snapshot. Written once, straight into the float64 layout the Gram kernel reads.
+  const stride = gramStride(d);
+  const train = new Float64Array(rows * stride);
+  for (let r = 0; r < rows; r++) {
+    const x = src(r), o = at(r), t = r * stride;
+    for (let j = 0; j < d; j++) { const v = (x[o + j]! - mean[j]!) * inv[j]!; train[t + j] = Number.isFinite(v) ? Math.fround(v) : 0; }
+  }
 
   const lambda = (opts.ridge ?? PROBE_RIDGE) * rows;
-  const w = d <= GRAM_MAX_DIM ? solveGram(train, y, lambda) : solveCg(train, y, lambda, CG_ITERATIONS);
+  const w = d <= GRAM_MAX_DIM ? solveGram(train, rows, d, stride, y, lambda) : solveCg(train, rows, d, stride, y, lambda, CG_ITERATIONS);
+  // held-out rows standardised on the fly (same float32 rounding) and scored by sign(x.w)
   let correct = 0;
-  for (let r = 0; r < test.rows; r++) {
+  const heldOut = 2 * nHeld;
+  for (let r = 0; r < heldOut; r++) {
+    const fromA = r < nHeld;
+    const x = fromA ? a.data : b.data;
+    const o = (fromA ? ia[nTrain + r]! : ib[nTrain + r - nHeld]!) * d;
     let s = 0;
-    for (let j = 0; j < d; j++) s += test.data[r * d + j]! * w[j]!;
-    if ((s > 0) === r < nHeld) correct++;
+    for (let j = 0; j < d; j++) { const v = (x[o + j]! - mean[j]!) * inv[j]!; s += (Number.isFinite(v) ? Math.fround(v) : 0) * w[j]!; }
+    if ((s > 0) === fromA) correct++;
   }
-  const acc = correct / test.rows;
+  const acc = correct / heldOut;
   return {
-    accuracy: 100 * acc, aDistance: proxyADistance(1 - acc), heldOut: test.rows, trained: rows,
+    accuracy: 100 * acc, aDistance: proxyADistance(1 - acc), heldOut, trained: rows,
     usedPerDomain: n, availablePerDomain: available,
-    standardError: 100 * Math.sqrt(Math.max(acc * (1 - acc), 1 / test.rows) / test.rows),
+    standardError: 100 * Math.sqrt(Math.max(acc * (1 - acc), 1 / heldOut) / heldOut),
     seed: opts.seed,
   };
 }
 
-/** (X'X + lambda I) w = X'y by Cholesky (Float64 accumulation). */
-function solveGram(x: Matrix, y: Float64Array, lambda: number): Float64Array {
-  const d = x.cols;
-  const g = new Float64Array(d * d);
+/**
+ * (X'X + lambda I) w = X'y by Cholesky (Float64 accumulation; src/math/gram.ts, WebAssembly SIMD where it loads); x is
+ * rows x stride (gramStride). X'y is summed in the Gram kernel's order (blocks of four rows).
+ */
+function solveGram(x: Float64Array, rows: number, d: number, stride: number, y: Float64Array, lambda: number): Float64Array {
+  const u = ridgeCholesky(x, rows, d, stride, lambda);
   const rhs = new Float64Array(d);
-  const xd = x.data;
-  // four rows per pass over the upper triangle: a quarter of the loads and stores of g (d^2/2 doubles, in L2)
   let r = 0;
-  for (; r + 3 < x.rows; r += 4) {
-    const o0 = r * d, o1 = o0 + d, o2 = o1 + d, o3 = o2 + d;
+  for (; r + 3 < rows; r += 4) {
+    const o0 = r * stride, o1 = o0 + stride, o2 = o1 + stride, o3 = o2 + stride;
     const y0 = y[r]!, y1 = y[r + 1]!, y2 = y[r + 2]!, y3 = y[r + 3]!;
-    for (let i = 0; i < d; i++) {
-      const a0 = xd[o0 + i]!, a1 = xd[o1 + i]!, a2 = xd[o2 + i]!, a3 = xd[o3 + i]!;
-      rhs[i]! += a0 * y0 + a1 * y1 + a2 * y2 + a3 * y3;
-      const gi = i * d;
-      for (let j = i; j < d; j++) g[gi + j]! += a0 * xd[o0 + j]! + a1 * xd[o1 + j]! + a2 * xd[o2 + j]! + a3 * xd[o3 + j]!;
-    }
+    for (let i = 0; i < d; i++) rhs[i]! += x[o0 + i]! * y0 + x[o1 + i]! * y1 + x[o2 + i]! * y2 + x[o3 + i]! * y3;
   }
-  for (; r < x.rows; r++) {
-    const o = r * d;
-    const yr = y[r]!;
-    for (let i = 0; i < d; i++) {
-      const xi = xd[o + i]!;
-      rhs[i]! += xi * yr;
-      const gi = i * d;
-      for (let j = i; j < d; j++) g[gi + j]! += xi * xd[o + j]!;
-    }
-  }
-  for (let i = 0; i < d; i++) { g[i * d + i]! += lambda; for (let j = 0; j < i; j++) g[i * d + j] = g[j * d + i]!; }
-  // Cholesky g = L L' in the lower triangle
-  for (let j = 0; j < d; j++) {
-    let s = g[j * d + j]!;
-    for (let k = 0; k < j; k++) s -= g[j * d + k]! * g[j * d + k]!;
-    const l = Math.sqrt(Math.max(s, 1e-12));
-    g[j * d + j] = l;
-    for (let i = j + 1; i < d; i++) {
-      let t = g[i * d + j]!;
-      for (let k = 0; k < j; k++) t -= g[i * d + k]! * g[j * d + k]!;
-      g[i * d + j] = t / l;
-    }
-  }
+  for (; r < rows; r++) { const o = r * stride; const yr = y[r]!; for (let i = 0; i < d; i++) rhs[i]! += x[o + i]! * yr; }
+  // U'z = rhs, then U w = z (U upper, U[k][i] = L[i][k])
   const z = new Float64Array(d);
-  for (let i = 0; i < d; i++) { let s = rhs[i]!; for (let k = 0; k < i; k++) s -= g[i * d + k]! * z[k]!; z[i] = s / g[i * d + i]!; }
+  for (let i = 0; i < d; i++) { let s = rhs[i]!; for (let k = 0; k < i; k++) s -= u[k * d + i]! * z[k]!; z[i] = s / u[i * d + i]!; }
   const w = new Float64Array(d);
-  for (let i = d - 1; i >= 0; i--) { let s = z[i]!; for (let k = i + 1; k < d; k++) s -= g[k * d + i]! * w[k]!; w[i] = s / g[i * d + i]!; }
+  for (let i = d - 1; i >= 0; i--) { let s = z[i]!; for (let k = i + 1; k < d; k++) s -= u[i * d + k]! * w[k]!; w[i] = s / u[i * d + i]!; }
   return w;
 }
 
-/** The same system by conjugate gradients, touching X only through X v and X' u (2 n d per iteration). */
-function solveCg(x: Matrix, y: Float64Array, lambda: number, iters: number): Float64Array {
-  const { rows, cols: d, data } = x;
+/** The same system by conjugate gradients, touching X (rows x stride) only through X v and X' u (2 n d per iteration). */
+function solveCg(data: Float64Array, rows: number, d: number, stride: number, y: Float64Array, lambda: number, iters: number): Float64Array {
   const apply = (v: Float64Array, out: Float64Array) => {
     out.fill(0);
     for (let r = 0; r < rows; r++) {
-      const o = r * d;
+      const o = r * stride;
       let s = 0;
       for (let j = 0; j < d; j++) s += data[o + j]! * v[j]!;
       for (let j = 0; j < d; j++) out[j]! += data[o + j]! * s;
@@ -160,7 +140,7 @@ function solveCg(x: Matrix, y: Float64Array, lambda: number, iters: number): Flo
   };
   const w = new Float64Array(d);
   const r = new Float64Array(d);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < d; j++) r[j]! += data[i * d + j]! * y[i]!;
+  for (let i = 0; i < rows; i++) for (let j = 0; j < d; j++) r[j]! += data[i * stride + j]! * y[i]!;
   const p = Float64Array.from(r);
   const ap = new Float64Array(d);
   let rr = dot(r, r);
@@ -180,13 +160,6 @@ function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
-}
-
-function stack2(a: Matrix, b: Matrix): Matrix {
-  const data = new Float32Array(a.data.length + b.data.length);
-  data.set(a.data, 0);
-  data.set(b.data, a.data.length);
-  return { rows: a.rows + b.rows, cols: a.cols, data };
 }
 
 /**

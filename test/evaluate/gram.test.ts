@@ -1,0 +1,132 @@
+// The Gram / Cholesky kernels behind the ridge domain probe: the WebAssembly SIMD kernels and their plain-JS twins
+// must give the same bits (the probe's numbers may not depend on which one ran), and both must be the textbook sums.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { readNpz } from '../../src/ingest/npy/index.js';
+import { domainArrays } from '../../src/evaluate/dump-arrays.js';
+import { gramStride, gramUpper, gramWasmAvailable, ridgeCholesky } from '../../src/math/gram.js';
+import { mulberry32 } from '../../src/math/rng.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** rows x cols float32-valued doubles in the kernels' padded layout. */
+function randomRows(rows: number, cols: number, seed: number): Float64Array {
+  const r = mulberry32(seed);
+  const stride = gramStride(cols);
+  const x = new Float64Array(rows * stride);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) x[i * stride + j] = Math.fround(r() * 4 - 2);
+  return x;
+}
+
+/** G[i][j] in the documented order: blocks of four rows summed left to right and added to the running sum, then single rows. */
+function gramReference(x: Float64Array, rows: number, d: number, stride: number): Float64Array {
+  const g = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = i; j < d; j++) {
+    let s = 0;
+    let r = 0;
+    for (; r + 3 < rows; r += 4) {
+      const v = (k: number) => x[(r + k) * stride + i]! * x[(r + k) * stride + j]!;
+      s += v(0) + v(1) + v(2) + v(3);
+    }
+    for (; r < rows; r++) s += x[r * stride + i]! * x[r * stride + j]!;
+    g[i * d + j] = s;
+  }
+  return g;
+}
+
+/** Lower-triangular Cholesky of the textbook (column by column, sums over k ascending) on a full symmetric matrix. */
+function choleskyReference(a: Float64Array, d: number): Float64Array {
+  const g = Float64Array.from(a);
+  for (let j = 0; j < d; j++) {
+    let s = g[j * d + j]!;
+    for (let k = 0; k < j; k++) s -= g[j * d + k]! * g[j * d + k]!;
+    const l = Math.sqrt(Math.max(s, 1e-12));
+    g[j * d + j] = l;
+    for (let i = j + 1; i < d; i++) {
+      let t = g[i * d + j]!;
+      for (let k = 0; k < j; k++) t -= g[i * d + k]! * g[j * d + k]!;
+      g[i * d + j] = t / l;
+    }
+  }
+  return g;
+}
+
+const upper = (m: Float64Array, d: number) => Array.from({ length: d * d }, (_, k) => (k % d >= Math.floor(k / d) ? m[k]! : 0));
+
+// shapes with every remainder of rows % 4, odd and even widths, one column, and the probe's 314 x 128
+const SHAPES: [number, number][] = [[1, 1], [2, 3], [5, 2], [7, 5], [8, 8], [33, 17], [50, 9], [314, 128], [101, 131]];
+
+test('WebAssembly SIMD loads on Node 20+ (else the probe silently runs ~8x slower)', () => {
+  assert.equal(gramWasmAvailable(), true);
+});
+
+test('Gram: wasm and JS give the bits of the reference order on every shape', () => {
+  for (const [rows, d] of SHAPES) {
+    const x = randomRows(rows, d, rows * 1000 + d);
+    const ref = upper(gramReference(x, rows, d, gramStride(d)), d);
+    assert.deepEqual(upper(gramUpper(x, rows, d, gramStride(d), 'js'), d), ref, `js ${rows} x ${d}`);
+    assert.deepEqual(upper(gramUpper(x, rows, d, gramStride(d), 'wasm'), d), ref, `wasm ${rows} x ${d}`);
+  }
+});
+
+test('ridge Cholesky: wasm and JS give the bits of the textbook factorisation, and U\'U = X\'X + lambda I', () => {
+  for (const [rows, d] of SHAPES) {
+    const stride = gramStride(d);
+    const x = randomRows(rows, d, rows + d);
+    const lambda = 0.01 * rows;
+    const g = gramReference(x, rows, d, stride);
+    const full = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) for (let j = i; j < d; j++) full[i * d + j] = full[j * d + i] = g[i * d + j]! + (i === j ? lambda : 0);
+    const l = choleskyReference(full, d);
+    const ref = upper(Float64Array.from({ length: d * d }, (_, k) => l[(k % d) * d + Math.floor(k / d)]!), d); // L' = U
+    const js = ridgeCholesky(x, rows, d, stride, lambda, 'js');
+    assert.deepEqual(upper(js, d), ref, `js ${rows} x ${d}`);
+    assert.deepEqual(upper(ridgeCholesky(x, rows, d, stride, lambda, 'wasm'), d), ref, `wasm ${rows} x ${d}`);
+    // a factorisation, not just two kernels agreeing: (U'U)[i][j] = sum over k <= min(i, j) of U[k][i] U[k][j]
+    for (let i = 0; i < d; i++) for (let j = i; j < d; j++) {
+      let s = 0;
+      for (let k = 0; k <= i; k++) s += js[k * d + i]! * js[k * d + j]!;
+      assert.ok(Math.abs(s - full[i * d + j]!) <= 1e-12 * (full[i * d + i]! + full[j * d + j]!), `U'U at ${i},${j} of ${rows} x ${d}`);
+    }
+  }
+});
+
+test('on a real dump (fixtures/runs/healthy: 225 x 128 per domain, standardised as the probe does) wasm == JS', async () => {
+  const arrays = await readNpz(resolve(ROOT, 'fixtures/runs/healthy/features.npz'));
+  const src = domainArrays(arrays, 'source').features!;
+  const tgt = domainArrays(arrays, 'target').features!;
+  assert.deepEqual([src.rows, src.cols, tgt.rows], [225, 128, 225]);
+  const rows = src.rows + tgt.rows, d = src.cols, stride = gramStride(d);
+  const x = new Float64Array(rows * stride);
+  const mean = new Float64Array(d);
+  const value = (r: number, j: number) => (r < src.rows ? src.data[r * d + j]! : tgt.data[(r - src.rows) * d + j]!);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) mean[j]! += value(r, j) / rows;
+  for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) x[r * stride + j] = Math.fround(value(r, j) - mean[j]!);
+  const gj = gramUpper(x, rows, d, stride, 'js');
+  const gw = gramUpper(x, rows, d, stride, 'wasm');
+  const uj = ridgeCholesky(x, rows, d, stride, 0.01 * rows, 'js');
+  const uw = ridgeCholesky(x, rows, d, stride, 0.01 * rows, 'wasm');
+  let worst = 0;
+  for (let i = 0; i < d; i++) for (let j = i; j < d; j++) {
+    const k = i * d + j;
+    worst = Math.max(worst, Math.abs(gj[k]! - gw[k]!) / Math.abs(gj[k]! || 1), Math.abs(uj[k]! - uw[k]!) / Math.abs(uj[k]! || 1));
+  }
+  assert.ok(worst <= 1e-12, `worst relative difference ${worst}`);
+  assert.equal(worst, 0, 'same sums in the same order: the same bits');
+  assert.ok(gj[0]! > 0 && uj[0]! > 0);
+});
+
+test('the layout is checked: a stride that is not a multiple of 4 or too short for the columns is refused', () => {
+  assert.throws(() => gramUpper(new Float64Array(30), 3, 9, 10), /stride 10/);
+  assert.throws(() => gramUpper(new Float64Array(30), 3, 7, 4), /stride 4/);
+  assert.throws(() => ridgeCholesky(new Float64Array(7), 2, 4, 4, 1), /7 values/);
+});
+
+test('the committed kernel bytes (src/math/gram-wasm.ts) are what src/math/gram.wat assembles to', (t) => {
+  try { createRequire(import.meta.url).resolve('wabt'); } catch { t.skip('wabt (devDependency) not installed'); return; }
+  const r = spawnSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});
