@@ -4,7 +4,7 @@ import type { Run, Series } from '../src/model/types.js';
 import type { CauseId } from '../src/report/schema.js';
 import { KEY } from '../src/model/metric-keys.js';
 import { changePoint } from '../src/signals/change-point.js';
-import { noiseModel } from '../src/signals/noise.js';
+import { noiseLevel } from '../src/signals/noise.js';
 import { theilSen } from '../src/signals/trend.js';
 import type { EpochMean } from '../src/signals/epoch-means.js';
 import { epochMeansOf, seriesOf, postWarmupEpochs, divergenceOf, epochEvidence, withLines, grlSwitchOf, itersPerEpochOf, fmt } from '../src/facts/facts.js';
@@ -88,9 +88,10 @@ export default createRule({
       const scale = (e: EpochMean) => (useLog ? Math.log10(e.mean) : e.mean);
       // The curve's own noise and warm-up: a monotone climb (or fall) at the start is the warm-up, never a "stable
       // level" a jump could leave.
-      const model = noiseModel(all.map(scale));
+      const model = noiseLevel(all.map(scale));
       const warm = all[model.warmupEnd]?.epoch ?? 0;
-      const ems: EpochMean[] = (c.adversarial ? all.filter((e) => e.epoch > 0 && half.epochs.includes(e)) : all.filter((e) => e.epoch > 0)).filter((e) => e.epoch >= warm);
+      const afterHalf = new Set(half.epochs);
+      const ems: EpochMean[] = (c.adversarial ? all.filter((e) => e.epoch > 0 && afterHalf.has(e)) : all.filter((e) => e.epoch > 0)).filter((e) => e.epoch >= warm);
       if (ems.length < 2 * options.minSegment) continue;
       enough = true;
       const vals = ems.map(scale);

@@ -3,7 +3,7 @@ import type { Run, Series, SourceRef } from '../model/types.js';
 import type { Evidence } from '../report/schema.js';
 import { KEY } from '../model/metric-keys.js';
 import { isSourceOnly } from '../understand/baseline-run.js';
-import { epochMeans, type EpochMean } from '../signals/epoch-means.js';
+import { epochMeansCached, type EpochMean } from '../signals/epoch-means.js';
 import { grlWarmupEnd, grlCoefficient, TLLIB_DANN_GRL, type GrlSchedule } from '../signals/grl-schedule.js';
 import { firstExplosion } from '../signals/first-explosion.js';
 import { noiseModel, peakToEnd, swing, type NoiseModel, type PeakToEnd, type Swing } from '../signals/noise.js';
@@ -50,20 +50,14 @@ export function seriesOf(run: Readonly<Run>, key: string): Series | undefined {
 export const PSEUDO_EPOCH_ITERS = 1000;
 
 /**
- * Epoch means per series and iters/epoch: a dozen rules and the cause ranking ask for the same series' means, and
- * recomputing them was the largest single cost of judging a run. Callers must not mutate the returned array.
+ * Epoch means of a run's series (iters/epoch from the run): a dozen rules and the cause ranking ask for the same
+ * series' means; they are computed once per series (epochMeansCached). Callers must not mutate the returned array.
  */
-const epochMeansCache = new WeakMap<Series, { ipe: number | undefined; points: number; ems: EpochMean[] }>();
-
 export function epochMeansOf(run: Readonly<Run>, key: string): EpochMean[] {
   const s = seriesOf(run, key);
   if (!s) return [];
-  const ipe = itersPerEpochOf(run);
-  const hit = epochMeansCache.get(s);
-  if (hit && hit.ipe === ipe && hit.points === s.points.length) return hit.ems;
-  let ems = epochMeans(s, ipe);
-  if (!ems.length && s.granularity === 'iteration') ems = epochMeans(s, PSEUDO_EPOCH_ITERS);
-  epochMeansCache.set(s, { ipe, points: s.points.length, ems });
+  const ems = epochMeansCached(s, itersPerEpochOf(run));
+  if (!ems.length && s.granularity === 'iteration') return epochMeansCached(s, PSEUDO_EPOCH_ITERS);
   return ems;
 }
 
@@ -230,7 +224,7 @@ export interface ValPoint {
 export function targetValCurveOf(run: Readonly<Run>): ValPoint[] {
   const s = seriesOf(run, KEY.valAcc);
   if (s) {
-    const ems = epochMeans(s, itersPerEpochOf(run));
+    const ems = epochMeansCached(s, itersPerEpochOf(run));
     if (ems.length) return ems.map((e) => ({ epoch: e.epoch, value: e.mean, file: s.file, line: e.lastLine }));
   }
   const out = new Map<number, ValPoint>();
@@ -399,12 +393,32 @@ export interface TargetCurveFacts {
   degrading: boolean;
 }
 
+type DegradationOptions = { minDrop: number; minZ: number; minEpochs: number };
+type OscillationOptions = { targetSwing: number; minReversalRate: number; overTrend: number; minEpochs: number };
+
+/**
+ * The target curve's facts per run and thresholds: target-acc-degrading, oscillation and the checked lines ask for
+ * them with the same (default) thresholds. Recomputed when the run's validation series or evaluations change.
+ */
+const targetCurveCache = new WeakMap<object, { series: Series | undefined; points: number; ipe: number | undefined; evaluations: object; evals: number; byOptions: Map<string, TargetCurveFacts | undefined> }>();
+
 /** Target-accuracy curve with its noise model, peak-to-end drop and swing; undefined with fewer than minEpochs values. */
-export function targetCurveFactsOf(
-  run: Readonly<Run>,
-  deg: { minDrop: number; minZ: number; minEpochs: number } = DEGRADATION,
-  osc: { targetSwing: number; minReversalRate: number; overTrend: number; minEpochs: number } = OSCILLATION,
-): TargetCurveFacts | undefined {
+export function targetCurveFactsOf(run: Readonly<Run>, deg: DegradationOptions = DEGRADATION, osc: OscillationOptions = OSCILLATION): TargetCurveFacts | undefined {
+  const series = run.series[KEY.valAcc];
+  const points = series?.points.length ?? 0;
+  const ipe = itersPerEpochOf(run);
+  let c = targetCurveCache.get(run);
+  if (!c || c.series !== series || c.points !== points || c.ipe !== ipe || c.evaluations !== run.evaluations || c.evals !== run.evaluations.length) {
+    targetCurveCache.set(run, (c = { series, points, ipe, evaluations: run.evaluations, evals: run.evaluations.length, byOptions: new Map() }));
+  }
+  const key = [deg.minDrop, deg.minZ, deg.minEpochs, osc.targetSwing, osc.minReversalRate, osc.overTrend, osc.minEpochs].join(',');
+  if (c.byOptions.has(key)) return c.byOptions.get(key);
+  const facts = computeTargetCurveFacts(run, deg, osc);
+  c.byOptions.set(key, facts);
+  return facts;
+}
+
+function computeTargetCurveFacts(run: Readonly<Run>, deg: DegradationOptions, osc: OscillationOptions): TargetCurveFacts | undefined {
   const curve = targetValCurveOf(run).filter((v) => Number.isFinite(v.value));
   if (curve.length < Math.min(deg.minEpochs, osc.minEpochs) || curve.length < 3) return undefined;
   const values = curve.map((v) => v.value);

@@ -21,12 +21,35 @@ export function showControls(s: string): string {
   return UNSAFE.test(s) ? s.replace(UNSAFE, escapeOne) : s;
 }
 
+/** UNSAFE without the global flag: a yes/no test that keeps no lastIndex. */
+const UNSAFE_ANY = new RegExp(UNSAFE.source);
+/** Deeper than this, a value is left to the copying walk (which handles cycles) instead of checked in place. */
+const CHECK_DEPTH = 64;
+
 /**
- * A copy of a plain-data value (a report, a comparison) with every string, keys included, passed through
- * showControls. Shared objects and cycles are copied once. Reporters for terminals call this on their input, so a
- * new field cannot forget it.
+ * True when no string in `v` (keys included) needs showControls: one pass that allocates nothing, so a report
+ * without control characters, the usual case, is not copied.
+ */
+function controlFree(v: unknown, depth: number): boolean {
+  if (typeof v === 'string') return !UNSAFE_ANY.test(v);
+  if (v === null || typeof v !== 'object') return true;
+  if (ArrayBuffer.isView(v) || v instanceof Date || v instanceof RegExp) return true;
+  if (depth > CHECK_DEPTH || v instanceof Map || v instanceof Set) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!controlFree(v[i], depth + 1)) return false;
+    return true;
+  }
+  for (const k of Object.keys(v)) if (UNSAFE_ANY.test(k) || !controlFree((v as Record<string, unknown>)[k], depth + 1)) return false;
+  return true;
+}
+
+/**
+ * A plain-data value (a report, a comparison) with every string, keys included, passed through showControls: the
+ * value itself when nothing in it needs escaping, else a copy (shared objects and cycles copied once). Reporters for
+ * terminals call this on their input, so a new field cannot forget it; they only read what it returns.
  */
 export function showControlsDeep<T>(value: T): T {
+  if (controlFree(value, 0)) return value;
   const seen = new Map<object, unknown>();
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return showControls(v);

@@ -2,7 +2,8 @@
 import type { Run } from '../model/types.js';
 import type { CheckedEntry, Finding, RankedCause, RunReport } from './schema.js';
 import { KEY } from '../model/metric-keys.js';
-import { summarizeSeries, epochMeans } from './summarize-series.js';
+import { summarizeSeries } from './summarize-series.js';
+import { epochMeansCached } from '../signals/epoch-means.js';
 import { coverageOf, runVerdict } from './run-verdict.js';
 
 export interface RunVerdictParts {
@@ -16,7 +17,7 @@ export interface RunVerdictParts {
 function lastEpochMean(run: Run, key: string): number | undefined {
   const s = run.series[key];
   if (!s) return undefined;
-  return epochMeans(s, run.itersPerEpoch).at(-1)?.mean ?? s.points.at(-1)?.value;
+  return epochMeansCached(s, run.itersPerEpoch).at(-1)?.mean ?? s.points.at(-1)?.value;
 }
 
 /** Headline numbers: final source (training batch acc, last epoch mean, or re-evaluated), target (last validation), best, test. */

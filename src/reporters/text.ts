@@ -43,7 +43,11 @@ function rerunSummary(run: RunReport): string {
 }
 
 export function renderRunText(raw: RunReport, opts: TextOptions): string {
-  const run = showControlsDeep(raw); // every string from a file shown without its control characters
+  return runText(showControlsDeep(raw), opts); // every string from a file shown without its control characters
+}
+
+/** renderRunText of a run whose strings went through showControlsDeep already (renderText's runs). */
+function runText(run: RunReport, opts: TextOptions): string {
   const p = paint(opts.color);
   const out: string[] = [];
   const v = verdictOf(run);
@@ -117,14 +121,14 @@ export function renderText(raw: Report, opts: TextOptions & { allRuns?: boolean 
   const report = showControlsDeep(raw);
   const p = paint(opts.color);
   const errors = report.errors.map((e) => (e.kind === 'empty' ? p.dim(`· ${e.message}`) : p.red(`✖ ${e.message}`)));
-  if (report.runs.length <= 1) return [...report.runs.map((r) => renderRunText(r, opts)), ...errors].join('\n\n') + '\n';
+  if (report.runs.length <= 1) return [...report.runs.map((r) => runText(r, opts)), ...errors].join('\n\n') + '\n';
   // input errors are listed once, at the end (the triage table would list them too)
   const table = renderTriageText({ ...triageTable(report), errors: [] }, { color: opts.color }).trimEnd();
   const seeds = renderSeedGroupsText(groupBySeed(report.runs)).trimEnd();
   // a not-judged run is detailed too: what it lacks and how to map it is the answer
   const detailed = report.runs.filter((r) => opts.allRuns || verdictOf(r).kind === 'problems' || verdictOf(r).kind === 'not-judged');
   const hidden = report.runs.length - detailed.length;
-  const parts = [table, ...(seeds ? [seeds] : []), ...detailed.map((r) => renderRunText(r, opts))];
+  const parts = [table, ...(seeds ? [seeds] : []), ...detailed.map((r) => runText(r, opts))];
   if (hidden > 0) parts.push(p.dim(`${hidden} run${hidden > 1 ? 's' : ''} without problems not detailed (--verbose shows every run)`));
   return [...parts, ...errors].join('\n\n') + '\n';
 }

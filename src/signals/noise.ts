@@ -37,20 +37,43 @@ const MAD_TO_SD = 1.4826;
 /** A warm-up step moves more than twice the noise: noise alone does that in under 5% of steps, twice in a row in 0.2%. */
 export const WARMUP_STEP_SIGMAS = 2;
 
-function median(xs: number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+/**
+ * Median of finite numbers (the input is left alone). Sorted as a Float64Array: a native numeric sort, no comparator
+ * call per comparison; every median here runs over finite values (non-finite ones are skipped before), where this
+ * order is the comparator's order.
+ */
+function median(xs: ArrayLike<number>): number {
+  const n = xs.length;
+  if (n === 0) return NaN;
+  const s = Float64Array.from(xs).sort();
+  const m = n >> 1;
+  return n % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Running median with symmetric windows that shrink at the ends (the ends are kept as they are). */
+/**
+ * Running median with symmetric windows that shrink at the ends (the ends are kept as they are). Windows are odd
+ * and small (3 or 5): each is insertion-sorted in one scratch buffer instead of sliced, copied and sorted.
+ */
 function runningMedian(v: readonly number[], window: number): number[] {
   const h = window >> 1;
-  return v.map((_, i) => {
-    const r = Math.min(h, i, v.length - 1 - i);
-    return median(v.slice(i - r, i + r + 1) as number[]);
-  });
+  const n = v.length;
+  const w = new Float64Array(2 * h + 1);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const r = Math.min(h, i, n - 1 - i);
+    const len = 2 * r + 1;
+    for (let k = 0; k < len; k++) {
+      const x = v[i - r + k];
+      let j = k;
+      while (j > 0 && w[j - 1] > x) {
+        w[j] = w[j - 1];
+        j--;
+      }
+      w[j] = x;
+    }
+    out[i] = w[r];
+  }
+  return out;
 }
 
 function hanning(v: readonly number[]): number[] {
@@ -78,34 +101,26 @@ export function robustTrend(values: readonly number[]): number[] {
   return out;
 }
 
+/** The part of a curve's noise model that needs no trend: its epoch-to-epoch noise and warm-up (see NoiseModel). */
+export type NoiseLevel = Pick<NoiseModel, 'n' | 'finite' | 'sigma' | 'warmupEnd'>;
+
 /**
- * The noise model of a curve (see NoiseModel).
+ * sigma and warmupEnd of a curve, as noiseModel gives them, without the running-median trend (curve-jump needs
+ * only these, on several curves per run).
  *
- * Cost: O(n log n) time, O(n) memory.
- * NaN/Inf policy: non-finite values are skipped (the model describes the finite curve); their trend and residual
- * are NaN. Callers that must treat a NaN as a symptom check `firstNonFinite` first.
+ * Cost: O(n log n) time, O(n) memory. NaN/Inf policy: non-finite values are skipped.
  *
- * @example noiseModel([58, 69, 77, 88, 89, 88, 90, 89, 90]).warmupEnd // 3: the climb to 88 is the warm-up
+ * @example noiseLevel([58, 69, 77, 88, 89, 88, 90, 89, 90]).warmupEnd // 3
  */
-export function noiseModel(values: readonly number[]): NoiseModel {
-  const trend = robustTrend(values);
-  const residual = values.map((v, i) => (Number.isFinite(v) ? v - trend[i] : NaN));
+export function noiseLevel(values: readonly number[]): NoiseLevel {
   const fin = values.filter((v) => Number.isFinite(v));
-  const diffs: number[] = [];
-  for (let i = 0; i + 1 < fin.length; i++) diffs.push(fin[i + 1] - fin[i]);
+  const diffs = new Float64Array(Math.max(0, fin.length - 1));
+  for (let i = 0; i + 1 < fin.length; i++) diffs[i] = fin[i + 1] - fin[i];
   let sigma = NaN;
   if (fin.length >= 3) {
     const md = median(diffs);
     sigma = (MAD_TO_SD * median(diffs.map((d) => Math.abs(d - md)))) / Math.SQRT2;
   }
-  const interior: number[] = [];
-  let seen = 0;
-  residual.forEach((r) => {
-    if (!Number.isFinite(r)) return;
-    seen++;
-    if (seen > 1 && seen < fin.length) interior.push(Math.abs(r));
-  });
-  const residualSigma = interior.length ? MAD_TO_SD * median(interior) : NaN;
   let warmupEnd = 0;
   if (Number.isFinite(sigma) && diffs.length) {
     const dir = Math.sign(diffs[0]);
@@ -120,7 +135,31 @@ export function noiseModel(values: readonly number[]): NoiseModel {
       for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]) && ++c === warmupEnd) { warmupEnd = i; break; }
     }
   }
-  return { n: values.length, finite: fin.length, trend, residual, sigma, residualSigma, warmupEnd };
+  return { n: values.length, finite: fin.length, sigma, warmupEnd };
+}
+
+/**
+ * The noise model of a curve (see NoiseModel).
+ *
+ * Cost: O(n log n) time, O(n) memory.
+ * NaN/Inf policy: non-finite values are skipped (the model describes the finite curve); their trend and residual
+ * are NaN. Callers that must treat a NaN as a symptom check `firstNonFinite` first.
+ *
+ * @example noiseModel([58, 69, 77, 88, 89, 88, 90, 89, 90]).warmupEnd // 3: the climb to 88 is the warm-up
+ */
+export function noiseModel(values: readonly number[]): NoiseModel {
+  const level = noiseLevel(values);
+  const trend = robustTrend(values);
+  const residual = values.map((v, i) => (Number.isFinite(v) ? v - trend[i] : NaN));
+  const interior: number[] = [];
+  let seen = 0;
+  for (const r of residual) {
+    if (!Number.isFinite(r)) continue;
+    seen++;
+    if (seen > 1 && seen < level.finite) interior.push(Math.abs(r));
+  }
+  const residualSigma = interior.length ? MAD_TO_SD * median(interior) : NaN;
+  return { n: level.n, finite: level.finite, trend, residual, sigma: level.sigma, residualSigma, warmupEnd: level.warmupEnd };
 }
 
 export interface PeakToEnd {

@@ -6,7 +6,7 @@ import { readFile, writeFile, rm, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { makeRun, tempDir, runCli, LOG_NAME } from './helpers.js';
-import { showControls, terminalSafeText } from '../../src/output/terminal-safe.js';
+import { showControls, showControlsDeep, terminalSafeText } from '../../src/output/terminal-safe.js';
 import { watchCommand } from '../../src/cli/watch.js';
 import { startUi } from '../../src/ui/index.js';
 import { diagnose } from '../../src/index.js';
@@ -32,6 +32,19 @@ async function hostileRun(parent: string): Promise<string> {
 test('showControls shows C0, DEL, C1 and bidi controls as escapes and keeps the rest', () => {
   assert.equal(showControls('a\u001b]0;x\u0007b\u009b\u007f\u202e\n\tc'), String.raw`a\x1b]0;x\x07b\x9b\x7f\u202e\n` + '\tc');
   assert.equal(terminalSafeText('\u001b[31mred\u001b[39m \u001b]0;t\u0007\n'), '\u001b[31mred\u001b[39m \\x1b]0;t\\x07\n');
+});
+
+test('showControlsDeep: a value without controls is returned as is; one with them is copied, shared parts once', () => {
+  const clean = { id: 'r1', tags: ['a', 'b'], n: 3, nested: { x: [1, 2] } };
+  assert.equal(showControlsDeep(clean), clean);
+  const shared = { name: 'x\u001b' };
+  const dirty = { a: shared, b: shared, ['k\u0007']: 1, list: ['ok'] };
+  const out = showControlsDeep(dirty);
+  assert.notEqual(out, dirty);
+  assert.equal(out.a.name, String.raw`x\x1b`);
+  assert.equal(out.a, out.b);
+  assert.deepEqual(Object.keys(out), ['a', 'b', String.raw`k\x07`, 'list']);
+  assert.equal(dirty.a.name, 'x\u001b'); // the input is left alone
 });
 
 test('text, JSON and compare outputs of a run with escapes in its Namespace, class names and folder name', async () => {

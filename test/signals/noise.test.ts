@@ -2,7 +2,7 @@
 // Expected values worked out by hand in the comments.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { noiseModel, robustTrend, peakToEnd, swing } from '../../src/signals/noise.js';
+import { noiseModel, noiseLevel, robustTrend, peakToEnd, swing } from '../../src/signals/noise.js';
 
 const close = (a: number, b: number, tol = 1e-6) => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b}`);
 
@@ -33,6 +33,20 @@ test('noiseModel.warmupEnd: a monotone climb of several steps above twice the no
   assert.equal(noiseModel([40, 70, 71, 70, 72, 71, 70]).warmupEnd, 0);
   // falling domain accuracy warms up too
   assert.equal(noiseModel([90, 80, 68, 58, 57, 58, 56, 57]).warmupEnd, 3);
+});
+
+test('noiseLevel: the sigma and warm-up of noiseModel, non-finite values skipped', () => {
+  // diffs over the finite values 58, 69, 77, 88, 89, 88, 90, 89, 90: 11, 8, 11, 1, -1, 2, -1, 1; median (1 + 2) / 2 =
+  // 1.5, |d - 1.5| = 9.5, 6.5, 9.5, 0.5, 2.5, 0.5, 2.5, 0.5 -> median 2.5 -> sigma 1.4826 * 2.5 / sqrt 2 = 2.62; three
+  // steps above 2 sigma (5.24): the warm-up ends at the fourth finite value, input index 4 (the NaN at 2 is skipped)
+  const v = [58, 69, NaN, 77, 88, 89, 88, 90, 89, 90];
+  const l = noiseLevel(v);
+  close(l.sigma, (1.4826 * 2.5) / Math.SQRT2);
+  assert.equal(l.warmupEnd, 4);
+  assert.equal(l.finite, 9);
+  const m = noiseModel(v);
+  assert.equal(m.sigma, l.sigma);
+  assert.equal(m.warmupEnd, l.warmupEnd);
 });
 
 test('peakToEnd: a first-epoch peak counts; the end is the median of the last values', () => {
