@@ -1,9 +1,10 @@
 // Reads Lightning's hparams.yaml (beside metrics.csv or tfevents) into flat hyperparameters.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { loadYaml } from '../lazy-yaml.js';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import type { HyperValue } from '../../model/types.js';
 import { flattenConfig } from '../config/read-config.js';
+import { parseSimpleYaml } from './simple-yaml.js';
 
 /** hparams.yaml files are a few KB; anything far larger is not one (resource guard). */
 const MAX_HPARAMS_BYTES = 4 << 20;
@@ -18,19 +19,23 @@ export { flattenConfig as flattenHyper } from '../config/read-config.js';
 export async function readHparamsYaml(file: string): Promise<Record<string, HyperValue>> {
   let text: string;
   try {
-    const buf = await readFile(file);
+    // sync: a few KB, read in one call (fs/promises' open/stat/read/close round trips cost more than the read)
+    const buf = readFileSync(file);
     if (buf.length > MAX_HPARAMS_BYTES) throw new InputError(file, `${buf.length} bytes is too large for an hparams.yaml`);
     text = buf.toString('utf8');
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw inputErrorFromFs(file, err);
   }
-  let doc: unknown;
-  try {
-    doc = (await loadYaml()).parse(text, { logLevel: 'silent', customTags: [], strict: false, uniqueKeys: false, maxAliasCount: 100 });
-  } catch (err) {
-    const line = err instanceof (await loadYaml()).YAMLParseError ? err.linePos?.[0]?.line : undefined;
-    throw new InputError(file, `not valid YAML: ${(err as Error).message.split('\n')[0]}`, { line });
+  // PyYAML's flat dump (the usual hparams.yaml) is read without loading `yaml`; anything else goes to `yaml`
+  let doc: unknown = parseSimpleYaml(text);
+  if (doc === undefined) {
+    try {
+      doc = (await loadYaml()).parse(text, { logLevel: 'silent', customTags: [], strict: false, uniqueKeys: false, maxAliasCount: 100 });
+    } catch (err) {
+      const line = err instanceof (await loadYaml()).YAMLParseError ? err.linePos?.[0]?.line : undefined;
+      throw new InputError(file, `not valid YAML: ${(err as Error).message.split('\n')[0]}`, { line });
+    }
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(file, 'expected a mapping of hyperparameters');

@@ -1,13 +1,13 @@
 // CSV metric logs: Lightning CSVLogger (sparse rows, step/epoch, hparams.yaml), Keras CSVLogger, DeepDA's headerless
 // train_log.csv, pytorch-adapt record-keeper CSVs and generic CSVs with a header. Streamed with csv-parse.
 import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InputError, inputErrorFromFs } from '../input-error.js';
 import { buildSeries, guessAlgorithm, isEpochLevelName, canonicalKey, parseNumber, type RawSeries } from '../../understand/metric-aliases.js';
 import { KEY } from '../../model/metric-keys.js';
 import { readHparamsYaml, statusFromPlannedEpochs } from '../common/hparams.js';
 import { PointBuffer } from '../common/point-buffer.js';
+import { frameSimpleCsv, type CsvRecord } from './simple-csv.js';
 import type { FormatReader, ReadOptions } from '../format-reader.js';
 import type { AttemptReach, Evaluation, HyperValue, Note, Point, RunAttempt, RunFragment, RunSourceFormat } from '../../model/types.js';
 
@@ -49,7 +49,8 @@ export const SMALL_CSV_BYTES = 1024 * 1024;
 
 async function hparamsBeside(file: string, notes: Note[]): Promise<{ values: Record<string, HyperValue>; file: string } | undefined> {
   const hp = join(dirname(file), 'hparams.yaml');
-  if (!(await stat(hp).then((s) => s.isFile(), () => false))) return undefined;
+  // sync, as the CSV itself is read: a few-KB file, where each await of fs/promises costs more than the read
+  if (!statSync(hp, { throwIfNoEntry: false })?.isFile()) return undefined;
   try {
     return { values: await readHparamsYaml(hp), file: hp };
   } catch (err) {
@@ -101,9 +102,9 @@ export async function readCsvLog(file: string, opts: CsvReadOptions = {}): Promi
   // A small file is parsed from one buffer: the stream machinery (pipe, transform, async iteration per record) cost
   // ~10 ms of CPU for a 6 KB Lightning metrics.csv, ten times the parsing. Big files stream (bounded memory).
   const readTo = opts.maxBytes !== undefined ? Math.min(size, opts.maxBytes) : size;
-  // csv-parse is loaded when a CSV is read, not when the reader is registered (every start used to load it)
-  const { parse, CsvError } = await import('csv-parse');
-  let records: AsyncIterable<{ record: string[]; info: { lines: number } }> | Iterable<{ record: string[]; info: { lines: number } }>;
+  // csv-parse is loaded only for a CSV that needs it (a plain one is framed by frameSimpleCsv), not at start
+  let csvError: (typeof import('csv-parse'))['CsvError'] | undefined;
+  let records: AsyncIterable<CsvRecord> | Iterable<CsvRecord>;
   let kind: CsvKind | undefined;
   let header: string[] = [];
   let cols: Column[] = [];
@@ -135,12 +136,18 @@ export async function readCsvLog(file: string, opts: CsvReadOptions = {}): Promi
     lastXOf = [];
   };
   try {
-    if (readTo <= SMALL_CSV_BYTES) {
-      const buf = readFileSync(file).subarray(0, readTo);
-      records = (await import('csv-parse/sync')).parse(buf, csvOptions) as unknown as { record: string[]; info: { lines: number } }[];
+    const buf = readTo <= SMALL_CSV_BYTES ? readFileSync(file).subarray(0, readTo) : undefined;
+    const simple = buf && frameSimpleCsv(buf, MAX_RECORD_BYTES);
+    if (simple) records = simple;
+    else if (buf) {
+      const sync = await import('csv-parse/sync');
+      csvError = sync.CsvError;
+      records = sync.parse(buf, csvOptions) as unknown as CsvRecord[];
     } else {
+      const { parse, CsvError } = await import('csv-parse');
+      csvError = CsvError;
       const input = createReadStream(file, opts.maxBytes !== undefined ? { end: Math.max(0, opts.maxBytes - 1) } : {});
-      records = input.pipe(parse(csvOptions)) as AsyncIterable<{ record: string[]; info: { lines: number } }>;
+      records = input.pipe(parse(csvOptions)) as AsyncIterable<CsvRecord>;
     }
     for await (const rec of records) {
       const row = rec.record;
@@ -203,7 +210,7 @@ export async function readCsvLog(file: string, opts: CsvReadOptions = {}): Promi
       rowIndex++;
     }
   } catch (err) {
-    if (err instanceof CsvError) throw new InputError(file, `CSV: ${err.message}`, { line: (err as { lines?: number }).lines });
+    if (csvError && err instanceof csvError) throw new InputError(file, `CSV: ${err.message}`, { line: (err as { lines?: number }).lines });
     if ((err as NodeJS.ErrnoException).code) throw inputErrorFromFs(file, err);
     throw err;
   }

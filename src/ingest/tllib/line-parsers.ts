@@ -1,13 +1,6 @@
 // Pure parsers for single tllib log lines (formats.md 2.1-2.10): no state, no regex that can backtrack on long lines.
 import { parsePythonNumber } from '../common/python-literal.js';
 
-/** One AverageMeter field: `Name val (avg)`. */
-export interface MeterField {
-  name: string;
-  value: number;
-  avg: number;
-}
-
 /** Exact powers of ten: a product or quotient of two exact doubles is correctly rounded (Clinger's fast path). */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** More significant digits than this may not fit a double's 53-bit mantissa exactly; those take Number(). */
@@ -152,14 +145,6 @@ export function meterFieldIn(s: string, a: number, b: number, out: MeterSlot): b
   return true;
 }
 
-/** `Name val (avg)`, name may contain spaces; values may be negative, nan, inf or e-notation. */
-export function parseMeterField(field: string): MeterField | undefined {
-  const f: MeterSlot = { nameEnd: 0, value: 0, avg: 0 };
-  if (!meterFieldIn(field, 0, field.length, f)) return undefined;
-  const name = field.slice(0, f.nameEnd).trim();
-  return name.length === 0 ? undefined : { name, value: f.value, avg: f.avg };
-}
-
 /** Parses a non-negative decimal int from s[start..end) with surrounding spaces, or -1. */
 function intBetween(s: string, start: number, end: number): number {
   let i = start;
@@ -215,21 +200,34 @@ function iterTotal(s: string, from: number, epoch: number): ProgressHead | undef
   return { epoch, iter, total, fieldsFrom: close + 1 };
 }
 
-/** The tab-separated meters of a progress line from `from`. */
-export function meterFields(s: string, from: number): { fields: MeterField[]; bad: string[] } {
-  const out = { fields: [] as MeterField[], bad: [] as string[] };
+/** Where badMeterFields reads each field into (one per module: no allocation per field). */
+const FIELD_SLOT: MeterSlot = { nameEnd: 0, value: 0, avg: 0 };
+
+/**
+ * The tab-separated fields of a progress line from `from` that are not `Name val (avg)` meters (blank fields
+ * skipped), or undefined when all are: the check of a validation line, which keeps no values.
+ */
+export function badMeterFields(s: string, from: number): string[] | undefined {
+  let bad: string[] | undefined;
   let start = from;
   while (start < s.length) {
     let tab = s.indexOf('\t', start);
     if (tab === -1) tab = s.length;
-    const raw = s.slice(start, tab);
+    const a = start;
     start = tab + 1;
-    if (raw.trim().length === 0) continue;
-    const f = parseMeterField(raw);
-    if (f) out.fields.push(f);
-    else out.bad.push(raw);
+    if (blank(s, a, tab)) continue;
+    if (!meterFieldIn(s, a, tab, FIELD_SLOT) || blank(s, a, FIELD_SLOT.nameEnd)) (bad ??= []).push(s.slice(a, tab));
   }
-  return out;
+  return bad;
+}
+
+/** s.slice(a, b).trim() === '', without the substring when a printable character shows it is not. */
+function blank(s: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 32 && c < 127) return false;
+  }
+  return s.slice(a, b).trim().length === 0;
 }
 
 /** ` * Acc@1 80.629`, ` * Acc@1 80.629 Acc@5 95.220`, MCD ` * Acc1 80.629 Acc2 79.245`. */
@@ -260,14 +258,22 @@ export function parseSummary(s: string): Summary | undefined {
   return out;
 }
 
-/** dao fork's ` * F1 macro = 0.17852`, ` * precision micro= 0.24173` (and the same without ` * `). */
-export function parseNamedScore(s: string): { name: string; value: number } | undefined {
-  const eq = s.indexOf('=');
-  if (eq <= 0 || eq > 60) return undefined;
-  const name = s.slice(0, eq).replace(/^ \* /, '').trim();
-  if (!/^[A-Za-z][A-Za-z0-9 _-]*$/.test(name)) return undefined;
-  const value = parseMeterNumber(s.slice(eq + 1).trim());
-  return value === undefined ? undefined : { name, value };
+/** Where a named score's '=' may be at most (` * precision macro = `). */
+export const MAX_SCORE_NAME_END = 60;
+
+/** The score name in a named score's text before '=' (` * F1 macro ` -> `F1 macro`), or undefined. */
+export function namedScoreName(head: string): string | undefined {
+  const name = head.replace(/^ \* /, '').trim();
+  return /^[A-Za-z][A-Za-z0-9 _-]*$/.test(name) ? name : undefined;
+}
+
+/**
+ * parseMeterNumber(s.slice(from).trim()), read in place when only spaces surround the number (the usual case):
+ * no substring, same result.
+ */
+export function numberFrom(s: string, from: number): number | undefined {
+  const v = numberAt(s, from, s.length);
+  return numberFailed ? parseMeterNumber(s.slice(from).trim()) : v;
 }
 
 /** `lr: 0.001`, `lr: [0.0004, 0.004]`, bare `[0.01, 0.01, 0.01]`: the first (backbone group) lr and the count. */
@@ -316,7 +322,7 @@ export function parseBestAcc(s: string): { value: number; results?: string } | u
 
 /** `key = number` after a fixed prefix such as `test_acc1 =`. */
 export function numberAfter(s: string, prefix: string): number | undefined {
-  return parseMeterNumber(s.slice(prefix.length).trim());
+  return numberFrom(s, prefix.length);
 }
 
 /** `epoch 3 accuracy: 88.96 A-dist: 1.5584` of the analysis phase. */
@@ -347,8 +353,30 @@ export function parseADistance(s: string): number | undefined {
 export function parseTableRow(s: string): { cells: string[] } | undefined {
   const t = s.trimEnd();
   if (!t.startsWith('|') || !t.endsWith('|') || t.length < 3) return undefined;
-  const cells = t.slice(1, -1).split('|').map((c) => c.trim());
+  // t.slice(1, -1).split('|').map((c) => c.trim()), one substring per cell instead of two (a hot line kind)
+  const cells: string[] = [];
+  const end = t.length - 1;
+  let a = 1;
+  for (;;) {
+    let bar = t.indexOf('|', a);
+    if (bar === -1 || bar > end) bar = end;
+    let x = a;
+    let y = bar;
+    while (x < y && t.charCodeAt(x) === 32) x++;
+    while (y > x && t.charCodeAt(y - 1) === 32) y--;
+    let cell = t.slice(x, y);
+    // whitespace other than ' ' at either end: trim() decides exactly what goes
+    if (x < y && (notPrintable(t.charCodeAt(x)) || notPrintable(t.charCodeAt(y - 1)))) cell = cell.trim();
+    cells.push(cell);
+    if (bar === end) break;
+    a = bar + 1;
+  }
   return { cells };
+}
+
+/** Outside printable ASCII: may be whitespace to String#trim. */
+function notPrintable(c: number): boolean {
+  return c < 33 || c > 126;
 }
 
 /** `Traceback`-ending line `torch.cuda.OutOfMemoryError: CUDA out of memory` -> type and message. */

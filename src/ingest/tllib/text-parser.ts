@@ -11,8 +11,8 @@ import type {
 import { parseNamespace } from '../common/python-literal.js';
 import {
   TEST_PREFIX, TRAIN_PREFIX, numberAfter, parseADistance, parseAnalysisEpoch, parseBareNumber, parseBestAcc,
-  parseExceptionLine, parseLrLine, parseLrList, parseMeterNumber, parseNamedScore, parseNumberTuple, parseSummary,
-  parseTableRow, meterFieldIn, meterFields, testHead, trainHead, type MeterSlot, type Summary,
+  parseExceptionLine, parseLrLine, parseLrList, parseMeterNumber, namedScoreName, numberFrom, parseNumberTuple, parseSummary,
+  parseTableRow, MAX_SCORE_NAME_END, meterFieldIn, badMeterFields, testHead, trainHead, type MeterSlot, type Summary,
 } from './line-parsers.js';
 import { MAX_POINTS_PER_SERIES, PointBuffer } from '../common/point-buffer.js';
 import { inferAlgorithm, type MeterEvidence } from './algorithm.js';
@@ -72,6 +72,8 @@ export class TllibTextParser {
   private readonly firstOf = new Map<NoteKind, number>();
   private readonly series = new Map<string, SeriesAcc>();
   private readonly keyCache = new Map<string, string>();
+  /** scoreName's cache: null for a head that is not a score name */
+  private readonly scoreNames = new Map<string, { name: string; key: string } | null>();
   readonly evaluations: Evaluation[] = [];
   readonly perClass: PerClassTable[] = [];
   hyper?: Record<string, HyperValue>;
@@ -318,8 +320,8 @@ export class TllibTextParser {
       return;
     }
     this.closeTable();
-    const { bad } = meterFields(text, h.fieldsFrom);
-    if (bad.length > 0) this.note('unparsed-test', 'warn', no, `validation line: could not read ${bad.map((b) => `'${clip(b, 40)}'`).join(', ')}`);
+    const bad = badMeterFields(text, h.fieldsFrom);
+    if (bad) this.note('unparsed-test', 'warn', no, `validation line: could not read ${bad.map((b) => `'${clip(b, 40)}'`).join(', ')}`);
     if (this.testBlockStart === undefined || h.iter === 0) this.testBlockStart = no;
     if (this.status === 'unknown') this.status = 'incomplete';
   }
@@ -343,17 +345,33 @@ export class TllibTextParser {
       this.summary(no, s);
       return;
     }
-    const score = parseNamedScore(text);
-    if (score) {
-      // dao fork's F1 / precision / recall lines: fractions, one per validation
+    // dao fork's F1 / precision / recall lines: fractions, one per validation
+    const eq = text.indexOf('=');
+    const score = eq > 0 && eq <= MAX_SCORE_NAME_END ? this.scoreName(text.slice(0, eq)) : undefined;
+    const value = score && numberFrom(text, eq + 1);
+    if (score && value !== undefined) {
       const epoch = this.evalEpoch();
       if (!this.inPretraining && this.evalPhase() === 'val' && epoch !== undefined) {
-        const key = 'val/' + score.name.toLowerCase().replace(/[\s-]+/g, '_');
-        this.seriesFor(key, score.name, 'epoch', 'fraction').buf.push({ step: epoch, value: score.value, epoch, line: no });
+        this.seriesFor(score.key, score.name, 'epoch', 'fraction').buf.add(epoch, value, NaN, epoch, -1, no, false);
       }
       return;
     }
     this.note('unparsed-other', 'info', no, `line not understood: ${clip(text)}`);
+  }
+
+  /**
+   * A named score's name and series key from its text before '=' (namedScoreName), cached: a log repeats a few
+   * names every epoch, and the same key string each time makes the series lookup a hash hit.
+   */
+  private scoreName(head: string): { name: string; key: string } | undefined {
+    let s = this.scoreNames.get(head);
+    if (s === undefined) {
+      const name = namedScoreName(head);
+      s = name === undefined ? null : { name, key: 'val/' + name.toLowerCase().replace(/[\s-]+/g, '_') };
+      if (this.scoreNames.size > MAX_SERIES * 4) this.scoreNames.clear();
+      this.scoreNames.set(head, s);
+    }
+    return s ?? undefined;
   }
 
   private summary(no: number, s: Summary): void {
@@ -432,7 +450,7 @@ export class TllibTextParser {
     // names may contain '|': the numbers are the last cells
     const hasIou = (t.header?.length ?? cells.length) >= 3 && cells.length >= 3;
     const numCells = hasIou ? 2 : 1;
-    const name = cells.slice(0, cells.length - numCells).join('|');
+    const name = cells.length === numCells + 1 ? cells[0] : cells.slice(0, cells.length - numCells).join('|');
     const acc = parseMeterNumber(cells[cells.length - numCells]);
     const iou = hasIou ? parseMeterNumber(cells[cells.length - 1]) : undefined;
     if (acc === undefined || (hasIou && iou === undefined)) {
