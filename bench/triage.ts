@@ -48,24 +48,15 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUILD_DIR = join(REPO, 'node_modules', '.cache', `dann-doctor-bench-${createHash('sha1').update(REPO).digest('hex').slice(0, 8)}`);
 
 /**
- * Transpile src/ and rules/ the way scripts/build.mjs does, into BUILD_DIR (not dist/, which others may be using):
- * users run the compiled package, and under tsx every worker thread would pay for a TypeScript loader of its own.
+ * Build the package as scripts/build.mjs does (transpiled modules, the CLI and worker bundles), into BUILD_DIR (not
+ * dist/, which others may be using): users run the compiled package, and under tsx every worker thread would pay for
+ * a TypeScript loader of its own.
  */
 export async function buildForBench(): Promise<void> {
-  const { build } = await import('esbuild');
-  const walk = async (dir: string, out: string[] = []): Promise<string[]> => {
-    for (const e of await readdir(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) await walk(p, out);
-      else if (/\.(ts|tsx)$/.test(e.name) && !e.name.endsWith('.d.ts')) out.push(p);
-    }
-    return out;
-  };
-  await rm(BUILD_DIR, { recursive: true, force: true });
-  await build({
-    entryPoints: [...(await walk(join(REPO, 'src'))), ...(await walk(join(REPO, 'rules')))], outdir: BUILD_DIR, outbase: REPO,
-    format: 'esm', platform: 'node', target: 'node20', jsx: 'automatic', logLevel: 'error',
-  });
+  // @ts-expect-error the build script is plain JavaScript (no types)
+  const { buildDist } = (await import('../scripts/build.mjs')) as { buildDist: (out: string) => Promise<void> };
+  process.chdir(REPO); // the build script's paths are relative to the repository root
+  await buildDist(BUILD_DIR);
   await writeFile(join(BUILD_DIR, 'package.json'), JSON.stringify({ type: 'module' }));
   await writeFile(join(BUILD_DIR, 'run-triage.mjs'), `// written by bench/triage.ts: triage one folder in a fresh process, print numbers as JSON
 // mode 'phases': in-process diagnose() with the phase clock on (CPU per phase); 'default': what the CLI does for a

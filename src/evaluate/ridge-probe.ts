@@ -1,7 +1,7 @@
 // Linear domain probe solved in closed form (ridge least squares on standardised features) in plain typed arrays.
 import { type Matrix, takeRows } from './matrix.js';
 import { mulberry32, shuffled, range } from './rng.js';
-import { gramStride, ridgeCholesky } from '../math/gram.js';
+import { ridgeSystem } from '../math/gram.js';
 import { PROBE_HELD_OUT_FRACTION, proxyADistance } from './probe.js';
 
 /**
@@ -63,7 +63,6 @@ export function ridgeDomainProbe(a: Matrix, b: Matrix, opts: RidgeProbeOptions):
   const rows = 2 * nTrain;
   const src = (r: number) => (r < nTrain ? a.data : b.data);
   const at = (r: number) => (r < nTrain ? ia[r]! : ib[r - nTrain]!) * d;
-  const y = new Float64Array(rows).fill(1, 0, nTrain).fill(-1, nTrain);
 
   // the training split's mean/std (constant columns: std 1, they stay 0); rows read in place, no copy
   const mean = new Float64Array(d);
@@ -74,16 +73,21 @@ export function ridgeDomainProbe(a: Matrix, b: Matrix, opts: RidgeProbeOptions):
   const inv = new Float64Array(d);
   for (let j = 0; j < d; j++) { const sd = Math.sqrt(sq[j]! / rows); inv[j] = sd > 1e-6 && Number.isFinite(sd) ? 1 / sd : 0; }
   // Standardised values are rounded to float32 (Math.fround), as when they were written back into the float32 rows:
-  // the probe's numbers stay those of the snapshot. Written once, straight into the float64 layout the Gram kernel reads.
-  const stride = gramStride(d);
-  const train = new Float64Array(rows * stride);
-  for (let r = 0; r < rows; r++) {
-    const x = src(r), o = at(r), t = r * stride;
-    for (let j = 0; j < d; j++) { const v = (x[o + j]! - mean[j]!) * inv[j]!; train[t + j] = Number.isFinite(v) ? Math.fround(v) : 0; }
-  }
-
+  // the probe's numbers stay those of the snapshot. Written once, straight into the solver's float64 layout (y last).
   const lambda = (opts.ridge ?? PROBE_RIDGE) * rows;
-  const w = d <= GRAM_MAX_DIM ? solveGram(train, rows, d, stride, y, lambda) : solveCg(train, rows, d, stride, y, lambda, CG_ITERATIONS);
+  let w: Float64Array;
+  if (d <= GRAM_MAX_DIM) {
+    const sys = ridgeSystem(rows, d);
+    writeStandardised(sys.x, sys.stride, d, rows, src, at, mean, inv);
+    for (let r = 0; r < rows; r++) sys.x[r * sys.stride + d] = r < nTrain ? 1 : -1;
+    w = sys.solve(lambda);
+  } else {
+    const stride = d;
+    const train = new Float64Array(rows * stride);
+    writeStandardised(train, stride, d, rows, src, at, mean, inv);
+    const y = new Float64Array(rows).fill(1, 0, nTrain).fill(-1, nTrain);
+    w = solveCg(train, rows, d, stride, y, lambda, CG_ITERATIONS);
+  }
   // held-out rows standardised on the fly (same float32 rounding) and scored by sign(x.w)
   let correct = 0;
   const heldOut = 2 * nHeld;
@@ -104,26 +108,15 @@ export function ridgeDomainProbe(a: Matrix, b: Matrix, opts: RidgeProbeOptions):
   };
 }
 
-/**
- * (X'X + lambda I) w = X'y by Cholesky (Float64 accumulation; src/math/gram.ts, WebAssembly SIMD where it loads); x is
- * rows x stride (gramStride). X'y is summed in the Gram kernel's order (blocks of four rows).
- */
-function solveGram(x: Float64Array, rows: number, d: number, stride: number, y: Float64Array, lambda: number): Float64Array {
-  const u = ridgeCholesky(x, rows, d, stride, lambda);
-  const rhs = new Float64Array(d);
-  let r = 0;
-  for (; r + 3 < rows; r += 4) {
-    const o0 = r * stride, o1 = o0 + stride, o2 = o1 + stride, o3 = o2 + stride;
-    const y0 = y[r]!, y1 = y[r + 1]!, y2 = y[r + 2]!, y3 = y[r + 3]!;
-    for (let i = 0; i < d; i++) rhs[i]! += x[o0 + i]! * y0 + x[o1 + i]! * y1 + x[o2 + i]! * y2 + x[o3 + i]! * y3;
+/** Rows 0..rows-1 of the training split, standardised and rounded to float32, into out (rows x stride). */
+function writeStandardised(
+  out: Float64Array, stride: number, d: number, rows: number,
+  src: (r: number) => Float32Array, at: (r: number) => number, mean: Float64Array, inv: Float64Array,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const x = src(r), o = at(r), t = r * stride;
+    for (let j = 0; j < d; j++) { const v = (x[o + j]! - mean[j]!) * inv[j]!; out[t + j] = Number.isFinite(v) ? Math.fround(v) : 0; }
   }
-  for (; r < rows; r++) { const o = r * stride; const yr = y[r]!; for (let i = 0; i < d; i++) rhs[i]! += x[o + i]! * yr; }
-  // U'z = rhs, then U w = z (U upper, U[k][i] = L[i][k])
-  const z = new Float64Array(d);
-  for (let i = 0; i < d; i++) { let s = rhs[i]!; for (let k = 0; k < i; k++) s -= u[k * d + i]! * z[k]!; z[i] = s / u[i * d + i]!; }
-  const w = new Float64Array(d);
-  for (let i = d - 1; i >= 0; i--) { let s = z[i]!; for (let k = i + 1; k < d; k++) s -= u[i * d + k]! * w[k]!; w[i] = s / u[i * d + i]!; }
-  return w;
 }
 
 /** The same system by conjugate gradients, touching X (rows x stride) only through X v and X' u (2 n d per iteration). */

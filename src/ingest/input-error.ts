@@ -43,6 +43,8 @@ export function isRegularFile(file: string): boolean {
 /** What readers need of an open file: FileHandle's read/stat/close (a sync-backed handle implements the same). */
 export interface ReadHandle {
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number; buffer: Buffer }>;
+  /** the same read, returning the bytes read: for readers that make many small reads (a ZIP's records) */
+  readSync(buffer: Buffer, offset: number, length: number, position: number): number;
   stat(): Promise<Stats>;
   close(): Promise<void>;
 }
@@ -63,6 +65,7 @@ function syncHandle(fd: number, st: Stats): ReadHandle {
         return Promise.reject(err as Error);
       }
     },
+    readSync: (buffer, offset, length, position) => readSync(fd, buffer, offset, length, position),
     stat: () => Promise.resolve(st),
     close: () => {
       if (!closed) {

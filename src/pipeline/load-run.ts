@@ -2,7 +2,6 @@
 // dumps, and merges everything into a Run. One unreadable file becomes a note; the rest of the run still comes through.
 import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { stat } from 'node:fs/promises';
 import type { DiscoveredRun } from '../discover/discover-runs.js';
 import type { RunFragment, Note, CheckpointInfo, FeatureDumpInfo, RunSourceFormat, PartialRead } from '../model/types.js';
 import type { Run } from '../model/types.js';
@@ -134,7 +133,12 @@ export async function loadRun(d: DiscoveredRun, opts: LoadRunOptions = {}): Prom
   // The run's configuration beside its logs (config.yaml, args.json, hparams.yaml, ...): after the readers, so the
   // values a log header states win over a config file that may have been edited since.
   const configDirs = new Set<string>();
-  const isDir = await stat(d.path).then((s) => s.isDirectory(), () => false);
+  let isDir = false;
+  try {
+    isDir = statSync(d.path).isDirectory(); // sync: an async stat costs several times the CPU of the stat itself
+  } catch {
+    /* vanished: its logs' folders still hold the configs */
+  }
   configDirs.add(isDir ? d.path : dirname(d.path));
   for (const f of d.logFiles) configDirs.add(dirname(f));
   if (d.tfeventsDir) configDirs.add(d.tfeventsDir);

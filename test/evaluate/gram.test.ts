@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { readNpz } from '../../src/ingest/npy/index.js';
 import { domainArrays } from '../../src/evaluate/dump-arrays.js';
-import { gramStride, gramUpper, gramWasmAvailable, ridgeCholesky } from '../../src/math/gram.js';
+import { gramStride, gramUpper, gramWasmAvailable, ridgeSystem, type GramEngine } from '../../src/math/gram.js';
 import { mulberry32 } from '../../src/math/rng.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -72,25 +72,57 @@ test('Gram: wasm and JS give the bits of the reference order on every shape', ()
   }
 });
 
-test('ridge Cholesky: wasm and JS give the bits of the textbook factorisation, and U\'U = X\'X + lambda I', () => {
+/** The ridge solve of the textbook, in the order the probe's loops had: X'y in blocks of four rows, L column by column, L z = X'y, L'w = z. */
+function ridgeReference(x: Float64Array, y: Float64Array, rows: number, d: number, stride: number, lambda: number): Float64Array {
+  const g = gramReference(x, rows, d, stride);
+  const rhs = new Float64Array(d);
+  let r = 0;
+  for (; r + 3 < rows; r += 4) for (let i = 0; i < d; i++) rhs[i]! += x[r * stride + i]! * y[r]! + x[(r + 1) * stride + i]! * y[r + 1]! + x[(r + 2) * stride + i]! * y[r + 2]! + x[(r + 3) * stride + i]! * y[r + 3]!;
+  for (; r < rows; r++) for (let i = 0; i < d; i++) rhs[i]! += x[r * stride + i]! * y[r]!;
+  const full = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = i; j < d; j++) full[i * d + j] = full[j * d + i] = g[i * d + j]! + (i === j ? lambda : 0);
+  const l = choleskyReference(full, d);
+  const z = new Float64Array(d);
+  for (let i = 0; i < d; i++) { let s = rhs[i]!; for (let k = 0; k < i; k++) s -= l[i * d + k]! * z[k]!; z[i] = s / l[i * d + i]!; }
+  const w = new Float64Array(d);
+  for (let i = d - 1; i >= 0; i--) { let s = z[i]!; for (let k = i + 1; k < d; k++) s -= l[k * d + i]! * w[k]!; w[i] = s / l[i * d + i]!; }
+  return w;
+}
+
+/** w from ridgeSystem for features x (rows x gramStride(d)) and labels y. */
+function ridgeOf(x: Float64Array, y: Float64Array, rows: number, d: number, lambda: number, engine: GramEngine): Float64Array {
+  const sys = ridgeSystem(rows, d, engine);
+  const st = gramStride(d);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < d; j++) sys.x[r * sys.stride + j] = x[r * st + j]!;
+    sys.x[r * sys.stride + d] = y[r]!;
+  }
+  return sys.solve(lambda);
+}
+
+test('ridge solve: wasm and JS give the bits of the textbook loops, and w solves (X\'X + lambda I) w = X\'y', () => {
   for (const [rows, d] of SHAPES) {
     const stride = gramStride(d);
     const x = randomRows(rows, d, rows + d);
+    const y = Float64Array.from({ length: rows }, (_, r) => (r % 3 === 0 ? 1 : -1));
     const lambda = 0.01 * rows;
+    const ref = ridgeReference(x, y, rows, d, stride, lambda);
+    const js = ridgeOf(x, y, rows, d, lambda, 'js');
+    assert.deepEqual([...js], [...ref], `js ${rows} x ${d}`);
+    // twice on wasm: the second reuses the kernel's memory, which must start from zeros again
+    assert.deepEqual([...ridgeOf(x, y, rows, d, lambda, 'wasm')], [...ref], `wasm ${rows} x ${d}`);
+    assert.deepEqual([...ridgeOf(x, y, rows, d, lambda, 'wasm')], [...ref], `wasm again ${rows} x ${d}`);
+    // a solution, not just three codes agreeing
     const g = gramReference(x, rows, d, stride);
-    const full = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) for (let j = i; j < d; j++) full[i * d + j] = full[j * d + i] = g[i * d + j]! + (i === j ? lambda : 0);
-    const l = choleskyReference(full, d);
-    const ref = upper(Float64Array.from({ length: d * d }, (_, k) => l[(k % d) * d + Math.floor(k / d)]!), d); // L' = U
-    const js = ridgeCholesky(x, rows, d, stride, lambda, 'js');
-    assert.deepEqual(upper(js, d), ref, `js ${rows} x ${d}`);
-    assert.deepEqual(upper(ridgeCholesky(x, rows, d, stride, lambda, 'wasm'), d), ref, `wasm ${rows} x ${d}`);
-    // a factorisation, not just two kernels agreeing: (U'U)[i][j] = sum over k <= min(i, j) of U[k][i] U[k][j]
-    for (let i = 0; i < d; i++) for (let j = i; j < d; j++) {
-      let s = 0;
-      for (let k = 0; k <= i; k++) s += js[k * d + i]! * js[k * d + j]!;
-      assert.ok(Math.abs(s - full[i * d + j]!) <= 1e-12 * (full[i * d + i]! + full[j * d + j]!), `U'U at ${i},${j} of ${rows} x ${d}`);
+    let worst = 0;
+    for (let i = 0; i < d; i++) {
+      let lhs = lambda * js[i]!;
+      for (let j = 0; j < d; j++) lhs += (i <= j ? g[i * d + j]! : g[j * d + i]!) * js[j]!;
+      let rhs = 0;
+      for (let r = 0; r < rows; r++) rhs += x[r * stride + i]! * y[r]!;
+      worst = Math.max(worst, Math.abs(lhs - rhs) / (Math.abs(rhs) + lambda));
     }
+    assert.ok(worst < 1e-9, `residual ${worst} for ${rows} x ${d}`);
   }
 });
 
@@ -107,22 +139,21 @@ test('on a real dump (fixtures/runs/healthy: 225 x 128 per domain, standardised 
   for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) x[r * stride + j] = Math.fround(value(r, j) - mean[j]!);
   const gj = gramUpper(x, rows, d, stride, 'js');
   const gw = gramUpper(x, rows, d, stride, 'wasm');
-  const uj = ridgeCholesky(x, rows, d, stride, 0.01 * rows, 'js');
-  const uw = ridgeCholesky(x, rows, d, stride, 0.01 * rows, 'wasm');
+  const y = Float64Array.from({ length: rows }, (_, r) => (r < src.rows ? 1 : -1));
+  const wj = ridgeOf(x, y, rows, d, 0.01 * rows, 'js');
+  const ww = ridgeOf(x, y, rows, d, 0.01 * rows, 'wasm');
   let worst = 0;
-  for (let i = 0; i < d; i++) for (let j = i; j < d; j++) {
-    const k = i * d + j;
-    worst = Math.max(worst, Math.abs(gj[k]! - gw[k]!) / Math.abs(gj[k]! || 1), Math.abs(uj[k]! - uw[k]!) / Math.abs(uj[k]! || 1));
-  }
+  for (let i = 0; i < d; i++) for (let j = i; j < d; j++) worst = Math.max(worst, Math.abs(gj[i * d + j]! - gw[i * d + j]!) / Math.abs(gj[i * d + j]! || 1));
+  for (let i = 0; i < d; i++) worst = Math.max(worst, Math.abs(wj[i]! - ww[i]!) / Math.abs(wj[i]! || 1));
   assert.ok(worst <= 1e-12, `worst relative difference ${worst}`);
   assert.equal(worst, 0, 'same sums in the same order: the same bits');
-  assert.ok(gj[0]! > 0 && uj[0]! > 0);
+  assert.ok(gj[0]! > 0 && wj.some((v) => v !== 0));
 });
 
 test('the layout is checked: a stride that is not a multiple of 4 or too short for the columns is refused', () => {
   assert.throws(() => gramUpper(new Float64Array(30), 3, 9, 10), /stride 10/);
   assert.throws(() => gramUpper(new Float64Array(30), 3, 7, 4), /stride 4/);
-  assert.throws(() => ridgeCholesky(new Float64Array(7), 2, 4, 4, 1), /7 values/);
+  assert.throws(() => gramUpper(new Float64Array(7), 2, 4, 4), /7 values/);
 });
 
 test('the committed kernel bytes (src/math/gram-wasm.ts) are what src/math/gram.wat assembles to', (t) => {

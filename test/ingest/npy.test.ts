@@ -116,6 +116,15 @@ test('structured and unicode dtypes are refused with the reason', async () => {
   await assert.rejects(readNpy(resolve(NPY, 'unicode.npy')), /string array \('<U2'\)/);
 });
 
+test('listNpz: a header longer than the first compressed bytes read (4 KB header, deflate level 0) is still listed', async () => {
+  // fixtures/npy/make.py: a.npy float32 (2, 3) and b.npy int64 (3,), headers padded to 4096 bytes, stored deflate blocks
+  const l = await listNpzDetailed(resolve(NPY, 'long-header.npz'));
+  assert.deepEqual(l.arrays, [{ name: 'a', shape: [2, 3], dtype: 'f4', fortranOrder: false }, { name: 'b', shape: [3], dtype: 'i8', fortranOrder: false }]);
+  assert.deepEqual(l.notes, []);
+  const m = await readNpz(resolve(NPY, 'long-header.npz'));
+  assert.deepEqual(Array.from(m.get('a')!.data), [0, 1, 2, 3, 4, 5]);
+});
+
 test('streamed npz (data descriptors, ZIP64 local extras, deflate) reads from central-directory sizes', async () => {
   const m = await readNpz(resolve(NPY, 'streamed.npz'));
   assert.deepEqual(Array.from(m.get('x')!.data), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

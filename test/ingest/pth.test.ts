@@ -81,6 +81,22 @@ test('real checkpoints: num_batches_tracked gives iterations, and best.pth the b
   assert.equal(so.facts.numClasses, 10);
 });
 
+test('checkpoints sharing one pickle (best and latest of a run, runs of one architecture) keep their own scalars and notes', async () => {
+  // diverged: best.pth and latest.pth hold the same data.pkl (python3 zipfile: CRC 0xc3c643a5 in both, as in healthy)
+  // and different storages: num_batches_tracked 300 and 4500 (truth.json: best epoch 0, 15 epochs of 300 iterations)
+  for (const [name, iters] of [['best', 300], ['latest', 4500], ['best', 300]] as const) {
+    const r = await readPth(ckpt('diverged', name), { layoutOnly: true });
+    assert.deepEqual(Array.from(r.stateDict.get('bottleneck.1.num_batches_tracked')!.data).map(Number), [iters], name);
+    assert.equal(r.layout!.size, 15);
+  }
+  // a pickle that raised a note (a global off the allow-list) says it again on every read, naming that read's file
+  for (let i = 0; i < 2; i++) {
+    const r = await readPth(resolve(FIXTURES, 'hostile', 'os-system.pth'));
+    assert.deepEqual(r.placeholders, ['posix.system']);
+    assert.equal(r.notes.filter((n) => /not on the allow-list/.test(n.message) && n.file?.endsWith('os-system.pth')).length, 1);
+  }
+});
+
 test('real checkpoint values spot-checked (bytes read by hand: python3 zipfile + numpy.frombuffer of latest/data/<key>)', async () => {
   // python3 -c "import zipfile,numpy as np; z=zipfile.ZipFile('healthy/checkpoints/latest.pth'); print(np.frombuffer(z.read('latest/data/0'),'<f4')[:3].tolist())"
   // -> [-0.33582815527915955, 0.14686532318592072, -0.06384262442588806]

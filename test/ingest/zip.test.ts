@@ -148,3 +148,37 @@ test('truncation and garbage: one InputError naming the file and an offset', asy
   await assert.rejects(openZipBuffer(z, 'loc.zip'), /ZIP64 locator points to no ZIP64 end-of-central-directory record/);
   await assert.rejects(openZip(resolve(FIXTURES, 'npy')), InputError);
 });
+
+test('from a file, records are read where they lie: a long comment, a central directory far from the end, ZIP64', async () => {
+  // openZip reads the last few KB first and only then the longest tail a comment allows; the archive it sees must be
+  // the one openZipBuffer sees from the same bytes (entries, offsets, notes, member bytes)
+  const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = await mkdtemp(join(tmpdir(), 'dd-zip-'));
+  try {
+    const big = Buffer.alloc(40_000, 7);
+    const cases: [string, Buffer][] = [
+      ['comment.zip', buildZip([{ name: 'a', data: A }, { name: 'b', data: B, method: 8 }], { comment: 'x'.repeat(30_000) })],
+      ['cd-far.zip', buildZip([{ name: 'a', data: A }, { name: 'big', data: big }], { comment: 'y'.repeat(20_000) })],
+      ['z64.zip', buildZip([{ name: 'big', data: big }, { name: 'b', data: B, zip64: ['offset'] }], { zip64Eocd: true })],
+      ['plain.zip', buildZip([{ name: 'big', data: big }, { name: 'a', data: A }])],
+    ];
+    for (const [name, bytes] of cases) {
+      const file = join(dir, name);
+      await writeFile(file, bytes);
+      const fromBuf = await openZipBuffer(bytes, file);
+      await withZip(file, async (zip) => {
+        assert.deepEqual(zip.entries, fromBuf.entries, name);
+        assert.deepEqual(zip.notes, [], name);
+        for (const e of zip.entries) assert.deepEqual(await zip.read(e), await fromBuf.read(e), `${name}: ${e.name}`);
+      });
+    }
+    // a comment that does not fit before the file's end is no EOCD, however the tail was read
+    const cut = cases[0][1].subarray(0, cases[0][1].length - 10);
+    await writeFile(join(dir, 'cut.zip'), cut);
+    await assert.rejects(openZip(join(dir, 'cut.zip')), /no end-of-central-directory/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

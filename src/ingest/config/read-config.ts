@@ -1,7 +1,8 @@
 // Reads a run's configuration files found beside its logs (config.yaml/.json, args.json/.txt, hparams.yaml, opts.yaml,
 // W&B config.yaml, Hydra .hydra/config.yaml, best_params.json ...) into flat hyperparameters. Safe loading only: YAML
 // tags such as `!!python/object` are never executed; pickled-object internals (`_modules`, `_buffers`) are dropped.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { loadYaml } from '../lazy-yaml.js';
 import type { HyperValue, Note, RunFragment } from '../../model/types.js';
@@ -118,12 +119,20 @@ export async function parseConfigText(name: string, text: string): Promise<Recor
  * The configuration files (CONFIG_FILE_NAMES) present in `dir`, in CONFIG_FILE_NAMES order. One directory listing
  * instead of a stat per name: a stat of a missing file throws, and 22 of them per run directory cost ~0.6 ms of a
  * sweep's per-run CPU. Names still match exactly, and a listed name counts only when it is a file (links followed).
+ * Synchronous calls: an async readdir costs ~4x the CPU of a sync one, and 22 awaits of the listing added to that.
  */
 export async function configFilesIn(dir: string): Promise<string[]> {
-  const listings = new Map<string, Promise<Set<string>>>();
-  const listing = (d: string) => {
+  const listings = new Map<string, Set<string>>();
+  const listing = (d: string): Set<string> => {
     let l = listings.get(d);
-    if (!l) listings.set(d, (l = readdir(d).then((names) => new Set(names), () => new Set<string>())));
+    if (!l) {
+      try {
+        l = new Set(readdirSync(d));
+      } catch {
+        l = new Set<string>();
+      }
+      listings.set(d, l);
+    }
     return l;
   };
   const out: string[] = [];
@@ -132,12 +141,12 @@ export async function configFilesIn(dir: string): Promise<string[]> {
     let at = dir;
     let present = true;
     for (const part of parts) {
-      if (!(await listing(at)).has(part)) { present = false; break; }
+      if (!listing(at).has(part)) { present = false; break; }
       at = join(at, part);
     }
     if (!present) continue;
     try {
-      if ((await stat(at)).isFile()) out.push(at);
+      if (statSync(at).isFile()) out.push(at);
     } catch {
       /* vanished or unreadable */
     }

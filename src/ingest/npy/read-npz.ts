@@ -101,12 +101,27 @@ async function memberHeader(zip: ZipArchive, entry: ZipEntry): Promise<NpyHeader
   }
   if (entry.method !== 8) throw new InputError(zip.file, `npz member '${entry.name}': unsupported compression method ${entry.method}`, { offset: entry.localHeaderOffset });
   // The header is at most MAX_HEADER_BYTES, and deflate expands at most ~1032x, so this compressed prefix is enough.
-  const raw = await zip.readRaw(entry, Math.min(entry.compressedSize, MAX_HEADER_BYTES + 4096));
+  const enough = Math.min(entry.compressedSize, MAX_HEADER_BYTES + 4096);
+  // Most headers (NumPy pads them to 64 or 128 bytes) decode from the first few hundred compressed bytes: read a short
+  // prefix first and the long one only when the short one falls short. inflatePrefix looks at growing prefixes of
+  // `raw`, so it decodes the same bytes from either read; a member's long prefix was ~57 KB per member of a real dump.
+  const short = Math.min(enough, HEADER_FIRST_READ_BYTES);
+  const first = headerFrom(zip, entry, await zip.readRaw(entry, short), file, short === enough);
+  return first ?? headerFrom(zip, entry, await zip.readRaw(entry, enough), file, true)!;
+}
+
+/** Compressed bytes read first for a member's header (see memberHeader). */
+const HEADER_FIRST_READ_BYTES = 2048;
+
+/** The header decoded from the compressed prefix `raw`; undefined when `raw` is not all there is and is too short. */
+function headerFrom(zip: ZipArchive, entry: ZipEntry, raw: Buffer, file: string, complete: boolean): NpyHeader | undefined {
   let pre: Buffer;
   try {
     pre = inflatePrefix(raw, NPY_PREAMBLE_BYTES);
+    if (pre.length < NPY_PREAMBLE_BYTES && !complete) return undefined;
     const size = npyHeaderSize(pre, file);
     if (pre.length < size) pre = inflatePrefix(raw, size);
+    if (pre.length < size && !complete) return undefined;
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError(zip.file, `npz member '${entry.name}': corrupt deflate data (${(err as Error).message})`, { offset: entry.dataOffset });
