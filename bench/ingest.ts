@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { readTllibLog } from '../src/ingest/tllib/index.js';
+import { BUILD_DIR, buildForBench } from './triage.js';
 
 /** Size of the generated log; big enough that fixed costs vanish, small enough for a CI disk. */
 const TARGET_BYTES = 200 * 1024 * 1024;
@@ -168,6 +170,77 @@ function cliProcess(path: string): Timing & { maxRssMB?: number } {
   return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : undefined, maxRssMB: m ? Number(m[3]) / 1024 : undefined };
 }
 
+/** `node ARGS` timed by /usr/bin/time: CPU seconds (user + system) of the whole process; undefined without it. */
+function processCpu(args: string[]): number | undefined {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const res = spawnSync('/usr/bin/time', ['-f', 'TIME %U %S', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const m = /TIME ([\d.]+) ([\d.]+)/.exec(res.stderr ?? '');
+  return m ? Number(m[1]) + Number(m[2]) : undefined;
+}
+
+/** CPU milliseconds of one `dann-doctor LOG --format json` pass, by part (see phasesInChild). */
+interface PhaseNumbers { loadMs: number; phases: Record<string, number>; jsonMs: number; cpuMs: number; jsonChars: number }
+
+/**
+ * What `dann-doctor LOG --format json` does after Node has started, in a fresh process with the phase clock on:
+ * loading the pipeline's modules, then discover, read, rules, causes, report (diagnoseMany in-process, as the CLI runs
+ * one run), then the JSON text (renderJsonChunks, not written anywhere). It runs the per-file build of bench/triage.ts
+ * (the bundled CLI cannot switch the clock on), whose module loading costs somewhat more than the bundle's.
+ */
+const PHASES_SCRIPT = join(BUILD_DIR, 'run-ingest.mjs');
+const PHASES_SOURCE = `// written by bench/ingest.ts: one whole-log pass with the phase clock, CPU ms by part as JSON
+const cpuMs = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
+const c0 = cpuMs();
+const clock = await import('./src/runtime/phase-clock.js');
+const { diagnoseMany } = await import('./src/pipeline/diagnose-many.js');
+const { renderJsonChunks } = await import('./src/reporters/json.js');
+const loadMs = cpuMs() - c0;
+clock.enablePhaseClock();
+const report = await diagnoseMany([process.argv[2]], { detail: 'full' });
+const c1 = cpuMs();
+let jsonChars = 0;
+for (const piece of renderJsonChunks(report)) jsonChars += piece.length;
+const jsonMs = cpuMs() - c1;
+console.log(JSON.stringify({ loadMs, phases: clock.phaseTotals(), jsonMs, cpuMs: cpuMs() - c0, jsonChars }));
+`;
+
+function phasesInChild(path: string): PhaseNumbers {
+  const res = spawnSync(process.execPath, [PHASES_SCRIPT, path], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (res.status !== 0) throw new Error(`phase pass failed: ${res.stderr.slice(-500)}`);
+  return JSON.parse(res.stdout.trim().split('\n').at(-1)!) as PhaseNumbers;
+}
+
+/** The lowest of each number over several passes (the least disturbed, as for the timings). */
+function lowest(xs: PhaseNumbers[]): PhaseNumbers {
+  const min = (f: (x: PhaseNumbers) => number) => Math.min(...xs.map(f));
+  const phases = Object.fromEntries(Object.keys(xs[0].phases).map((k) => [k, min((x) => x.phases[k])]));
+  return { loadMs: min((x) => x.loadMs), phases, jsonMs: min((x) => x.jsonMs), cpuMs: min((x) => x.cpuMs), jsonChars: xs[0].jsonChars };
+}
+
+/**
+ * Where the whole process's CPU goes, as lines: Node's own start (`node -e 0`), the CLI's start beyond it
+ * (`dann-doctor --version`), then the pipeline by part (phasesInChild), and what the phases do not cover.
+ */
+async function processBreakdown(path: string, cliCpu: number | undefined): Promise<string[]> {
+  await buildForBench();
+  await writeFile(PHASES_SCRIPT, PHASES_SOURCE);
+  const nodeStart = Math.min(...Array.from({ length: RUNS }, () => processCpu(['-e', '0']) ?? NaN));
+  const cliStart = Math.min(...Array.from({ length: RUNS }, () => processCpu([BIN, '--version']) ?? NaN));
+  const p = lowest(Array.from({ length: 3 }, () => phasesInChild(path)));
+  const s = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+  const parts = Object.entries(p.phases).filter(([, v]) => v >= 0.5).map(([k, v]) => `${k} ${s(v)}`).join(' · ');
+  const out = [
+    `ingest: whole-process CPU by part (lowest of several passes): Node start ${Number.isFinite(nodeStart) ? `${nodeStart.toFixed(3)} s` : '?'} (node -e 0) · ` +
+      `CLI start ${Number.isFinite(cliStart) ? `${cliStart.toFixed(3)} s` : '?'} (dann-doctor --version, Node included) · pipeline modules ${s(p.loadMs)} (per-file build) · ` +
+      `${parts} · JSON text ${s(p.jsonMs)} (${(p.jsonChars / 1e6).toFixed(1)} MB)`,
+  ];
+  if (cliCpu !== undefined && Number.isFinite(nodeStart)) {
+    const counted = nodeStart + p.cpuMs / 1000;
+    out.push(`ingest: the CLI's ${cliCpu.toFixed(3)} s CPU less Node start and the pass above (${counted.toFixed(3)} s): ${(cliCpu - counted).toFixed(3)} s left for writing the report, exit and measurement noise`);
+  }
+  return out;
+}
+
 /**
  * Runs the benchmark; returns the lines to print. Timings are the best of several runs (the machine is shared, so
  * the minimum is the least disturbed measurement); the page cache is warm for both tools.
@@ -195,6 +268,7 @@ export async function benchIngest(targetBytes = TARGET_BYTES): Promise<string[]>
       const r = grep.wall / cli.wall;
       out.push(`ingest: dann-doctor LOG (whole process: Node start, modules, reader, rules, JSON report) ${fmt(cli)}, peak RSS ${cli.maxRssMB?.toFixed(0) ?? '?'} MB`);
       out.push(`GOAL ingest whole process >= ${GOAL_PROCESS_RATIO}x grep -c: ${r.toFixed(3)}x — ${r >= GOAL_PROCESS_RATIO ? 'met' : `MISSED by ${(GOAL_PROCESS_RATIO / r).toFixed(1)}x (grep ${grep.wall.toFixed(3)} s vs ${cli.wall.toFixed(3)} s)`}`);
+      out.push(...(await processBreakdown(path, cli.cpu)));
       if (cli.maxRssMB !== undefined) out.push(`GOAL ingest peak RSS <= ${GOAL_PROCESS_RSS_MB} MB: ${cli.maxRssMB.toFixed(0)} MB — ${cli.maxRssMB <= GOAL_PROCESS_RSS_MB ? 'met' : `MISSED by ${(cli.maxRssMB - GOAL_PROCESS_RSS_MB).toFixed(0)} MB`}`);
     } else out.push('ingest: no built CLI (npm run build) — whole-process goal not measured');
   } finally {

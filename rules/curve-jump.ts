@@ -109,11 +109,12 @@ export default createRule({
         const t = theilSen(xs.map((_, i) => i), xs);
         return t ? Math.abs(t.slope) * (xs.length - 1) : 0;
       };
-      if (drift(vals.slice(0, k)) > flatLimit || drift(vals.slice(k)) > flatLimit) continue;
       let abrupt = 0;
       for (let j = Math.max(2, k - 1); j <= Math.min(vals.length - 1, k + 1); j++) abrupt = Math.max(abrupt, Math.abs(vals[j] - vals[j - 2]));
       for (let j = Math.max(1, k - 1); j <= Math.min(vals.length - 1, k + 1); j++) abrupt = Math.max(abrupt, Math.abs(vals[j] - vals[j - 1]));
       if (abrupt < options.abruptShare * Math.abs(cp.shift)) continue;
+      // checked after the abruptness: a Theil-Sen drift is O(n^2) in the segment's length, the abruptness O(1)
+      if (drift(vals.slice(0, k)) > flatLimit || drift(vals.slice(k)) > flatLimit) continue;
       const before = ems.slice(0, k);
       const after = ems.slice(k);
       const mBefore = before.reduce((a, e) => a + e.mean, 0) / before.length;

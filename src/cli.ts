@@ -36,12 +36,13 @@ function useColor(opts: CliOptions, io: CliIO, toFile: boolean): boolean {
   return io.isTTY;
 }
 
-/** A report as text, or as pieces written as they come (HTML: a sweep's page is never one string in memory). */
+/** A report as text, or as pieces written as they come (text, Markdown, JSON, HTML: a sweep's report is never one string in memory). */
 async function render(report: Report, format: OutputFormat, opts: CliOptions, io: CliIO, toFile: boolean, cache?: RunCache): Promise<string | Iterable<string>> {
   switch (format) {
     case 'text': {
-      const { renderText } = await import('./reporters/text.js');
-      return renderText(report, { color: useColor(opts, io, toFile), verboseNotes: opts.verbose, allRuns: opts.verbose });
+      // in pieces, like JSON and HTML: the table, then one detailed run at a time
+      const { renderTextChunks } = await import('./reporters/text.js');
+      return renderTextChunks(report, { color: useColor(opts, io, toFile), verboseNotes: opts.verbose, allRuns: opts.verbose });
     }
     case 'json': {
       // in pieces, one run at a time: a sweep's JSON text is never built whole (reporters/json.ts)
@@ -49,8 +50,8 @@ async function render(report: Report, format: OutputFormat, opts: CliOptions, io
       return renderJsonChunks(report);
     }
     case 'markdown': {
-      const { renderMarkdown } = await import('./reporters/markdown.js');
-      return renderMarkdown(report);
+      const { renderMarkdownChunks } = await import('./reporters/markdown.js');
+      return renderMarkdownChunks(report);
     }
     case 'sarif': {
       const { renderSarif } = await import('./reporters/sarif.js');
@@ -65,6 +66,15 @@ async function render(report: Report, format: OutputFormat, opts: CliOptions, io
       return htmlChunks(report, { svgs: await reportPlots(detailed, { maxPoints: opts.maxPoints, cache }) });
     }
   }
+}
+
+/** A text report's pieces followed by its last line, the mark that lets a rerun replace the file. */
+function withOwnerMark(text: string | Iterable<string>, mark: string): string | Iterable<string> {
+  if (typeof text === 'string') return text + mark;
+  return (function* () {
+    yield* text;
+    yield mark;
+  })();
 }
 
 /**
@@ -175,7 +185,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const text = await render(report, out.format, opts, io, !!out.file, cache);
       if (out.file) {
         // a text report carries the mark in its last line, so a rerun may replace it (see output/safe-write)
-        const marked = out.format === 'text' ? `${text as string}\n(${OWNER_MARK} ${report.tool.version})\n` : text;
+        const marked = out.format === 'text' ? withOwnerMark(text, `\n(${OWNER_MARK} ${report.tool.version})\n`) : text;
         writeOutputFile(resolve(io.cwd, out.file), marked, outputGuard(report, opts.force), `${out.format} report`);
         io.stderr.write(`wrote ${out.format} report to ${out.file}\n`);
       } else if (typeof text === 'string') io.stdout.write(terminalSafeText(text)); // our SGR colours pass, any other control is shown escaped

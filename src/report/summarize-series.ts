@@ -1,11 +1,11 @@
 // Summaries of a series for the report: counts, first/last/min/max, non-finite count and per-epoch means.
 import type { Series } from '../model/types.js';
-import { epochMeansCached } from '../signals/epoch-means.js';
+import { epochMeanValues } from '../signals/epoch-means.js';
 import type { SeriesSummary } from './schema.js';
 
 /** Per-epoch means as the report shows them: the same numbers the rules judge (src/signals/epoch-means.ts). */
 export function epochMeans(s: Series, itersPerEpoch?: number): { epoch: number; mean: number }[] {
-  return epochMeansCached(s, itersPerEpoch).map((e) => ({ epoch: e.epoch, mean: e.mean }));
+  return epochMeanValues(s, itersPerEpoch);
 }
 
 export function summarizeSeries(s: Series, itersPerEpoch?: number): SeriesSummary {

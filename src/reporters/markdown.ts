@@ -63,9 +63,13 @@ function runSection(run: RunReport): string {
 }
 
 export function renderMarkdown(report: Report): string {
-  const out: string[] = ['## dann-doctor', ''];
-  if (report.runs.length > 1) out.push(renderTriageMarkdown(triageTable(report)).trimEnd(), '');
-  for (const r of report.runs) out.push(runSection(r), '');
-  for (const e of report.errors) out.push(`> ❌ ${esc(e.message)}`);
-  return out.join('\n') + '\n';
+  return [...renderMarkdownChunks(report)].join('');
+}
+
+/** renderMarkdown in pieces (the table, then a section per run), for the CLI to write as they come (see renderTextChunks). */
+export function* renderMarkdownChunks(report: Report): Generator<string> {
+  yield '## dann-doctor\n\n';
+  if (report.runs.length > 1) yield `${renderTriageMarkdown(triageTable(report)).trimEnd()}\n\n`;
+  for (const r of report.runs) yield `${runSection(r)}\n\n`;
+  for (const e of report.errors) yield `> ❌ ${esc(e.message)}\n`;
 }

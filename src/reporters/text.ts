@@ -118,18 +118,33 @@ function runText(run: RunReport, opts: TextOptions): string {
  * details of the runs with problems (all runs with `allRuns`); a healthy run's row in the table is its answer.
  */
 export function renderText(raw: Report, opts: TextOptions & { allRuns?: boolean }): string {
+  return [...renderTextChunks(raw, opts)].join('');
+}
+
+/**
+ * renderText in pieces (the table, the seed groups, each detailed run, ...), for the CLI to write as they come: a
+ * sweep's text is never one string (V8 caps a string at 2^29 characters, ~250,000 detailed runs).
+ */
+export function* renderTextChunks(raw: Report, opts: TextOptions & { allRuns?: boolean }): Generator<string> {
   const report = showControlsDeep(raw);
   const p = paint(opts.color);
   const errors = report.errors.map((e) => (e.kind === 'empty' ? p.dim(`· ${e.message}`) : p.red(`✖ ${e.message}`)));
-  if (report.runs.length <= 1) return [...report.runs.map((r) => runText(r, opts)), ...errors].join('\n\n') + '\n';
+  if (report.runs.length <= 1) {
+    yield [...report.runs.map((r) => runText(r, opts)), ...errors].join('\n\n') + '\n';
+    return;
+  }
   // input errors are listed once, at the end (the triage table would list them too)
-  const table = renderTriageText({ ...triageTable(report), errors: [] }, { color: opts.color }).trimEnd();
+  yield renderTriageText({ ...triageTable(report), errors: [] }, { color: opts.color }).trimEnd();
   const seeds = renderSeedGroupsText(groupBySeed(report.runs)).trimEnd();
+  if (seeds) yield `\n\n${seeds}`;
   // a not-judged run is detailed too: what it lacks and how to map it is the answer
-  const detailed = report.runs.filter((r) => opts.allRuns || verdictOf(r).kind === 'problems' || verdictOf(r).kind === 'not-judged');
-  const hidden = report.runs.length - detailed.length;
-  const parts = [table, ...(seeds ? [seeds] : []), ...detailed.map((r) => runText(r, opts))];
-  if (hidden > 0) parts.push(p.dim(`${hidden} run${hidden > 1 ? 's' : ''} without problems not detailed (--verbose shows every run)`));
-  return [...parts, ...errors].join('\n\n') + '\n';
+  let hidden = 0;
+  for (const r of report.runs) {
+    if (opts.allRuns || verdictOf(r).kind === 'problems' || verdictOf(r).kind === 'not-judged') yield `\n\n${runText(r, opts)}`;
+    else hidden++;
+  }
+  if (hidden > 0) yield `\n\n${p.dim(`${hidden} run${hidden > 1 ? 's' : ''} without problems not detailed (--verbose shows every run)`)}`;
+  for (const e of errors) yield `\n\n${e}`;
+  yield '\n';
 }
 

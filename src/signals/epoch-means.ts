@@ -35,6 +35,38 @@ export interface EpochMean {
  * @example epochMeans({ ..., points: [{step:0, epoch:0, value:60, avg:60}, {step:50, epoch:0, value:50, avg:55}] }) // [{ epoch: 0, mean: 55, from: 'running-avg', ... }]
  */
 export function epochMeans(series: Pick<Series, 'points' | 'granularity'>, itersPerEpoch?: number): EpochMean[] {
+  const g = groupByEpoch(series, itersPerEpoch);
+  const out: EpochMean[] = [];
+  for (let k = 0; k < g.epochs.length; k++) {
+    const pts = g.points.slice(g.bounds[k], g.bounds[k + 1]);
+    const last = pts[pts.length - 1];
+    const { mean, from } = meanOf(pts, 0, pts.length, series.granularity);
+    out.push({ epoch: g.epochs[k], mean, n: pts.length, from, firstStep: pts[0].step, lastStep: last.step, firstLine: pts[0].line, lastLine: last.line, points: pts });
+  }
+  return out;
+}
+
+/**
+ * Only the epoch and mean of each epoch (what the report's series summaries show), without EpochMean's point lists:
+ * the same numbers as epochMeans.
+ */
+export function epochMeanValues(series: Pick<Series, 'points' | 'granularity'>, itersPerEpoch?: number): { epoch: number; mean: number }[] {
+  const g = groupByEpoch(series, itersPerEpoch);
+  const out: { epoch: number; mean: number }[] = [];
+  for (let k = 0; k < g.epochs.length; k++) out.push({ epoch: g.epochs[k], mean: meanOf(g.points, g.bounds[k], g.bounds[k + 1], series.granularity).mean });
+  return out;
+}
+
+/** Points in epoch order; epoch k holds points[bounds[k] .. bounds[k + 1]), in their logged order. No epochs: none. */
+interface EpochGroups {
+  points: readonly Point[];
+  bounds: number[];
+  epochs: number[];
+}
+
+const NO_EPOCHS: EpochGroups = { points: [], bounds: [0], epochs: [] };
+
+function groupByEpoch(series: Pick<Series, 'points' | 'granularity'>, itersPerEpoch: number | undefined): EpochGroups {
   const { points } = series;
   // Logs print epochs in order, so a series is almost always runs of points of one epoch in increasing order: cut
   // it into those runs in one pass. A point that goes back to an earlier epoch (an appended restart, interleaved
@@ -44,17 +76,15 @@ export function epochMeans(series: Pick<Series, 'points' | 'granularity'>, iters
   let cur = NaN;
   for (let i = 0; i < points.length; i++) {
     const e = epochOf(points[i], series.granularity, itersPerEpoch);
-    if (e === undefined) return [];
+    if (e === undefined) return NO_EPOCHS;
     if (i > 0 && e === cur) continue;
-    if (i > 0 && !(e > cur)) return epochMeansGrouped(series, itersPerEpoch);
+    if (i > 0 && !(e > cur)) return groupOutOfOrder(series, itersPerEpoch);
     bounds.push(i);
     epochs.push(e);
     cur = e;
   }
   bounds.push(points.length);
-  const out: EpochMean[] = [];
-  for (let g = 0; g < epochs.length; g++) out.push(meanOf(epochs[g], points.slice(bounds[g], bounds[g + 1]), series.granularity));
-  return out;
+  return { points, bounds, epochs };
 }
 
 function epochOf(p: Point, granularity: Series['granularity'], itersPerEpoch: number | undefined): number | undefined {
@@ -64,36 +94,36 @@ function epochOf(p: Point, granularity: Series['granularity'], itersPerEpoch: nu
   return e;
 }
 
-function epochMeansGrouped(series: Pick<Series, 'points' | 'granularity'>, itersPerEpoch?: number): EpochMean[] {
+function groupOutOfOrder(series: Pick<Series, 'points' | 'granularity'>, itersPerEpoch: number | undefined): EpochGroups {
   const groups = new Map<number, Point[]>();
   for (const p of series.points) {
     const e = epochOf(p, series.granularity, itersPerEpoch);
-    if (e === undefined) return [];
+    if (e === undefined) return NO_EPOCHS;
     let g = groups.get(e);
     if (!g) groups.set(e, (g = []));
     g.push(p);
   }
-  return [...groups.keys()].sort((a, b) => a - b).map((epoch) => meanOf(epoch, groups.get(epoch)!, series.granularity));
+  const epochs = [...groups.keys()].sort((a, b) => a - b);
+  const points: Point[] = [];
+  const bounds: number[] = [];
+  for (const e of epochs) {
+    bounds.push(points.length);
+    for (const p of groups.get(e)!) points.push(p);
+  }
+  bounds.push(points.length);
+  return { points, bounds, epochs };
 }
 
-/** One epoch's mean from its points, in order (see epochMeans). */
-function meanOf(epoch: number, pts: Point[], granularity: Series['granularity']): EpochMean {
+/** The mean of one epoch, points[a .. b) (see epochMeans). */
+function meanOf(points: readonly Point[], a: number, b: number, granularity: Series['granularity']): { mean: number; from: EpochMean['from'] } {
   let anyBad = false;
-  for (const p of pts) if (!Number.isFinite(p.value)) { anyBad = true; break; }
-  const last = pts[pts.length - 1];
-  let mean: number;
-  let from: EpochMean['from'];
-  if (last.avg !== undefined) {
-    from = 'running-avg';
-    mean = anyBad && Number.isFinite(last.avg) ? NaN : last.avg;
-  } else if (pts.length === 1 && granularity === 'epoch') {
-    from = 'value';
-    mean = last.value;
-  } else {
-    from = 'mean';
-    mean = pts.reduce((a, p) => a + p.value, 0) / pts.length;
-  }
-  return { epoch, mean, n: pts.length, from, firstStep: pts[0].step, lastStep: last.step, firstLine: pts[0].line, lastLine: last.line, points: pts };
+  for (let i = a; i < b; i++) if (!Number.isFinite(points[i].value)) { anyBad = true; break; }
+  const last = points[b - 1];
+  if (last.avg !== undefined) return { mean: anyBad && Number.isFinite(last.avg) ? NaN : last.avg, from: 'running-avg' };
+  if (b - a === 1 && granularity === 'epoch') return { mean: last.value, from: 'value' };
+  let sum = 0;
+  for (let i = a; i < b; i++) sum += points[i].value;
+  return { mean: sum / (b - a), from: 'mean' };
 }
 
 /**

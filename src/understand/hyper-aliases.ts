@@ -53,7 +53,8 @@ const VALUE_WRAPPERS = new Set(['value']);
 interface HyperIndex {
   keys: number;
   byNorm: Map<string, string>;
-  nested: { k: string; parts: string[] }[];
+  /** dotted keys with their last part normalised (`config.train.LR` -> `lr`), fewest dots first */
+  nested: { k: string; parts: string[]; last: string }[];
 }
 
 /**
@@ -62,10 +63,18 @@ interface HyperIndex {
  */
 const indexCache = new WeakMap<object, HyperIndex>();
 
+/** Own enumerable keys of a plain object, counted without building Object.keys' array (it is asked per lookup). */
+function keyCount(hp: object): number {
+  let n = 0;
+  for (const k in hp) if (Object.hasOwn(hp, k)) n++;
+  return n;
+}
+
 function indexOf(hp: Readonly<Record<string, HyperValue>>): HyperIndex {
-  const keys = Object.keys(hp);
+  const count = keyCount(hp);
   const hit = indexCache.get(hp);
-  if (hit && hit.keys === keys.length) return hit;
+  if (hit && hit.keys === count) return hit;
+  const keys = Object.keys(hp);
   const byNorm = new Map<string, string>();
   // spellings that normalise alike (`trade-off`, `trade_off`): the first one holding a value
   for (const k of keys) if (hp[k] !== null && hp[k] !== undefined && !byNorm.has(norm(k))) byNorm.set(norm(k), k);
@@ -74,26 +83,35 @@ function indexOf(hp: Readonly<Record<string, HyperValue>>): HyperIndex {
     .map((k) => {
       const parts = k.split('.');
       while (parts.length > 1 && VALUE_WRAPPERS.has(parts[parts.length - 1])) parts.pop();
-      return { k, parts };
+      return { k, parts, last: norm(parts[parts.length - 1]) };
     })
     .filter((x) => x.parts.length > 1)
     .sort((a, b) => a.parts.length - b.parts.length);
-  const idx = { keys: keys.length, byNorm, nested };
+  const idx = { keys: count, byNorm, nested };
   indexCache.set(hp, idx);
   return idx;
 }
 
+/** The normalised spellings of a list of names: the lists are HYPER_NAMES' constants, normalised once each. */
+const normCache = new WeakMap<readonly string[], string[]>();
+
+function normalisedNames(names: readonly string[]): string[] {
+  let n = normCache.get(names);
+  if (!n) normCache.set(names, (n = names.map(norm)));
+  return n;
+}
+
 export function hyperLookup(hp: Readonly<Record<string, HyperValue>>, names: readonly string[]): { name: string; value: HyperValue } | undefined {
   const { byNorm, nested } = indexOf(hp);
-  for (const n of names) {
-    const k = byNorm.get(norm(n));
+  const wanted = normalisedNames(names);
+  for (const n of wanted) {
+    const k = byNorm.get(n);
     if (k !== undefined && hp[k] !== null && hp[k] !== undefined) return { name: k, value: hp[k] };
   }
   if (nested.length === 0) return undefined;
-  for (const n of names) {
-    const want = norm(n);
+  for (const want of wanted) {
     // dotted spellings in the table (none today) and the last part
-    const hit = nested.find((x) => norm(x.parts[x.parts.length - 1]) === want && hp[x.k] !== null && hp[x.k] !== undefined);
+    const hit = nested.find((x) => x.last === want && hp[x.k] !== null && hp[x.k] !== undefined);
     if (hit) return { name: hit.k, value: hp[hit.k] };
   }
   return undefined;

@@ -7,7 +7,7 @@ import { changePoint } from '../../src/signals/change-point.js';
 import { plateau, trailingPlateau } from '../../src/signals/plateau.js';
 import { oscillation } from '../../src/signals/oscillation.js';
 import { theilSen } from '../../src/signals/trend.js';
-import { epochMeans, epochMeansCached } from '../../src/signals/epoch-means.js';
+import { epochMeans, epochMeansCached, epochMeanValues } from '../../src/signals/epoch-means.js';
 import { grlCoefficient, grlWarmupEnd } from '../../src/signals/grl-schedule.js';
 import { firstExplosion } from '../../src/signals/first-explosion.js';
 
@@ -93,8 +93,8 @@ test('epochMeans uses the last running average, the plain mean without one, and 
 
 test('epochMeans: points out of epoch order (an appended restart) are grouped by epoch, in epoch order', () => {
   // epoch 0, epoch 1, then epoch 0 again (a second attempt appended): epoch 0 holds lines 1, 2 and 5, in that order
-  const ems = epochMeans({
-    granularity: 'iteration',
+  const series = {
+    granularity: 'iteration' as const,
     points: [
       { step: 0, epoch: 0, value: 10, line: 1 },
       { step: 1, epoch: 0, value: 20, line: 2 },
@@ -102,9 +102,11 @@ test('epochMeans: points out of epoch order (an appended restart) are grouped by
       { step: 3, epoch: 1, value: 50, line: 4 },
       { step: 0, epoch: 0, value: 60, line: 5 },
     ],
-  });
+  };
   // epoch 0: (10 + 20 + 60) / 3 = 30 over lines 1..5; epoch 1: (30 + 50) / 2 = 40
-  assert.deepEqual(ems.map((e) => [e.epoch, e.mean, e.n, e.firstLine, e.lastLine]), [[0, 30, 3, 1, 5], [1, 40, 2, 3, 4]]);
+  assert.deepEqual(epochMeans(series).map((e) => [e.epoch, e.mean, e.n, e.firstLine, e.lastLine]), [[0, 30, 3, 1, 5], [1, 40, 2, 3, 4]]);
+  // the report's epoch/mean pairs are the same numbers
+  assert.deepEqual(epochMeanValues(series), [{ epoch: 0, mean: 30 }, { epoch: 1, mean: 40 }]);
   // one point without any epoch makes the whole series epoch-less, wherever it is
   assert.deepEqual(epochMeans({ granularity: 'iteration', points: [{ step: 0, epoch: 1, value: 1 }, { step: 1, epoch: 0, value: 2 }, { step: 2, value: 3 }] }), []);
 });

@@ -1,22 +1,37 @@
-;; The Gram matrix G = X'X of a row-major float64 matrix in WebAssembly SIMD (f64x2), for src/math/gram.ts.
-;; Assembled into gram-wasm.ts by `node scripts/build-wasm.mjs` (wabt); edit this file, never the bytes.
+;; The Gram matrix G = X'X of a row-major float64 matrix and its Cholesky factor, in WebAssembly SIMD (f64x2), for
+;; src/math/ridge.ts. Assembled into ridge-wasm.ts by `node scripts/build-wasm.mjs` (wabt); edit this file, never the bytes.
 ;;
-;; Every entry is summed in exactly the order of the plain-JS kernel in gram.ts, so both give the same bits:
+;; Every entry is summed in exactly the order of the plain-JS twins in ridge.ts, so both give the same bits:
 ;;   g[i][j] = 0; for each block of four rows r..r+3: g += ((x[r,i] x[r,j] + x[r+1,i] x[r+1,j]) + x[r+2,i] x[r+2,j]) + x[r+3,i] x[r+3,j]
 ;;   then g += x[r,i] x[r,j] for each of the last rows % 4.
 ;; The two lanes of an f64x2 are two neighbouring columns j, j+1 (never two rows), so vectorising changes no sum.
 ;;
-;; A tile is 2 rows of G (i, i+1) by 4 columns (j..j+3): 4 accumulators, 4 block sums, 2 splats and 2 loads stay in
-;; the 16 vector registers of x86-64, and each row of X read gives 8 multiply-adds for 4 loads (the JS kernel does 1
-;; per load plus a load and store of g). Tiles cover the upper triangle (j from i rounded down to 4: a few entries
-;; below the diagonal are computed too and must be ignored).
+;; gram(x, rows, stride, d, g): a tile is 2 rows of G (i, i+1) by 4 columns (j..j+3): 4 accumulators, 4 block sums,
+;; 2 splats and 2 loads stay in the 16 vector registers of x86-64, and each row of X read gives 8 multiply-adds for 4
+;; loads. Tiles cover the upper triangle (j from i rounded down to 4: a few entries below the diagonal are computed
+;; too and must be ignored). Rows go in panels of 16 (a multiple of 4, so the blocks of four are the same), each tile's
+;; running sums kept in G between panels: a panel's 16 rows of X stay in L1 across all tiles (~8% faster than
+;; streaming every row of X once per tile, which at a 1 KB row stride keeps missing L1).
 ;;
 ;; Layout (byte offsets into the exported memory, 16-byte aligned): X at $x, rows x stride; G at $g, stride x stride.
 ;; stride must be a multiple of 4 and >= d + (d odd): the tile reads columns up to j+3 and row i+1 of X's columns and
-;; writes row i+1 of G, which for an odd d is the zero padding column d.
+;; writes row i+1 of G, which for an odd d is the padding column d. What padding holds is never read into a result.
 (module
   (memory (export "memory") 1)
   (func (export "gram") (param $x i32) (param $rows i32) (param $stride i32) (param $d i32) (param $g i32)
+    (local $r0 i32) (local $n i32)
+    (memory.fill (local.get $g) (i32.const 0) (i32.shl (i32.mul (local.get $stride) (local.get $stride)) (i32.const 3)))
+    (local.set $r0 (i32.const 0))
+    (block $p_end
+      (loop $p_loop
+        (br_if $p_end (i32.ge_u (local.get $r0) (local.get $rows)))
+        (local.set $n (i32.sub (local.get $rows) (local.get $r0)))
+        (if (i32.gt_u (local.get $n) (i32.const 16)) (then (local.set $n (i32.const 16))))
+        (call $panel (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r0) (local.get $stride)) (i32.const 3)))
+          (local.get $n) (local.get $stride) (local.get $d) (local.get $g))
+        (local.set $r0 (i32.add (local.get $r0) (i32.const 16)))
+        (br $p_loop))))
+  (func $panel (param $x i32) (param $rows i32) (param $stride i32) (param $d i32) (param $g i32)
     (local $rb i32) (local $i i32) (local $j i32) (local $r i32) (local $pi i32) (local $pj i32) (local $out i32)
     (local $xi0 v128) (local $xi1 v128) (local $xj0 v128) (local $xj1 v128)
     (local $t00 v128) (local $t01 v128) (local $t10 v128) (local $t11 v128)
@@ -32,10 +47,12 @@
             (br_if $j_end (i32.ge_u (local.get $j) (local.get $d)))
             (local.set $pi (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3))))
             (local.set $pj (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 3))))
-            (local.set $s00 (v128.const f64x2 0 0))
-            (local.set $s01 (v128.const f64x2 0 0))
-            (local.set $s10 (v128.const f64x2 0 0))
-            (local.set $s11 (v128.const f64x2 0 0))
+            (local.set $out (i32.add (local.get $g)
+              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $stride)) (local.get $j)) (i32.const 3))))
+            (local.set $s00 (v128.load (local.get $out)))
+            (local.set $s01 (v128.load offset=16 (local.get $out)))
+            (local.set $s10 (v128.load (i32.add (local.get $out) (local.get $rb))))
+            (local.set $s11 (v128.load offset=16 (i32.add (local.get $out) (local.get $rb))))
             (local.set $r (local.get $rows))
             ;; blocks of four rows: t = x0 x0' + x1 x1' + x2 x2' + x3 x3' (left to right), then s = s + t
             (block $b_end
@@ -108,8 +125,6 @@
                 (local.set $r (i32.sub (local.get $r) (i32.const 1)))
                 (br $t_loop)))
             ;; g[i][j..j+3] and g[i+1][j..j+3]
-            (local.set $out (i32.add (local.get $g)
-              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $stride)) (local.get $j)) (i32.const 3))))
             (v128.store (local.get $out) (local.get $s00))
             (v128.store offset=16 (local.get $out) (local.get $s01))
             (local.set $out (i32.add (local.get $out) (local.get $rb)))
@@ -119,12 +134,14 @@
             (br $j_loop)))
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $i_loop))))
-;; cholesky(a, stride, d): in place, the upper triangle of a symmetric positive definite A (d x d, row-major with
-;; the given stride, 16-byte aligned rows) becomes U with A = U'U (U = L', L the lower Cholesky factor); pivots below
-;; 1e-12 are raised to it. Row j, column i >= j: t = A[j][i] - U[0][j] U[0][i] - U[1][j] U[1][i] - ... (k = 0..j-1 in
-;; order, the sums of the JS twin), then U[j][j] = sqrt(max(t_jj, 1e-12)) and U[j][i] = t_ji / U[j][j]. Lanes run over
-;; i from j rounded down to even: the one entry left of the diagonal so touched is below it and never read.
-  (func (export "cholesky") (param $a i32) (param $stride i32) (param $d i32)
+;; cholesky(a, stride, d, n): in place on the upper triangle of A (rows and columns 0..n-1 of a row-major matrix with
+;; the given stride, 16-byte aligned rows), the first d rows become U with A = U'U over the leading d x d block
+;; (U = L', L the lower Cholesky factor; pivots below 1e-12 are raised to it), and columns d..n-1 of those rows become
+;; U'^-1 of A's: with X'y in column d, that column ends up holding z, the forward substitution U'z = X'y.
+;; Row j, column i >= j: t = A[j][i] - U[0][j] U[0][i] - U[1][j] U[1][i] - ... (k = 0..j-1 in order, the sums of the
+;; JS twin), then U[j][j] = sqrt(max(t_jj, 1e-12)) and U[j][i] = t_ji / U[j][j]. Lanes run over i from j rounded down
+;; to even: the one entry left of the diagonal so touched is below it and never read. Requires stride >= n + (n odd).
+  (func (export "cholesky") (param $a i32) (param $stride i32) (param $d i32) (param $n i32)
     (local $rb i32) (local $j i32) (local $k i32) (local $i i32) (local $pj i32) (local $pk i32) (local $p i32) (local $q i32)
     (local $i0 i32) (local $u0 v128) (local $u1 v128) (local $u2 v128) (local $u3 v128) (local $t v128) (local $l f64)
     (local.set $rb (i32.shl (local.get $stride) (i32.const 3)))
@@ -151,7 +168,7 @@
             (local.set $i (local.get $i0))
             (block $i_end
               (loop $i_loop
-                (br_if $i_end (i32.ge_u (local.get $i) (i32.shl (local.get $d) (i32.const 3))))
+                (br_if $i_end (i32.ge_u (local.get $i) (i32.shl (local.get $n) (i32.const 3))))
                 (local.set $p (i32.add (local.get $pj) (local.get $i)))
                 (local.set $q (i32.add (local.get $pk) (local.get $i)))
                 (local.set $t (f64x2.sub (v128.load (local.get $p)) (f64x2.mul (v128.load (local.get $q)) (local.get $u0))))
@@ -175,7 +192,7 @@
             (local.set $i (local.get $i0))
             (block $i1_end
               (loop $i1_loop
-                (br_if $i1_end (i32.ge_u (local.get $i) (i32.shl (local.get $d) (i32.const 3))))
+                (br_if $i1_end (i32.ge_u (local.get $i) (i32.shl (local.get $n) (i32.const 3))))
                 (local.set $p (i32.add (local.get $pj) (local.get $i)))
                 (v128.store (local.get $p)
                   (f64x2.sub (v128.load (local.get $p)) (f64x2.mul (v128.load (i32.add (local.get $pk) (local.get $i))) (local.get $u0))))
@@ -191,11 +208,77 @@
         (local.set $i (i32.add (local.get $j) (i32.const 1)))
         (block $v_end
           (loop $v_loop
-            (br_if $v_end (i32.ge_u (local.get $i) (local.get $d)))
+            (br_if $v_end (i32.ge_u (local.get $i) (local.get $n)))
             (local.set $p (i32.add (local.get $pj) (i32.shl (local.get $i) (i32.const 3))))
             (f64.store (local.get $p) (f64.div (f64.load (local.get $p)) (local.get $l)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $v_loop)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $j_loop))))
+;; moments(x, rows, d, mean, sq): x is float32, rows x d (row stride d, 4 bytes readable past the end); per column j,
+;; mean[j] = (x[0][j] + x[1][j] + ...) / rows and sq[j] = sum over rows of (x[r][j] - mean[j])^2, rows in order, all in
+;; float64: the JS twin's sums. Lanes are columns j, j+1 (for an odd d the last pair also fills mean[d], sq[d]).
+  (func (export "moments") (param $x i32) (param $rows i32) (param $d i32) (param $mean i32) (param $sq i32)
+    (local $rb i32) (local $j i32) (local $r i32) (local $p i32) (local $acc v128) (local $m v128) (local $t v128)
+    (local.set $rb (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $j (i32.const 0))
+    (block $j_end
+      (loop $j_loop
+        (br_if $j_end (i32.ge_u (local.get $j) (local.get $d)))
+        (local.set $acc (v128.const f64x2 0 0))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $r (local.get $rows))
+        (block $s_end
+          (loop $s_loop
+            (br_if $s_end (i32.eqz (local.get $r)))
+            (local.set $acc (f64x2.add (local.get $acc) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p)))))
+            (local.set $p (i32.add (local.get $p) (local.get $rb)))
+            (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+            (br $s_loop)))
+        (local.set $m (f64x2.div (local.get $acc) (f64x2.splat (f64.convert_i32_u (local.get $rows)))))
+        (v128.store (i32.add (local.get $mean) (i32.shl (local.get $j) (i32.const 3))) (local.get $m))
+        (local.set $acc (v128.const f64x2 0 0))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $r (local.get $rows))
+        (block $q_end
+          (loop $q_loop
+            (br_if $q_end (i32.eqz (local.get $r)))
+            (local.set $t (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))) (local.get $m)))
+            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $t) (local.get $t))))
+            (local.set $p (i32.add (local.get $p) (local.get $rb)))
+            (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+            (br $q_loop)))
+        (v128.store (i32.add (local.get $sq) (i32.shl (local.get $j) (i32.const 3))) (local.get $acc))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $j_loop))))
+
+;; standardise(x, rows, d, mean, inv, out, ostride): out[r][j] = fround((x[r][j] - mean[j]) * inv[j]), or +0 where that
+;; is not finite (before rounding, as the JS twin tests it), for float32 x (rows x d, 4 bytes readable past the end)
+;; into float64 out (row stride ostride). Lanes are columns j, j+1: for an odd d, out[r][d] is written too (junk).
+;; fround is a demote to float32 and back (round to nearest even, overflow to infinity, as Math.fround).
+  (func (export "standardise") (param $x i32) (param $rows i32) (param $d i32) (param $mean i32) (param $inv i32)
+    (param $out i32) (param $ostride i32)
+    (local $r i32) (local $j i32) (local $p i32) (local $q i32) (local $t v128)
+    (local.set $r (i32.const 0))
+    (block $r_end
+      (loop $r_loop
+        (br_if $r_end (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $p (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $d)) (i32.const 2))))
+        (local.set $q (i32.add (local.get $out) (i32.shl (i32.mul (local.get $r) (local.get $ostride)) (i32.const 3))))
+        (local.set $j (i32.const 0))
+        (block $j_end
+          (loop $j_loop
+            (br_if $j_end (i32.ge_u (local.get $j) (local.get $d)))
+            (local.set $t (f64x2.mul
+              (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))))
+                (v128.load (i32.add (local.get $mean) (i32.shl (local.get $j) (i32.const 3)))))
+              (v128.load (i32.add (local.get $inv) (i32.shl (local.get $j) (i32.const 3))))))
+            (v128.store (i32.add (local.get $q) (i32.shl (local.get $j) (i32.const 3)))
+              (v128.and
+                (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $t)))
+                (f64x2.eq (f64x2.sub (local.get $t) (local.get $t)) (v128.const f64x2 0 0))))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $j_loop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $r_loop))))
 )
