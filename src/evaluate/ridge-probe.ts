@@ -1,7 +1,7 @@
 // Linear domain probe solved in closed form (ridge least squares on standardised features) in plain typed arrays.
 import { type Matrix, takeRows } from './matrix.js';
 import { mulberry32, shuffled, range } from './rng.js';
-import { ridgeSystem } from '../math/gram.js';
+import { standardisedRidge } from '../math/ridge.js';
 import { PROBE_HELD_OUT_FRACTION, proxyADistance } from './probe.js';
 
 /**
@@ -59,46 +59,18 @@ export function ridgeDomainProbe(a: Matrix, b: Matrix, opts: RidgeProbeOptions):
   if (nHeld < 1 || nTrain < 2 || a.cols !== b.cols || d === 0) return null;
   const ia = shuffled(range(a.rows), rand).slice(0, n);
   const ib = shuffled(range(b.rows), rand).slice(0, n);
-  // training rows: a's first nTrain draws then b's; held-out rows: the rest of a's, then the rest of b's
+  // training rows: a's first nTrain draws (y = +1) then b's (y = -1); held-out rows: the rest of a's, then of b's.
+  // Each row is copied once, into the solver's float32 input (WebAssembly memory where the kernels load).
   const rows = 2 * nTrain;
-  const src = (r: number) => (r < nTrain ? a.data : b.data);
-  const at = (r: number) => (r < nTrain ? ia[r]! : ib[r - nTrain]!) * d;
-
-  // the training split's mean/std (constant columns: std 1, they stay 0); rows read in place, no copy
-  const mean = new Float64Array(d);
-  const sq = new Float64Array(d);
-  for (let r = 0; r < rows; r++) { const x = src(r), o = at(r); for (let j = 0; j < d; j++) mean[j]! += x[o + j]!; }
-  for (let j = 0; j < d; j++) mean[j]! /= rows;
-  for (let r = 0; r < rows; r++) { const x = src(r), o = at(r); for (let j = 0; j < d; j++) { const v = x[o + j]! - mean[j]!; sq[j]! += v * v; } }
-  const inv = new Float64Array(d);
-  for (let j = 0; j < d; j++) { const sd = Math.sqrt(sq[j]! / rows); inv[j] = sd > 1e-6 && Number.isFinite(sd) ? 1 / sd : 0; }
-  // Standardised values are rounded to float32 (Math.fround), as when they were written back into the float32 rows:
-  // the probe's numbers stay those of the snapshot. Written once, straight into the solver's float64 layout (y last).
-  const lambda = (opts.ridge ?? PROBE_RIDGE) * rows;
-  let w: Float64Array;
-  if (d <= GRAM_MAX_DIM) {
-    const sys = ridgeSystem(rows, d);
-    writeStandardised(sys.x, sys.stride, d, rows, src, at, mean, inv);
-    for (let r = 0; r < rows; r++) sys.x[r * sys.stride + d] = r < nTrain ? 1 : -1;
-    w = sys.solve(lambda);
-  } else {
-    const stride = d;
-    const train = new Float64Array(rows * stride);
-    writeStandardised(train, stride, d, rows, src, at, mean, inv);
-    const y = new Float64Array(rows).fill(1, 0, nTrain).fill(-1, nTrain);
-    w = solveCg(train, rows, d, stride, y, lambda, CG_ITERATIONS);
-  }
-  // held-out rows standardised on the fly (same float32 rounding) and scored by sign(x.w)
-  let correct = 0;
   const heldOut = 2 * nHeld;
-  for (let r = 0; r < heldOut; r++) {
-    const fromA = r < nHeld;
-    const x = fromA ? a.data : b.data;
-    const o = (fromA ? ia[nTrain + r]! : ib[nTrain + r - nHeld]!) * d;
-    let s = 0;
-    for (let j = 0; j < d; j++) { const v = (x[o + j]! - mean[j]!) * inv[j]!; s += (Number.isFinite(v) ? Math.fround(v) : 0) * w[j]!; }
-    if ((s > 0) === fromA) correct++;
-  }
+  const fit = standardisedRidge(rows, heldOut, d, d <= GRAM_MAX_DIM ? { kind: 'cholesky' } : { kind: 'cg', iterations: CG_ITERATIONS });
+  const copy = (to: Float32Array, at: number, from: Matrix, row: number) => to.set(from.data.subarray(row * d, row * d + d), at * d);
+  for (let r = 0; r < nTrain; r++) { copy(fit.train, r, a, ia[r]!); copy(fit.train, nTrain + r, b, ib[r]!); }
+  fit.y.fill(1, 0, nTrain).fill(-1, nTrain);
+  for (let r = 0; r < nHeld; r++) { copy(fit.test, r, a, ia[nTrain + r]!); copy(fit.test, nHeld + r, b, ib[nTrain + r]!); }
+  const scores = fit.fit((opts.ridge ?? PROBE_RIDGE) * rows);
+  let correct = 0;
+  for (let r = 0; r < heldOut; r++) if ((scores[r]! > 0) === r < nHeld) correct++;
   const acc = correct / heldOut;
   return {
     accuracy: 100 * acc, aDistance: proxyADistance(1 - acc), heldOut, trained: rows,
@@ -106,53 +78,6 @@ export function ridgeDomainProbe(a: Matrix, b: Matrix, opts: RidgeProbeOptions):
     standardError: 100 * Math.sqrt(Math.max(acc * (1 - acc), 1 / heldOut) / heldOut),
     seed: opts.seed,
   };
-}
-
-/** Rows 0..rows-1 of the training split, standardised and rounded to float32, into out (rows x stride). */
-function writeStandardised(
-  out: Float64Array, stride: number, d: number, rows: number,
-  src: (r: number) => Float32Array, at: (r: number) => number, mean: Float64Array, inv: Float64Array,
-): void {
-  for (let r = 0; r < rows; r++) {
-    const x = src(r), o = at(r), t = r * stride;
-    for (let j = 0; j < d; j++) { const v = (x[o + j]! - mean[j]!) * inv[j]!; out[t + j] = Number.isFinite(v) ? Math.fround(v) : 0; }
-  }
-}
-
-/** The same system by conjugate gradients, touching X (rows x stride) only through X v and X' u (2 n d per iteration). */
-function solveCg(data: Float64Array, rows: number, d: number, stride: number, y: Float64Array, lambda: number, iters: number): Float64Array {
-  const apply = (v: Float64Array, out: Float64Array) => {
-    out.fill(0);
-    for (let r = 0; r < rows; r++) {
-      const o = r * stride;
-      let s = 0;
-      for (let j = 0; j < d; j++) s += data[o + j]! * v[j]!;
-      for (let j = 0; j < d; j++) out[j]! += data[o + j]! * s;
-    }
-    for (let j = 0; j < d; j++) out[j]! += lambda * v[j]!;
-  };
-  const w = new Float64Array(d);
-  const r = new Float64Array(d);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < d; j++) r[j]! += data[i * stride + j]! * y[i]!;
-  const p = Float64Array.from(r);
-  const ap = new Float64Array(d);
-  let rr = dot(r, r);
-  const stop = rr * 1e-12;
-  for (let k = 0; k < iters && rr > stop; k++) {
-    apply(p, ap);
-    const alpha = rr / dot(p, ap);
-    for (let j = 0; j < d; j++) { w[j]! += alpha * p[j]!; r[j]! -= alpha * ap[j]!; }
-    const next = dot(r, r);
-    for (let j = 0; j < d; j++) p[j] = r[j]! + (next / rr) * p[j]!;
-    rr = next;
-  }
-  return w;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 /**

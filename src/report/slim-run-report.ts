@@ -5,8 +5,8 @@ import type { RunReport } from './schema.js';
 /**
  * What a sweep keeps of each judged run until its outputs are written:
  * - 'full': the whole RunReport (JSON, HTML, the UI, `--shard` reports for merge);
- * - 'summary': the RunReport with its per-series summaries, logged evaluations, per-class tables and numbered checks
- *   emptied. Verdict, coverage, metrics, findings, causes, checked/notChecked, notes, evaluation results and replay
+ * - 'summary': the RunReport with its per-series summaries, logged evaluations, per-class tables, numbered checks and
+ *   each checkpoint's tensor list emptied (a ResNet-50 checkpoint lists ~320 tensors). Verdict, coverage, metrics, findings, causes, checked/notChecked, notes, evaluation results and replay
  *   stay: everything the text, Markdown and SARIF reporters, the triage table, the seed groups and the exit code read.
  */
 export type ReportDetail = 'full' | 'summary';
@@ -19,5 +19,9 @@ export type ReportDetail = 'full' | 'summary';
 export function slimRunReport(report: RunReport, detail: ReportDetail | undefined): RunReport {
   if (detail !== 'summary') return report;
   const { checks: _checks, ...rest } = report;
-  return { ...rest, series: [], evaluations: [], perClass: [], notApplicable: [] };
+  return {
+    ...rest, series: [], evaluations: [], perClass: [], notApplicable: [],
+    // the checkpoint's path, facts and notes stay: the reporters' checkpoint warnings read them
+    checkpoints: rest.checkpoints.map((c) => (c.tensors.length ? { ...c, tensors: [] } : c)),
+  };
 }

@@ -104,9 +104,10 @@ test('a sweep kept as run summaries (--format text/markdown/sarif) renders exact
   // worker path with tiny batches, so summaries cross threads and the cross-worker re-judging is summarised too
   const slim = await diagnoseMany([sweep.root], { concurrency: 2, detail: 'summary' }, { minRunsPerWorker: 1, batchRuns: 2 });
   assert.equal(slim.runs.length, sequential.runs.length);
-  // the bulk is gone: no run keeps its series, logged evaluations or per-class tables
-  for (const r of slim.runs) assert.deepEqual([r.series.length, r.evaluations.length, r.perClass.length, r.checks], [0, 0, 0, undefined]);
+  // the bulk is gone: no run keeps its series, logged evaluations, per-class tables or checkpoint tensor lists
+  for (const r of slim.runs) assert.deepEqual([r.series.length, r.evaluations.length, r.perClass.length, r.checks, r.checkpoints.reduce((n, c) => n + c.tensors.length, 0)], [0, 0, 0, undefined, 0]);
   assert.ok(sequential.runs.some((r) => r.series.length > 0 && r.perClass.length > 0), 'the full reports do have them');
+  assert.ok(sequential.runs.some((r) => r.checkpoints.some((c) => c.tensors.length > 0)), 'the full reports list checkpoint tensors');
   // evaluation durations are measured per run: the only thing allowed to differ
   const noTimes = (t: string) => t.replace(/\d+(\.\d+)? s\b/g, '# s');
   assert.equal(noTimes(renderText(slim, { color: false, verboseNotes: true, allRuns: true })), noTimes(renderText(sequential, { color: false, verboseNotes: true, allRuns: true })));

@@ -61,7 +61,8 @@ export async function scanLines(file: string, sink: LineSink, opts: { notes?: No
   const run = sink.run?.bind(sink);
   let buf = bufs[0];
   const emitText = (s: number, e: number): void => {
-    let t = buf.toString('utf8', s, e);
+    // encoding undefined is UTF-8, decoded without the encoding-name lookup (a hot call on text-heavy logs)
+    let t = buf.toString(undefined, s, e);
     if (t.length > MAX_LINE_CHARS) t = t.slice(0, MAX_LINE_CHARS);
     if (t.endsWith('\r')) t = t.slice(0, -1);
     sink.text(no, lastCarriageSegment(t));

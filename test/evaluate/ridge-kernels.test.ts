@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { readNpz } from '../../src/ingest/npy/index.js';
 import { domainArrays } from '../../src/evaluate/dump-arrays.js';
-import { gramStride, gramUpper, gramWasmAvailable, ridgeSystem, type GramEngine } from '../../src/math/gram.js';
+import { gramStride, gramUpper, gramWasmAvailable, ridgeSystem, standardisedRidge, type GramEngine, type RidgeSolver } from '../../src/math/ridge.js';
 import { mulberry32 } from '../../src/math/rng.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -150,13 +150,82 @@ test('on a real dump (fixtures/runs/healthy: 225 x 128 per domain, standardised 
   assert.ok(gj[0]! > 0 && wj.some((v) => v !== 0));
 });
 
+/** Scores from standardisedRidge for float32 rows (train, test) with labels y, on one engine. */
+function fitScores(train: Float32Array, y: Float64Array, test: Float32Array, cols: number, solver: RidgeSolver, engine: GramEngine): number[] {
+  const rows = y.length;
+  const fit = standardisedRidge(rows, test.length / cols, cols, solver, engine);
+  fit.train.set(train);
+  fit.y.set(y);
+  fit.test.set(test);
+  return [...fit.fit(0.01 * rows)];
+}
+
+/** The probe's standardisation and scoring as the plain loops had them, around the textbook ridge solve. */
+function standardisedReference(train: Float32Array, y: Float64Array, test: Float32Array, d: number): number[] {
+  const rows = y.length;
+  const mean = new Float64Array(d);
+  const sq = new Float64Array(d);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) mean[j]! += train[r * d + j]!;
+  for (let j = 0; j < d; j++) mean[j]! /= rows;
+  for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) { const v = train[r * d + j]! - mean[j]!; sq[j]! += v * v; }
+  const inv = Array.from(sq, (q) => { const sd = Math.sqrt(q / rows); return sd > 1e-6 && Number.isFinite(sd) ? 1 / sd : 0; });
+  const std = (m: Float32Array) => Float32Array.from(m, (v, k) => { const z = (v - mean[k % d]!) * inv[k % d]!; return Number.isFinite(z) ? z : 0; });
+  const st = gramStride(d);
+  const x = new Float64Array(rows * st);
+  const ts = std(train);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) x[r * st + j] = ts[r * d + j]!;
+  const w = ridgeReference(x, y, rows, d, st, 0.01 * rows);
+  const t = std(test);
+  return Array.from({ length: test.length / d }, (_, r) => { let s = 0; for (let j = 0; j < d; j++) s += t[r * d + j]! * w[j]!; return s; });
+}
+
+test('standardised ridge: wasm and JS score held-out rows with the bits of the plain loops (odd widths, constant and overflowing columns)', () => {
+  for (const [rows, testRows, d] of [[40, 12, 5], [33, 7, 16], [8, 3, 1], [60, 20, 9]] as const) {
+    const r = mulberry32(rows * d);
+    const train = Float32Array.from({ length: rows * d }, (_, k) => (k % d === 1 ? 3 : (r() - 0.5) * (k % d) + (k < (rows / 2) * d ? 0.4 : 0)));
+    const test = Float32Array.from({ length: testRows * d }, () => r() - 0.5);
+    // a NaN in training column 4 makes its sd NaN: the column is dropped (inv 0); a held-out 3e38 overflows float32 once standardised
+    if (d === 9) { train[4] = NaN; train[22] = -3e38; test[2] = 3e38; }
+    const y = Float64Array.from({ length: rows }, (_, k) => (k < rows / 2 ? 1 : -1));
+    const ref = standardisedReference(train, y, test, d);
+    assert.deepEqual(fitScores(train, y, test, d, { kind: 'cholesky' }, 'js'), ref, `js ${rows} x ${d}`);
+    assert.deepEqual(fitScores(train, y, test, d, { kind: 'cholesky' }, 'wasm'), ref, `wasm ${rows} x ${d}`);
+    // conjugate gradients (the wide-feature solver) on the same standardised rows: the same scores to ~1e-8
+    const cg = fitScores(train, y, test, d, { kind: 'cg', iterations: 200 }, 'wasm');
+    assert.deepEqual(cg, fitScores(train, y, test, d, { kind: 'cg', iterations: 200 }, 'js'), `cg engines ${rows} x ${d}`);
+    // (a held-out value that overflows float32 once standardised scores +-Infinity on every solver, as in the old loops)
+    cg.forEach((v, k) => assert.ok(v === ref[k] || Math.abs(v - ref[k]!) <= 1e-8 * (1 + Math.abs(ref[k]!)), `cg ${v} vs ${ref[k]} (${rows} x ${d})`));
+  }
+});
+
+test('standardised ridge on a real dump (fixtures/runs/healthy, 157 + 157 training rows, 68 + 68 held out, 128 dims): wasm == JS', async () => {
+  const arrays = await readNpz(resolve(ROOT, 'fixtures/runs/healthy/features.npz'));
+  const src = domainArrays(arrays, 'source').features!;
+  const tgt = domainArrays(arrays, 'target').features!;
+  const d = src.cols;
+  const rowsOf = (m: typeof src, from: number, to: number) => m.data.subarray(from * d, to * d);
+  const train = new Float32Array(314 * d);
+  train.set(rowsOf(src, 0, 157)); train.set(rowsOf(tgt, 0, 157), 157 * d);
+  const test = new Float32Array(136 * d);
+  test.set(rowsOf(src, 157, 225)); test.set(rowsOf(tgt, 157, 225), 68 * d);
+  const y = Float64Array.from({ length: 314 }, (_, k) => (k < 157 ? 1 : -1));
+  const js = fitScores(train, y, test, d, { kind: 'cholesky' }, 'js');
+  const wasm = fitScores(train, y, test, d, { kind: 'cholesky' }, 'wasm');
+  const worst = Math.max(...js.map((v, k) => Math.abs(v - wasm[k]!) / Math.max(Math.abs(v), 1e-300)));
+  assert.ok(worst <= 1e-12, `worst relative difference ${worst}`);
+  assert.deepEqual(wasm, js, 'same sums in the same order: the same bits');
+  // the features tell the domains apart on most held-out rows (healthy: the probe's 79% at seed 0; here a fixed split)
+  const correct = js.filter((v, k) => (v > 0) === k < 68).length;
+  assert.ok(correct > 136 * 0.6 && correct < 136, `${correct} of 136`);
+});
+
 test('the layout is checked: a stride that is not a multiple of 4 or too short for the columns is refused', () => {
   assert.throws(() => gramUpper(new Float64Array(30), 3, 9, 10), /stride 10/);
   assert.throws(() => gramUpper(new Float64Array(30), 3, 7, 4), /stride 4/);
   assert.throws(() => gramUpper(new Float64Array(7), 2, 4, 4), /7 values/);
 });
 
-test('the committed kernel bytes (src/math/gram-wasm.ts) are what src/math/gram.wat assembles to', (t) => {
+test('the committed kernel bytes (src/math/ridge-wasm.ts) are what src/math/ridge.wat assembles to', (t) => {
   try { createRequire(import.meta.url).resolve('wabt'); } catch { t.skip('wabt (devDependency) not installed'); return; }
   const r = spawnSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);

@@ -1,7 +1,7 @@
 ;; The Gram matrix G = X'X of a row-major float64 matrix and its Cholesky factor, in WebAssembly SIMD (f64x2), for
-;; src/math/gram.ts. Assembled into gram-wasm.ts by `node scripts/build-wasm.mjs` (wabt); edit this file, never the bytes.
+;; src/math/ridge.ts. Assembled into ridge-wasm.ts by `node scripts/build-wasm.mjs` (wabt); edit this file, never the bytes.
 ;;
-;; Every entry is summed in exactly the order of the plain-JS twins in gram.ts, so both give the same bits:
+;; Every entry is summed in exactly the order of the plain-JS twins in ridge.ts, so both give the same bits:
 ;;   g[i][j] = 0; for each block of four rows r..r+3: g += ((x[r,i] x[r,j] + x[r+1,i] x[r+1,j]) + x[r+2,i] x[r+2,j]) + x[r+3,i] x[r+3,j]
 ;;   then g += x[r,i] x[r,j] for each of the last rows % 4.
 ;; The two lanes of an f64x2 are two neighbouring columns j, j+1 (never two rows), so vectorising changes no sum.
@@ -215,4 +215,118 @@
             (br $v_loop)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $j_loop))))
+;; moments(x, rows, d, mean, sq): x is float32, rows x d (row stride d, 4 bytes readable past the end); per column j,
+;; mean[j] = (x[0][j] + x[1][j] + ...) / rows and sq[j] = sum over rows of (x[r][j] - mean[j])^2, rows in order, all in
+;; float64: the JS twin's sums. Lanes are columns j, j+1 (for an odd d the last pair also fills mean[d], sq[d]).
+  (func (export "moments") (param $x i32) (param $rows i32) (param $d i32) (param $mean i32) (param $sq i32)
+    (local $rb i32) (local $j i32) (local $r i32) (local $p i32) (local $acc v128) (local $m v128) (local $t v128)
+    (local.set $rb (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $j (i32.const 0))
+    (block $j_end
+      (loop $j_loop
+        (br_if $j_end (i32.ge_u (local.get $j) (local.get $d)))
+        (local.set $acc (v128.const f64x2 0 0))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $r (local.get $rows))
+        (block $s_end
+          (loop $s_loop
+            (br_if $s_end (i32.eqz (local.get $r)))
+            (local.set $acc (f64x2.add (local.get $acc) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p)))))
+            (local.set $p (i32.add (local.get $p) (local.get $rb)))
+            (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+            (br $s_loop)))
+        (local.set $m (f64x2.div (local.get $acc) (f64x2.splat (f64.convert_i32_u (local.get $rows)))))
+        (v128.store (i32.add (local.get $mean) (i32.shl (local.get $j) (i32.const 3))) (local.get $m))
+        (local.set $acc (v128.const f64x2 0 0))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $r (local.get $rows))
+        (block $q_end
+          (loop $q_loop
+            (br_if $q_end (i32.eqz (local.get $r)))
+            (local.set $t (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))) (local.get $m)))
+            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $t) (local.get $t))))
+            (local.set $p (i32.add (local.get $p) (local.get $rb)))
+            (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+            (br $q_loop)))
+        (v128.store (i32.add (local.get $sq) (i32.shl (local.get $j) (i32.const 3))) (local.get $acc))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $j_loop))))
+
+;; standardise(x, rows, d, mean, inv, out, ostride): out[r][j] = fround((x[r][j] - mean[j]) * inv[j]), or +0 where that
+;; is not finite (before rounding, as the JS twin tests it), for float32 x (rows x d, 4 bytes readable past the end)
+;; into float64 out (row stride ostride). Lanes are columns j, j+1: for an odd d, out[r][d] is written too (junk).
+;; fround is a demote to float32 and back (round to nearest even, overflow to infinity, as Math.fround).
+  (func (export "standardise") (param $x i32) (param $rows i32) (param $d i32) (param $mean i32) (param $inv i32)
+    (param $out i32) (param $ostride i32)
+    (local $r i32) (local $j i32) (local $p i32) (local $q i32) (local $t v128)
+    (local.set $r (i32.const 0))
+    (block $r_end
+      (loop $r_loop
+        (br_if $r_end (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $p (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $d)) (i32.const 2))))
+        (local.set $q (i32.add (local.get $out) (i32.shl (i32.mul (local.get $r) (local.get $ostride)) (i32.const 3))))
+        (local.set $j (i32.const 0))
+        (block $j_end
+          (loop $j_loop
+            (br_if $j_end (i32.ge_u (local.get $j) (local.get $d)))
+            (local.set $t (f64x2.mul
+              (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))))
+                (v128.load (i32.add (local.get $mean) (i32.shl (local.get $j) (i32.const 3)))))
+              (v128.load (i32.add (local.get $inv) (i32.shl (local.get $j) (i32.const 3))))))
+            (v128.store (i32.add (local.get $q) (i32.shl (local.get $j) (i32.const 3)))
+              (v128.and
+                (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $t)))
+                (f64x2.eq (f64x2.sub (local.get $t) (local.get $t)) (v128.const f64x2 0 0))))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $j_loop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $r_loop))))
+;; backsub(g, stride, d, w): U w = z with U in rows 0..d-1 of g (upper, row stride `stride`) and z in its column d:
+;; w[i] = (z[i] - U[i][i+1] w[i+1] - ... - U[i][d-1] w[d-1]) / U[i][i], i from d-1 down, k ascending, as the JS twin.
+;; Scalar: every w[i] waits for the ones after it (d^2/2 multiply-adds, ~10 us for d = 128); in WebAssembly so that
+;; even the first call of a process runs compiled code, not the JS interpreter.
+  (func (export "backsub") (param $g i32) (param $stride i32) (param $d i32) (param $w i32)
+    (local $i i32) (local $k i32) (local $row i32) (local $s f64)
+    (local.set $i (local.get $d))
+    (block $i_end
+      (loop $i_loop
+        (br_if $i_end (i32.eqz (local.get $i)))
+        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+        (local.set $row (i32.add (local.get $g) (i32.shl (i32.mul (local.get $i) (local.get $stride)) (i32.const 3))))
+        (local.set $s (f64.load (i32.add (local.get $row) (i32.shl (local.get $d) (i32.const 3)))))
+        (local.set $k (i32.add (local.get $i) (i32.const 1)))
+        (block $k_end
+          (loop $k_loop
+            (br_if $k_end (i32.ge_u (local.get $k) (local.get $d)))
+            (local.set $s (f64.sub (local.get $s)
+              (f64.mul (f64.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 3))))
+                (f64.load (i32.add (local.get $w) (i32.shl (local.get $k) (i32.const 3)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $k_loop)))
+        (f64.store (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 3)))
+          (f64.div (local.get $s) (f64.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 3))))))
+        (br $i_loop))))
+
+;; scores(t, rows, d, stride, w, out): out[r] = t[r][0] w[0] + t[r][1] w[1] + ... (j ascending), float64; scalar for
+;; the same reason as backsub.
+  (func (export "scores") (param $t i32) (param $rows i32) (param $d i32) (param $stride i32) (param $w i32) (param $out i32)
+    (local $r i32) (local $j i32) (local $row i32) (local $s f64)
+    (local.set $r (i32.const 0))
+    (block $r_end
+      (loop $r_loop
+        (br_if $r_end (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $row (i32.add (local.get $t) (i32.shl (i32.mul (local.get $r) (local.get $stride)) (i32.const 3))))
+        (local.set $s (f64.const 0))
+        (local.set $j (i32.const 0))
+        (block $j_end
+          (loop $j_loop
+            (br_if $j_end (i32.ge_u (local.get $j) (local.get $d)))
+            (local.set $s (f64.add (local.get $s)
+              (f64.mul (f64.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3))))
+                (f64.load (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 3)))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $j_loop)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))) (local.get $s))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $r_loop))))
 )
