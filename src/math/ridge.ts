@@ -107,9 +107,10 @@ export function standardisedRidge(rows: number, testRows: number, cols: number, 
   const y = new Float64Array(rows);
   const gram = solver.kind === 'cholesky';
   const kernel = pickKernel(engine);
-  const [xAt, gAt, tAt, fAt, ftAt, meanAt, sqAt, invAt, end] = offsets([
+  const [xAt, gAt, tAt, fAt, ftAt, meanAt, sqAt, invAt, wAt, sAt, end] = offsets([
     rows * stride * 8, gram ? stride * stride * 8 : 0, testRows * stride * 8,
     rows * cols * 4 + 8, testRows * cols * 4 + 8, (cols + 2) * 8, (cols + 2) * 8, (cols + 2) * 8, // +8: pairs read one past
+    cols * 8, testRows * 8,
   ]);
   if (kernel && end! <= WASM_MAX_BYTES) {
     const have = kernel.memory.buffer.byteLength;
@@ -126,15 +127,15 @@ export function standardisedRidge(rows: number, testRows: number, cols: number, 
         kernel.standardise(fAt!, rows, cols, meanAt!, invAt!, xAt!, stride);
         kernel.standardise(ftAt!, testRows, cols, meanAt!, invAt!, tAt!, stride);
         for (let r = 0; r < rows; r++) x[r * stride + cols] = y[r]!;
-        let w: Float64Array;
         if (gram) {
           kernel.gram(xAt!, rows, stride, n, gAt!);
           const g = new Float64Array(buf, gAt!, stride * stride);
           for (let i = 0; i < cols; i++) g[i * stride + i]! += lambda;
           kernel.cholesky(gAt!, stride, cols, n);
-          w = backSubstitute(g, cols, stride);
-        } else w = conjugateGradients(x, rows, cols, stride, y, lambda, solver.iterations);
-        return scoresOf(new Float64Array(buf, tAt!, testRows * stride), testRows, cols, stride, w);
+          kernel.backsub(gAt!, stride, cols, wAt!);
+        } else new Float64Array(buf, wAt!, cols).set(conjugateGradients(x, rows, cols, stride, y, lambda, solver.iterations));
+        kernel.scores(tAt!, testRows, cols, stride, wAt!, sAt!);
+        return new Float64Array(buf, sAt!, testRows).slice();
       },
     };
   }
@@ -300,6 +301,8 @@ interface WasmKernel {
   cholesky: (a: number, stride: number, d: number, n: number) => void;
   moments: (x: number, rows: number, d: number, mean: number, sq: number) => void;
   standardise: (x: number, rows: number, d: number, mean: number, inv: number, out: number, ostride: number) => void;
+  backsub: (g: number, stride: number, d: number, w: number) => void;
+  scores: (t: number, rows: number, d: number, stride: number, w: number, out: number) => void;
 }
 
 /** Largest X + G the kernel takes: far above the probe's 4,000 x 512, well under wasm32's 4 GiB. */

@@ -281,4 +281,52 @@
             (br $j_loop)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $r_loop))))
+;; backsub(g, stride, d, w): U w = z with U in rows 0..d-1 of g (upper, row stride `stride`) and z in its column d:
+;; w[i] = (z[i] - U[i][i+1] w[i+1] - ... - U[i][d-1] w[d-1]) / U[i][i], i from d-1 down, k ascending, as the JS twin.
+;; Scalar: every w[i] waits for the ones after it (d^2/2 multiply-adds, ~10 us for d = 128); in WebAssembly so that
+;; even the first call of a process runs compiled code, not the JS interpreter.
+  (func (export "backsub") (param $g i32) (param $stride i32) (param $d i32) (param $w i32)
+    (local $i i32) (local $k i32) (local $row i32) (local $s f64)
+    (local.set $i (local.get $d))
+    (block $i_end
+      (loop $i_loop
+        (br_if $i_end (i32.eqz (local.get $i)))
+        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+        (local.set $row (i32.add (local.get $g) (i32.shl (i32.mul (local.get $i) (local.get $stride)) (i32.const 3))))
+        (local.set $s (f64.load (i32.add (local.get $row) (i32.shl (local.get $d) (i32.const 3)))))
+        (local.set $k (i32.add (local.get $i) (i32.const 1)))
+        (block $k_end
+          (loop $k_loop
+            (br_if $k_end (i32.ge_u (local.get $k) (local.get $d)))
+            (local.set $s (f64.sub (local.get $s)
+              (f64.mul (f64.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 3))))
+                (f64.load (i32.add (local.get $w) (i32.shl (local.get $k) (i32.const 3)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $k_loop)))
+        (f64.store (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 3)))
+          (f64.div (local.get $s) (f64.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 3))))))
+        (br $i_loop))))
+
+;; scores(t, rows, d, stride, w, out): out[r] = t[r][0] w[0] + t[r][1] w[1] + ... (j ascending), float64; scalar for
+;; the same reason as backsub.
+  (func (export "scores") (param $t i32) (param $rows i32) (param $d i32) (param $stride i32) (param $w i32) (param $out i32)
+    (local $r i32) (local $j i32) (local $row i32) (local $s f64)
+    (local.set $r (i32.const 0))
+    (block $r_end
+      (loop $r_loop
+        (br_if $r_end (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $row (i32.add (local.get $t) (i32.shl (i32.mul (local.get $r) (local.get $stride)) (i32.const 3))))
+        (local.set $s (f64.const 0))
+        (local.set $j (i32.const 0))
+        (block $j_end
+          (loop $j_loop
+            (br_if $j_end (i32.ge_u (local.get $j) (local.get $d)))
+            (local.set $s (f64.add (local.get $s)
+              (f64.mul (f64.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3))))
+                (f64.load (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 3)))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $j_loop)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))) (local.get $s))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $r_loop))))
 )
