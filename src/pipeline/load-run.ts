@@ -36,6 +36,18 @@ function errMessage(err: unknown): string {
   return err instanceof InputError ? err.message : err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * The checkpoint and .npz readers, imported on first use (a run without them never loads them) and kept: an
+ * `await import()` of a loaded module still resolves it again, ~7 us each, five times per run of a sweep.
+ */
+let checkpointReaders: Promise<{ readPth: typeof import('../ingest/pth/index.js').readPth; checkpointInfo: typeof import('../ingest/checkpoint-facts.js').checkpointInfo }> | undefined;
+let npyReader: Promise<typeof import('../ingest/npy/index.js')> | undefined;
+
+async function loadCheckpointReaders() {
+  const [{ readPth }, { checkpointInfo }] = await Promise.all([import('../ingest/pth/index.js'), import('../ingest/checkpoint-facts.js')]);
+  return { readPth, checkpointInfo };
+}
+
 async function checkpointFacts(path: string, itersPerEpoch: number | undefined, maxBytes: number, notes: Note[]): Promise<CheckpointInfo | null> {
   try {
     const size = statSync(path).size;
@@ -43,8 +55,7 @@ async function checkpointFacts(path: string, itersPerEpoch: number | undefined, 
       notes.push({ level: 'info', file: path, message: `checkpoint is ${(size / 2 ** 20).toFixed(0)} MB; not read for facts (raise --max-checkpoint-mb or use --eval)` });
       return null;
     }
-    const { readPth } = await import('../ingest/pth/index.js');
-    const { checkpointInfo } = await import('../ingest/checkpoint-facts.js');
+    const { readPth, checkpointInfo } = await (checkpointReaders ??= loadCheckpointReaders());
     const res = await readPth(path, { layoutOnly: true }); // facts need names and shapes, not the weights
     return checkpointInfo(path, res, { itersPerEpoch });
   } catch (err) {
@@ -56,7 +67,7 @@ async function checkpointFacts(path: string, itersPerEpoch: number | undefined, 
 async function featureDumpInfo(path: string, notes: Note[]): Promise<FeatureDumpInfo | undefined> {
   try {
     if (path.toLowerCase().endsWith('.npz')) {
-      const { listNpz } = await import('../ingest/npy/index.js');
+      const { listNpz } = await (npyReader ??= import('../ingest/npy/index.js'));
       const arrays = await listNpz(path);
       return { path, arrays };
     }

@@ -16,9 +16,10 @@ export const MAX_DEFLATE_RATIO = 1100;
 const EOCD_SCAN = 22 + 0xffff;
 /**
  * Bytes read first from the end: the EOCD of an archive without a comment, its ZIP64 records and, for a checkpoint or
- * feature dump of up to ~150 members, the whole central directory, in one read.
+ * feature dump of up to ~40 members, the whole central directory, in one read. Under 4 KB: Node serves it from its
+ * shared buffer pool instead of allocating memory of its own.
  */
-const TAIL_GUESS = 8 * 1024;
+const TAIL_GUESS = 4000;
 
 const SIG_LOCAL = 0x04034b50;
 const SIG_CENTRAL = 0x02014b50;

@@ -85,8 +85,9 @@ export async function readNpz(path: string, opts: NpzOptions = {}): Promise<Map<
 function inflatePrefix(raw: Buffer, want: number): Buffer {
   for (let c = 512; ; c *= 2) {
     const part = raw.subarray(0, Math.min(c, raw.length));
-    // Z_SYNC_FLUSH: return what the prefix decodes to instead of failing on the unfinished stream.
-    const out = inflateRawSync(part, { finishFlush: zc.Z_SYNC_FLUSH });
+    // Z_SYNC_FLUSH: return what the prefix decodes to instead of failing on the unfinished stream. Output buffers of
+    // ~4x the input instead of zlib's 16 KB default: the same bytes, without a 16 KB allocation per member listed.
+    const out = inflateRawSync(part, { finishFlush: zc.Z_SYNC_FLUSH, chunkSize: Math.max(1024, Math.min(16 * 1024, 4 * part.length)) });
     if (out.length >= want || part.length === raw.length) return out;
   }
 }
