@@ -45,7 +45,7 @@ export const WARMUP_STEP_SIGMAS = 2;
 function median(xs: ArrayLike<number>): number {
   const n = xs.length;
   if (n === 0) return NaN;
-  const s = Float64Array.from(xs).sort();
+  const s = new Float64Array(xs).sort();
   const m = n >> 1;
   return n % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
