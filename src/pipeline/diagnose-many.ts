@@ -22,8 +22,12 @@ import { timedAsync } from '../runtime/phase-clock.js';
  */
 export const MIN_RUNS_PER_WORKER = 24;
 
-/** Runs handed to a worker per message batch: large enough to amortise messaging, small enough to balance load. */
-export const BATCH_RUNS = 64;
+/**
+ * Runs handed to a worker per message batch: large enough to amortise messaging, small enough to balance load, and
+ * a worker holds a whole batch of Runs until it is judged. 1,000-run triage bench, two threads forced, peak RSS
+ * (load 10-13, so CPU differences are noise): 64 runs 298-301 MB, 16 runs 251-266 MB, 8 runs 253-258 MB.
+ */
+export const BATCH_RUNS = 16;
 /**
  * Runs this thread's own share takes at a time: it has no messages to amortise, and a batch's Runs (every series of
  * every log) are all held until the batch is judged. Measured on the 1,000-run triage bench in-process: peak RSS
