@@ -1,7 +1,9 @@
-;; The Gram matrix G = X'X of a row-major float64 matrix and its Cholesky factor, in WebAssembly SIMD (f64x2), for
-;; src/math/ridge.ts. Assembled into ridge-wasm.ts by `node scripts/build-wasm.mjs` (wabt); edit this file, never the bytes.
+;; Standardised ridge least squares in WebAssembly SIMD (f64x2), for src/math/ridge.ts: column moments and
+;; standardisation of float32 rows, the Gram matrix G = X'X, its Cholesky factor (carrying X'y to the forward
+;; substitution), the back substitution and the scores of held-out rows. Assembled into ridge-wasm.ts by
+;; `node scripts/build-wasm.mjs` (wabt); edit this file, never the bytes.
 ;;
-;; Every entry is summed in exactly the order of the plain-JS twins in ridge.ts, so both give the same bits:
+;; Every sum runs in exactly the order of the plain-JS twins in ridge.ts, so both give the same bits. For G:
 ;;   g[i][j] = 0; for each block of four rows r..r+3: g += ((x[r,i] x[r,j] + x[r+1,i] x[r+1,j]) + x[r+2,i] x[r+2,j]) + x[r+3,i] x[r+3,j]
 ;;   then g += x[r,i] x[r,j] for each of the last rows % 4.
 ;; The two lanes of an f64x2 are two neighbouring columns j, j+1 (never two rows), so vectorising changes no sum.

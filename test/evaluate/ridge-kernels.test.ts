@@ -1,5 +1,6 @@
-// The Gram / Cholesky kernels behind the ridge domain probe: the WebAssembly SIMD kernels and their plain-JS twins
-// must give the same bits (the probe's numbers may not depend on which one ran), and both must be the textbook sums.
+// The kernels behind the ridge domain probe (src/math/ridge.ts: standardisation, Gram, Cholesky, solves, scores): the
+// WebAssembly SIMD kernels and their plain-JS twins must give the same bits (the probe's numbers may not depend on
+// which one ran), and both must be the sums of the textbook loops the probe had before them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
