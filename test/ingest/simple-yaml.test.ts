@@ -1,4 +1,4 @@
-// The fast flat-YAML reader (src/ingest/common/simple-yaml.ts) must give what the `yaml` package gives, or decline.
+// The fast block-YAML reader (src/ingest/common/simple-yaml.ts) must give what the `yaml` package gives, or decline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -25,24 +25,30 @@ function rng(seed: number): () => number {
   };
 }
 
-test('flat mappings of scalars and lists read exactly as `yaml` reads them', () => {
+test('block mappings of scalars, lists and nested mappings read exactly as `yaml` reads them', () => {
   const r = rng(7);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-  for (let doc = 0; doc < 300; doc++) {
+  /** Lines of a mapping at `indent`, nesting at most `depth` more levels. */
+  const mapping = (indent: string, depth: number): string[] => {
     const lines: string[] = [];
-    const n = 1 + Math.floor(r() * 12);
+    const n = 1 + Math.floor(r() * 8);
     for (let k = 0; k < n; k++) {
       const key = `${pick(['lr', 'arch', 'epochs', 'train.lr', 'x_y', 'a/b', 'Seed'])}${k}`;
       const shape = r();
-      if (shape < 0.2) {
-        lines.push(`${key}:`);
-        const indent = r() < 0.5 ? '' : '  ';
+      if (shape < 0.15 && depth > 0) {
+        lines.push(`${indent}${key}:`, ...mapping(indent + pick(['  ', '    ']), depth - 1));
+      } else if (shape < 0.35) {
+        lines.push(`${indent}${key}:`);
+        const itemIndent = indent + (r() < 0.5 ? '' : '  ');
         const items = Math.floor(r() * 4); // 0 items: the value is null
-        for (let i = 0; i < items; i++) lines.push(`${indent}- ${pick(SCALARS)}`);
-      } else lines.push(`${key}: ${pick(SCALARS)}`);
+        for (let i = 0; i < items; i++) lines.push(`${itemIndent}- ${pick(SCALARS)}`);
+      } else lines.push(`${indent}${key}: ${pick(SCALARS)}`);
       if (r() < 0.1) lines.push('');
     }
-    const text = lines.join('\n') + (r() < 0.8 ? '\n' : '');
+    return lines;
+  };
+  for (let doc = 0; doc < 400; doc++) {
+    const text = mapping('', 3).join('\n') + (r() < 0.8 ? '\n' : '');
     const fast = parseSimpleYaml(text);
     assert.notEqual(fast, undefined, `declined:\n${text}`);
     assert.deepEqual(fast, parse(text, YAML_OPTIONS), text);
@@ -51,9 +57,10 @@ test('flat mappings of scalars and lists read exactly as `yaml` reads them', () 
 
 test('anything outside the subset is declined (left to `yaml`)', () => {
   for (const text of [
-    'a: 1 # comment', '# header\na: 1', 'cfg:\n  lr: 0.1', 'a: [1, 2]', 'a: {b: 1}', 'a: !!python/tuple\n- 1', "a: 'it''s'",
+    'a: 1 # comment', '# header\na: 1', 'a: [1, 2]', 'a: {b: 1}', 'a: !!python/tuple\n- 1', "a: 'it''s'",
     'a: "tab\\t"', 'a: 0x1F', 'a: 0o17', 'a: .inf', 'a: 1_000', 'a: 1e', 'a: 12345678901234567890', 'a: b: c', 'a: x y',
     'a: 1\na: 2', 'true: 1', 'a:\n- - 1', 'a:\n- b: 1', 'a:\n- 1\n  - 2', '- 1\n- 2', 'a: 1\r\n', 'a: 1 ', 'a:\tb', '---\na: 1',
+    'a:\n  b: 1\n c: 2', 'a:\n  b: 1\n   c: 2', 'a:\n  b: 1\n  - 2', 'a:\n- 1\n  b: 2', 'a:\n  b: 1\na:\n  c: 2', 'a:\n    - 1', ' a: 1',
     'a: |\n  text', 'a: >\n  text', 'a: &x 1\nb: *x', '', '\n\n', 'a: -', 'a:\n-',
   ]) assert.equal(parseSimpleYaml(text), undefined, JSON.stringify(text));
 });
