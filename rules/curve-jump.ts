@@ -81,8 +81,6 @@ export default createRule({
     for (const c of present) {
       const series = seriesOf(run, c.key) as Series;
       const all = epochMeansOf(run, c.key).filter((e) => Number.isFinite(e.mean));
-      const post = postWarmupEpochs(run, series, all);
-      const half = postWarmupEpochs(run, series, all, RAMP_HALF);
       // Epoch 0 is initial fitting; for discriminator-driven curves the early GRL ramp moves the level by design.
       const useLog = c.kind === 'loss' && all.every((e) => e.mean > 0);
       const scale = (e: EpochMean) => (useLog ? Math.log10(e.mean) : e.mean);
@@ -90,8 +88,8 @@ export default createRule({
       // level" a jump could leave.
       const model = noiseLevel(all.map(scale));
       const warm = all[model.warmupEnd]?.epoch ?? 0;
-      const afterHalf = new Set(half.epochs);
-      const ems: EpochMean[] = (c.adversarial ? all.filter((e) => e.epoch > 0 && afterHalf.has(e)) : all.filter((e) => e.epoch > 0)).filter((e) => e.epoch >= warm);
+      const afterHalf = c.adversarial ? new Set(postWarmupEpochs(run, series, all, RAMP_HALF).epochs) : undefined;
+      const ems: EpochMean[] = (afterHalf ? all.filter((e) => e.epoch > 0 && afterHalf.has(e)) : all.filter((e) => e.epoch > 0)).filter((e) => e.epoch >= warm);
       if (ems.length < 2 * options.minSegment) continue;
       enough = true;
       const vals = ems.map(scale);
@@ -124,7 +122,7 @@ export default createRule({
       const near = [ems[k - 1], ems[k]].flatMap((e) => e.points);
       const crossing = near.find((p) => (mAfter > mBefore ? p.value >= mid : p.value <= mid)) ?? ems[k].points[0];
       const jumpEpoch = crossing.epoch ?? ems[k].epoch;
-      const event = scheduleEvent(run, jumpEpoch, crossing.step, post.warmupStep, c.adversarial, series.granularity === 'iteration' ? crossing.iter : undefined);
+      const event = scheduleEvent(run, jumpEpoch, crossing.step, postWarmupEpochs(run, series, all).warmupStep, c.adversarial, series.granularity === 'iteration' ? crossing.iter : undefined);
       // An accuracy rising / loss falling at an lr step is the step schedule doing its job, not a symptom.
       const improving = c.key !== KEY.domainAcc && (c.kind === 'percent' ? mAfter > mBefore : mAfter < mBefore);
       if (improving && event.startsWith('an lr step')) continue;

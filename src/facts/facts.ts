@@ -220,8 +220,41 @@ export interface ValPoint {
   line?: number;
 }
 
-/** Target validation accuracy per epoch (the val/acc1 series, else the logged evaluations). */
+/**
+ * What is known of a run's target curve, computed once per run: the validation curve and its facts per thresholds
+ * (asked by several rules, the cause ranking and the checked lines). Recomputed when the run's validation series,
+ * its iterations per epoch or its evaluations change.
+ */
+interface TargetCache {
+  series: Series | undefined;
+  points: number;
+  ipe: number | undefined;
+  evaluations: object;
+  evals: number;
+  curve?: ValPoint[];
+  facts: Map<string, TargetCurveFacts | undefined>;
+}
+
+const targetCache = new WeakMap<object, TargetCache>();
+
+function targetCacheOf(run: Readonly<Run>): TargetCache {
+  const series = run.series[KEY.valAcc];
+  const points = series?.points.length ?? 0;
+  const ipe = itersPerEpochOf(run);
+  let c = targetCache.get(run);
+  if (!c || c.series !== series || c.points !== points || c.ipe !== ipe || c.evaluations !== run.evaluations || c.evals !== run.evaluations.length) {
+    targetCache.set(run, (c = { series, points, ipe, evaluations: run.evaluations, evals: run.evaluations.length, facts: new Map() }));
+  }
+  return c;
+}
+
+/** Target validation accuracy per epoch (the val/acc1 series, else the logged evaluations). Callers must not mutate it. */
 export function targetValCurveOf(run: Readonly<Run>): ValPoint[] {
+  const c = targetCacheOf(run);
+  return (c.curve ??= computeTargetValCurve(run));
+}
+
+function computeTargetValCurve(run: Readonly<Run>): ValPoint[] {
   const s = seriesOf(run, KEY.valAcc);
   if (s) {
     const ems = epochMeansCached(s, itersPerEpochOf(run));
@@ -396,25 +429,14 @@ export interface TargetCurveFacts {
 type DegradationOptions = { minDrop: number; minZ: number; minEpochs: number };
 type OscillationOptions = { targetSwing: number; minReversalRate: number; overTrend: number; minEpochs: number };
 
-/**
- * The target curve's facts per run and thresholds: target-acc-degrading, oscillation and the checked lines ask for
- * them with the same (default) thresholds. Recomputed when the run's validation series or evaluations change.
- */
-const targetCurveCache = new WeakMap<object, { series: Series | undefined; points: number; ipe: number | undefined; evaluations: object; evals: number; byOptions: Map<string, TargetCurveFacts | undefined> }>();
-
 /** Target-accuracy curve with its noise model, peak-to-end drop and swing; undefined with fewer than minEpochs values. */
 export function targetCurveFactsOf(run: Readonly<Run>, deg: DegradationOptions = DEGRADATION, osc: OscillationOptions = OSCILLATION): TargetCurveFacts | undefined {
-  const series = run.series[KEY.valAcc];
-  const points = series?.points.length ?? 0;
-  const ipe = itersPerEpochOf(run);
-  let c = targetCurveCache.get(run);
-  if (!c || c.series !== series || c.points !== points || c.ipe !== ipe || c.evaluations !== run.evaluations || c.evals !== run.evaluations.length) {
-    targetCurveCache.set(run, (c = { series, points, ipe, evaluations: run.evaluations, evals: run.evaluations.length, byOptions: new Map() }));
-  }
+  // target-acc-degrading, oscillation and the checked lines ask with the same (default) thresholds
+  const c = targetCacheOf(run);
   const key = [deg.minDrop, deg.minZ, deg.minEpochs, osc.targetSwing, osc.minReversalRate, osc.overTrend, osc.minEpochs].join(',');
-  if (c.byOptions.has(key)) return c.byOptions.get(key);
+  if (c.facts.has(key)) return c.facts.get(key);
   const facts = computeTargetCurveFacts(run, deg, osc);
-  c.byOptions.set(key, facts);
+  c.facts.set(key, facts);
   return facts;
 }
 

@@ -39,8 +39,8 @@ export function gramUpper(x: Float64Array, rows: number, cols: number, stride: n
 
 /**
  * Ridge least squares min |X w - y|^2 + lambda |w|^2 for `rows` rows of `cols` features. Fill `x` (rows x `stride`,
- * row-major, zeros at first): features in columns 0..cols-1 and y in column `cols`; then `solve(lambda)`. With the WebAssembly kernel
- * `x` is a view of its memory (no copy in, none out); it is valid until the next ridgeSystem or gramUpper call.
+ * row-major, zeros at first): features in columns 0..cols-1 and y in column `cols`; then `solve(lambda)`. With the
+ * WebAssembly kernels `x` is a view of their memory (no copy in, none out), valid until the next call into this module.
  * Sums, all in float64, in the order of the textbook loops: G = X'X and X'y as gramUpper sums them, Cholesky of
  * G + lambda I (U[j][i] = (A[j][i] - sum over k < j of U[k][j] U[k][i], k ascending) / U[j][j], pivots raised to 1e-12),
  * forward then back substitution (sums over k ascending, then descending). Cost rows x cols^2 / 2 + cols^3 / 6.
@@ -91,7 +91,7 @@ export type RidgeSolver = { kind: 'cholesky' } | { kind: 'cg'; iterations: numbe
  * that is not finite becomes 0), solves min |X w - y|^2 + lambda |w|^2 and returns x.w for every test row.
  * `cholesky` is exact through the d x d Gram matrix (rows d^2/2 + d^3/6 multiply-adds); `cg` runs conjugate gradients
  * on X (iterations x 2 rows d), for wide features. With the WebAssembly kernels `train` and `test` are views of their
- * memory (no copy in), valid until the next standardisedRidge, ridgeSystem or gramUpper call. Every sum is in float64
+ * memory (no copy in), valid until the next call into this module. Every sum is in float64
  * and in the order of the JS twin (see ridge.wat), so the engine changes no bit.
  */
 export interface StandardisedRidge {
@@ -116,7 +116,9 @@ export function standardisedRidge(rows: number, testRows: number, cols: number, 
     const have = kernel.memory.buffer.byteLength;
     if (have < end!) kernel.memory.grow(Math.ceil((end! - have) / WASM_PAGE));
     const buf = kernel.memory.buffer;
-    const x = new Float64Array(buf, xAt!, rows * stride).fill(0); // its spare columns are read by the tiles: no junk
+    const x = new Float64Array(buf, xAt!, rows * stride);
+    // the tiles read the spare columns past y: zeros there, not junk (a denormal left over would slow every tile)
+    for (let r = 0; r < rows; r++) x.fill(0, r * stride + n, (r + 1) * stride);
     const train = new Float32Array(buf, fAt!, rows * cols);
     const test = new Float32Array(buf, ftAt!, testRows * cols);
     return {

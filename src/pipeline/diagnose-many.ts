@@ -12,6 +12,7 @@ import { selectShard } from '../sweep/shard.js';
 import { RunCache } from './run-cache.js';
 import { attachReplay } from './replay.js';
 import { explainMissingBaselines } from '../report/explain-baselines.js';
+import { runVerdictOf } from '../report/views.js';
 import { makeReport, shardReportInfo } from './report-envelope.js';
 import { resolveConfig } from './config.js';
 import { timedAsync } from '../runtime/phase-clock.js';
@@ -22,8 +23,12 @@ import { timedAsync } from '../runtime/phase-clock.js';
  */
 export const MIN_RUNS_PER_WORKER = 24;
 
-/** Runs handed to a worker per message batch: large enough to amortise messaging, small enough to balance load. */
-export const BATCH_RUNS = 64;
+/**
+ * Runs handed to a worker per message batch: large enough to amortise messaging, small enough to balance load, and
+ * a worker holds a whole batch of Runs until it is judged. 1,000-run triage bench, two threads forced, peak RSS
+ * (load 10-13, so CPU differences are noise): 64 runs 298-301 MB, 16 runs 251-266 MB, 8 runs 253-258 MB.
+ */
+export const BATCH_RUNS = 16;
 /**
  * Runs this thread's own share takes at a time: it has no messages to amortise, and a batch's Runs (every series of
  * every log) are all held until the batch is judged. Measured on the 1,000-run triage bench in-process: peak RSS
@@ -166,7 +171,11 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
   };
   const total = found.runs.length;
   let done = 0;
-  const progress = options.onProgress && ((m: string, f?: number) => options.onProgress!(total > 1 ? `${m} (${done}/${total} runs)` : m, total > 1 ? done / total : f));
+  let withProblems = 0;
+  // a sweep's answer starts before its end: how many runs so far have problems (a run judged again at the end, with
+  // a baseline found later, may still change)
+  const soFar = () => `${done}/${total} runs${withProblems ? `, ${withProblems} with problems so far` : ''}`;
+  const progress = options.onProgress && ((m: string, f?: number) => options.onProgress!(total > 1 ? `${m} (${soFar()})` : m, total > 1 ? done / total : f));
   // n shares: n - 1 worker threads plus this thread
   const shards: ShardHandle[] = [new LocalShard(progress, options.cache), ...Array.from({ length: n - 1 }, () => new ThreadShard(progress))];
   const known = new Map<string, BaselineRun>();
@@ -193,7 +202,10 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
         next = Math.min(total, next + (w instanceof LocalShard ? localBatchRuns : batchRuns));
         const runs = found.runs.slice(start, next).map((run, k) => ({ index: start + k, run }));
         const res = await w.ask({ type: 'batch', options: wopts, runs, baselines: unsent(w) }, 'judged');
-        for (const j of res.judged) judged[j.index] = j;
+        for (const j of res.judged) {
+          judged[j.index] = j;
+          if (runVerdictOf(j.report) === 'problems') withProblems++;
+        }
         for (const f of res.firsts) {
           const k = known.get(f.task);
           if (!k || k.index > f.index) known.set(f.task, f);

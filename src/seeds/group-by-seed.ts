@@ -169,8 +169,21 @@ export function distinctTrainings(runs: readonly RunReport[]): { kept: RunReport
   return { kept, duplicates: [...copiesOf.values()].filter((ids) => ids.length > 1) };
 }
 
+/**
+ * The seed's text per hyperparameter object: asked twice per comparison of two runs and once per group member, and a
+ * tllib Namespace is a ~40-key object to walk each time.
+ */
+const seedCache = new WeakMap<object, string>();
+
 function seedOf(run: RunReport): string {
-  for (const [k, v] of Object.entries(run.hyperparameters)) if (SEED_KEYS.has(k.toLowerCase())) return hyperText(v);
+  const hp = run.hyperparameters;
+  let seed = seedCache.get(hp);
+  if (seed === undefined) seedCache.set(hp, (seed = findSeed(hp)));
+  return seed;
+}
+
+function findSeed(hp: RunReport['hyperparameters']): string {
+  for (const [k, v] of Object.entries(hp)) if (SEED_KEYS.has(k.toLowerCase())) return hyperText(v);
   return '?';
 }
 

@@ -43,22 +43,28 @@ export const WARMUP_STEP_SIGMAS = 2;
  * order is the comparator's order.
  */
 function median(xs: ArrayLike<number>): number {
-  const n = xs.length;
-  if (n === 0) return NaN;
-  const s = Float64Array.from(xs).sort();
-  const m = n >> 1;
-  return n % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return xs.length === 0 ? NaN : sortedMedian(new Float64Array(xs).sort());
+}
+
+/** Median of an array of ours, sorted in place. */
+function medianInPlace(xs: Float64Array): number {
+  return xs.length === 0 ? NaN : sortedMedian(xs.sort());
+}
+
+function sortedMedian(s: Float64Array): number {
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /**
  * Running median with symmetric windows that shrink at the ends (the ends are kept as they are). Windows are odd
  * and small (3 or 5): each is insertion-sorted in one scratch buffer instead of sliced, copied and sorted.
  */
-function runningMedian(v: readonly number[], window: number): number[] {
+function runningMedian(v: ArrayLike<number>, window: number): Float64Array {
   const h = window >> 1;
   const n = v.length;
   const w = new Float64Array(2 * h + 1);
-  const out = new Array<number>(n);
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const r = Math.min(h, i, n - 1 - i);
     const len = 2 * r + 1;
@@ -76,8 +82,20 @@ function runningMedian(v: readonly number[], window: number): number[] {
   return out;
 }
 
-function hanning(v: readonly number[]): number[] {
-  return v.map((x, i) => (i === 0 || i === v.length - 1 ? x : v[i - 1] / 4 + x / 2 + v[i + 1] / 4));
+function hanning(v: Float64Array): Float64Array {
+  const n = v.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = i === 0 || i === n - 1 ? v[i] : v[i - 1] / 4 + v[i] / 2 + v[i + 1] / 4;
+  return out;
+}
+
+/** Indices of the finite values of `values`, in order. */
+function finiteIndices(values: readonly number[], from = 0): Int32Array {
+  let m = 0;
+  for (let i = from; i < values.length; i++) if (Number.isFinite(values[i])) m++;
+  const idx = new Int32Array(m);
+  for (let i = from, k = 0; i < values.length; i++) if (Number.isFinite(values[i])) idx[k++] = i;
+  return idx;
 }
 
 /**
@@ -89,15 +107,13 @@ function hanning(v: readonly number[]): number[] {
  * @example robustTrend([83, 97, 83, 97, 83, 97, 83]) // [83, 86.5, 90, 90, 90, 93.5, 83]: the zig-zag is smoothed out
  */
 export function robustTrend(values: readonly number[]): number[] {
-  const idx: number[] = [];
-  values.forEach((v, i) => {
-    if (Number.isFinite(v)) idx.push(i);
-  });
-  const fin = idx.map((i) => values[i]);
-  const out = values.map(() => NaN);
-  if (fin.length === 0) return out;
+  const idx = finiteIndices(values);
+  const out = new Array<number>(values.length).fill(NaN);
+  if (idx.length === 0) return out;
+  const fin = new Float64Array(idx.length);
+  for (let k = 0; k < idx.length; k++) fin[k] = values[idx[k]];
   const smooth = hanning(runningMedian(fin, fin.length >= 7 ? 5 : 3));
-  idx.forEach((i, k) => (out[i] = smooth[k]));
+  for (let k = 0; k < idx.length; k++) out[idx[k]] = smooth[k];
   return out;
 }
 
@@ -113,13 +129,16 @@ export type NoiseLevel = Pick<NoiseModel, 'n' | 'finite' | 'sigma' | 'warmupEnd'
  * @example noiseLevel([58, 69, 77, 88, 89, 88, 90, 89, 90]).warmupEnd // 3
  */
 export function noiseLevel(values: readonly number[]): NoiseLevel {
-  const fin = values.filter((v) => Number.isFinite(v));
-  const diffs = new Float64Array(Math.max(0, fin.length - 1));
-  for (let i = 0; i + 1 < fin.length; i++) diffs[i] = fin[i + 1] - fin[i];
+  const idx = finiteIndices(values);
+  const finite = idx.length;
+  const diffs = new Float64Array(Math.max(0, finite - 1));
+  for (let i = 0; i + 1 < finite; i++) diffs[i] = values[idx[i + 1]] - values[idx[i]];
   let sigma = NaN;
-  if (fin.length >= 3) {
+  if (finite >= 3) {
     const md = median(diffs);
-    sigma = (MAD_TO_SD * median(diffs.map((d) => Math.abs(d - md)))) / Math.SQRT2;
+    const dev = new Float64Array(diffs.length);
+    for (let i = 0; i < diffs.length; i++) dev[i] = Math.abs(diffs[i] - md);
+    sigma = (MAD_TO_SD * medianInPlace(dev)) / Math.SQRT2;
   }
   let warmupEnd = 0;
   if (Number.isFinite(sigma) && diffs.length) {
@@ -130,12 +149,9 @@ export function noiseLevel(values: readonly number[]): NoiseLevel {
     // Two or more such steps make a warm-up; one step is just a first move.
     warmupEnd = k >= 2 && k < diffs.length ? k : 0;
     // Positions are over finite values; map back to the input index.
-    if (warmupEnd) {
-      let c = -1;
-      for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]) && ++c === warmupEnd) { warmupEnd = i; break; }
-    }
+    if (warmupEnd) warmupEnd = idx[warmupEnd];
   }
-  return { n: values.length, finite: fin.length, sigma, warmupEnd };
+  return { n: values.length, finite, sigma, warmupEnd };
 }
 
 /**
@@ -150,15 +166,19 @@ export function noiseLevel(values: readonly number[]): NoiseLevel {
 export function noiseModel(values: readonly number[]): NoiseModel {
   const level = noiseLevel(values);
   const trend = robustTrend(values);
-  const residual = values.map((v, i) => (Number.isFinite(v) ? v - trend[i] : NaN));
-  const interior: number[] = [];
+  const residual = new Array<number>(values.length);
+  const interior = new Float64Array(Math.max(0, level.finite - 2));
   let seen = 0;
-  for (const r of residual) {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const r = Number.isFinite(v) ? v - trend[i] : NaN;
+    residual[i] = r;
     if (!Number.isFinite(r)) continue;
     seen++;
-    if (seen > 1 && seen < level.finite) interior.push(Math.abs(r));
+    if (seen > 1 && seen < level.finite) interior[m++] = Math.abs(r);
   }
-  const residualSigma = interior.length ? MAD_TO_SD * median(interior) : NaN;
+  const residualSigma = m ? MAD_TO_SD * medianInPlace(m === interior.length ? interior : interior.subarray(0, m)) : NaN;
   return { n: level.n, finite: level.finite, trend, residual, sigma: level.sigma, residualSigma, warmupEnd: level.warmupEnd };
 }
 
@@ -198,10 +218,7 @@ export const PEAK_SPAN = 3;
  * @example peakToEnd([29.5, 12, 9, 15, 8, 13, 17, 11, 16, 17.3], noiseModel(...)) // peak 29.5 at 0 (the first epoch counts), end 16
  */
 export function peakToEnd(values: readonly number[], model: NoiseModel = noiseModel(values)): PeakToEnd | null {
-  const idx: number[] = [];
-  values.forEach((v, i) => {
-    if (Number.isFinite(v)) idx.push(i);
-  });
+  const idx = finiteIndices(values);
   if (idx.length < 3) return null;
   let peakIndex = idx[0];
   let bestIndex = idx[0];
@@ -212,7 +229,7 @@ export function peakToEnd(values: readonly number[], model: NoiseModel = noiseMo
   // The end level counts only values at or after the peak: a value before the peak cannot show a fall from it. When
   // the peak lies inside the end window (a curve still climbing, e.g. a run in progress whose last epoch is its
   // best), a median over the whole window would lag behind the climb and read as a drop below the peak.
-  const tail = idx.slice(-END_WINDOW(idx.length)).filter((i) => i >= peakIndex);
+  const tail = Array.from(idx.subarray(-END_WINDOW(idx.length))).filter((i) => i >= peakIndex);
   const endCount = tail.length;
   const endLevel = median(tail.map((i) => values[i]));
   const peakLevel = model.trend[peakIndex];
@@ -244,24 +261,32 @@ export interface Swing {
  * @example swing([83, 97, 84, 96, 85, 97, 83], noiseModel(...)) // medianSwing ~12, trendStep ~2, reversalRate 1
  */
 export function swing(values: readonly number[], model: NoiseModel = noiseModel(values), from = 0): Swing | null {
-  const idx: number[] = [];
-  for (let i = Math.max(0, from); i < values.length; i++) if (Number.isFinite(values[i])) idx.push(i);
+  const idx = finiteIndices(values, Math.max(0, from));
   if (idx.length < 4) return null;
-  const d: number[] = [];
-  const t: number[] = [];
-  for (let k = 0; k + 1 < idx.length; k++) {
-    d.push(values[idx[k + 1]] - values[idx[k]]);
-    t.push(Math.abs(model.trend[idx[k + 1]] - model.trend[idx[k]]));
-  }
-  const signs = d.filter((x) => x !== 0).map(Math.sign);
+  const steps = idx.length - 1;
+  const absD = new Float64Array(steps);
+  const t = new Float64Array(steps);
+  // direction reversals between consecutive non-zero moves
+  let moves = 0;
   let rev = 0;
-  for (let k = 0; k + 1 < signs.length; k++) if (signs[k] !== signs[k + 1]) rev++;
-  const inner = idx.slice(1, -1).map((i) => Math.abs(model.residual[i]));
+  let lastSign = 0;
+  for (let k = 0; k < steps; k++) {
+    const d = values[idx[k + 1]] - values[idx[k]];
+    absD[k] = Math.abs(d);
+    t[k] = Math.abs(model.trend[idx[k + 1]] - model.trend[idx[k]]);
+    if (d === 0) continue;
+    const sign = Math.sign(d);
+    if (moves > 0 && sign !== lastSign) rev++;
+    lastSign = sign;
+    moves++;
+  }
+  const inner = new Float64Array(idx.length - 2);
+  for (let k = 1; k + 1 < idx.length; k++) inner[k - 1] = Math.abs(model.residual[idx[k]]);
   return {
-    medianSwing: median(d.map(Math.abs)),
-    trendStep: median(t),
-    reversalRate: signs.length > 1 ? rev / (signs.length - 1) : 0,
-    amplitude: inner.length ? MAD_TO_SD * median(inner) : 0,
-    steps: d.length,
+    medianSwing: medianInPlace(absD),
+    trendStep: medianInPlace(t),
+    reversalRate: moves > 1 ? rev / (moves - 1) : 0,
+    amplitude: inner.length ? MAD_TO_SD * medianInPlace(inner) : 0,
+    steps,
   };
 }

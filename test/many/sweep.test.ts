@@ -189,3 +189,14 @@ test('parallel sweep: a run with nothing readable is an error entry, the others 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('progress says how many runs so far have problems, counting up to the final count', async () => {
+  const messages: string[] = [];
+  const report = await diagnoseMany([sweep.root], { concurrency: 1, onProgress: (m) => messages.push(m) }, { localBatchRuns: 2 });
+  const counts = messages.map((m) => Number(/(\d+) with problems so far/.exec(m)?.[1] ?? 0));
+  const final = report.runs.filter((r) => r.findings.some((f) => !f.suppressed && f.severity !== 'info')).length;
+  assert.ok(final > 0, 'the sweep has runs with problems');
+  assert.ok(counts.some((c) => c > 0 && c < final), `an intermediate count is shown: ${[...new Set(counts)].join(', ')}`);
+  for (let i = 1; i < counts.length; i++) assert.ok(counts[i] >= counts[i - 1], 'the count never goes down');
+  assert.ok(Math.max(...counts) <= final);
+});

@@ -92,3 +92,84 @@ test('swing: a zig-zag reverses every step and dwarfs its trend; a staircase cli
   assert.equal(st.reversalRate, 1);
   assert.ok(st.amplitude < 2 * st.trendStep, `${st.amplitude} vs ${st.trendStep}`);
 });
+
+// ---- The fast implementation against the definitions, written plainly (sorted copies, one pass per quantity) ----
+
+function refMedian(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function refTrend(values: number[]): number[] {
+  const idx = values.map((v, i) => (Number.isFinite(v) ? i : -1)).filter((i) => i >= 0);
+  const fin = idx.map((i) => values[i]);
+  const h = fin.length >= 7 ? 2 : 1;
+  const med = fin.map((_, i) => {
+    const r = Math.min(h, i, fin.length - 1 - i);
+    return refMedian(fin.slice(i - r, i + r + 1));
+  });
+  const smooth = med.map((x, i) => (i === 0 || i === med.length - 1 ? x : med[i - 1] / 4 + x / 2 + med[i + 1] / 4));
+  const out = values.map(() => NaN);
+  idx.forEach((i, k) => (out[i] = smooth[k]));
+  return out;
+}
+
+/** Seeded curves: a climb, a plateau with ties, zig-zags, NaN/Inf holes (mulberry32). */
+function curves(): number[][] {
+  let a = 12345;
+  const rnd = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out: number[][] = [];
+  for (let c = 0; c < 120; c++) {
+    const n = 3 + Math.floor(rnd() * 60);
+    out.push(Array.from({ length: n }, (_, i) => {
+      const u = rnd();
+      if (c % 4 === 1 && u < 0.08) return u < 0.04 ? NaN : Infinity;
+      const base = 40 + Math.min(i, 6) * 7 + (c % 3 === 0 ? (i % 2 ? 9 : -9) : 0);
+      return c % 5 === 2 ? Math.round(base + rnd() * 4) : base + rnd() * 6;
+    }));
+  }
+  return out;
+}
+
+test('noiseModel, peakToEnd and swing give exactly the numbers of their plain definitions (120 seeded curves)', () => {
+  for (const v of curves()) {
+    const m = noiseModel(v);
+    const trend = refTrend(v);
+    assert.deepEqual(m.trend, trend);
+    const fin = v.filter((x) => Number.isFinite(x));
+    const diffs = fin.slice(1).map((x, i) => x - fin[i]);
+    const md = refMedian(diffs);
+    const sigma = fin.length >= 3 ? (1.4826 * refMedian(diffs.map((d) => Math.abs(d - md)))) / Math.SQRT2 : NaN;
+    assert.ok(Object.is(m.sigma, sigma), `sigma ${m.sigma} != ${sigma} for ${v}`);
+    const residual = v.map((x, i) => (Number.isFinite(x) ? x - trend[i] : NaN));
+    assert.deepEqual(m.residual, residual);
+    const interior = residual.filter((r) => Number.isFinite(r)).slice(1, -1).map(Math.abs);
+    assert.ok(Object.is(m.residualSigma, interior.length ? 1.4826 * refMedian(interior) : NaN));
+    const p = peakToEnd(v, m);
+    if (p) {
+      const tail = v.map((x, i) => (Number.isFinite(x) ? i : -1)).filter((i) => i >= 0).slice(fin.length >= 20 ? -5 : -3).filter((i) => i >= p.peakIndex);
+      assert.equal(p.endLevel, refMedian(tail.map((i) => v[i])));
+      assert.equal(p.endCount, tail.length);
+    }
+    const s = swing(v, m, m.warmupEnd);
+    if (s) {
+      const idx = v.map((x, i) => (i >= m.warmupEnd && Number.isFinite(x) ? i : -1)).filter((i) => i >= 0);
+      const d = idx.slice(1).map((i, k) => v[i] - v[idx[k]]);
+      const signs = d.filter((x) => x !== 0).map(Math.sign);
+      const rev = signs.slice(1).filter((x, k) => x !== signs[k]).length;
+      assert.equal(s.medianSwing, refMedian(d.map(Math.abs)));
+      assert.equal(s.trendStep, refMedian(idx.slice(1).map((i, k) => Math.abs(m.trend[i] - m.trend[idx[k]]))));
+      assert.equal(s.reversalRate, signs.length > 1 ? rev / (signs.length - 1) : 0);
+      const inner = idx.slice(1, -1).map((i) => Math.abs(m.residual[i]));
+      assert.equal(s.amplitude, inner.length ? 1.4826 * refMedian(inner) : 0);
+      assert.equal(s.steps, d.length);
+    }
+  }
+});
