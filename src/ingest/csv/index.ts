@@ -1,5 +1,6 @@
 // CSV metric logs: Lightning CSVLogger (sparse rows, step/epoch, hparams.yaml), Keras CSVLogger, DeepDA's headerless
-// train_log.csv, pytorch-adapt record-keeper CSVs and generic CSVs with a header. Streamed with csv-parse.
+// train_log.csv, pytorch-adapt record-keeper CSVs and generic CSVs with a header. A small plain file is framed by
+// simple-csv.ts; anything else is parsed with csv-parse (from one buffer when small, streamed when big).
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError, inputErrorFromFs } from '../input-error.js';
