@@ -71,6 +71,10 @@ const clock = await import('./src/runtime/phase-clock.js');
 const { diagnoseMany } = await import('./src/pipeline/diagnose-many.js');
 const { renderText } = await import('./src/reporters/text.js');
 const loadMs = cpuMs() - c0;
+// what stays in memory per run (phases mode runs with --expose-gc): heap after a full GC, with and without the report
+let gcMs = 0;
+const heapAfterGc = () => { const g0 = cpuMs(); globalThis.gc(); globalThis.gc(); gcMs += cpuMs() - g0; return process.memoryUsage().heapUsed / 1048576; };
+const baseHeapMb = globalThis.gc ? heapAfterGc() : undefined;
 if (mode === 'phases') clock.enablePhaseClock();
 // phases: one run read at a time, so each phase's CPU interval holds that phase's work alone
 const detail = 'summary'; // what the CLI keeps when every output is text, Markdown or SARIF
@@ -78,16 +82,17 @@ const report = mode === 'phases' ? await diagnoseMany([root], { concurrency: 1, 
   : await diagnoseMany([root], mode === 'parallel' ? { concurrency: availableParallelism(), detail } : { detail });
 // the text report the CLI prints: triage table, seed groups, then the details of every run with problems
 const text = clock.timed('report', () => renderText(report, { color: false }));
+const retainedMb = baseHeapMb !== undefined ? heapAfterGc() - baseHeapMb : undefined;
 const wall = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ runs: report.runs.length, errors: report.errors.length, wall, cpuMs: cpuMs() - c0, loadMs,
+console.log(JSON.stringify({ runs: report.runs.length, errors: report.errors.length, wall, cpuMs: cpuMs() - c0 - gcMs, loadMs, retainedMb,
   phases: clock.phaseTotals(), peakMb: process.resourceUsage().maxRSS / 1024, cores: availableParallelism(), chars: text.length }));
 `);
 }
 
-interface TriageNumbers { runs: number; errors: number; wall: number; cpuMs: number; loadMs: number; phases?: Record<string, number>; peakMb: number; cores: number; chars: number }
+interface TriageNumbers { runs: number; errors: number; wall: number; cpuMs: number; loadMs: number; retainedMb?: number; phases?: Record<string, number>; peakMb: number; cores: number; chars: number }
 
 async function triageInChild(root: string, mode: 'phases' | 'default' | 'parallel'): Promise<TriageNumbers> {
-  const out = await new Promise<string>((res, rej) => execFileCb(process.execPath, [join(BUILD_DIR, 'run-triage.mjs'), root, mode], { maxBuffer: 1 << 24 }, (e, so, se) => (e ? rej(new Error(`${e.message}\n${se}`)) : res(so))));
+  const out = await new Promise<string>((res, rej) => execFileCb(process.execPath, [...(mode === 'phases' ? ['--expose-gc'] : []), join(BUILD_DIR, 'run-triage.mjs'), root, mode], { maxBuffer: 1 << 24 }, (e, so, se) => (e ? rej(new Error(`${e.message}\n${se}`)) : res(so))));
   return JSON.parse(out.trim().split('\n').at(-1)!) as TriageNumbers;
 }
 
@@ -165,6 +170,7 @@ export async function benchTriage(n = TARGET_RUNS): Promise<string[]> {
     const p = ph.phases!;
     const accounted = Object.values(p).reduce((a, b) => a + b, 0);
     lines.push(`triage: CPU per run by phase (in-process, ${ph.runs} runs): discover ${per(p.discover)} · read ${per(p.read)} · evaluate ${per(p.evaluate)} · rules ${per(p.rules)} · causes ${per(p.causes)} · report ${per(p.report)} · other ${per(ph.cpuMs - ph.loadMs - accounted)} ms; module loading ${ph.loadMs.toFixed(0)} ms once = ${per(ph.loadMs)} ms/run; total ${per(ph.cpuMs)} ms/run, peak RSS ${ph.peakMb.toFixed(0)} MB, wall ${ph.wall.toFixed(2)} s`);
+    if (ph.retainedMb !== undefined) lines.push(`triage: kept in memory at the end (heap after a full GC less the heap after module loading): ${ph.retainedMb.toFixed(1)} MB = ${((ph.retainedMb * 1024) / ph.runs).toFixed(1)} KB per run (the runs' summary reports plus the code compiled on the way, which does not grow with runs); the peak RSS above is mostly garbage not yet collected and V8's heap headroom`);
     // 2. What the CLI does (diagnoseMany picks its threads from the free cores), and every core forced.
     const runs: TriageNumbers[] = [];
     for (const mode of ['default', 'parallel', 'default'] as const) {

@@ -40,7 +40,8 @@ export function epochMeans(series: Pick<Series, 'points' | 'granularity'>, iters
   for (let k = 0; k < g.epochs.length; k++) {
     const pts = g.points.slice(g.bounds[k], g.bounds[k + 1]);
     const last = pts[pts.length - 1];
-    const { mean, from } = meanOf(pts, 0, pts.length, series.granularity);
+    const mean = meanOf(pts, 0, pts.length, series.granularity);
+    const from: EpochMean['from'] = last.avg !== undefined ? 'running-avg' : pts.length === 1 && series.granularity === 'epoch' ? 'value' : 'mean';
     out.push({ epoch: g.epochs[k], mean, n: pts.length, from, firstStep: pts[0].step, lastStep: last.step, firstLine: pts[0].line, lastLine: last.line, points: pts });
   }
   return out;
@@ -53,7 +54,7 @@ export function epochMeans(series: Pick<Series, 'points' | 'granularity'>, iters
 export function epochMeanValues(series: Pick<Series, 'points' | 'granularity'>, itersPerEpoch?: number): { epoch: number; mean: number }[] {
   const g = groupByEpoch(series, itersPerEpoch);
   const out: { epoch: number; mean: number }[] = [];
-  for (let k = 0; k < g.epochs.length; k++) out.push({ epoch: g.epochs[k], mean: meanOf(g.points, g.bounds[k], g.bounds[k + 1], series.granularity).mean });
+  for (let k = 0; k < g.epochs.length; k++) out.push({ epoch: g.epochs[k], mean: meanOf(g.points, g.bounds[k], g.bounds[k + 1], series.granularity) });
   return out;
 }
 
@@ -114,16 +115,16 @@ function groupOutOfOrder(series: Pick<Series, 'points' | 'granularity'>, itersPe
   return { points, bounds, epochs };
 }
 
-/** The mean of one epoch, points[a .. b) (see epochMeans). */
-function meanOf(points: readonly Point[], a: number, b: number, granularity: Series['granularity']): { mean: number; from: EpochMean['from'] } {
+/** The mean of one epoch, points[a .. b) (see epochMeans: its `from` names which of the three cases below). */
+function meanOf(points: readonly Point[], a: number, b: number, granularity: Series['granularity']): number {
   let anyBad = false;
   for (let i = a; i < b; i++) if (!Number.isFinite(points[i].value)) { anyBad = true; break; }
   const last = points[b - 1];
-  if (last.avg !== undefined) return { mean: anyBad && Number.isFinite(last.avg) ? NaN : last.avg, from: 'running-avg' };
-  if (b - a === 1 && granularity === 'epoch') return { mean: last.value, from: 'value' };
+  if (last.avg !== undefined) return anyBad && Number.isFinite(last.avg) ? NaN : last.avg;
+  if (b - a === 1 && granularity === 'epoch') return last.value;
   let sum = 0;
   for (let i = a; i < b; i++) sum += points[i].value;
-  return { mean: sum / (b - a), from: 'mean' };
+  return sum / (b - a);
 }
 
 /**

@@ -1,7 +1,7 @@
 // Tests for the CSV reader: the real Lightning CSVLogger run, Keras CSVLogger, DeepDA train_log.csv, generic edge cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -140,6 +140,11 @@ test('bad CSV input gives an InputError naming the file and line, never a crash'
     const early = await readCsvLog(join(dir, 'metrics.csv'));
     assert.deepEqual([early.status, early.epochsCompleted], ['incomplete', 1]);
     assert.ok(early.notes!.some((n) => /only 1 of 3 planned epochs \(max_epochs\)/.test(n.message)));
+    // an hparams.yaml that cannot be stat'ed (a symlink to itself) is skipped like a missing one
+    rmSync(join(dir, 'hparams.yaml'));
+    symlinkSync('hparams.yaml', join(dir, 'hparams.yaml'));
+    const loop = await readCsvLog(join(dir, 'metrics.csv'));
+    assert.deepEqual([loop.hyperparameters, loop.epochsCompleted], [undefined, 1]);
     // a runaway quote is not buffered without bound
     writeFileSync(join(dir, 'runaway.csv'), `step,loss\n1,"${'x'.repeat(3 << 20)}\n`);
     await assert.rejects(readCsvLog(join(dir, 'runaway.csv')), (e: unknown) => e instanceof InputError && e.line === 2 && /Max Record Size/.test(e.message));

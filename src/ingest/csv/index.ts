@@ -1,5 +1,6 @@
 // CSV metric logs: Lightning CSVLogger (sparse rows, step/epoch, hparams.yaml), Keras CSVLogger, DeepDA's headerless
-// train_log.csv, pytorch-adapt record-keeper CSVs and generic CSVs with a header. Streamed with csv-parse.
+// train_log.csv, pytorch-adapt record-keeper CSVs and generic CSVs with a header. A small plain file is framed by
+// simple-csv.ts; anything else is parsed with csv-parse (from one buffer when small, streamed when big).
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError, inputErrorFromFs } from '../input-error.js';
@@ -47,10 +48,21 @@ export function classifyCsv(name: string, firstRow: string[]): CsvKind {
 /** CSVs up to this size are parsed from one buffer (see readCsvLog); a Lightning metrics.csv of a short run is ~10 KB. */
 export const SMALL_CSV_BYTES = 1024 * 1024;
 
+/**
+ * Whether `path` is a readable regular file; any error (missing, a symlink loop, no permission) is no. Sync, as the
+ * CSV itself is read: for a few-KB file each await of fs/promises costs more than the read.
+ */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
+}
+
 async function hparamsBeside(file: string, notes: Note[]): Promise<{ values: Record<string, HyperValue>; file: string } | undefined> {
   const hp = join(dirname(file), 'hparams.yaml');
-  // sync, as the CSV itself is read: a few-KB file, where each await of fs/promises costs more than the read
-  if (!statSync(hp, { throwIfNoEntry: false })?.isFile()) return undefined;
+  if (!isFile(hp)) return undefined;
   try {
     return { values: await readHparamsYaml(hp), file: hp };
   } catch (err) {

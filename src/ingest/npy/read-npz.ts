@@ -83,7 +83,7 @@ export async function readNpz(path: string, opts: NpzOptions = {}): Promise<Map<
 
 /** Decompresses just enough of a deflated member to hold `want` bytes; memory bounded by the compressed prefix size. */
 function inflatePrefix(raw: Buffer, want: number): Buffer {
-  for (let c = 512; ; c *= 2) {
+  for (let c = HEADER_FIRST_READ_BYTES; ; c *= 2) {
     const part = raw.subarray(0, Math.min(c, raw.length));
     // Z_SYNC_FLUSH: return what the prefix decodes to instead of failing on the unfinished stream. Output buffers of
     // ~4x the input instead of zlib's 16 KB default: the same bytes, without a 16 KB allocation per member listed.
@@ -111,8 +111,11 @@ async function memberHeader(zip: ZipArchive, entry: ZipEntry): Promise<NpyHeader
   return first ?? headerFrom(zip, entry, await zip.readRaw(entry, enough), file, true)!;
 }
 
-/** Compressed bytes read first for a member's header (see memberHeader). */
-const HEADER_FIRST_READ_BYTES = 2048;
+/**
+ * Compressed bytes read first for a member's header (see memberHeader): inflatePrefix's first step, which decodes
+ * a NumPy header (64 or 128 bytes) from every real dump member met so far.
+ */
+const HEADER_FIRST_READ_BYTES = 512;
 
 /** The header decoded from the compressed prefix `raw`; undefined when `raw` is not all there is and is too short. */
 function headerFrom(zip: ZipArchive, entry: ZipEntry, raw: Buffer, file: string, complete: boolean): NpyHeader | undefined {
