@@ -31,10 +31,11 @@ export const MIN_RUNS_PER_WORKER = 24;
 export const BATCH_RUNS = 16;
 /**
  * Runs this thread's own share takes at a time: it has no messages to amortise, and a batch's Runs (every series of
- * every log) are all held until the batch is judged. Measured on the 1,000-run triage bench in-process: peak RSS
- * 275 MB with batches of 64, 236 MB with 16, 227 MB with 8.
+ * every log) are all held until the batch is judged, so they survive young-generation collections and are copied
+ * into the old generation. 1,000-run triage bench in-process: peak RSS 275 MB with batches of 64, 236 MB with 16,
+ * 227 MB with 8; CPU 10.4-11.7 s with 8, 9.3-10.0 s with 4, 9.3-9.8 s with 2 (load 3; alternating).
  */
-export const LOCAL_BATCH_RUNS = 8;
+export const LOCAL_BATCH_RUNS = 4;
 
 /** The worker: dist/src/sweep/diagnose-worker.js, or its .ts source under tsx (src/runtime/start-worker.ts). */
 function startDiagnoseWorker(): Worker {
