@@ -7,6 +7,7 @@ import { changePoint } from '../../src/signals/change-point.js';
 import { plateau, trailingPlateau } from '../../src/signals/plateau.js';
 import { oscillation } from '../../src/signals/oscillation.js';
 import { theilSen } from '../../src/signals/trend.js';
+import { median as ssMedian } from 'simple-statistics';
 import { epochMeans, epochMeansCached, epochMeanValues } from '../../src/signals/epoch-means.js';
 import { grlCoefficient, grlWarmupEnd } from '../../src/signals/grl-schedule.js';
 import { firstExplosion } from '../../src/signals/first-explosion.js';
@@ -61,6 +62,25 @@ test('oscillation: zig-zag vs monotone; numpy mean/median |diff| on the healthy 
   close(h.meanAbsSwing, 2.116428571428571, 1e-9);
   close(h.medianAbsSwing, 0.745, 1e-9);
   assert.equal(oscillation([1, NaN, 2, 3]), null);
+});
+
+test('theilSen: slope and intercept are exactly simple-statistics medians of the pairwise slopes, y and x', () => {
+  // simple-statistics' median is numpy's linear quantile: for an even count lower + 0.5 x (upper - lower), not (a + b) / 2
+  let a = 7;
+  const rnd = () => ((a = (a * 16807) % 2147483647) / 2147483647);
+  for (let c = 0; c < 40; c++) {
+    const n = 2 + (c % 17);
+    const xs = Array.from({ length: n }, (_, i) => (c % 3 === 0 ? Math.floor(rnd() * 5) : i));
+    const ys = Array.from({ length: n }, () => 50 + rnd() * 10);
+    const slopes: number[] = [];
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (xs[j] !== xs[i]) slopes.push((ys[j] - ys[i]) / (xs[j] - xs[i]));
+    const r = theilSen(xs, ys);
+    if (!slopes.length) { assert.equal(r, null); continue; }
+    assert.equal(r!.slope, ssMedian(slopes));
+    assert.equal(r!.intercept, ssMedian(ys) - r!.slope * ssMedian(xs));
+  }
+  // six slopes, middle two -0.631 and 0.8043: (a + b) / 2 = 0.08666666666666717, the linear quantile 0.08666666666666711
+  assert.equal(theilSen([0, 1, 2, 3], [54.723, 52.816, 52.185, 57.136])!.slope, 0.08666666666666711);
 });
 
 test('theilSen matches scipy.stats.theilslopes on label_shift val acc (truth.json)', () => {
