@@ -171,21 +171,27 @@ export async function benchTriage(n = TARGET_RUNS): Promise<string[]> {
     const accounted = Object.values(p).reduce((a, b) => a + b, 0);
     lines.push(`triage: CPU per run by phase (in-process, ${ph.runs} runs): discover ${per(p.discover)} · read ${per(p.read)} · evaluate ${per(p.evaluate)} · rules ${per(p.rules)} · causes ${per(p.causes)} · report ${per(p.report)} · other ${per(ph.cpuMs - ph.loadMs - accounted)} ms; module loading ${ph.loadMs.toFixed(0)} ms once = ${per(ph.loadMs)} ms/run; total ${per(ph.cpuMs)} ms/run, peak RSS ${ph.peakMb.toFixed(0)} MB, wall ${ph.wall.toFixed(2)} s`);
     if (ph.retainedMb !== undefined) lines.push(`triage: kept in memory at the end (heap after a full GC less the heap after module loading): ${ph.retainedMb.toFixed(1)} MB = ${((ph.retainedMb * 1024) / ph.runs).toFixed(1)} KB per run (the runs' summary reports plus the code compiled on the way, which does not grow with runs); the peak RSS above is mostly garbage not yet collected and V8's heap headroom`);
-    // 2. What the CLI does (diagnoseMany picks its threads from the free cores), and every core forced.
+    // 2. What the CLI does (diagnoseMany picks its threads from the free cores, CORES_PER_SHARE each), and every core forced.
     const runs: TriageNumbers[] = [];
-    for (const mode of ['default', 'parallel', 'default'] as const) {
+    const modes = ['default', 'parallel', 'default'] as const;
+    for (const mode of modes) {
       const r = await triageInChild(root, mode);
       runs.push(r);
-      lines.push(`triage: ${mode === 'default' ? 'CLI default (threads = free cores)' : `${r.cores} threads forced`}: ${r.runs} runs, ${r.errors} errors, wall ${r.wall.toFixed(2)} s, CPU ${(r.cpuMs / 1000).toFixed(2)} s = ${(r.cpuMs / r.runs).toFixed(2)} ms/run, peak RSS ${r.peakMb.toFixed(0)} MB, load average ${loadavg()[0].toFixed(1)}`);
+      lines.push(`triage: ${mode === 'default' ? 'CLI default (a thread per 1.4 free cores)' : `${r.cores} threads forced`}: ${r.runs} runs, ${r.errors} errors, wall ${r.wall.toFixed(2)} s, CPU ${(r.cpuMs / 1000).toFixed(2)} s = ${(r.cpuMs / r.runs).toFixed(2)} ms/run, peak RSS ${r.peakMb.toFixed(0)} MB, load average ${loadavg()[0].toFixed(1)}`);
     }
     if (n === TARGET_RUNS) {
       // On the shared machine wall time is mostly other people's work: CPU time is what triage itself costs.
       const cpuPerRun = Math.min(ph.cpuMs / ph.runs, ...runs.map((r) => r.cpuMs / r.runs));
-      const idleWall = Math.min(...runs.map((r) => r.cpuMs)) / 1000 / 2;
-      const peak = Math.max(ph.peakMb, ...runs.map((r) => r.peakMb));
+      // Wall time is the goal; CPU/2 is what perfect use of both cores would give (one share already keeps ~1.4 cores
+      // busy with V8's and libuv's helper threads, so a second share does not halve it: see CORES_PER_SHARE).
+      const wall = Math.min(ph.wall, ...runs.map((r) => r.wall));
+      const halfCpu = Math.min(...runs.map((r) => r.cpuMs)) / 1000 / 2;
+      // what the CLI uses by default (in-process and CLI-default runs); the forced-threads run is printed above
+      const peak = Math.max(ph.peakMb, ...runs.filter((_, i) => modes[i] === 'default').map((r) => r.peakMb));
+      const forcedPeak = Math.max(...runs.filter((_, i) => modes[i] !== 'default').map((r) => r.peakMb));
       lines.push(`GOAL triage CPU per small run <= ${GOAL_CPU_MS_PER_RUN} ms: ${cpuPerRun.toFixed(2)} ms (best of the in-process and CLI runs) — ${met(cpuPerRun <= GOAL_CPU_MS_PER_RUN, `${(cpuPerRun - GOAL_CPU_MS_PER_RUN).toFixed(2)} ms (${(cpuPerRun / GOAL_CPU_MS_PER_RUN).toFixed(1)}x)`)}`);
-      lines.push(`GOAL triage ${n} runs <= ${GOAL_WALL_S_2_IDLE_CORES} s wall on 2 idle cores: CPU/2 = ${idleWall.toFixed(2)} s (measured wall ${Math.min(...runs.map((r) => r.wall)).toFixed(2)} s at load ${loadavg()[0].toFixed(1)}) — ${met(idleWall <= GOAL_WALL_S_2_IDLE_CORES, `${(idleWall - GOAL_WALL_S_2_IDLE_CORES).toFixed(2)} s`)}`);
-      lines.push(`GOAL triage peak memory <= ${GOAL_PEAK_MB} MB: ${peak.toFixed(0)} MB (highest of all runs) — ${met(peak <= GOAL_PEAK_MB, `${(peak - GOAL_PEAK_MB).toFixed(0)} MB`)}`);
+      lines.push(`GOAL triage ${n} runs <= ${GOAL_WALL_S_2_IDLE_CORES} s wall on 2 idle cores: ${wall.toFixed(2)} s (best measured, load ${loadavg()[0].toFixed(1)}; CPU/2 = ${halfCpu.toFixed(2)} s would need both cores fully used) — ${met(wall <= GOAL_WALL_S_2_IDLE_CORES, `${(wall - GOAL_WALL_S_2_IDLE_CORES).toFixed(2)} s`)}`);
+      lines.push(`GOAL triage peak memory <= ${GOAL_PEAK_MB} MB: ${peak.toFixed(0)} MB (highest of the in-process and CLI-default runs; ${forcedPeak.toFixed(0)} MB with every core forced) — ${met(peak <= GOAL_PEAK_MB, `${(peak - GOAL_PEAK_MB).toFixed(0)} MB`)}`);
     }
     // merged == unsharded at sweep scale (test/many/shard.test.ts checks 200 runs in npm test); `--no-merge-check` skips
     if (!process.argv.includes('--no-merge-check')) lines.push(...(await mergeCheck(root, n)));

@@ -120,7 +120,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     if (opts.paths.length === 0 && !merging) throw new UsageError('no run given. Try: dann-doctor ./runs/exp42   (dann-doctor --help for more)');
     const config = merging ? {} : await loadCommandConfig(opts, io.cwd);
-    // Many runs are diagnosed in parallel across free cores; one run (or a busy machine) stays in-process.
+    // Many runs are diagnosed in parallel across free cores (a share per CORES_PER_SHARE); one run, a busy or a 2-core machine stays in-process.
     const { diagnoseMany: diagnose } = await import('./pipeline/diagnose-many.js');
     const interactive = !opts.formatGiven && !opts.outputs[0].file && io.isTTY && !io.env.CI && io.env.TERM !== 'dumb';
     // Load the (bundled) UI while the runs are read, so the first frame is not also waiting on module loading.

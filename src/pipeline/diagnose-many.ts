@@ -131,10 +131,21 @@ export function freeCores(): number {
   return Math.max(1, Math.min(cores, Math.round(cores - loadavg()[0])));
 }
 
-/** Shares for `runs` runs: never more than cores, never fewer than MIN_RUNS_PER_WORKER runs each. */
+/**
+ * Cores one share keeps busy: its JavaScript thread plus V8's garbage-collection threads and libuv's pool beside it.
+ * 1,000-run triage bench on the idle 2-core machine, in-process: 7.7-10.4 s CPU in 5.3-7.8 s wall (1.4 cores); two
+ * shares (a worker thread) were slower, not faster, as each competes with the other's helpers: 7.3-9.2 s wall
+ * against 5.3-7.8 s (4 alternating pairs), and 272-322 MB peak against 222-243 MB.
+ */
+export const CORES_PER_SHARE = 1.4;
+
+/**
+ * Shares for `runs` runs: one per CORES_PER_SHARE free cores (or `concurrency`, when given), never fewer than
+ * MIN_RUNS_PER_WORKER runs each.
+ */
 export function workerCount(runs: number, concurrency?: number, minRunsPerWorker = MIN_RUNS_PER_WORKER): number {
-  const cores = concurrency ?? freeCores();
-  return Math.max(1, Math.min(cores, Math.floor(runs / minRunsPerWorker)));
+  const shares = concurrency ?? Math.max(1, Math.floor(freeCores() / CORES_PER_SHARE));
+  return Math.max(1, Math.min(shares, Math.floor(runs / minRunsPerWorker)));
 }
 
 /** Knobs for tests and benchmarks (the defaults are the measured sweet spot). */

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { diagnose } from '../../src/index.js';
 import type { Report, RunReport } from '../../src/report/schema.js';
 import { triageTable, renderTriageText, renderTriageMarkdown, renderSeedGroupsText } from '../../src/sweep/index.js';
-import { diagnoseMany, workerCount } from '../../src/pipeline/diagnose-many.js';
+import { diagnoseMany, workerCount, CORES_PER_SHARE } from '../../src/pipeline/diagnose-many.js';
+import { availableParallelism } from 'node:os';
 import { groupBySeed, compareSeedGroups } from '../../src/seeds/index.js';
 import { hasShared } from '../helpers/shared.js';
 import { renderText } from '../../src/reporters/text.js';
@@ -34,11 +35,14 @@ after(async () => {
   await sweep?.cleanup();
 });
 
-test('workerCount: no workers for small sweeps, at most one per core', () => {
+test('workerCount: no workers for small sweeps, at most the shares asked for (default: one per CORES_PER_SHARE free cores)', () => {
   assert.equal(workerCount(5, 2), 1);
   assert.equal(workerCount(1000, 2), 2);
   assert.equal(workerCount(1000, 8), 8);
   assert.equal(workerCount(30, 8), 1);
+  // by default a share per CORES_PER_SHARE free cores: never a second share on a 2-core machine
+  const d = workerCount(1000);
+  assert.ok(d >= 1 && d <= Math.max(1, Math.floor(availableParallelism() / CORES_PER_SHARE)), `default ${d}`);
 });
 
 test('the sweep has all 11 runs with ids relative to the root', () => {
