@@ -83,6 +83,11 @@ function syncHandle(fd: number, st: Stats): ReadHandle {
  * could wait forever for a writer. O_NONBLOCK keeps the open itself of a FIFO from waiting for one.
  */
 export async function openForReading(file: string): Promise<ReadHandle> {
+  return openForReadingSync(file);
+}
+
+/** openForReading without the promise, for callers that read a few bytes and use them at once (format sniffing). */
+export function openForReadingSync(file: string): ReadHandle {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
