@@ -11,6 +11,7 @@ import { slimRunReport } from '../report/slim-run-report.js';
 import { attachEvaluation } from './evaluate.js';
 import { isSourceOnly, taskKey } from '../understand/baseline-run.js';
 import { timedAsync } from '../runtime/phase-clock.js';
+import { yieldToEventLoop } from '../runtime/yield-to-event-loop.js';
 
 /** Runs read at once per share: a run's reads (log, checkpoints, npz headers) leave the CPU idle between awaits. */
 export const LOAD_CONCURRENCY = 4;
@@ -72,6 +73,7 @@ export class RunShard {
         const { index, run: d } = msg.runs[next++];
         this.post({ type: 'progress', message: `reading ${d.id}` });
         const run = await timedAsync('read', () => loadRun(d, { metricAliases: o.config.metricAliases, roles: o.config.roles, formatHint: o.formatHint, maxBytes: o.maxBytes }));
+        await yieldToEventLoop(); // let Ctrl-C and progress through between runs (see yield-to-event-loop.ts)
         const unreadable = nothingToDiagnose(run);
         if (unreadable) errors.push({ index, path: d.path, message: unreadable, ...(onlyEmptyEventFiles(run) ? { kind: 'empty' as const } : {}) });
         else {
@@ -94,6 +96,7 @@ export class RunShard {
     }
     const judged: JudgedRun[] = [];
     for (const { index, run } of loaded) {
+      await yieldToEventLoop();
       await this.evaluate(run, o);
       const sourceOnly = isSourceOnly(run);
       const task = taskKey(run);

@@ -51,6 +51,36 @@ test('Ctrl-C (SIGINT) during --eval stops at once with exit 130 and prints no re
   assert.doesNotMatch(r.stderr, /internal error|at .*\.js:\d+/);
 });
 
+test('Ctrl-C during a sweep stops at once with exit 130 and no report (reads are synchronous: the sweep must yield)', async () => {
+  // 1,000 log-only copies of the fixture run: ~4 s of work here, so the signal at SIGNAL_AFTER_MS lands mid-sweep
+  const root = mkdtempSync(join(tmpdir(), 'dd-sigint-sweep-'));
+  try {
+    const log = readdirSync(RUN).find((f) => f.startsWith('train-'))!;
+    for (let i = 0; i < 1000; i++) {
+      const dir = join(root, `run-${i}`);
+      mkdirSync(dir);
+      copyFileSync(join(RUN, log), join(dir, log));
+    }
+    const child = spawn(process.execPath, [BIN, root, '--format', 'text'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code, sig) => r(code ?? (sig ? 128 + (SIGNAL_NUMBER[sig] ?? 0) : null))));
+    await new Promise((r) => setTimeout(r, SIGNAL_AFTER_MS));
+    const sentAt = Date.now();
+    child.kill('SIGINT');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await exited;
+    clearTimeout(killer);
+    assert.equal(code, 130, stderr);
+    assert.ok(Date.now() - sentAt < STOP_WITHIN_MS, `still running ${Date.now() - sentAt} ms after SIGINT`);
+    assert.equal(stdout, '', 'no (partial) report after an interrupt');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('SIGTERM during --eval stops at once with exit 143', async () => {
   const r = await stopDuringEvaluation('SIGTERM');
   assert.equal(r.code, 143, r.stderr);

@@ -5,6 +5,11 @@ import { lastCarriageSegment, MAX_LINE_CHARS } from '../common/read-lines.js';
 import type { Note } from '../../model/types.js';
 
 const CHUNK_BYTES = 1 << 20;
+/**
+ * A turn of the event loop every this many chunks (~20 ms of parsing): reads are synchronous calls behind resolved
+ * promises, so without it a multi-gigabyte log would hold off Ctrl-C and timers until its end.
+ */
+const YIELD_EVERY_CHUNKS = 8;
 /** A line longer than this many bytes is cut: MAX_LINE_CHARS characters need at most 4 bytes each in UTF-8. */
 const MAX_LINE_BYTES = MAX_LINE_CHARS * 4;
 
@@ -58,6 +63,7 @@ export async function scanLines(file: string, sink: LineSink, opts: { notes?: No
   let cutBytes = 0; // > 0: the current line is over-long; its first MAX_LINE_BYTES are kept, this many seen in all
   let endsWithNewline = true;
   const at: RunEnd = { end: 0 };
+  let chunks = 0;
   const run = sink.run?.bind(sink);
   let buf = bufs[0];
   const emitText = (s: number, e: number): void => {
@@ -87,6 +93,7 @@ export async function scanLines(file: string, sink: LineSink, opts: { notes?: No
   try {
     for (;;) {
       const bytesRead = pending === undefined ? 0 : await pending;
+      if (++chunks % YIELD_EVERY_CHUNKS === 0) await new Promise<void>((done) => setImmediate(done));
       pending = undefined;
       if (bytesRead === 0) break;
       buf = bufs[cur];
