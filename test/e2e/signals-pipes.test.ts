@@ -27,8 +27,9 @@ const env = { ...process.env, CI: 'true', NO_COLOR: '1' };
 /** The status a shell reports: the exit code, or 128 + the signal's number when the process died by it. */
 const SIGNAL_NUMBER: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
 
-async function stopDuringEvaluation(signal: NodeJS.Signals): Promise<{ code: number | null; afterSignalMs: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, RUN, '--eval'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts the CLI with `args`, sends `signal` after SIGNAL_AFTER_MS, and waits for the process to end. */
+async function stopAfterStart(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; afterSignalMs: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -42,6 +43,8 @@ async function stopDuringEvaluation(signal: NodeJS.Signals): Promise<{ code: num
   clearTimeout(killer);
   return { code, afterSignalMs: Date.now() - sentAt, stdout, stderr };
 }
+
+const stopDuringEvaluation = (signal: NodeJS.Signals) => stopAfterStart([RUN, '--eval'], signal);
 
 test('Ctrl-C (SIGINT) during --eval stops at once with exit 130 and prints no report', async () => {
   const r = await stopDuringEvaluation('SIGINT');
@@ -61,21 +64,10 @@ test('Ctrl-C during a sweep stops at once with exit 130 and no report (reads are
       mkdirSync(dir);
       copyFileSync(join(RUN, log), join(dir, log));
     }
-    const child = spawn(process.execPath, [BIN, root, '--format', 'text'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code, sig) => r(code ?? (sig ? 128 + (SIGNAL_NUMBER[sig] ?? 0) : null))));
-    await new Promise((r) => setTimeout(r, SIGNAL_AFTER_MS));
-    const sentAt = Date.now();
-    child.kill('SIGINT');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    const code = await exited;
-    clearTimeout(killer);
-    assert.equal(code, 130, stderr);
-    assert.ok(Date.now() - sentAt < STOP_WITHIN_MS, `still running ${Date.now() - sentAt} ms after SIGINT`);
-    assert.equal(stdout, '', 'no (partial) report after an interrupt');
+    const r = await stopAfterStart([root, '--format', 'text'], 'SIGINT');
+    assert.equal(r.code, 130, r.stderr);
+    assert.ok(r.afterSignalMs < STOP_WITHIN_MS, `still running ${r.afterSignalMs} ms after SIGINT`);
+    assert.equal(r.stdout, '', 'no (partial) report after an interrupt');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
