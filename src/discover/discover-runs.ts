@@ -6,6 +6,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { InputError, inputErrorFromFs } from '../ingest/input-error.js';
 import { LOG_FILE_NAME, TLLIB_LOG_NAME } from '../ingest/common/log-names.js';
 import { SUMMARY_FILE } from '../ingest/summary/index.js';
+import { yieldToEventLoop } from '../runtime/yield-to-event-loop.js';
 
 export interface DiscoveredRun {
   /** stable id: path relative to the root the user gave (the root's basename when the root is the run) */
@@ -264,7 +265,7 @@ export async function discoverRuns(paths: string[], opts: { maxDepth?: number; f
     }
 
     async function walk(dir: string, rootDir: string, depth: number): Promise<void> {
-      if (++walked % WALK_YIELD_EVERY === 0) await new Promise<void>((done) => setImmediate(done));
+      if (++walked % WALK_YIELD_EVERY === 0) await yieldToEventLoop();
       let real: string;
       try {
         real = realpathSync.native(dir);

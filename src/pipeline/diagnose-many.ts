@@ -216,7 +216,7 @@ export async function diagnoseMany(paths: string[], options: DiagnoseOptions = {
         const res = await w.ask({ type: 'batch', options: wopts, runs, baselines: unsent(w) }, 'judged');
         for (const j of res.judged) {
           judged[j.index] = j;
-          if (runVerdictOf(j.report) === 'problems') withProblems++;
+          if (progress && runVerdictOf(j.report) === 'problems') withProblems++;
         }
         for (const f of res.firsts) {
           const k = known.get(f.task);

@@ -8,6 +8,7 @@ import { trainDomainProbe } from '../evaluate/probe.js';
 import { mulberry32, shuffled, range, torchLinearInit } from '../evaluate/rng.js';
 import { learningRateAt, reversalAt, runIterationAt } from './schedules.js';
 import type { ReplayConfig, ReplayTrial } from '../report/replay-schema.js';
+import { yieldToEventLoop } from '../runtime/yield-to-event-loop.js';
 
 /** torch.nn.BatchNorm1d defaults. */
 export const BN_EPS = 1e-5;
@@ -279,7 +280,7 @@ export function trialLoop(split: ReplaySplit, B: number, rand: () => number, opt
     async tick(step) {
       if (step % YIELD_EVERY_STEPS !== 0) return;
       opts.onStep?.(step, opts.iterations);
-      await new Promise<void>((r) => setImmediate(r));
+      await yieldToEventLoop();
     },
   };
   return loop;

@@ -6,8 +6,9 @@ import type { RunReport } from './schema.js';
  * What a sweep keeps of each judged run until its outputs are written:
  * - 'full': the whole RunReport (JSON, HTML, the UI, `--shard` reports for merge);
  * - 'summary': the RunReport with its per-series summaries, logged evaluations, per-class tables, numbered checks and
- *   each checkpoint's tensor list emptied (a ResNet-50 checkpoint lists ~320 tensors). Verdict, coverage, metrics, findings, causes, checked/notChecked, notes, evaluation results and replay
- *   stay: everything the text, Markdown and SARIF reporters, the triage table, the seed groups and the exit code read.
+ *   each checkpoint's tensor list emptied (a ResNet-50 checkpoint lists ~320 tensors). Verdict, coverage, metrics,
+ *   findings, causes, checked/notChecked, notes, evaluation results and replay stay: everything the text, Markdown
+ *   and SARIF reporters, the triage table, the seed groups and the exit code read.
  */
 export type ReportDetail = 'full' | 'summary';
 

@@ -93,6 +93,7 @@ export async function scanLines(file: string, sink: LineSink, opts: { notes?: No
   try {
     for (;;) {
       const bytesRead = pending === undefined ? 0 : await pending;
+      // runtime/yield-to-event-loop.ts's turn, spelled out: ingest may not import runtime (same layer)
       if (++chunks % YIELD_EVERY_CHUNKS === 0) await new Promise<void>((done) => setImmediate(done));
       pending = undefined;
       if (bytesRead === 0) break;
