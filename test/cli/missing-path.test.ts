@@ -3,22 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/shared.js';
 
 const MISSING = join(FIXTURES, 'no-such-run-dir');
 
 async function cli(args: string[], isTTY: boolean): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
   // CI set: a terminal run prints the report instead of opening the UI
-  const code = await main(args, { stdout, stderr, stdin: new PassThrough(), env: { CI: 'true', NO_COLOR: '1' }, isTTY, cwd: process.cwd(), interrupted: new Promise(() => {}) } as never);
-  return { code, out, err };
+  const r = await runCli(args, process.cwd(), {}, { isTTY });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 const count = (s: string) => s.split('no-such-run-dir').length - 1;

@@ -2,8 +2,6 @@
 import { mkdtemp, mkdir, copyFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli.js';
 import { FIXTURES } from '../helpers/shared.js';
 
 export const LOG_NAME = 'train-2026-11-27-18_38_15.txt';
@@ -23,16 +21,4 @@ export async function tempDir(prefix = 'dd-hostile-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-export interface CliResult { code: number; stdout: string; stderr: string }
-
-/** Runs the CLI's main() with captured streams, as a non-TTY in CI. */
-export async function runCli(argv: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const code = await main(argv, { stdout: out, stderr: err, env: { CI: 'true', NO_COLOR: '1', ...env }, isTTY: false, cwd });
-  return { code, stdout, stderr };
-}
+export { runCli, type CliResult } from '../helpers/cli.js';

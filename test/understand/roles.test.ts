@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/shared.js';
 import { inferRoleFromName, keyFromName } from '../../src/understand/infer-role.js';
 import { hyperLookup, HYPER_NAMES } from '../../src/understand/hyper-aliases.js';
@@ -16,14 +15,8 @@ import { KEY } from '../../src/model/metric-keys.js';
 const RUN = join(FIXTURES, 'understand/unnamed-metrics');
 
 async function cli(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(args, { stdout, stderr, stdin: new PassThrough(), env: {}, isTTY: false, cwd, interrupted: new Promise(() => {}) } as never);
-  return { code, out, err };
+  const r = await runCli(args, cwd);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 test('names from many tools get the role their words say, with reasons', () => {
